@@ -1,0 +1,3 @@
+from tirage.cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""The document model shared by readers, the catalog and the edition writers.
+
+A Document keeps the exact source text; every Block and Segment points into it by span,
+so that an edition is the source with each segment span replaced (as po4a does).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable sentence.
+
+    `text` is the normalised msgid; `pieces` are the source spans it was joined from
+    (more than one when a page break or a line break cut the sentence). An edition replaces
+    the whole `span`, first piece to last, with the translation: the break goes with it.
+    """
+
+    text: str
+    role: str
+    line: int
+    pieces: tuple[Span, ...]
+
+    @property
+    def span(self) -> Span:
+        return (self.pieces[0][0], self.pieces[-1][1])
+
+
+@dataclass
+class Block:
+    """A unit of editorial structure: title, kicker, question, answer, paragraph…"""
+
+    role: str
+    span: Span
+    line: int
+    segments: list[Segment] = field(default_factory=list)
+    # Extra facts a writer may need (heading level, list ordinal, front matter key…).
+    attrs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Document:
+    path: Path
+    name: str  # path relative to the workspace, e.g. "source/interview.txt"
+    format: str  # "text" or "markdown"
+    text: str
+    blocks: list[Block]
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    def segments(self) -> list[Segment]:
+        return [seg for block in self.blocks for seg in block.segments]
+
+
+def line_of(text: str, offset: int) -> int:
+    """1-based line number of a character offset."""
+    return text.count("\n", 0, offset) + 1
