@@ -1,0 +1,261 @@
+"""Templates and catalogs: build `locales/<doc>.pot` from a Document, merge it into each
+`locales/<lang>/<doc>.po` with msgmerge's semantics, and keep the output free of churn.
+
+Merge rules (those of `msgmerge --previous`, checked against it in the tests):
+- same msgid: translation, flags and translator comments (provenance) are kept;
+- same msgid among obsolete entries: revived as it was;
+- otherwise the most similar translated old entry (≥ 60 %, like msgmerge's fuzzy threshold)
+  lends its translation: fuzzy, with the old text as `#| msgid`;
+- translated old entries nobody took become obsolete (`#~`); untranslated ones are dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polib
+from babel.messages.plurals import get_plural
+from rapidfuzz import fuzz, process
+
+from tirage.document import Document
+from tirage.errors import CatalogError
+from tirage.pofile import format_po, read_po, save_po
+from tirage.workspace import Workspace, language_name
+
+FUZZY_THRESHOLD = 60.0
+GENERATOR = "tirage"
+DATE_FIELDS = ("POT-Creation-Date", "PO-Revision-Date")
+
+
+@dataclass
+class MergeReport:
+    kept: int = 0
+    added: int = 0
+    fuzzy: int = 0
+    revived: int = 0
+    obsoleted: int = 0
+
+
+@dataclass
+class UpdateResult:
+    path: Path
+    written: bool
+    report: MergeReport = field(default_factory=MergeReport)
+
+
+def timestamp() -> str:
+    """Now in gettext's header format; SOURCE_DATE_EPOCH makes it reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch) if epoch else time.time(), UTC)
+    return moment.strftime("%Y-%m-%d %H:%M+0000")
+
+
+def build_template(doc: Document) -> polib.POFile:
+    """One entry per distinct sentence; repeats add a reference and keep one entry."""
+    pot = polib.POFile(wrapwidth=79, check_for_duplicates=False)
+    pot.metadata = {
+        "Project-Id-Version": doc.stem,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": timestamp(),
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Generator": GENERATOR,
+    }
+    by_id: dict[str, polib.POEntry] = {}
+    for segment in doc.segments():
+        entry = by_id.get(segment.text)
+        if entry is None:
+            entry = polib.POEntry(msgid=segment.text, msgstr="", comment=segment.role)
+            by_id[segment.text] = entry
+            pot.append(entry)
+        elif segment.role not in entry.comment.split(", "):
+            entry.comment += f", {segment.role}"
+        occurrence = (doc.name, str(segment.line))
+        if occurrence not in entry.occurrences:
+            entry.occurrences.append(occurrence)
+    return pot
+
+
+def new_catalog(template: polib.POFile, lang: str, ws: Workspace) -> polib.POFile:
+    """An empty PO for `lang`, its header filled from babel and tirage.toml."""
+    po = polib.POFile(wrapwidth=79, check_for_duplicates=False)
+    name = language_name(lang)
+    po.metadata = {
+        "Project-Id-Version": template.metadata.get("Project-Id-Version", ""),
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": template.metadata.get("POT-Creation-Date", timestamp()),
+        "PO-Revision-Date": template.metadata.get("POT-Creation-Date", timestamp()),
+        "Last-Translator": ws.translator,
+        "Language-Team": f"{name} ({ws.team})" if ws.team else name,
+        "Language": lang,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": plural_forms(lang),
+        "X-Generator": GENERATOR,
+    }
+    return po
+
+
+def plural_forms(lang: str) -> str:
+    plural = get_plural(lang.replace("-", "_"))
+    return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+
+
+def merge(old: polib.POFile, template: polib.POFile) -> tuple[polib.POFile, MergeReport]:
+    """msgmerge --previous: a new catalog with `template`'s entries and `old`'s translations."""
+    report = MergeReport()
+    merged = polib.POFile(wrapwidth=79, check_for_duplicates=False)
+    merged.metadata = dict(old.metadata)
+    merged.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", "")
+    merged.header = old.header
+    merged.metadata_is_fuzzy = old.metadata_is_fuzzy
+
+    active = {_key(e): e for e in old if not e.obsolete}
+    obsolete = {_key(e): e for e in old if e.obsolete}
+    used: set[int] = set()
+    unmatched: list[polib.POEntry] = []
+    result: list[polib.POEntry | None] = []
+    for new in template:
+        donor = active.get(_key(new))
+        revived = donor is None and _key(new) in obsolete
+        donor = donor or obsolete.get(_key(new))
+        if donor is None:
+            unmatched.append(new)
+            result.append(None)
+            continue
+        used.add(id(donor))
+        report.revived += revived
+        report.kept += not revived
+        result.append(_carry(new, donor, fuzzy_from=None))
+
+    # Fuzzy matches only for what found no exact match. As in msgmerge, any old entry with a
+    # translation can lend it (fuzzy and obsolete ones too), to several new entries at once.
+    donors = [e for e in old if id(e) not in used and _has_translation(e)]
+    donor_ids = [e.msgid for e in donors]
+    fuzzy_for: dict[int, polib.POEntry] = {}
+    for new in unmatched:
+        match = process.extractOne(
+            new.msgid, donor_ids, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD
+        )
+        if match is not None:
+            fuzzy_for[id(new)] = donors[match[2]]
+    for index, entry in enumerate(result):
+        if entry is not None:
+            continue
+        new = template[index]
+        donor = fuzzy_for.get(id(new))
+        if donor is None:
+            report.added += 1
+            result[index] = _copy(new)
+        else:
+            used.add(id(donor))
+            report.fuzzy += 1
+            result[index] = _carry(new, donor, fuzzy_from=donor)
+    merged.extend(e for e in result if e is not None)
+
+    for entry in old:
+        if id(entry) in used or not _has_translation(entry):
+            continue
+        gone = _copy(entry)
+        gone.obsolete = True
+        gone.occurrences = []
+        report.obsoleted += not entry.obsolete
+        merged.append(gone)
+    return merged, report
+
+
+def _key(entry: polib.POEntry) -> tuple[str | None, str]:
+    return (entry.msgctxt, entry.msgid)
+
+
+def _has_translation(entry: polib.POEntry) -> bool:
+    return bool(entry.msgstr) or any(entry.msgstr_plural.values())
+
+
+def _copy(entry: polib.POEntry) -> polib.POEntry:
+    return polib.POEntry(
+        msgid=entry.msgid,
+        msgctxt=entry.msgctxt,
+        msgstr=entry.msgstr,
+        msgid_plural=entry.msgid_plural,
+        msgstr_plural=dict(entry.msgstr_plural),
+        comment=entry.comment,
+        tcomment=entry.tcomment,
+        occurrences=list(entry.occurrences),
+        flags=list(entry.flags),
+        previous_msgid=entry.previous_msgid,
+        previous_msgctxt=entry.previous_msgctxt,
+        obsolete=entry.obsolete,
+    )
+
+
+def _carry(new: polib.POEntry, donor: polib.POEntry, fuzzy_from: polib.POEntry | None) -> polib.POEntry:
+    """The template's entry with the donor's translation, comments and flags."""
+    entry = _copy(new)
+    entry.msgstr = donor.msgstr
+    entry.msgstr_plural = dict(donor.msgstr_plural)
+    entry.tcomment = donor.tcomment
+    entry.flags = list(dict.fromkeys([*donor.flags, *new.flags]))
+    entry.previous_msgid = donor.previous_msgid
+    entry.previous_msgctxt = donor.previous_msgctxt
+    if fuzzy_from is not None:
+        if "fuzzy" not in entry.flags:
+            entry.flags.insert(0, "fuzzy")
+        if not (fuzzy_from.fuzzy and fuzzy_from.previous_msgid):
+            entry.previous_msgid = fuzzy_from.msgid
+            entry.previous_msgctxt = fuzzy_from.msgctxt
+    elif "fuzzy" not in entry.flags:
+        entry.previous_msgid = entry.previous_msgctxt = None
+    return entry
+
+
+def translated_count(po: polib.POFile) -> int:
+    """Entries holding any translation, obsolete ones included: what a merge must not lose."""
+    return sum(1 for e in po if _has_translation(e))
+
+
+def same_entries(a: polib.POFile, b: polib.POFile) -> bool:
+    """Whether two catalogs differ only in their header dates."""
+    return _without_dates(a) == _without_dates(b)
+
+
+def _without_dates(po: polib.POFile) -> str:
+    saved = dict(po.metadata)
+    try:
+        for name in DATE_FIELDS:
+            if name in po.metadata:
+                po.metadata[name] = ""
+        return format_po(po)
+    finally:
+        po.metadata = saved
+
+
+def update_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[UpdateResult]:
+    """Regenerate the document's template and merge it into each language's catalog."""
+    results = []
+    pot_path = ws.pot_path(doc.stem)
+    template = build_template(doc)
+    if pot_path.exists():
+        previous = read_po(pot_path)
+        if same_entries(previous, template):
+            template.metadata["POT-Creation-Date"] = previous.metadata.get("POT-Creation-Date", "")
+    results.append(UpdateResult(pot_path, save_po(pot_path, template)))
+    for lang in langs:
+        path = ws.po_path(lang, doc.stem)
+        if path.exists():
+            old = read_po(path)
+            merged, report = merge(old, template)
+            if translated_count(merged) < translated_count(old):
+                raise CatalogError("merge would lose translations; catalog left as it was", path)
+        else:
+            merged, report = merge(new_catalog(template, lang, ws), template)
+        results.append(UpdateResult(path, save_po(path, merged), report))
+    return results
+

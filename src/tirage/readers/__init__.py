@@ -1,0 +1,45 @@
+"""Readers turn a source file into a Document. `read_document` picks one by extension."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tirage.document import Document
+from tirage.errors import SourceError
+from tirage.readers.markdown import read_markdown
+from tirage.readers.text import read_text
+
+READERS = {".txt": read_text, ".md": read_markdown, ".markdown": read_markdown}
+
+
+def load_source(path: Path) -> str:
+    """The source's text, or a one-line SourceError for what a reader cannot take."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        known = ", ".join(sorted(READERS))
+        raise SourceError(f"unknown source format '{path.suffix}' (tirage reads {known})", path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror}", path) from None
+    if b"\0" in data[:8192]:
+        raise SourceError("binary file, not a text document", path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SourceError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})", path, line) from None
+    if not text.strip():
+        raise SourceError("empty document: nothing to translate", path)
+    return text.removeprefix("\ufeff")
+
+
+def read_document(path: Path, root: Path, lang: str = "fr") -> Document:
+    """Read one source file; `name` in the result is relative to the workspace root."""
+    text = load_source(path)
+    try:
+        name = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        name = path.as_posix()
+    reader = READERS[path.suffix.lower()]
+    return reader(path, name, text, lang)
