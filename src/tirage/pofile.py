@@ -1,0 +1,428 @@
+"""Reading PO/POT files with polib, and writing them exactly as GNU gettext's `msgcat` does.
+
+polib is the in-memory model. Its writer wraps lines its own way, so a catalog it saved shows
+spurious diffs once Poedit or `msgcat` re-saves it. `format_po` reproduces GNU gettext 0.21's
+`write-po.c` instead: the same comment and flag order, the same escapes, and the same line
+wrapping, which is libunistring's pair-table version of UAX #14 (reproduced here on top of
+uniseg's Line_Break property) followed by its greedy width-based wrapping.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import polib
+from uniseg.linebreak import line_break
+
+from tirage.errors import CatalogError
+
+__all__ = ["format_po", "parse_po", "read_po", "save_po", "write_atomic"]
+
+PAGE_WIDTH = 79
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+_LINE_RE = re.compile(r"\(line (\d+)\)")
+
+
+def read_po(path: Path) -> polib.POFile:
+    """Parse the PO/POT file at `path`; any problem becomes one `CatalogError`."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CatalogError("no such catalog file", path) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", path) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError("catalog is not valid UTF-8", path, line) from None
+    return parse_po(text, path)
+
+
+def parse_po(text: str, path: Path | None = None) -> polib.POFile:
+    """Parse PO text; a syntax error becomes a `CatalogError` with its line number."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        po = polib.pofile(text, encoding="utf-8")
+    except (OSError, ValueError, KeyError, IndexError) as exc:
+        match = _LINE_RE.search(str(exc))
+        line = int(match.group(1)) if match else None
+        raise CatalogError("syntax error in PO file", path, line) from None
+    if path is not None:
+        po.fpath = str(path)
+    return po
+
+
+# ---------------------------------------------------------------------------------------------
+# Line breaking: libunistring 1.0 (what gettext 0.21 links against), pair-table UAX #14.
+
+_PROHIBITED, _POSSIBLE, _MANDATORY = 1, 2, 3
+
+# Row: class before the break, column: class after it. D = direct break, I = break only with
+# spaces in between, P = never. Measured on libunistring 1.0's u8_possible_linebreaks.
+_CLASSES = "WJ GL B2 BA BB HY CL CP EX IN NS OP QU IS NU PO PR SY AL H2 H3 ID JL JV JT HL RI ZWJ EB EM"
+_INDEX = {name: i for i, name in enumerate(_CLASSES.split())}
+_PAIRS = (
+    "PIIIIIPPPIIIIPIIIPIIIIIIIIIIII",
+    "PIIIIIPPPIIIIPIIIPIIIIIIIIIIII",
+    "PIPIDIPPPIIDIPDDDPDDDDDDDDDIDD",
+    "PDDIDIPPPIIDIPDDDPDDDDDDDDDIDD",
+    "PIIIIIPPPIIIIPIIIPIIIIIIIIIIII",
+    "PDDIDIPPPIIDIPIDDPDDDDDDDDDIDD",
+    "PIDIDIPPPIPDIPDIIPDDDDDDDDDIDD",
+    "PIDIDIPPPIIDIPIIIPIDDDDDDIDIDD",
+    "PIDIDIPPPIIDIPDDDPDDDDDDDDDIDD",
+    "PIDIDIPPPIIDIPDDDPDDDDDDDDDIDD",
+    "PIDIDIPPPIIDIPDDDPDDDDDDDDDIDD",
+    "PPPPPPPPPPPPPPPPPPPPPPPPPPPIPP",
+    "PIIIIIPPPIIPIPIIIPIIIIIIIIIIII",
+    "PIDIDIPPPIIDIPIDDPDDDDDDDDDIDD",
+    "PIDIDIPPPIIIIPIIIPIDDDDDDIDIDD",
+    "PIDIDIPPPIIIIPIDDPIDDDDDDIDIDD",
+    "PIDIDIPPPIIIIPIDDPIIIIIIIIDIII",
+    "PIDIDIPPPIIDIPIDDPDDDDDDDIDIDD",
+    "PIDIDIPPPIIIIPIIIPIDDDDDDIDIDD",
+    "PIDIDIPPPIIDIPDIDPDDDDDIIDDIDD",
+    "PIDIDIPPPIIDIPDIDPDDDDDDIDDIDD",
+    "PIDIDIPPPIIDIPDIDPDDDDDDDDDIDD",
+    "PIDIDIPPPIIDIPDIDPDIIDIIDDDIDD",
+    "PIDIDIPPPIIDIPDIDPDDDDDIIDDIDD",
+    "PIDIDIPPPIIDIPDIDPDDDDDDIDDIDD",
+    "PIDIDIPPPIIIIPIIIPIDDDDDDIDIDD",
+    "PIDIDIPPPIIDIPDDDPDDDDDDDDIIDD",
+    "PIIIIIPPPIIIIPIIIPIIIIIIIIIIII",
+    "PIDIDIPPPIIDIPDIDPDDDDDDDDDIDI",
+    "PIDIDIPPPIIDIPDIDPDDDDDDDDDIDD",
+)
+_ALIASES = {
+    "AI": "AL", "CB": "ID", "SA": "AL", "XX": "AL", "CJ": "NS", "SG": "AL",
+    "AK": "AL", "AP": "AL", "AS": "AL", "VI": "AL", "VF": "AL",
+    "CR": "BK", "LF": "BK", "NL": "BK",
+}
+
+
+@lru_cache(maxsize=4096)
+def _lb_class(char: str) -> str:
+    value = line_break(char)
+    name = str(getattr(value, "value", value))
+    return _ALIASES.get(name, name)
+
+
+def _possible_linebreaks(chars: Sequence[str]) -> list[int]:
+    """Break opportunity before each character, as libunistring's u8_possible_linebreaks."""
+    result = [_PROHIBITED] * len(chars)
+    last = prev = "BK"
+    seen_space = False
+    for i, char in enumerate(chars):
+        prop = _lb_class(char)
+        if prop == "BK":
+            result[i] = _MANDATORY
+            last = prev = "BK"
+            seen_space = False
+            continue
+        if prop == "SP":
+            seen_space = True
+            continue
+        if prop == "ZW":
+            prev, last, seen_space = last, "ZW", False
+            continue
+        if prop in ("CM", "ZWJ"):
+            becomes = "ZWJ" if prop == "ZWJ" else "AL"
+            if last in ("ZW", "BK"):
+                result[i] = _POSSIBLE if last == "ZW" else _PROHIBITED
+                prev, last, seen_space = last, becomes, False
+                continue
+            if not seen_space:
+                if prop == "ZWJ":
+                    prev, last = last, "ZWJ"
+                continue
+            prop = becomes
+        if last == "ZW":
+            result[i] = _POSSIBLE
+        elif last != "BK":
+            rule = _PAIRS[_INDEX[last]][_INDEX[prop]]
+            if rule == "D" or (rule == "I" and seen_space):
+                result[i] = _POSSIBLE
+            if not seen_space and prev == "HL" and last in ("HY", "BA"):
+                result[i] = _PROHIBITED
+        prev, last, seen_space = last, prop, False
+    return result
+
+
+def _char_width(char: str) -> int:
+    """Columns of one character, as libunistring's uc_width (controls count 0 here)."""
+    if unicodedata.category(char) in ("Mn", "Me", "Cf", "Cc") or char == "\u200b":
+        return 0
+    if 0x1160 <= ord(char) <= 0x11FF:
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _width_linebreaks(
+    chars: Sequence[str], overrides: Sequence[bool], width: int, start_column: int
+) -> list[bool]:
+    """Where to break (before index i), as libunistring's u8_width_linebreaks."""
+    possible = _possible_linebreaks(chars)
+    breaks = [False] * len(chars)
+    last_p: int | None = None
+    last_column = start_column
+    piece_width = 0
+    for i, char in enumerate(chars):
+        kind = _PROHIBITED if overrides[i] else possible[i]
+        if kind in (_POSSIBLE, _MANDATORY) and last_p is not None:
+            if last_column + piece_width > width:
+                breaks[last_p] = True
+                last_column = 0
+        if kind == _MANDATORY:
+            last_p = None
+            last_column = 0
+            piece_width = 0
+            continue
+        if kind == _POSSIBLE:
+            last_p = i
+            last_column += piece_width
+            piece_width = 0
+        piece_width += _char_width(char)
+    if last_p is not None and last_column + piece_width > width:
+        breaks[last_p] = True
+    return breaks
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+_ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v",
+            "\\": "\\", '"': '"'}
+
+
+def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> list[str]:
+    """The lines write-po.c's wrap() prints for `name "value"`."""
+    lines: list[str] = []
+    portions = value.split("\n")
+    pieces = [p + "\n" for p in portions[:-1]]
+    if portions[-1] or not pieces:
+        pieces.append(portions[-1])
+    first_line = True
+    after_break = len(prefix) + 1
+    for index, portion in enumerate(pieces):
+        more = index < len(pieces) - 1
+        chars: list[str] = []
+        overrides: list[bool] = []
+        for char in portion:
+            escaped = _ESCAPES.get(char)
+            if escaped is None:
+                chars.append(char)
+                overrides.append(False)
+            else:
+                chars.extend(("\\", escaped))
+                overrides.extend((True, True))
+        width = PAGE_WIDTH - 1 - after_break
+        while True:
+            start = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
+            breaks = _width_linebreaks(chars, overrides, width, start) if wrap else [False] * len(chars)
+            too_wide = wrap and start > width
+            if first_line and chars and (more or too_wide or any(breaks)):
+                lines.append(f'{prefix}{name} ""')
+                first_line = False
+                continue
+            break
+        head = f"{prefix}{name} " if first_line else prefix
+        first_line = False
+        current = [head, '"']
+        for char, brk in zip(chars, breaks, strict=True):
+            if brk:
+                current.append('"')
+                lines.append("".join(current))
+                current = [prefix, '"']
+            current.append(char)
+        current.append('"')
+        lines.append("".join(current))
+    return lines
+
+
+_FORMATS = (
+    "c objc python python-brace java java-printf csharp javascript scheme lisp elisp librep ruby"
+    " sh awk lua object-pascal smalltalk qt qt-plural kde kde-kuit boost tcl perl perl-brace php"
+    " gcc-internal gfc-internal ycp"
+).split()
+_RANGE_RE = re.compile(r"range:\s*(\d+)\.\.(\d+)$")
+
+
+def _normalise_flags(flags: Iterable[str], obsolete: bool = False) -> tuple[str, bool]:
+    """The `#,` line msgcat prints (without the `#, `), and whether wrapping is on.
+
+    Like gettext, unknown flags are dropped, the last of contradicting flags wins, and the
+    known ones come out in gettext's fixed order.
+    """
+    fuzzy = False
+    formats: dict[str, str] = {}
+    value_range: tuple[int, int] | None = None
+    wrap: bool | None = None
+    for raw in flags:
+        for flag in (part.strip() for part in raw.split(",")):
+            if flag == "fuzzy":
+                fuzzy = True
+            elif flag in ("wrap", "no-wrap"):
+                wrap = flag == "wrap"
+            elif (match := _RANGE_RE.match(flag)) is not None:
+                value_range = (int(match.group(1)), int(match.group(2)))
+            elif flag.endswith("-format"):
+                lang = flag[: -len("-format")]
+                for state in ("no", "possible", "impossible"):
+                    if lang.startswith(state + "-") and lang[len(state) + 1 :] in _FORMATS:
+                        formats[lang[len(state) + 1 :]] = state
+                        break
+                else:
+                    if lang in _FORMATS:
+                        formats[lang] = "yes"
+    parts = ["fuzzy"] if fuzzy else []
+    for lang in _FORMATS:
+        state = formats.get(lang)
+        if state in ("yes", "possible"):
+            parts.append(f"{lang}-format")
+        elif state == "no":
+            parts.append(f"no-{lang}-format")
+    if value_range is not None:
+        parts.append(f"range: {value_range[0]}..{value_range[1]}")
+    if wrap is False:
+        parts.append("no-wrap")
+    return ", ".join(parts), wrap is not False
+
+
+def _comment_lines(marker: str, text: str) -> list[str]:
+    if not text:
+        return []
+    return [f"{marker} {line}" if line else marker for line in text.split("\n")]
+
+
+def _reference_lines(occurrences: Iterable[tuple[str, str]]) -> list[str]:
+    """`#:` lines: references joined by spaces, a new line once 79 columns would be passed."""
+    seen: set[tuple[str, int | None]] = set()
+    lines: list[str] = []
+    current = ""
+    column = 2
+    for name, line in occurrences:
+        number = int(line) if str(line).isdigit() else None
+        if (name, number) in seen:
+            continue
+        seen.add((name, number))
+        text = name if number is None else f"{name}:{number}"
+        size = len(text.encode("utf-8")) + 1
+        if column > 2 and column + size > PAGE_WIDTH:
+            lines.append(current)
+            column = 2
+        if column == 2:
+            current = "#:"
+        current += " " + text
+        column += size
+    if column > 2:
+        lines.append(current)
+    return lines
+
+
+def _entry_lines(entry: polib.POEntry, header: bool = False) -> list[str]:
+    obsolete = bool(entry.obsolete) and not header
+    lines = _comment_lines("#", entry.tcomment or "")
+    lines += _comment_lines("#.", entry.comment or "")
+    lines += _reference_lines(entry.occurrences or [])
+    flags, wrap = _normalise_flags(entry.flags or [])
+    if flags:
+        lines.append(f"#, {flags}")
+    prefix = "#~ " if obsolete else ""
+    previous = "#~| " if obsolete else "#| "
+    for name in ("msgctxt", "msgid", "msgid_plural"):
+        value = getattr(entry, f"previous_{name}", None)
+        if value is not None:
+            lines += _wrap(previous, name, value, wrap)
+    if entry.msgctxt is not None:
+        lines += _wrap(prefix, "msgctxt", entry.msgctxt, wrap)
+    lines += _wrap(prefix, "msgid", entry.msgid, wrap)
+    if entry.msgid_plural:
+        lines += _wrap(prefix, "msgid_plural", entry.msgid_plural, wrap)
+        plurals = {int(k): v for k, v in (entry.msgstr_plural or {}).items()}
+        if not plurals:
+            plurals = {0: "", 1: ""}
+        for index in sorted(plurals):
+            lines += _wrap(prefix, f"msgstr[{index}]", plurals[index], wrap)
+    else:
+        lines += _wrap(prefix, "msgstr", entry.msgstr or "", wrap)
+    return lines
+
+
+def _header_entry(po: polib.POFile) -> polib.POEntry | None:
+    metadata: dict[str, str] = dict(po.metadata or {})
+    fuzzy = po.metadata_is_fuzzy
+    is_fuzzy = "fuzzy" in fuzzy if isinstance(fuzzy, list) else bool(fuzzy)
+    if not metadata and not po.header and not is_fuzzy:
+        return None
+    msgstr = "".join(f"{key}: {value}\n" for key, value in metadata.items())
+    return polib.POEntry(
+        msgid="", msgstr=msgstr, tcomment=po.header or "", flags=["fuzzy"] if is_fuzzy else []
+    )
+
+
+def format_po(po: polib.POFile) -> str:
+    """The catalog as text, byte for byte what GNU `msgcat` (0.21, width 79) would write."""
+    blocks: list[list[str]] = []
+    header = _header_entry(po)
+    if header is not None:
+        blocks.append(_entry_lines(header, header=True))
+    live = [e for e in po if not e.obsolete and not (e.msgid == "" and e.msgctxt is None)]
+    dead = [e for e in po if e.obsolete]
+    blocks += [_entry_lines(entry) for entry in live + dead]
+    return "\n".join("".join(line + "\n" for line in block) for block in blocks)
+
+
+# ---------------------------------------------------------------------------------------------
+# Saving
+
+
+def write_atomic(path: Path, data: str) -> bool:
+    """Write `data` (UTF-8) to `path` atomically; False, untouched, when already identical."""
+    path = Path(path)
+    payload = data.encode("utf-8")
+    try:
+        if path.read_bytes() == payload:
+            return False
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror or exc}", path) from None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temp, mode)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise CatalogError(f"cannot write: {exc.strerror or exc}", path) from None
+    return True
+
+
+def save_po(path: Path, po: polib.POFile) -> bool:
+    """Write the catalog gettext-exactly and atomically; False when the file was already so."""
+    return write_atomic(path, format_po(po))
