@@ -1,0 +1,73 @@
+"""`tirage translate`: the machine-translation first pass. Heavy imports happen inside."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tirage.cli.options import quiet_option, workspace_option
+from tirage.mt.base import ENGINES
+
+
+@click.command("translate")
+@click.option("--to", "to", metavar="LANG,...", help="Target languages (default: all).")
+@click.option("--doc", "docs", multiple=True, metavar="NAME", help="Only this document.")
+@click.option("--engine", type=click.Choice(ENGINES), help="Default: [translate] engine.")
+@quiet_option
+@workspace_option
+def translate_command(
+    to: str | None, docs: tuple[str, ...], engine: str | None, quiet: bool, workspace_dir: Path
+) -> None:
+    """Fill untranslated entries with machine translations (fuzzy, with provenance)."""
+    from tirage.translate import translate_workspace
+    from tirage.workspace import load_workspace
+
+    ws = load_workspace(workspace_dir)
+    langs = ws.select_targets(to)
+    bars: dict[str, Any] = {}
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(lang: str, done: int, total: int) -> None:
+        if not show:
+            return
+        if lang not in bars:
+            bar = click.progressbar(length=total, label=f"{lang}", file=sys.stderr)
+            bar.__enter__()
+            bars[lang] = [bar, 0]
+        bar, seen = bars[lang]
+        bar.update(done - seen)
+        bars[lang][1] = done
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    try:
+        report = translate_workspace(ws, langs, docs=docs, engine=engine, progress=progress)
+    finally:
+        for bar, _ in bars.values():
+            bar.render_finish()
+    if not quiet:
+        for lr in report.languages:
+            by = f"{lr.engine_name} {lr.model} {lr.version}".strip() if lr.engine else ""
+            parts = [f"{lr.pending} untranslated"]
+            if lr.memory:
+                parts.append(f"{lr.memory} from memory")
+            if lr.engine:
+                parts.append(f"{lr.engine} by {by}")
+            if lr.kept:
+                parts.append(f"{lr.kept} translated meanwhile, kept")
+            if lr.empty:
+                parts.append(f"{lr.empty} left empty by the engine")
+            if lr.left:
+                parts.append(f"{lr.left} left")
+            click.echo(f"{lr.lang}: " + ", ".join(parts))
+            for place in lr.fallback:
+                click.echo(f"  {place}: masks lost, translated between them")
+    errors = report.errors
+    if errors:
+        raise errors[0]
+
+
+COMMANDS: list[click.Command] = [translate_command]

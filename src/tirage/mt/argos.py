@@ -1,0 +1,140 @@
+"""Argos Translate packages run directly through CTranslate2 and SentencePiece.
+
+`argostranslate.translate` is never imported (it pulls in torch, stanza and spacy, and its
+sentence splitter downloads models). We segment text ourselves, so each input here is one
+sentence; all of a batch goes to one `translate_batch` call, sorted by length so that the
+padded batches stay dense. A pair with no package is pivoted through English, each leg
+batched.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tirage.errors import EngineError
+from tirage.models import ModelInfo, find_route
+from tirage.mt.base import DEFAULT_MASK, Hypothesis
+
+
+def cpu_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class _Leg:
+    model: ModelInfo
+    translator: Any  # ctranslate2.Translator
+    tokenizer: Any  # sentencepiece.SentencePieceProcessor
+    target_prefix: str
+
+
+def _open_leg(model: ModelInfo, compute_type: str) -> _Leg:
+    import ctranslate2
+    import sentencepiece
+
+    assert model.path is not None
+    tokenizer_path = model.tokenizer
+    if tokenizer_path is None or tokenizer_path.name != "sentencepiece.model":
+        raise EngineError(
+            f"{model.name}: only SentencePiece packages are supported (no sentencepiece.model)",
+            model.path,
+        )
+    try:
+        translator = ctranslate2.Translator(
+            str(model.path / "model"),
+            device="cpu",
+            compute_type=compute_type,
+            inter_threads=1,
+            intra_threads=cpu_count(),
+        )
+        processor = sentencepiece.SentencePieceProcessor(model_file=str(tokenizer_path))
+    except (RuntimeError, ValueError, OSError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise EngineError(f"cannot load {model.name}: {message}", model.path) from None
+    prefix = ""
+    metadata = model.path / "metadata.json"
+    if metadata.is_file():
+        import json
+
+        try:
+            prefix = str(json.loads(metadata.read_text(encoding="utf-8")).get("target_prefix", ""))
+        except (ValueError, OSError):
+            prefix = ""
+    return _Leg(model, translator, processor, prefix)
+
+
+class ArgosEngine:
+    name = "argos"
+    mask_template = DEFAULT_MASK
+
+    def __init__(self, legs: list[_Leg], beam_size: int, batch_size: int) -> None:
+        self.legs = legs
+        self.beam_size = beam_size
+        self.batch_size = batch_size
+        self.model = "+".join(leg.model.name for leg in legs)
+        self.version = "+".join(leg.model.version or "?" for leg in legs)
+
+    @classmethod
+    def open(
+        cls,
+        source: str,
+        target: str,
+        *,
+        beam_size: int = 2,
+        compute_type: str = "int8",
+        batch_size: int = 32,
+    ) -> ArgosEngine:
+        route = find_route(source, target)
+        return cls([_open_leg(m, compute_type) for m in route], beam_size, batch_size)
+
+    def translate(self, texts: Sequence[str]) -> list[Hypothesis]:
+        current = list(texts)
+        scores = [0.0] * len(current)
+        for leg in self.legs:
+            outputs = self._translate_leg(leg, current)
+            current = [text for text, _ in outputs]
+            scores = [total + score for total, (_, score) in zip(scores, outputs, strict=True)]
+        return [Hypothesis(text, score) for text, score in zip(current, scores, strict=True)]
+
+    def _translate_leg(self, leg: _Leg, texts: list[str]) -> list[tuple[str, float]]:
+        results: list[tuple[str, float]] = [("", 0.0)] * len(texts)
+        work = [i for i, text in enumerate(texts) if text.strip()]
+        if not work:
+            return results
+        tokens = leg.tokenizer.encode([texts[i] for i in work], out_type=str)
+        order = sorted(range(len(work)), key=lambda k: len(tokens[k]))
+        batch = [tokens[k] for k in order]
+        prefix = [[leg.target_prefix] for _ in batch] if leg.target_prefix else None
+        try:
+            outputs = leg.translator.translate_batch(
+                batch,
+                target_prefix=prefix,
+                max_batch_size=self.batch_size,
+                batch_type="examples",
+                beam_size=self.beam_size,
+                num_hypotheses=1,
+                return_scores=True,
+                replace_unknowns=True,
+                max_decoding_length=max(16, 2 * max(len(t) for t in batch) + 10),
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise EngineError(f"{leg.model.name}: translation failed: {exc}") from None
+        for k, output in zip(order, outputs, strict=True):
+            pieces = list(output.hypotheses[0])
+            if leg.target_prefix and pieces[:1] == [leg.target_prefix]:
+                pieces = pieces[1:]
+            text = leg.tokenizer.decode_pieces(pieces) if pieces else ""
+            score = float(output.scores[0]) if output.scores else 0.0
+            results[work[k]] = (text.strip(), score)
+        return results
+
+    def close(self) -> None:
+        for leg in self.legs:
+            leg.translator = None
+        self.legs = []

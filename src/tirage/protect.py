@@ -1,0 +1,190 @@
+"""Masks for what must come through machine translation unchanged, and their restoration.
+
+Before translation, URLs, e-mail addresses, `{placeholders}`, `%(named)s`/`%s` formats,
+inline Markdown link targets and code spans, and the glossary's do-not-translate terms are
+replaced by numbered masks (`⟦0⟧`). After translation every mask must come back exactly
+once; if the engine dropped, doubled or garbled one, the text between the masks is
+translated piece by piece and joined around the protected spans, so protected content
+always survives, even with a poor model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tirage.mt.base import DEFAULT_MASK, Engine
+
+# In priority order: an earlier kind wins where two overlap.
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("code", re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")),
+    ("link target", re.compile(r"(?<=\])\((?:<[^>\n]*>|[^()\s]*)(?:\s+\"[^\"\n]*\")?\)")),
+    ("url", re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'«»]*[^\s<>\"'«».,;:!?)\]]")),
+    ("email", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("placeholder", re.compile(r"\{[^{}\s]*\}")),
+    ("format", re.compile(r"%\([A-Za-z_]\w*\)[-+#0]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")),
+    ("format", re.compile(r"(?<![\w%])%[-+#0]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa](?![A-Za-z])")),
+)
+WORD = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A source text with its protected spans replaced by masks."""
+
+    source: str
+    text: str
+    values: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]  # in `source`
+    template: str = DEFAULT_MASK
+
+    @property
+    def safe(self) -> bool:
+        """False when the source itself contains mask-like text: masks would be ambiguous."""
+        head, _, tail = self.template.partition("{}")
+        return not (head and head in self.source) and not (tail and tail in self.source)
+
+    def token(self, index: int) -> str:
+        return self.template.format(index)
+
+    def pieces(self) -> list[str]:
+        """The source text between protected spans: len(values) + 1 pieces."""
+        out: list[str] = []
+        last = 0
+        for start, end in self.spans:
+            out.append(self.source[last:start])
+            last = end
+        out.append(self.source[last:])
+        return out
+
+
+def find_protected(text: str, keep_terms: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """Non-overlapping spans to protect, sorted."""
+    taken: list[tuple[int, int]] = []
+
+    def claim(start: int, end: int) -> None:
+        if end > start and all(end <= s or start >= e for s, e in taken):
+            taken.append((start, end))
+
+    for _, pattern in PATTERNS:
+        for found in pattern.finditer(text):
+            claim(found.start(), found.end())
+    for term in sorted(set(keep_terms), key=len, reverse=True):
+        if not term:
+            continue
+        for found in re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text):
+            claim(found.start(), found.end())
+    return sorted(taken)
+
+
+def protect(text: str, keep_terms: Iterable[str] = (), template: str = DEFAULT_MASK) -> Masked:
+    spans = find_protected(text, keep_terms)
+    parts: list[str] = []
+    last = 0
+    for index, (start, end) in enumerate(spans):
+        parts.append(text[last:start])
+        parts.append(template.format(index))
+        last = end
+    parts.append(text[last:])
+    return Masked(
+        source=text,
+        text="".join(parts),
+        values=tuple(text[s:e] for s, e in spans),
+        spans=tuple(spans),
+        template=template,
+    )
+
+
+def _token_pattern(template: str) -> re.Pattern[str]:
+    head, _, tail = template.partition("{}")
+    return re.compile(re.escape(head) + r"\s*(\d+)\s*" + re.escape(tail))
+
+
+def restore(masked: Masked, translated: str) -> str | None:
+    """The translation with each mask replaced by its value; None if any mask is wrong."""
+    if not masked.values:
+        return translated
+    pattern = _token_pattern(masked.template)
+    seen = [int(found.group(1)) for found in pattern.finditer(translated)]
+    if sorted(seen) != list(range(len(masked.values))):
+        return None
+    restored = pattern.sub(lambda found: masked.values[int(found.group(1))], translated)
+    return restored if verify(masked, restored) else None
+
+
+def verify(masked: Masked, output: str) -> bool:
+    """Every protected value is in the output (as often as in the source)."""
+    return all(output.count(value) >= masked.values.count(value) for value in set(masked.values))
+
+
+def translatable(piece: str) -> bool:
+    return bool(WORD.search(piece))
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A translation with its masks restored."""
+
+    text: str
+    score: float | None
+    fallback: bool  # the masks did not survive: pieces were translated one by one
+
+
+def translate_protected(
+    engine: Engine, texts: Sequence[str], keep_terms: Iterable[str] = ()
+) -> list[Protected]:
+    """Translate texts through `engine`, keeping protected spans; two engine calls at most."""
+    keep = list(keep_terms)
+    masked = [protect(text, keep, engine.mask_template) for text in texts]
+    results: list[Protected | None] = [None] * len(texts)
+    direct: list[int] = []
+    pieces_of: list[int] = []
+    for i, m in enumerate(masked):
+        if not translatable(m.text if m.safe else m.source) or not any(
+            translatable(p) for p in m.pieces()
+        ):
+            results[i] = Protected(m.source, None, False)  # nothing to translate
+        elif m.safe or not m.values:
+            direct.append(i)
+        else:
+            pieces_of.append(i)
+    if direct:
+        hypotheses = engine.translate([masked[i].text for i in direct])
+        for i, hyp in zip(direct, hypotheses, strict=True):
+            restored = restore(masked[i], hyp.text)
+            if restored is None:
+                pieces_of.append(i)
+            else:
+                results[i] = Protected(restored, hyp.score, False)
+    if pieces_of:
+        _translate_pieces(engine, masked, sorted(pieces_of), results)
+    return [r for r in results if r is not None]
+
+
+def _translate_pieces(
+    engine: Engine, masked: list[Masked], which: list[int], results: list[Protected | None]
+) -> None:
+    """The fallback: translate the text between masks alone, join it around the values."""
+    jobs: list[str] = []
+    for i in which:
+        jobs.extend(piece.strip() for piece in masked[i].pieces() if translatable(piece))
+    hypotheses = iter(engine.translate(jobs)) if jobs else iter(())
+    for i in which:
+        m = masked[i]
+        out: list[str] = []
+        scores: list[float] = []
+        for index, piece in enumerate(m.pieces()):
+            if translatable(piece):
+                hyp = next(hypotheses)
+                lead = piece[: len(piece) - len(piece.lstrip())]
+                trail = piece[len(piece.rstrip()) :]
+                out.append(lead + hyp.text + trail)
+                if hyp.score is not None:
+                    scores.append(hyp.score)
+            else:
+                out.append(piece)
+            if index < len(m.values):
+                out.append(m.values[index])
+        score = sum(scores) / len(scores) if scores else None
+        results[i] = Protected("".join(out), score, True)

@@ -1,0 +1,263 @@
+"""The machine-translation first pass over the PO catalogs of a workspace.
+
+For each target language:
+1. collect entries that are untranslated *on disk* (a human's translation, or a fuzzy entry
+   holding a human's old translation, is never a candidate);
+2. the pre-engine step: the translation memory fills what it knows (if `tirage.memory` is
+   available);
+3. the engine translates the rest in batches, sorted by length, with protected spans masked
+   (`tirage.protect`);
+4. after every batch, each touched catalog is read again and only entries that are *still*
+   untranslated are filled (a translator may have saved meanwhile), then saved atomically.
+   `kill -9` loses at most the batch in flight; the next run resumes where it stopped.
+
+Every filled entry is `#, fuzzy` and carries a `# tirage-mt:` provenance record.
+This module never prints; the CLI reports what it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polib
+
+from tirage.errors import CatalogError, EngineError
+from tirage.glossary import load_glossary
+from tirage.provenance import Provenance, set_provenance
+from tirage.workspace import Workspace
+
+Key = tuple[str | None, str]  # (msgctxt, msgid)
+ProgressFn = Callable[[str, int, int], None]  # language, done, total
+CHUNK = 64  # sentences per saved batch: big enough for CTranslate2, small enough to lose
+MEMORY_MIN_SCORE = 75.0
+
+
+@dataclass
+class LanguageReport:
+    lang: str
+    pending: int = 0  # untranslated on disk when the run started
+    memory: int = 0  # filled from the translation memory
+    engine: int = 0  # filled by the engine
+    kept: int = 0  # filled meanwhile by someone else: left as they are
+    fallback: list[str] = field(default_factory=list)  # "source/doc.txt:12" of masked-piece fills
+    empty: int = 0  # the engine returned nothing
+    engine_name: str = ""
+    model: str = ""
+    version: str = ""
+    error: EngineError | None = None  # engine unavailable: `left` entries stay untranslated
+
+    @property
+    def left(self) -> int:
+        return self.pending - self.memory - self.engine - self.kept - self.empty
+
+
+@dataclass
+class Report:
+    languages: list[LanguageReport] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[EngineError]:
+        return [lr.error for lr in self.languages if lr.error is not None]
+
+
+@dataclass(frozen=True)
+class Fill:
+    text: str
+    provenance: Provenance
+    fuzzy: bool = True
+
+
+def is_pending(entry: polib.POEntry) -> bool:
+    """Untranslated: no msgstr at all. A fuzzy entry with a (human's old) msgstr is not."""
+    return (
+        not entry.obsolete
+        and bool(entry.msgid)
+        and not entry.msgid_plural
+        and entry.msgstr == ""
+    )
+
+
+def catalogs(ws: Workspace, lang: str, docs: Sequence[str] = ()) -> list[Path]:
+    if docs:
+        paths = [ws.po_path(lang, Path(doc).stem) for doc in docs]
+        for path in paths:
+            if not path.is_file():
+                raise CatalogError("no such catalog; run `tirage update` first", path)
+        return paths
+    folder = ws.locales_dir / lang
+    return sorted(folder.glob("*.po")) if folder.is_dir() else []
+
+
+def translate_workspace(
+    ws: Workspace,
+    langs: Sequence[str],
+    *,
+    docs: Sequence[str] = (),
+    engine: str | None = None,
+    progress: ProgressFn | None = None,
+    chunk: int = CHUNK,
+) -> Report:
+    report = Report()
+    keep = load_glossary(ws.glossary_path).keep
+    for lang in langs:
+        report.languages.append(
+            translate_language(ws, lang, catalogs(ws, lang, docs), engine, keep, progress, chunk)
+        )
+    return report
+
+
+def translate_language(
+    ws: Workspace,
+    lang: str,
+    paths: Sequence[Path],
+    engine_name: str | None,
+    keep: Sequence[str],
+    progress: ProgressFn | None = None,
+    chunk: int = CHUNK,
+) -> LanguageReport:
+    from tirage.pofile import read_po
+
+    report = LanguageReport(lang)
+    pending: dict[Key, list[Path]] = {}
+    where: dict[Key, str] = {}
+    for path in paths:
+        for entry in read_po(path):
+            if is_pending(entry):
+                key = (entry.msgctxt, entry.msgid)
+                pending.setdefault(key, []).append(path)
+                if entry.occurrences and key not in where:
+                    where[key] = ":".join(entry.occurrences[0])
+    report.pending = sum(len(files) for files in pending.values())
+    if not pending:
+        return report
+
+    # Pre-engine step: the translation memory.
+    remembered = memory_matches(ws, lang, list(pending))
+    if remembered:
+        filled, kept = fill(pending, remembered)
+        report.memory += filled
+        report.kept += kept
+        for key in remembered:
+            pending.pop(key, None)
+    if not pending:
+        return report
+
+    settings = ws.engine
+    name = engine_name or settings.engine
+    try:
+        from tirage.mt.base import open_engine
+
+        mt = open_engine(
+            name,
+            ws.source_lang,
+            lang,
+            beam_size=settings.beam_size,
+            compute_type=settings.compute_type,
+            batch_size=settings.batch_size,
+        )
+    except EngineError as exc:
+        report.error = exc
+        report.engine_name = name
+        return report
+    report.engine_name, report.model, report.version = mt.name, mt.model, mt.version
+
+    from tirage.protect import translate_protected
+
+    keys = sorted(pending, key=lambda k: len(k[1]))  # similar lengths share a batch
+    total = len(keys)
+    done = 0
+    if progress:
+        progress(lang, 0, total)
+    try:
+        for start in range(0, total, chunk):
+            batch = keys[start : start + chunk]
+            results = translate_protected(mt, [msgid for _, msgid in batch], keep)
+            fills: dict[Key, Fill] = {}
+            for key, result in zip(batch, results, strict=True):
+                if not result.text.strip():
+                    report.empty += len(pending[key])
+                    continue
+                score = None if result.score is None else round(result.score, 4)
+                fills[key] = Fill(result.text, Provenance(mt.name, mt.model, mt.version, score))
+                if result.fallback:
+                    report.fallback.append(where.get(key, key[1][:60]))
+            filled, kept = fill({k: pending[k] for k in fills}, fills)
+            report.engine += filled
+            report.kept += kept
+            done += len(batch)
+            if progress:
+                progress(lang, done, total)
+    finally:
+        mt.close()
+    return report
+
+
+def fill(pending: dict[Key, list[Path]], fills: dict[Key, Fill]) -> tuple[int, int]:
+    """Write fills into each catalog, re-read from disk first; (filled, kept as found)."""
+    from tirage.pofile import read_po, save_po
+
+    by_path: dict[Path, set[Key]] = {}
+    for key, paths in pending.items():
+        if key in fills:
+            for path in paths:
+                by_path.setdefault(path, set()).add(key)
+    filled = kept = 0
+    for path, keys in sorted(by_path.items()):
+        po = read_po(path)  # a translator may have saved since we read it
+        changed = 0
+        for entry in po:
+            key = (entry.msgctxt, entry.msgid)
+            if key not in keys or entry.obsolete:
+                continue
+            if not is_pending(entry):
+                continue
+            apply_fill(entry, fills[key])
+            changed += 1
+        kept += len(keys) - changed
+        filled += changed
+        if changed:
+            save_po(path, po)
+    return filled, kept
+
+
+def apply_fill(entry: polib.POEntry, result: Fill) -> None:
+    entry.msgstr = result.text
+    if result.fuzzy and "fuzzy" not in entry.flags:
+        entry.flags.append("fuzzy")
+    # A fill replaces nothing a human wrote, so a stale "previous msgid" would only mislead.
+    entry.previous_msgid = None
+    entry.previous_msgctxt = None
+    set_provenance(entry, result.provenance)
+
+
+def memory_matches(ws: Workspace, lang: str, keys: Sequence[Key]) -> dict[Key, Fill]:
+    """The translation memory's matches for pending entries (none if there is no memory).
+
+    The memory is refreshed from the catalogs first, so that a translation a reviewer just
+    saved in another document is offered. Every match is filled fuzzy, an exact one too: the
+    unit was reviewed for another place (another document, or a TMX import of unknown
+    review), so a human still has to look; the provenance says `memory` and the similarity.
+    """
+    try:
+        from tirage import memory as memory_module
+    except ImportError:
+        return {}
+    tm_class: Any = getattr(memory_module, "TranslationMemory", None)
+    if tm_class is None:
+        return {}
+    tm = tm_class.open(ws)
+    fills: dict[Key, Fill] = {}
+    try:
+        tm.refresh(ws)
+        for key in keys:
+            match = tm.lookup(key[1], ws.source_lang, lang, min_score=MEMORY_MIN_SCORE)
+            if match is None or not match.target:
+                continue
+            score = round(float(match.score), 1)
+            fills[key] = Fill(match.target, Provenance("memory", str(match.doc), "", score))
+    finally:
+        tm.close()
+    return fills
