@@ -225,8 +225,11 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> list[str]:
                 chars.append(char)
                 overrides.append(False)
             else:
+                # A line may end before an escape sequence, never inside it.
                 chars.extend(("\\", escaped))
-                overrides.extend((True, True))
+                overrides.extend((False, True))
+        if portion.endswith("\n"):
+            overrides[-2] = True  # no break just before the final \n
         width = PAGE_WIDTH - 1 - after_break
         while True:
             start = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
