@@ -1,0 +1,143 @@
+"""Publishing commands: `export` writes the editions that pass the gate, `build` runs the
+whole main job (update, machine translation where a model is available, export)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tirage.cli.options import F, quiet_option, workspace_option
+from tirage.errors import EngineError, ModelPackageError, TirageError
+
+
+def _export_options(command: F) -> F:
+    for option in reversed(
+        [
+            click.option("--to", "to", metavar="LANG,...", help="Target languages (default: all)."),
+            click.option(
+                "--format",
+                "formats",
+                metavar="FMT,...",
+                help="text, markdown, html (default: all; text only for text sources).",
+            ),
+            click.option(
+                "--threshold",
+                type=click.FloatRange(0, 100),
+                help="Reviewed share (%) a language needs (default: [publish] threshold).",
+            ),
+            click.option(
+                "--include-fuzzy",
+                is_flag=True,
+                help="Count and use fuzzy (unreviewed) translations.",
+            ),
+            click.option(
+                "--strict", is_flag=True, help="Exit 1 when a language is held back."
+            ),
+            quiet_option,
+            workspace_option,
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _run_export(
+    workspace_dir: Path,
+    to: str | None,
+    formats: str | None,
+    threshold: float | None,
+    include_fuzzy: bool,
+    strict: bool,
+    quiet: bool,
+) -> None:
+    from tirage.publish import describe, export_workspace, parse_formats
+    from tirage.workspace import load_workspace
+
+    ws = load_workspace(workspace_dir)
+    langs = ws.select_targets(to)
+    report = export_workspace(ws, langs, parse_formats(formats), threshold, include_fuzzy)
+    if not quiet:
+        for line in describe(report, langs, ws.root):
+            click.echo(line)
+    if strict and report.held_back:
+        held = ", ".join(report.held_back)
+        raise TirageError(f"held back (--strict): {held}")
+
+
+@click.command("export")
+@_export_options
+def export_command(
+    to: str | None,
+    formats: str | None,
+    threshold: float | None,
+    include_fuzzy: bool,
+    strict: bool,
+    quiet: bool,
+    workspace_dir: Path,
+) -> None:
+    """Write editions/<lang>/<doc>.{txt,md,html} for every language reviewed enough."""
+    _run_export(workspace_dir, to, formats, threshold, include_fuzzy, strict, quiet)
+
+
+def _sibling(ctx: click.Context, name: str) -> click.Command | None:
+    """A command of the same group (update, translate), found through click."""
+    parent = ctx.parent
+    if parent is not None and isinstance(parent.command, click.Group):
+        found = parent.command.get_command(parent, name)
+        if found is not None:
+            return found
+    from tirage.cli import core, translate
+
+    for command in [*core.COMMANDS, *translate.COMMANDS]:
+        if command.name == name:
+            return command
+    return None
+
+
+def _invoke(ctx: click.Context, command: click.Command, **values: Any) -> None:
+    """Invoke a sibling with the values it has parameters for (the rest take defaults)."""
+    names = {param.name for param in command.params}
+    ctx.invoke(command, **{k: v for k, v in values.items() if k in names})
+
+
+@click.command("build")
+@_export_options
+@click.pass_context
+def build_command(
+    ctx: click.Context,
+    to: str | None,
+    formats: str | None,
+    threshold: float | None,
+    include_fuzzy: bool,
+    strict: bool,
+    quiet: bool,
+    workspace_dir: Path,
+) -> None:
+    """The main job: update catalogs, machine-translate what is missing, export editions.
+
+    A language without an engine or model is not machine-translated (one line says how to
+    install one); what is already translated is still published.
+    """
+    from tirage.workspace import load_workspace
+
+    ws = load_workspace(workspace_dir)
+    langs = ws.select_targets(to)
+    update = _sibling(ctx, "update")
+    if update is None:
+        raise TirageError("this tirage has no `update` command")
+    _invoke(ctx, update, workspace_dir=workspace_dir, quiet=quiet)
+    translate = _sibling(ctx, "translate")
+    for lang in langs:
+        if translate is None:
+            click.echo(f"{lang}: not machine-translated: this tirage has no `translate` command")
+            continue
+        try:
+            _invoke(ctx, translate, workspace_dir=workspace_dir, to=lang, quiet=quiet)
+        except (EngineError, ModelPackageError) as exc:
+            click.echo(f"{lang}: not machine-translated: {exc.format()}")
+    _run_export(workspace_dir, to, formats, threshold, include_fuzzy, strict, quiet)
+
+
+COMMANDS: list[click.Command] = [export_command, build_command]

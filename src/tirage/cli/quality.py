@@ -1,0 +1,155 @@
+"""Review and quality commands: stats, check, review, memory import|export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from tirage.checks import Context, check_files, has_errors
+from tirage.cli.options import workspace_option
+from tirage.errors import UsageError
+from tirage.glossary import load_glossary
+from tirage.memory import FILENAME, TranslationMemory, export_tmx, import_tmx
+from tirage.pofile import read_po
+from tirage.stats import CatalogStats, catalog_stats, format_post_edit, format_table
+from tirage.workspace import Workspace, load_workspace
+
+langs_option = click.option(
+    "--to", "to", metavar="LANG,...", default=None, help="Target languages (default: all)."
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def _catalogs(ws: Workspace, langs: tuple[str, ...]) -> list[tuple[str, Path]]:
+    found = []
+    for lang in langs:
+        folder = ws.locales_dir / lang
+        if folder.is_dir():
+            found += [(lang, path) for path in sorted(folder.glob("*.po"))]
+    return found
+
+
+@click.command()
+@workspace_option
+@langs_option
+@json_option
+def stats(workspace_dir: Path, to: str | None, as_json: bool) -> None:
+    """Segments and words per state, document and language, and MT post-edit distance."""
+    ws = load_workspace(workspace_dir)
+    langs = ws.select_targets(to)
+    rows: list[CatalogStats] = [
+        catalog_stats(read_po(path), path.stem, lang, Path(ws.relative(path)))
+        for lang, path in _catalogs(ws, langs)
+    ]
+    rows.sort(key=lambda row: (row.doc, langs.index(row.lang)))
+    memory_path = ws.state_dir / FILENAME
+    post_edits = []
+    by_doc: dict[tuple[str, str], dict[str, object]] = {}
+    if memory_path.is_file():
+        with TranslationMemory.open(ws) as memory:
+            memory.refresh(ws)
+            post_edits = memory.post_edit_summary(langs)
+            for row in rows:
+                for item in memory.post_edit_summary((row.lang,), row.doc):
+                    by_doc.setdefault((row.doc, row.lang), {})[item.engine] = {
+                        "segments": item.segments,
+                        "edit_ratio": round(item.edit_ratio, 4),
+                    }
+    if as_json:
+        out = []
+        for row in rows:
+            data = row.to_json()
+            data["post_edit"] = by_doc.get((row.doc, row.lang), {})
+            out.append(data)
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No catalogs yet: run `tirage update`.")
+        return
+    click.echo(format_table(rows))
+    click.echo()
+    click.echo(format_post_edit(post_edits))
+
+
+@click.command()
+@workspace_option
+@langs_option
+@json_option
+@click.option("--reviewed-only", is_flag=True, help="Skip fuzzy entries.")
+@click.pass_context
+def check(
+    ctx: click.Context, workspace_dir: Path, to: str | None, as_json: bool, reviewed_only: bool
+) -> None:
+    """Run the quality checks; exit 1 when an error-level finding exists."""
+    ws = load_workspace(workspace_dir)
+    glossary = load_glossary(ws.glossary_path)
+    findings = []
+    for lang in ws.select_targets(to):
+        context = Context(ws.source_lang, lang, tuple(glossary.keep), glossary.forced(lang))
+        paths = [(path, ws.relative(path)) for _, path in _catalogs(ws, (lang,))]
+        findings += check_files(paths, context, reviewed_only=reviewed_only)
+    if as_json:
+        click.echo(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            click.echo(finding.format())
+        errors = sum(f.severity == "error" for f in findings)
+        click.echo(f"{errors} errors, {len(findings) - errors} warnings", err=True)
+    if has_errors(findings):
+        ctx.exit(1)
+
+
+@click.command()
+@workspace_option
+@click.option("--to", "to", metavar="LANG", required=True, help="The language to review.")
+@click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
+@click.option("--reviewer", default=None, help='Recorded as Last-Translator, "Name <email>".')
+@click.option("--editor", default=None, help="Editor command (default: $VISUAL or $EDITOR).")
+def review(
+    workspace_dir: Path, to: str, docs: tuple[str, ...], reviewer: str | None, editor: str | None
+) -> None:
+    """Review fuzzy entries, least confident first: accept, edit, skip, back, quit."""
+    from tirage.review import review as run_review
+    from tirage.review import stdin_is_terminal
+
+    ws = load_workspace(workspace_dir)
+    if "," in to:
+        raise UsageError("review one language at a time: --to LANG")
+    lang = ws.select_targets(to)[0]
+    if not stdin_is_terminal():
+        raise UsageError("tirage review is interactive: run it in a terminal")
+    run_review(ws, lang, reviewer, docs, editor)
+
+
+@click.group()
+def memory() -> None:
+    """The translation memory (.tirage/memory.sqlite): TMX import and export."""
+
+
+@memory.command("import")
+@workspace_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--to", "to", metavar="LANG,...", default=None, help="Target languages to take.")
+def memory_import(workspace_dir: Path, file: Path, to: str | None) -> None:
+    """Add the translations of a TMX 1.4b file."""
+    ws = load_workspace(workspace_dir)
+    with TranslationMemory.open(ws) as tm:
+        added = import_tmx(tm, file, ws.source_lang, ws.select_targets(to))
+        click.echo(f"{file}: {added} units added ({len(tm)} in the memory)")
+
+
+@memory.command("export")
+@workspace_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def memory_export(workspace_dir: Path, file: Path) -> None:
+    """Write the memory (refreshed from the catalogs first) as TMX 1.4b."""
+    ws = load_workspace(workspace_dir)
+    with TranslationMemory.open(ws) as tm:
+        tm.refresh(ws)
+        count = export_tmx(tm, file, ws.source_lang)
+    click.echo(f"{file}: {count} units")
+
+
+COMMANDS: list[click.Command] = [stats, check, review, memory]

@@ -1,0 +1,556 @@
+"""The translation memory: every reviewed sentence of every catalog, in `.tirage/memory.sqlite`.
+
+Sources are stored once per language and indexed by an FTS5 full-text table. A fuzzy lookup
+asks the index for the sentences that share the query's rarest words (a handful of short
+posting lists, never a scan), then scores those candidates with rapidfuzz's normalised
+Indel similarity, the same 0–100 ratio translators know from CAT tools.
+
+The memory also keeps each raw machine translation it has seen (an entry that is fuzzy and
+carries a `tirage-mt:` record). When that entry is later reviewed, the character edit ratio
+between the raw output and the reviewed text is stored: the post-edit distance that
+`tirage stats` reports per engine and language.
+
+TMX 1.4b import and export sit at the edge, as plain functions.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+import polib
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from tirage import __version__
+from tirage.errors import CatalogError, TirageError
+from tirage.pofile import read_po
+from tirage.provenance import Provenance, get_provenance
+from tirage.stats import PostEditSummary
+from tirage.workspace import Workspace
+
+FILENAME = "memory.sqlite"
+CANDIDATES = 48  # sentences fetched from the index per fuzzy lookup, then scored
+QUERY_TERMS = 10  # rarest words of the query sent to the index
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sources (
+    id INTEGER PRIMARY KEY,
+    lang TEXT NOT NULL,
+    text TEXT NOT NULL,
+    UNIQUE (lang, text)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS sources_fts USING fts5 (
+    text, content='sources', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS sources_vocab USING fts5vocab (sources_fts, 'row');
+CREATE TRIGGER IF NOT EXISTS sources_ai AFTER INSERT ON sources BEGIN
+    INSERT INTO sources_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TABLE IF NOT EXISTS units (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources (id),
+    tgt_lang TEXT NOT NULL,
+    target TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    created TEXT NOT NULL,
+    changed TEXT NOT NULL,
+    post_edited INTEGER NOT NULL DEFAULT 0,
+    origin TEXT NOT NULL DEFAULT 'catalog',
+    UNIQUE (source_id, tgt_lang, target)
+);
+CREATE INDEX IF NOT EXISTS units_by_source ON units (source_id, tgt_lang);
+CREATE TABLE IF NOT EXISTS mt_raw (
+    source_id INTEGER NOT NULL REFERENCES sources (id),
+    tgt_lang TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    context TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    record TEXT NOT NULL,
+    seen TEXT NOT NULL,
+    PRIMARY KEY (source_id, tgt_lang, doc, context)
+);
+CREATE TABLE IF NOT EXISTS post_edits (
+    source_id INTEGER NOT NULL REFERENCES sources (id),
+    tgt_lang TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    context TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    final TEXT NOT NULL,
+    ratio REAL NOT NULL,
+    reviewed TEXT NOT NULL,
+    PRIMARY KEY (source_id, tgt_lang, doc, context)
+);
+"""
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Match:
+    source: str
+    target: str
+    score: float  # 0–100; 100 only for the identical sentence
+    doc: str
+    post_edited: bool = False
+
+
+@dataclass(frozen=True)
+class Unit:
+    source: str
+    target: str
+    src_lang: str
+    tgt_lang: str
+    doc: str
+    created: str
+    changed: str
+    post_edited: bool
+    origin: str
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def edit_ratio(raw: str, final: str) -> float:
+    """Character edits (Levenshtein) over the longer text: 0 unchanged, 1 rewritten."""
+    return float(Levenshtein.normalized_distance(raw, final))
+
+
+def _index_terms(text: str) -> list[str]:
+    """The words FTS5's unicode61 tokenizer would index: folded case, no diacritics."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return list(dict.fromkeys(_WORD.findall(plain)))
+
+
+class TranslationMemory:
+    """An open memory; use `TranslationMemory.open(workspace)`, ideally as a context manager."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection):
+        self.path = path
+        self.db = connection
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, workspace: Workspace) -> TranslationMemory:
+        return cls.open_path(workspace.state_dir / FILENAME)
+
+    @classmethod
+    def open_path(cls, path: Path) -> TranslationMemory:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=30)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise TirageError(f"cannot open the translation memory: {exc}", path) from None
+        except OSError as exc:
+            raise TirageError(
+                f"cannot create the translation memory: {exc.strerror}", path
+            ) from None
+        return cls(path, db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> TranslationMemory:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if kind is None:
+            self.db.commit()
+        else:
+            self.db.rollback()
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _source_id(self, lang: str, text: str) -> int:
+        row = self.db.execute(
+            "SELECT id FROM sources WHERE lang = ? AND text = ?", (lang, text)
+        ).fetchone()
+        if row:
+            return int(row[0])
+        cursor = self.db.execute("INSERT INTO sources (lang, text) VALUES (?, ?)", (lang, text))
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def add(
+        self,
+        source: str,
+        target: str,
+        src_lang: str,
+        tgt_lang: str,
+        doc: str,
+        *,
+        post_edited: bool = False,
+        origin: str = "catalog",
+        when: str | None = None,
+    ) -> bool:
+        """Record one reviewed translation; True when it was new or changed."""
+        if not source.strip() or not target.strip():
+            return False
+        stamp = when or now()
+        source_id = self._source_id(src_lang, source)
+        row = self.db.execute(
+            "SELECT id, doc, post_edited FROM units WHERE source_id = ? AND tgt_lang = ? "
+            "AND target = ?",
+            (source_id, tgt_lang, target),
+        ).fetchone()
+        if row is None:
+            self.db.execute(
+                "INSERT INTO units (source_id, tgt_lang, target, doc, created, changed, "
+                "post_edited, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (source_id, tgt_lang, target, doc, stamp, stamp, int(post_edited), origin),
+            )
+            return True
+        if row[1] == doc and bool(row[2]) == post_edited:
+            return False
+        self.db.execute(
+            "UPDATE units SET doc = ?, post_edited = ?, changed = ? WHERE id = ?",
+            (doc, int(post_edited), stamp, row[0]),
+        )
+        return True
+
+    def record_mt(
+        self,
+        source: str,
+        raw: str,
+        src_lang: str,
+        tgt_lang: str,
+        doc: str,
+        provenance: Provenance,
+        context: str = "",
+    ) -> None:
+        """Keep a raw machine translation, unless the same output is already kept.
+
+        A reviewer may edit the text before clearing the fuzzy flag; the record (engine,
+        model, score) stays the same, so the first text seen with a record is the raw one.
+        """
+        source_id = self._source_id(src_lang, source)
+        record = provenance.to_comment()
+        row = self.db.execute(
+            "SELECT record FROM mt_raw WHERE source_id = ? AND tgt_lang = ? AND doc = ? "
+            "AND context = ?",
+            (source_id, tgt_lang, doc, context),
+        ).fetchone()
+        if row is not None and row[0] == record:
+            return
+        self.db.execute(
+            "INSERT OR REPLACE INTO mt_raw (source_id, tgt_lang, doc, context, raw, engine, "
+            "record, seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (source_id, tgt_lang, doc, context, raw, provenance.engine, record, now()),
+        )
+
+    def record_review(
+        self,
+        source: str,
+        final: str,
+        src_lang: str,
+        tgt_lang: str,
+        doc: str,
+        context: str = "",
+    ) -> float | None:
+        """Compare a reviewed machine translation with its kept raw output; the edit ratio."""
+        source_id = self._source_id(src_lang, source)
+        row = self.db.execute(
+            "SELECT raw, engine FROM mt_raw WHERE source_id = ? AND tgt_lang = ? AND doc = ? "
+            "AND context = ?",
+            (source_id, tgt_lang, doc, context),
+        ).fetchone()
+        if row is None:
+            return None
+        raw, engine = str(row[0]), str(row[1])
+        ratio = edit_ratio(raw, final)
+        old = self.db.execute(
+            "SELECT final, raw FROM post_edits WHERE source_id = ? AND tgt_lang = ? AND doc = ? "
+            "AND context = ?",
+            (source_id, tgt_lang, doc, context),
+        ).fetchone()
+        if old is None or old[0] != final or old[1] != raw:
+            self.db.execute(
+                "INSERT OR REPLACE INTO post_edits (source_id, tgt_lang, doc, context, engine, "
+                "raw, final, ratio, reviewed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (source_id, tgt_lang, doc, context, engine, raw, final, ratio, now()),
+            )
+        return ratio
+
+    def record_entry(self, entry: polib.POEntry, src_lang: str, tgt_lang: str, doc: str) -> bool:
+        """Record what one catalog entry teaches: a reviewed unit, or a raw MT output."""
+        if entry.obsolete or not entry.msgid or entry.msgid_plural or not entry.msgstr:
+            return False
+        provenance = get_provenance(entry)
+        context = entry.msgctxt or ""
+        if "fuzzy" in entry.flags:
+            if provenance is not None:
+                self.record_mt(
+                    entry.msgid, entry.msgstr, src_lang, tgt_lang, doc, provenance, context
+                )
+            return False
+        added = self.add(
+            entry.msgid, entry.msgstr, src_lang, tgt_lang, doc, post_edited=provenance is not None
+        )
+        if provenance is not None:
+            self.record_review(entry.msgid, entry.msgstr, src_lang, tgt_lang, doc, context)
+        return added
+
+    def refresh(self, workspace: Workspace) -> int:
+        """Read every catalog of every target language; the number of new or changed units."""
+        changed = 0
+        for lang in workspace.targets:
+            folder = workspace.locales_dir / lang
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*.po")):
+                po = read_po(path)
+                for entry in po:
+                    changed += self.record_entry(entry, workspace.source_lang, lang, path.stem)
+        self.db.commit()
+        return changed
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM units").fetchone()[0])
+
+    def lookup(
+        self, source_text: str, src_lang: str, tgt_lang: str, min_score: float = 75.0
+    ) -> Match | None:
+        """The best match at or above `min_score`: the identical sentence first."""
+        found = self.search(source_text, src_lang, tgt_lang, min_score, limit=1)
+        return found[0] if found else None
+
+    def search(
+        self,
+        source_text: str,
+        src_lang: str,
+        tgt_lang: str,
+        min_score: float = 75.0,
+        limit: int = 3,
+    ) -> list[Match]:
+        """Matches, best first: exact ones (score 100), then similar sentences."""
+        matches = [
+            Match(source_text, str(target), 100.0, str(doc), bool(post_edited))
+            for target, doc, post_edited in self.db.execute(
+                "SELECT u.target, u.doc, u.post_edited FROM sources s "
+                "JOIN units u ON u.source_id = s.id "
+                "WHERE s.lang = ? AND s.text = ? AND u.tgt_lang = ? "
+                "ORDER BY u.changed DESC, u.id DESC",
+                (src_lang, source_text, tgt_lang),
+            )
+        ]
+        if len(matches) >= limit:
+            return matches[:limit]
+        fuzzy: list[Match] = []
+        for source_id, text in self._candidates(source_text, src_lang):
+            if text == source_text:
+                continue
+            score = float(fuzz.ratio(source_text, text))
+            if score < min_score:
+                continue
+            score = min(score, 99.9)
+            for target, doc, post_edited in self.db.execute(
+                "SELECT target, doc, post_edited FROM units WHERE source_id = ? AND tgt_lang = ? "
+                "ORDER BY changed DESC, id DESC LIMIT ?",
+                (source_id, tgt_lang, limit),
+            ):
+                fuzzy.append(Match(text, str(target), score, str(doc), bool(post_edited)))
+        fuzzy.sort(key=lambda m: -m.score)
+        return (matches + fuzzy)[:limit]
+
+    def _candidates(self, text: str, lang: str) -> list[tuple[int, str]]:
+        """Sentences that share the query's rarest indexed words, best BM25 rank first."""
+        terms = _index_terms(text)
+        if not terms:
+            return []
+        marks = ",".join("?" * len(terms))
+        counts = dict(
+            self.db.execute(
+                f"SELECT term, doc FROM sources_vocab WHERE term IN ({marks})", terms
+            ).fetchall()
+        )
+        known = sorted((t for t in terms if t in counts), key=lambda t: counts[t])
+        if not known:
+            return []
+        query = " OR ".join(f'"{term}"' for term in known[:QUERY_TERMS])
+        # Only lengths that can still reach a useful score: Indel similarity is at most
+        # 2·min/(a+b), so a sentence under a third or over three times as long is hopeless.
+        low, high = len(text) / 3, len(text) * 3
+        return [
+            (int(row[0]), str(row[1]))
+            for row in self.db.execute(
+                "SELECT s.id, s.text FROM (SELECT rowid AS id FROM sources_fts "
+                "WHERE sources_fts MATCH ? ORDER BY rank LIMIT ?) AS hit "
+                "JOIN sources s ON s.id = hit.id "
+                "WHERE s.lang = ? AND length(s.text) BETWEEN ? AND ?",
+                (query, CANDIDATES, lang, low, high),
+            )
+        ]
+
+    def units(self, src_lang: str | None = None, tgt_lang: str | None = None) -> Iterator[Unit]:
+        query = (
+            "SELECT s.text, u.target, s.lang, u.tgt_lang, u.doc, u.created, u.changed, "
+            "u.post_edited, u.origin FROM units u JOIN sources s ON s.id = u.source_id "
+            "WHERE (? IS NULL OR s.lang = ?) AND (? IS NULL OR u.tgt_lang = ?) ORDER BY u.id"
+        )
+        for row in self.db.execute(query, (src_lang, src_lang, tgt_lang, tgt_lang)):
+            yield Unit(
+                source=str(row[0]),
+                target=str(row[1]),
+                src_lang=str(row[2]),
+                tgt_lang=str(row[3]),
+                doc=str(row[4]),
+                created=str(row[5]),
+                changed=str(row[6]),
+                post_edited=bool(row[7]),
+                origin=str(row[8]),
+            )
+
+    def post_edit_summary(
+        self, langs: tuple[str, ...] | None = None, doc: str | None = None
+    ) -> list[PostEditSummary]:
+        """Mean character edit ratio of reviewed machine output, per engine and language."""
+        rows = self.db.execute(
+            "SELECT engine, tgt_lang, count(*), avg(ratio), sum(ratio = 0) FROM post_edits "
+            "WHERE (? IS NULL OR doc = ?) GROUP BY engine, tgt_lang ORDER BY engine, tgt_lang",
+            (doc, doc),
+        ).fetchall()
+        return [
+            PostEditSummary(str(e), str(lang), int(n), float(avg), int(same))
+            for e, lang, n, avg, same in rows
+            if langs is None or lang in langs
+        ]
+
+
+# -- TMX 1.4b -------------------------------------------------------------------------------
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def tmx_lang(code: str) -> str:
+    """tirage's `pt_BR` is TMX's (RFC 4646) `pt-BR`."""
+    return code.replace("_", "-")
+
+
+def _tmx_date(stamp: str) -> str:
+    return stamp.replace("-", "").replace(":", "")  # 2024-05-01T10:00:00Z → 20240501T100000Z
+
+
+def _iso_date(stamp: str | None) -> str | None:
+    if not stamp or not re.fullmatch(r"\d{8}T\d{6}Z", stamp):
+        return None
+    return f"{stamp[0:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[9:11]}:{stamp[11:13]}:{stamp[13:15]}Z"
+
+
+def export_tmx(memory: TranslationMemory, path: Path, src_lang: str) -> int:
+    """Write every unit from `src_lang` as TMX 1.4b, one <tu> per translation; the count."""
+    from tirage.pofile import write_atomic
+
+    root = ET.Element("tmx", version="1.4")
+    ET.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "tirage",
+            "creationtoolversion": __version__,
+            "datatype": "plaintext",
+            "segtype": "sentence",
+            "adminlang": "en",
+            "srclang": tmx_lang(src_lang),
+            "o-tmf": "tirage",
+        },
+    )
+    body = ET.SubElement(root, "body")
+    count = 0
+    for unit in memory.units(src_lang=src_lang):
+        tu = ET.SubElement(
+            body,
+            "tu",
+            creationdate=_tmx_date(unit.created),
+            changedate=_tmx_date(unit.changed),
+        )
+        ET.SubElement(tu, "prop", type="x-tirage-doc").text = unit.doc
+        ET.SubElement(tu, "prop", type="x-tirage-post-edited").text = str(int(unit.post_edited))
+        for lang, text in ((unit.src_lang, unit.source), (unit.tgt_lang, unit.target)):
+            tuv = ET.SubElement(tu, "tuv", {XML_LANG: tmx_lang(lang)})
+            ET.SubElement(tuv, "seg").text = _XML_INVALID.sub("", text)
+        count += 1
+    ET.indent(root, space="  ")
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    write_atomic(path, text)
+    return count
+
+
+def _lang_of(tuv: ET.Element) -> str:
+    return (tuv.get(XML_LANG) or tuv.get("lang") or "").replace("-", "_")
+
+
+def _same_lang(code: str, wanted: str) -> bool:
+    code, wanted = code.casefold(), wanted.casefold()
+    return code == wanted or code.split("_")[0] == wanted
+
+
+def import_tmx(
+    memory: TranslationMemory, path: Path, src_lang: str, targets: tuple[str, ...]
+) -> int:
+    """Add every translation from `src_lang` into one of `targets`; the number added."""
+    try:
+        tree = ET.parse(path)
+    except ET.ParseError as exc:
+        line = exc.position[0] if exc.position else None
+        raise CatalogError(f"not a TMX file: {exc.msg}", path, line) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path) from None
+    root = tree.getroot()
+    if root.tag != "tmx" or root.find("body") is None:
+        raise CatalogError("not a TMX file: no <tmx><body>", path)
+    added = 0
+    for tu in root.iter("tu"):
+        props = {p.get("type", ""): (p.text or "") for p in tu.findall("prop")}
+        doc = props.get("x-tirage-doc") or path.stem
+        post_edited = props.get("x-tirage-post-edited") == "1"
+        when = _iso_date(tu.get("changedate") or tu.get("creationdate"))
+        texts: dict[str, str] = {}
+        for tuv in tu.findall("tuv"):
+            seg = tuv.find("seg")
+            if seg is not None:
+                texts[_lang_of(tuv)] = "".join(seg.itertext())
+        source = next((t for code, t in texts.items() if _same_lang(code, src_lang)), None)
+        if source is None:
+            continue
+        for lang in targets:
+            target = next((t for code, t in texts.items() if _same_lang(code, lang)), None)
+            if target is not None:
+                added += memory.add(
+                    source,
+                    target,
+                    src_lang,
+                    lang,
+                    doc,
+                    post_edited=post_edited,
+                    origin="tmx",
+                    when=when,
+                )
+    memory.commit()
+    return added

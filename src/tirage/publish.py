@@ -1,0 +1,207 @@
+"""The publish gate and the export of editions.
+
+The gate is decided per document and language: an edition is written when the document's
+reviewed share in that language (entries translated and not fuzzy, over the document's
+distinct msgids as the source reads now) is at least the threshold. With `include_fuzzy`,
+fuzzy entries count too. A held-back edition's old files are removed, so `editions/` holds
+only what passes the gate and hreflang links never point at a withdrawn page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from tirage.document import Document, Segment
+from tirage.editions.credit import credit_from_po, credit_line
+from tirage.editions.html import render_html
+from tirage.editions.markdown import render_markdown
+from tirage.editions.render import Translations
+from tirage.editions.text import render_text
+from tirage.errors import UsageError
+from tirage.pofile import read_po, write_atomic
+from tirage.readers import read_document
+from tirage.workspace import Workspace
+
+EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html"}
+FORMAT_NAMES = {
+    "txt": "text",
+    "text": "text",
+    "md": "markdown",
+    "markdown": "markdown",
+    "html": "html",
+}
+
+
+def parse_formats(requested: str | None) -> tuple[str, ...]:
+    """`--format md,html` → ("markdown", "html"); every format when None."""
+    if not requested:
+        return tuple(EXTENSIONS)
+    formats: list[str] = []
+    for name in (part.strip().lower() for part in requested.split(",")):
+        if not name:
+            continue
+        if name not in FORMAT_NAMES:
+            raise UsageError(f"unknown format '{name}' (choose from text, markdown, html)")
+        if FORMAT_NAMES[name] not in formats:
+            formats.append(FORMAT_NAMES[name])
+    return tuple(formats)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a document a catalog covers."""
+
+    total: int
+    reviewed: int
+    fuzzy: int
+
+    @property
+    def reviewed_share(self) -> float:
+        return 100.0 if self.total == 0 else 100.0 * self.reviewed / self.total
+
+    @property
+    def fuzzy_share(self) -> float:
+        return 0.0 if self.total == 0 else 100.0 * self.fuzzy / self.total
+
+    def share(self, include_fuzzy: bool) -> float:
+        return self.reviewed_share + (self.fuzzy_share if include_fuzzy else 0.0)
+
+
+def coverage(doc: Document, translations: Translations) -> Coverage:
+    """Counted over distinct msgids: a repeated block is one catalog entry."""
+    first: dict[str, Segment] = {}
+    for segment in doc.segments():
+        first.setdefault(segment.text, segment)
+    reviewed = fuzzy = 0
+    for segment in first.values():
+        entry = translations.entry(segment)
+        if entry is None or not entry.msgstr:
+            continue
+        if entry.fuzzy:
+            fuzzy += 1
+        else:
+            reviewed += 1
+    return Coverage(len(first), reviewed, fuzzy)
+
+
+def passes(cov: Coverage, threshold: float, include_fuzzy: bool) -> bool:
+    return cov.share(include_fuzzy) + 1e-9 >= threshold
+
+
+@dataclass
+class EditionResult:
+    """One document in one language: the gate's verdict and the files it led to."""
+
+    doc: str
+    lang: str
+    coverage: Coverage
+    published: bool
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class ExportReport:
+    threshold: float
+    include_fuzzy: bool
+    results: list[EditionResult] = field(default_factory=list)
+
+    def for_lang(self, lang: str) -> list[EditionResult]:
+        return [r for r in self.results if r.lang == lang]
+
+    @property
+    def held_back(self) -> list[str]:
+        langs: list[str] = []
+        for result in self.results:
+            if not result.published and result.lang not in langs:
+                langs.append(result.lang)
+        return langs
+
+
+def load_translations(path: Path) -> tuple[Translations, polib.POFile | None]:
+    if not path.is_file():
+        return Translations(), None
+    po = read_po(path)
+    return Translations.from_po(po), po
+
+
+def edition_path(ws: Workspace, lang: str, stem: str, fmt: str) -> Path:
+    return ws.editions_dir / lang / f"{stem}{EXTENSIONS[fmt]}"
+
+
+def formats_for(doc: Document, formats: Iterable[str]) -> list[str]:
+    """A text source has all three editions; a Markdown source has Markdown and HTML."""
+    return [f for f in formats if not (f == "text" and doc.format != "text")]
+
+
+def export_workspace(
+    ws: Workspace,
+    langs: Sequence[str],
+    formats: Sequence[str],
+    threshold: float | None = None,
+    include_fuzzy: bool = False,
+) -> ExportReport:
+    limit = ws.threshold if threshold is None else threshold
+    report = ExportReport(limit, include_fuzzy)
+    for source in ws.sources():
+        doc = read_document(source, ws.root, ws.source_lang)
+        catalogs = {lang: load_translations(ws.po_path(lang, doc.stem)) for lang in ws.targets}
+        covered = {lang: coverage(doc, catalogs[lang][0]) for lang in ws.targets}
+        published = [
+            lang for lang in ws.targets if passes(covered[lang], limit, include_fuzzy)
+        ]
+        for lang in langs:
+            result = EditionResult(doc.stem, lang, covered[lang], lang in published)
+            report.results.append(result)
+            translations, po = catalogs[lang]
+            paths = {fmt: edition_path(ws, lang, doc.stem, fmt) for fmt in EXTENSIONS}
+            if not result.published:
+                for path in paths.values():
+                    if path.is_file():
+                        path.unlink()
+                        result.removed.append(path)
+                continue
+            unreviewed = include_fuzzy and covered[lang].fuzzy > 0
+            credit = credit_line(credit_from_po(po, ws.source_lang, unreviewed), lang)
+            alternates = [(code, f"../{code}/{doc.stem}.html") for code in published]
+            for fmt in formats_for(doc, formats):
+                if fmt == "text":
+                    text = render_text(doc, translations, lang, include_fuzzy)
+                elif fmt == "markdown":
+                    text = render_markdown(doc, translations, lang, include_fuzzy, credit)
+                else:
+                    text = render_html(
+                        doc, translations, lang, ws.source_lang, include_fuzzy, credit, alternates
+                    )
+                written = write_atomic(paths[fmt], text)
+                (result.written if written else result.unchanged).append(paths[fmt])
+    return report
+
+
+def describe(report: ExportReport, langs: Sequence[str], root: Path) -> list[str]:
+    """One line per language (per document when there are several) for the user."""
+    lines: list[str] = []
+    need = f"need {report.threshold:g}%"
+    for lang in langs:
+        results = report.for_lang(lang)
+        for result in results:
+            cov = result.coverage
+            prefix = f"{lang}: " if len(results) == 1 else f"{lang} {result.doc}: "
+            share = f"{cov.reviewed_share:.0f}% reviewed"
+            if report.include_fuzzy and cov.fuzzy:
+                share += f" + {cov.fuzzy_share:.0f}% fuzzy"
+            if not result.published:
+                verdict = "not published"
+                if result.removed:
+                    verdict += f", {len(result.removed)} old edition(s) removed"
+                lines.append(f"{prefix}{share}, {need}: {verdict}")
+                continue
+            names = [p.name for p in result.written + result.unchanged]
+            state = f"{len(result.written)} written, {len(result.unchanged)} unchanged"
+            lines.append(f"{prefix}{share}: published {', '.join(names)} ({state})")
+    return lines
