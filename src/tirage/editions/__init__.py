@@ -1,0 +1,14 @@
+"""Edition writers: the source rebuilt from its spans with each segment translated.
+
+`render.py` does the span replacement, `text.py`, `markdown.py` and `html.py` write one format
+each, `typography.py` holds the per-locale quotation and spacing table.
+"""
+
+from tirage.editions.html import render_html
+from tirage.editions.markdown import render_markdown
+from tirage.editions.render import Entry, Translations
+from tirage.editions.text import render_text
+
+FORMATS = {"text": ".txt", "markdown": ".md", "html": ".html"}
+
+__all__ = ["FORMATS", "Entry", "Translations", "render_html", "render_markdown", "render_text"]

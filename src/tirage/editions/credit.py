@@ -1,0 +1,95 @@
+"""The credit line of an edition, from its catalog's header: "Translated from French by
+Jane Doe, 26 November 2025." Language names and dates come from babel; the few words around
+them from a small table (English for a language not in it)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import polib
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+
+from tirage.editions.typography import apply_typography
+
+_PLACEHOLDER_NAMES = {"", "FULL NAME", "FULL NAME <EMAIL@ADDRESS>"}
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_VOWEL = re.compile(r"^[aeiouyhâéèêîôû]", re.I)
+
+
+@dataclass(frozen=True)
+class Credit:
+    source_lang: str
+    translator: str = ""  # a name only: e-mail addresses are not published
+    revised: date | None = None
+    unreviewed: bool = False  # the edition includes fuzzy (unreviewed) translations
+
+
+def credit_from_po(po: polib.POFile | None, source_lang: str, unreviewed: bool) -> Credit:
+    if po is None:
+        return Credit(source_lang, unreviewed=unreviewed)
+    translator = po.metadata.get("Last-Translator", "").strip()
+    if translator in _PLACEHOLDER_NAMES or translator.startswith("FULL NAME"):
+        translator = ""
+    translator = re.sub(r"\s*<[^>]*>\s*$", "", translator).strip()
+    revised = None
+    found = _DATE.match(po.metadata.get("PO-Revision-Date", "").strip())
+    if found and not found.group(0).startswith("YEAR"):
+        try:
+            revised = date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+        except ValueError:
+            revised = None
+    return Credit(source_lang, translator, revised, unreviewed)
+
+
+def credit_line(credit: Credit, lang: str) -> str:
+    """The credit in the edition's language (English where we have no wording)."""
+    locale = _locale(lang)
+    code = locale.language if locale else "en"
+    source = _language_name(credit.source_lang, code)
+    when = format_date(credit.revised, "long", locale=locale or "en") if credit.revised else ""
+    name = credit.translator
+    if code == "fr":
+        text = ("Traduit de l’" if _VOWEL.match(source) else "Traduit du ") + source
+        text += f" par {name}" if name else ""
+        text += f", le {when}" if when else ""
+        note = " Certains passages ne sont pas encore relus."
+    elif code == "es":
+        text = f"Traducido del {source}"
+        text += f" por {name}" if name else ""
+        text += f", {when}" if when else ""
+        note = " Algunos pasajes aún no están revisados."
+    elif code == "de":
+        origin = f"dem {source}en" if source.endswith("sch") else source
+        text = f"Übersetzt aus {origin}"
+        text += f" von {name}" if name else ""
+        text += f", {when}" if when else ""
+        note = " Einige Passagen sind noch nicht geprüft."
+    else:
+        if code != "en":
+            source = _language_name(credit.source_lang, "en")
+            when = format_date(credit.revised, "long", locale="en") if credit.revised else ""
+        text = f"Translated from {source}"
+        text += f" by {name}" if name else ""
+        text += f", {when}" if when else ""
+        note = " Some passages are not yet reviewed."
+    text += "."
+    if credit.unreviewed:
+        text += note
+    return apply_typography(text, lang)
+
+
+def _locale(code: str) -> Locale | None:
+    try:
+        return Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def _language_name(code: str, in_lang: str) -> str:
+    locale = _locale(code)
+    if locale is None:
+        return code
+    return locale.get_language_name(in_lang) or code

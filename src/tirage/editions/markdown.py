@@ -1,0 +1,130 @@
+"""The Markdown edition.
+
+- A Markdown source is rebuilt from its own spans (front matter keys, code blocks, markup and
+  spacing survive exactly); a translation is fitted to where it goes: one line in a heading or
+  table cell, `|` escaped in a cell, YAML quoting in front matter.
+- A text source is written with its editorial structure: kicker in emphasis, title as `#`,
+  standfirst in bold, questions as `##` headings, answers and paragraphs as they are, and
+  the credit line last. Its text is escaped, so nothing in it turns into markup.
+  A block repeated verbatim in the source (`repeat`) is written once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tirage.document import Document, Segment
+from tirage.editions.render import (
+    Transform,
+    Translations,
+    block_text,
+    marked_edits,
+    strip_marks,
+    translated_source,
+)
+from tirage.editions.typography import apply_typography
+
+_ONE_LINE_ROLES = {"heading", "table_cell", "front_matter"}
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_YAML_PLAIN_UNSAFE = re.compile(r"^[\s!&*\-?:,\[\]{}#|>@`\"'%]|: | #|:$|\s$")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MD_LINE_START = re.compile(r"^([#>+=-])|^(\d+)([.)])")
+
+
+def render_markdown(
+    doc: Document,
+    translations: Translations,
+    lang: str,
+    include_fuzzy: bool = False,
+    credit: str = "",
+) -> str:
+    if doc.format == "markdown":
+        return render_markdown_source(doc, translations, lang, include_fuzzy)
+    return render_markdown_from_text(doc, translations, lang, include_fuzzy, credit)
+
+
+def render_markdown_source(
+    doc: Document, translations: Translations, lang: str, include_fuzzy: bool = False
+) -> str:
+    """Byte for byte the source where nothing is translated."""
+    transform = markdown_transform(doc, lang)
+    return translated_source(doc, translations, include_fuzzy, transform)
+
+
+def markdown_transform(doc: Document, lang: str) -> Transform:
+    """Fits a translation to its place in a Markdown source."""
+
+    def transform(segment: Segment, msgstr: str) -> str:
+        text = apply_typography(msgstr, lang, markup=True)
+        if segment.role in _ONE_LINE_ROLES:
+            text = " ".join(text.split("\n"))
+        if segment.role == "table_cell":
+            text = _UNESCAPED_PIPE.sub(r"\\|", text)
+        elif segment.role == "front_matter":
+            text = _yaml_value(doc.text, segment, text)
+        return text
+
+    return transform
+
+
+def _yaml_value(source: str, segment: Segment, text: str) -> str:
+    """`text` fitted in the YAML scalar the segment's span sits in."""
+    start, end = segment.span
+    before = source[start - 1] if start > 0 else ""
+    after = source[end] if end < len(source) else ""
+    if before == after == '"':
+        return text.replace("\\", "\\\\").replace('"', '\\"')
+    if before == after == "'":
+        return text.replace("'", "''")
+    if _YAML_PLAIN_UNSAFE.search(text):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text as Markdown that renders as that text."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_ENTITY.sub(r"\\&", text)
+    return _MD_LINE_START.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text
+    )
+
+
+# How a text source's roles are written: (prefix, suffix).
+_TEXT_ROLES: dict[str, tuple[str, str]] = {
+    "kicker": ("*", "*"),
+    "title": ("# ", ""),
+    "breadcrumb": ("", ""),
+    "standfirst": ("**", "**"),
+    "question": ("## ", ""),
+    "answer": ("", ""),
+    "paragraph": ("", ""),
+}
+
+
+def render_markdown_from_text(
+    doc: Document,
+    translations: Translations,
+    lang: str,
+    include_fuzzy: bool = False,
+    credit: str = "",
+) -> str:
+    def transform(segment: Segment, msgstr: str) -> str:
+        return apply_typography(msgstr, lang)
+
+    edits = marked_edits(doc, translations, include_fuzzy, transform)
+    parts: list[str] = []
+    for block in doc.blocks:
+        if block.attrs.get("repeat"):
+            continue
+        text = strip_marks(block_text(doc, block, edits))
+        if not text:
+            continue
+        prefix, suffix = _TEXT_ROLES.get(block.role, ("", ""))
+        if block.role == "heading":
+            prefix = "#" * int(block.attrs.get("level", "2") or 2) + " "
+        parts.append(prefix + escape_markdown(text) + suffix)
+    if credit:
+        parts.extend(["---", "*" + escape_markdown(credit) + "*"])
+    return "\n\n".join(parts) + "\n"
