@@ -53,10 +53,13 @@ def source_words(entry: polib.POEntry) -> int:
 
 
 def is_translated(entry: polib.POEntry) -> bool:
-    """Every msgstr filled (all plural forms), whatever the fuzzy flag."""
+    """A translation is there, whatever the fuzzy flag.
+
+    As in gettext (and pocount), a plural entry counts as translated when its first form
+    is filled, even if a later form is still empty.
+    """
     if entry.msgid_plural:
-        forms = entry.msgstr_plural
-        return bool(forms) and all(forms.values())
+        return bool(entry.msgstr_plural.get(0))
     return bool(entry.msgstr)
 
 
