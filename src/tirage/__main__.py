@@ -1,3 +1,3 @@
 from tirage.cli import main
 
-main()
+main(prog_name="tirage")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from tirage.document import Document
 from tirage.errors import CatalogError
-from tirage.pofile import format_po, read_po, save_po
+from tirage.pofile import read_po, save_po
 from tirage.workspace import Workspace, language_name
 
 FUZZY_THRESHOLD = 60.0
@@ -44,8 +44,9 @@ class MergeReport:
 @dataclass
 class UpdateResult:
     path: Path
+    catalog: polib.POFile
     written: bool
-    report: MergeReport = field(default_factory=MergeReport)
+    report: MergeReport
 
 
 def timestamp() -> str:
@@ -58,10 +59,17 @@ def timestamp() -> str:
 def build_template(doc: Document) -> polib.POFile:
     """One entry per distinct sentence; repeats add a reference and keep one entry."""
     pot = polib.POFile(wrapwidth=79, check_for_duplicates=False)
+    # xgettext's template header, which Poedit and msginit know how to fill in.
+    pot.header = f"Translation template for {doc.name}."
+    pot.metadata_is_fuzzy = True
     pot.metadata = {
         "Project-Id-Version": doc.stem,
         "Report-Msgid-Bugs-To": "",
         "POT-Creation-Date": timestamp(),
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "Language": "",
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
@@ -82,10 +90,11 @@ def build_template(doc: Document) -> polib.POFile:
     return pot
 
 
-def new_catalog(template: polib.POFile, lang: str, ws: Workspace) -> polib.POFile:
+def new_catalog(template: polib.POFile, lang: str, ws: Workspace, doc_name: str) -> polib.POFile:
     """An empty PO for `lang`, its header filled from babel and tirage.toml."""
     po = polib.POFile(wrapwidth=79, check_for_duplicates=False)
     name = language_name(lang)
+    po.header = f"{name} translation of {doc_name}."
     po.metadata = {
         "Project-Id-Version": template.metadata.get("Project-Id-Version", ""),
         "Report-Msgid-Bugs-To": "",
@@ -113,7 +122,8 @@ def merge(old: polib.POFile, template: polib.POFile) -> tuple[polib.POFile, Merg
     report = MergeReport()
     merged = polib.POFile(wrapwidth=79, check_for_duplicates=False)
     merged.metadata = dict(old.metadata)
-    merged.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", "")
+    if "POT-Creation-Date" in template.metadata:
+        merged.metadata["POT-Creation-Date"] = template.metadata["POT-Creation-Date"]
     merged.header = old.header
     merged.metadata_is_fuzzy = old.metadata_is_fuzzy
 
@@ -166,6 +176,7 @@ def merge(old: polib.POFile, template: polib.POFile) -> tuple[polib.POFile, Merg
         gone = _copy(entry)
         gone.obsolete = True
         gone.occurrences = []
+        gone.comment = ""  # msgmerge keeps only what a translator wrote
         report.obsoleted += not entry.obsolete
         merged.append(gone)
     return merged, report
@@ -222,31 +233,38 @@ def translated_count(po: polib.POFile) -> int:
 
 
 def same_entries(a: polib.POFile, b: polib.POFile) -> bool:
-    """Whether two catalogs differ only in their header dates."""
-    return _without_dates(a) == _without_dates(b)
+    """Whether two catalogs differ at most in their header dates."""
+
+    def header(po: polib.POFile) -> dict[str, str]:
+        return {k: v for k, v in po.metadata.items() if k not in DATE_FIELDS}
+
+    return header(a) == header(b) and [_fields(e) for e in a] == [_fields(e) for e in b]
 
 
-def _without_dates(po: polib.POFile) -> str:
-    saved = dict(po.metadata)
-    try:
-        for name in DATE_FIELDS:
-            if name in po.metadata:
-                po.metadata[name] = ""
-        return format_po(po)
-    finally:
-        po.metadata = saved
+def _fields(e: polib.POEntry) -> tuple[object, ...]:
+    return (
+        e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()),
+        e.comment, e.tcomment, e.occurrences, e.flags, e.previous_msgctxt, e.previous_msgid,
+        e.previous_msgid_plural, e.obsolete,
+    )
 
 
-def update_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[UpdateResult]:
-    """Regenerate the document's template and merge it into each language's catalog."""
-    results = []
+@dataclass
+class Planned:
+    path: Path
+    catalog: polib.POFile
+    report: MergeReport
+
+
+def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[Planned]:
+    """The document's new template and merged catalogs, computed without writing anything."""
     pot_path = ws.pot_path(doc.stem)
     template = build_template(doc)
     if pot_path.exists():
         previous = read_po(pot_path)
         if same_entries(previous, template):
             template.metadata["POT-Creation-Date"] = previous.metadata.get("POT-Creation-Date", "")
-    results.append(UpdateResult(pot_path, save_po(pot_path, template)))
+    plans = [Planned(pot_path, template, MergeReport())]
     for lang in langs:
         path = ws.po_path(lang, doc.stem)
         if path.exists():
@@ -255,7 +273,14 @@ def update_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[
             if translated_count(merged) < translated_count(old):
                 raise CatalogError("merge would lose translations; catalog left as it was", path)
         else:
-            merged, report = merge(new_catalog(template, lang, ws), template)
-        results.append(UpdateResult(path, save_po(path, merged), report))
-    return results
+            merged, report = merge(new_catalog(template, lang, ws, doc.name), template)
+        plans.append(Planned(path, merged, report))
+    return plans
 
+
+def update_documents(ws: Workspace, docs: Iterable[Document], langs: Iterable[str]) -> list[UpdateResult]:
+    """Merge every document for every language; write only once all merges succeeded, so
+    one bad catalog leaves every file as it was."""
+    langs = list(langs)
+    plans = [plan for doc in docs for plan in plan_document(ws, doc, langs)]
+    return [UpdateResult(p.path, p.catalog, save_po(p.path, p.catalog), p.report) for p in plans]

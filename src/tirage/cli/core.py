@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tirage.catalog import update_document
+from tirage.catalog import update_documents
 from tirage.cli.options import quiet_option, workspace_option
 from tirage.errors import SourceError, UsageError
 from tirage.readers import read_document
@@ -66,21 +66,20 @@ def update(workspace_dir: Path, quiet: bool) -> None:
     sources = ws.sources()
     if not sources:
         raise SourceError("no documents in source/ (add .txt or .md files)", ws.source_dir)
-    for path in sources:
-        doc = read_document(path, ws.root, ws.source_lang)
-        for result in update_document(ws, doc, ws.targets):
-            if quiet:
-                continue
-            name = ws.relative(result.path)
-            r = result.report
-            state = "written" if result.written else "unchanged"
-            if result.path.suffix == ".pot":
-                click.echo(f"{name}: {len(doc.segments())} segments, {state}")
-            else:
-                click.echo(
-                    f"{name}: {r.kept} kept, {r.added} new, {r.fuzzy} fuzzy, "
-                    f"{r.revived} revived, {r.obsoleted} obsolete, {state}"
-                )
+    docs = [read_document(path, ws.root, ws.source_lang) for path in sources]
+    for result in update_documents(ws, docs, ws.targets):
+        if quiet:
+            continue
+        name = ws.relative(result.path)
+        r = result.report
+        state = "written" if result.written else "unchanged"
+        if result.path.suffix == ".pot":
+            click.echo(f"{name}: {len(result.catalog)} entries, {state}")
+        else:
+            click.echo(
+                f"{name}: {r.kept} kept, {r.added} new, {r.fuzzy} fuzzy, "
+                f"{r.revived} revived, {r.obsoleted} obsolete, {state}"
+            )
 
 
 COMMANDS: list[click.Command] = [init, segment, update]

@@ -9,6 +9,8 @@ from tirage.segment import split_sentences
 
 _SPACES = re.compile(r"\s+")
 _LETTER = re.compile(r"[^\W\d_]")
+# A sentence that is only a link or an address is data, not text to translate.
+_ADDRESS = re.compile(r"<?(?:https?://|www\.|mailto:)\S+|<?[\w.+-]+@[\w-]+\.[\w.-]+>?")
 
 
 def normalise(text: str) -> str:
@@ -45,6 +47,6 @@ def segment_pieces(source: str, pieces: list[Span], role: str, lang: str) -> lis
             if s < e:
                 parts.append((s, e))
         text = normalise(joined[v_start:v_end])
-        if parts and _LETTER.search(text):
+        if parts and _LETTER.search(_ADDRESS.sub("", text)):
             segments.append(Segment(text, role, line_of(source, parts[0][0]), tuple(parts)))
     return segments

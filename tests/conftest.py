@@ -1,0 +1,50 @@
+"""Shared fixtures: the CLI runner, a copy of the repository's workspace, and a network guard."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+INTERVIEW = "interview-thierry-alvergnat"
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to reach another host fails the test: tirage works offline."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> Any:
+        if self.family == socket.AF_UNIX:
+            return real_connect(self, address)
+        raise AssertionError(f"network access attempted: {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True)
+def reproducible_dates(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1432800000")  # 2015-05-28, the interview's month
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Path]:
+    """A fresh workspace holding the interview, with no catalogs yet."""
+    root = tmp_path / "ws"
+    (root / "source").mkdir(parents=True)
+    shutil.copy(REPO / "tirage.toml", root / "tirage.toml")
+    shutil.copy(REPO / "glossary.csv", root / "glossary.csv")
+    shutil.copy(REPO / "source" / f"{INTERVIEW}.txt", root / "source" / f"{INTERVIEW}.txt")
+    yield root

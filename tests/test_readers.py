@@ -1,0 +1,122 @@
+"""Readers: each source in tests/data/readers (and the interview) against its expected .pot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import DATA, INTERVIEW, REPO
+from gettext_tools import assert_canonical, requires_gettext
+from golden import assert_golden
+
+from tirage.catalog import build_template
+from tirage.errors import SourceError
+from tirage.pofile import format_po
+from tirage.readers import read_document
+
+READER_CASES = sorted(p for p in (DATA / "readers").iterdir() if p.suffix in (".txt", ".md"))
+
+
+def interview() -> Path:
+    return REPO / "source" / f"{INTERVIEW}.txt"
+
+
+@pytest.mark.parametrize(
+    ("source", "root"),
+    [(interview(), REPO), *((p, p.parent) for p in READER_CASES)],
+    ids=lambda v: v.name if isinstance(v, Path) and v.is_file() else "",
+)
+def test_reader_golden_template(source: Path, root: Path) -> None:
+    doc = read_document(source, root)
+    assert_golden(format_po(build_template(doc)), DATA / "readers" / f"{source.name}.expect.pot")
+
+
+@requires_gettext
+@pytest.mark.parametrize("expected", sorted((DATA / "readers").glob("*.expect.pot")), ids=str)
+def test_golden_templates_are_canonical(expected: Path) -> None:
+    assert_canonical(expected)
+
+
+def test_interview_roles() -> None:
+    doc = read_document(interview(), REPO)
+    roles = [b.role for b in doc.blocks]
+    assert roles[:5] == ["kicker", "title", "breadcrumb", "title", "standfirst"]
+    assert roles[-1] == "breadcrumb"
+    assert roles.count("question") == 6
+    assert roles.count("answer") == 6
+    questions = [b for b in doc.blocks if b.role == "question"]
+    assert questions[0].segments[0].text.startswith("Comment les clusters")
+    assert [b.attrs.get("repeat") for b in doc.blocks].count("1") == 2
+
+
+def test_page_break_is_one_segment() -> None:
+    doc = read_document(interview(), REPO)
+    broken = [s for s in doc.segments() if len(s.pieces) > 1]
+    assert [s.text for s in broken] == ["L'enjeu de la mondialisation devrait aider."]
+    (first, second) = broken[0].pieces
+    assert doc.text[first[0] : first[1]] == "L'enjeu"
+    assert doc.text[second[0] : second[1]] == "de la mondialisation devrait aider."
+
+
+def test_repeated_blocks_share_one_entry_with_two_references() -> None:
+    pot = build_template(read_document(interview(), REPO))
+    title = next(e for e in pot if e.msgid.startswith("Thierry Alvergnat :"))
+    assert [line for _, line in title.occurrences] == ["2", "5"]
+    crumb = pot.find("Lyon # Réseaux d'accompagnement")
+    assert crumb is not None and [line for _, line in crumb.occurrences] == ["3", "42"]
+    assert len({e.msgid for e in pot}) == len(pot)
+
+
+def test_segment_spans_are_exact_source_text() -> None:
+    doc = read_document(interview(), REPO)
+    for segment in doc.segments():
+        joined = " ".join(doc.text[s:e] for s, e in segment.pieces)
+        assert " ".join(joined.split()) == segment.text
+
+
+def test_markdown_translatable_and_not() -> None:
+    doc = read_document(DATA / "readers" / "article.md", DATA / "readers")
+    texts = [s.text for s in doc.segments()]
+    roles = {s.role for s in doc.segments()}
+    assert {"front_matter", "heading", "paragraph", "list_item", "quote", "table_cell"} <= roles
+    assert "Le numérique à Lyon" in texts  # front matter title, quotes removed
+    assert not any("Jean Dupont" in t or "2015-05-12" in t for t in texts)  # other keys
+    assert not any("Ceci n'est pas traduit" in t or "Non traduit" in t for t in texts)
+    assert "https://example.com/seul" not in texts
+    assert "Le numérique en *Rhône-Alpes*" in texts  # inline markup kept as written
+    assert any("[compétences](https://example.com/a.b?x=1)" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("latin1.txt", "Élégant.\n".encode("latin-1"), "not UTF-8 text"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
+        ("empty.md", b"  \n\n", "empty document"),
+        ("notes.docx", b"PK\x03\x04", "unknown source format '.docx'"),
+    ],
+)
+def test_bad_sources_name_the_file(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(SourceError) as caught:
+        read_document(path, tmp_path)
+    assert message in caught.value.format()
+    assert caught.value.format().startswith(str(path))
+
+
+def test_non_utf8_error_gives_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes("Une ligne.\n\nDeux lignes \xe9.\n".encode("latin-1"))
+    with pytest.raises(SourceError) as caught:
+        read_document(path, tmp_path)
+    assert caught.value.format().startswith(f"{path}:3: not UTF-8")
+
+
+def test_bad_front_matter_gives_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: ok\ndescription: [unclosed\n---\n\nTexte.\n", encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        read_document(path, tmp_path)
+    assert "invalid YAML front matter" in caught.value.format()
+    assert caught.value.line is not None
