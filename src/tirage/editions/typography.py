@@ -66,7 +66,7 @@ def typography_for(locale: str) -> Typography | None:
 # the others are read from context (what is on their left).
 _QUOTES = "\"“”„«»"
 _SPACE = f" {NBSP}{NNBSP}\u2009"
-_HIGH_PUNCT = re.compile(rf"(?<=[\w\)\]»”“’…\"])[{_SPACE}]*([;:!?]+)(?=[\s»”“\)\]]|$)")
+_HIGH_PUNCT = re.compile(rf"(?<=[\w\)\]»”“’…\"])[{_SPACE}]*([;:!?]+)(?=[\s»”“’›\)\]]|$)")
 # Markup a translator may put in Markdown text, left as it is: code spans, autolinks and
 # HTML tags, link destinations.
 _PROTECTED = re.compile(r"`+[^`]*`+|<[^<>\s][^<>]*>|\]\([^)]*\)")
@@ -93,7 +93,7 @@ def apply_typography(text: str, locale: str, markup: bool = False) -> str:
 
 
 def _apply(text: str, rules: Typography) -> str:
-    return _quotes(_punctuation(text, rules), rules)
+    return _punctuation(_quotes(text, rules), rules)
 
 
 def _punctuation(text: str, rules: Typography) -> str:
@@ -133,17 +133,18 @@ def _marks(rules: Typography, depth: int) -> tuple[tuple[str, str], str]:
 
 
 def _is_opening(text: str, index: int, depth: int) -> bool:
+    """« opens and » closes. Other marks are read from context: a mark opens at a word's
+    start and closes at its end; where the context says nothing (spaces or letters on both
+    sides) „ opens, and a straight or curly mark opens unless a quotation is open."""
     char = text[index]
-    if char == "«":
-        return True
-    if char == "»":
-        return False
+    if char in "«»":
+        return char == "«"
     before = text[index - 1] if index > 0 else ""
     after = text[index + 1] if index + 1 < len(text) else ""
-    at_word_start = before == "" or before.isspace() or before in "([{—–-/" + _QUOTES
-    if at_word_start and after and not after.isspace():
+    space_before = before == "" or before.isspace() or before in "([{—–-/" + _QUOTES
+    space_after = after == "" or after.isspace()
+    if space_before != space_after:
+        return space_before
+    if char == "„":
         return True
-    if not at_word_start:
-        return False
-    # A mark between spaces: it closes an open quotation, otherwise it opens one.
     return depth == 0
