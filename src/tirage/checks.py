@@ -43,6 +43,7 @@ QUOTES: dict[str, tuple[str, str, str]] = {
     "nl": ("“", "”", "“”‘’„"),
 }
 ALL_QUOTES = "«»“”„‹›‚"
+SPACE_NAMES = {" ": "a space", NBSP: "a no-break space (U+00A0)", "\u2009": "a thin space"}
 
 LENGTH_RANGE = (0.5, 2.0)  # translation length / source length, for sources of 20+ chars
 LEGIT_DOUBLES = {
@@ -147,7 +148,8 @@ def numbers_in(text: str, lang: str) -> list[Decimal]:
     """Every number of `text`, read the way `lang` writes them (babel.numbers)."""
     group = get_group_symbol(lang)
     values: list[Decimal] = []
-    for found in _number_pattern(lang).finditer(_strip_urls(text)):
+    text = _PLACEHOLDER.sub(" ", _MASK.sub(" ", _strip_urls(text)))
+    for found in _number_pattern(lang).finditer(text):
         token = found.group(0)
         if group in SPACES:
             token = re.sub(f"[{SPACES}]", group, token)
@@ -283,7 +285,7 @@ def _french_spacing(text: str) -> Iterator[str]:
             continue  # 10:30, http://
         if before == NNBSP or (mark == ":" and before == NBSP):
             continue
-        found_space = "a plain space" if before in " \u00a0\u2009" else "none"
+        found_space = SPACE_NAMES.get(before, "none")
         yield (
             f"{mark!r} needs a narrow no-break space (U+202F) before it, found {found_space}: "
             f"{show(_around(text, index))}"
@@ -307,8 +309,10 @@ def punctuation_spacing(source: str, target: str, ctx: Context) -> Iterator[str]
     for found in re.finditer(f"[{SPACES}]+([;:!?])", text):
         excerpt = show(_around(text, found.start()))
         yield f"no space before {found.group(1)!r} in this language: {excerpt}"
-    for found in re.finditer(f"«[{SPACES}]|[{SPACES}]»", text):
-        yield f"no space inside « » in this language: {show(_around(text, found.start()))}"
+    for found in re.finditer(f"«[{SPACES}]", text):
+        yield f"no space after « in this language: {show(_around(text, found.start()))}"
+    for found in re.finditer(f"[{SPACES}]»", text):
+        yield f"no space before » in this language: {show(_around(text, found.start()))}"
 
 
 @check("quotes", WARNING)
