@@ -10,6 +10,8 @@ def assert_golden(actual: str, expected_path: Path) -> None:
     if os.environ.get("TIRAGE_REGEN_GOLDEN"):
         expected_path.parent.mkdir(parents=True, exist_ok=True)
         expected_path.write_text(actual, encoding="utf-8")
-    assert expected_path.exists(), f"missing golden file {expected_path}; run with TIRAGE_REGEN_GOLDEN=1"
+    assert expected_path.exists(), (
+        f"missing golden file {expected_path}; run with TIRAGE_REGEN_GOLDEN=1"
+    )
     expected = expected_path.read_text(encoding="utf-8")
     assert actual == expected, f"{expected_path} differs from the output"

@@ -6,13 +6,15 @@ from pathlib import Path
 
 import polib
 import pytest
-from gettext_tools import msgmerge, requires_gettext
 
 from tirage.catalog import build_template, merge, plural_forms
 from tirage.pofile import format_po, parse_po, save_po
 
+from gettext_tools import msgmerge, requires_gettext
+
 HEADER = (
-    'msgid ""\nmsgstr ""\n"Project-Id-Version: a\\n"\n"POT-Creation-Date: 2015-05-01 10:00+0000\\n"\n'
+    'msgid ""\nmsgstr ""\n"Project-Id-Version: a\\n"\n'
+    '"POT-Creation-Date: 2015-05-01 10:00+0000\\n"\n'
     '"PO-Revision-Date: 2015-05-02 10:00+0000\\n"\n"Last-Translator: Ann <ann@example.org>\\n"\n'
     '"Language-Team: English\\n"\n"Language: en\\n"\n"MIME-Version: 1.0\\n"\n'
     '"Content-Type: text/plain; charset=UTF-8\\n"\n"Content-Transfer-Encoding: 8bit\\n"\n'
@@ -20,7 +22,9 @@ HEADER = (
 )
 POT_HEADER = HEADER.replace("2015-05-01", "2015-06-01")
 
-OLD = HEADER + """\
+OLD = (
+    HEADER
+    + """\
 #: a.txt:1
 msgid "Le chat dort sur le canapé."
 msgstr "The cat sleeps on the sofa."
@@ -46,8 +50,11 @@ msgstr "The train leaves at noon."
 #~ msgid "Une phrase qui revient."
 #~ msgstr "A sentence that comes back."
 """
+)
 
-NEW = POT_HEADER + """\
+NEW = (
+    POT_HEADER
+    + """\
 #: a.txt:1
 msgid "Le chat dort sur le canapé rouge."
 msgstr ""
@@ -68,6 +75,7 @@ msgstr ""
 msgid "Une toute nouvelle idée, sans rapport."
 msgstr ""
 """
+)
 
 
 def _merge_texts(old: str, new: str) -> str:
@@ -99,8 +107,11 @@ def _scenario(name: str) -> tuple[str, str]:
         return OLD, NEW
     entries = {
         "unchanged": ("Le chat dort.", "The cat sleeps.", "Le chat dort."),
-        "changed": ("Le chat dort sur le canapé.", "The cat sleeps on the sofa.",
-                    "Le chat dort sur le canapé bleu."),
+        "changed": (
+            "Le chat dort sur le canapé.",
+            "The cat sleeps on the sofa.",
+            "Le chat dort sur le canapé bleu.",
+        ),
         "removed": ("Le chat dort.", "The cat sleeps.", "Rien à voir avec ça, vraiment pas."),
     }
     if name == "revived":
@@ -149,8 +160,11 @@ def test_template_header_has_generator_and_no_translator_fields(tmp_path: Path) 
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("en", "nplurals=2; plural=(n != 1);"), ("ja", "nplurals=1; plural=0;"),
-     ("de", "nplurals=2; plural=(n != 1);")],
+    [
+        ("en", "nplurals=2; plural=(n != 1);"),
+        ("ja", "nplurals=1; plural=0;"),
+        ("de", "nplurals=2; plural=(n != 1);"),
+    ],
 )
 def test_plural_forms_from_babel(lang: str, expected: str) -> None:
     assert plural_forms(lang) == expected

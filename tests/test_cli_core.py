@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import INTERVIEW
-from gettext_tools import assert_canonical, msgmerge, requires_gettext
 
 from tirage.cli import main
 from tirage.pofile import read_po
+
+from conftest import INTERVIEW
+from gettext_tools import assert_canonical, msgmerge, requires_gettext
 
 
 def run(runner: CliRunner, *args: str, code: int = 0) -> str:
@@ -112,7 +113,9 @@ def test_update_follows_source_edits_like_msgmerge(
     assert gone.obsolete and gone.msgstr == "It all depends on them."
     assert_canonical(path)
     # The same result as msgmerge --previous on the same files.
-    assert path.read_text(encoding="utf-8") == msgmerge(old_copy, workspace / "locales" / f"{INTERVIEW}.pot")
+    assert path.read_text(encoding="utf-8") == msgmerge(
+        old_copy, workspace / "locales" / f"{INTERVIEW}.pot"
+    )
 
     source.write_text(text, encoding="utf-8")  # the sentence comes back
     run(runner, "update", "-w", str(workspace))

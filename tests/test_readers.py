@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DATA, INTERVIEW, REPO
-from gettext_tools import assert_canonical, requires_gettext
-from golden import assert_golden
 
 from tirage.catalog import build_template
 from tirage.errors import SourceError
 from tirage.pofile import format_po
 from tirage.readers import read_document
+
+from conftest import DATA, INTERVIEW, REPO
+from gettext_tools import assert_canonical, requires_gettext
+from golden import assert_golden
 
 READER_CASES = sorted(p for p in (DATA / "readers").iterdir() if p.suffix in (".txt", ".md"))
 

@@ -207,7 +207,9 @@ def _copy(entry: polib.POEntry) -> polib.POEntry:
     )
 
 
-def _carry(new: polib.POEntry, donor: polib.POEntry, fuzzy_from: polib.POEntry | None) -> polib.POEntry:
+def _carry(
+    new: polib.POEntry, donor: polib.POEntry, fuzzy_from: polib.POEntry | None
+) -> polib.POEntry:
     """The template's entry with the donor's translation, comments and flags."""
     entry = _copy(new)
     entry.msgstr = donor.msgstr
@@ -243,9 +245,19 @@ def same_entries(a: polib.POFile, b: polib.POFile) -> bool:
 
 def _fields(e: polib.POEntry) -> tuple[object, ...]:
     return (
-        e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()),
-        e.comment, e.tcomment, e.occurrences, e.flags, e.previous_msgctxt, e.previous_msgid,
-        e.previous_msgid_plural, e.obsolete,
+        e.msgctxt,
+        e.msgid,
+        e.msgid_plural,
+        e.msgstr,
+        sorted(e.msgstr_plural.items()),
+        e.comment,
+        e.tcomment,
+        e.occurrences,
+        e.flags,
+        e.previous_msgctxt,
+        e.previous_msgid,
+        e.previous_msgid_plural,
+        e.obsolete,
     )
 
 
@@ -278,7 +290,9 @@ def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[Pl
     return plans
 
 
-def update_documents(ws: Workspace, docs: Iterable[Document], langs: Iterable[str]) -> list[UpdateResult]:
+def update_documents(
+    ws: Workspace, docs: Iterable[Document], langs: Iterable[str]
+) -> list[UpdateResult]:
     """Merge every document for every language; write only once all merges succeeded, so
     one bad catalog leaves every file as it was."""
     langs = list(langs)

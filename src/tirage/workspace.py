@@ -129,7 +129,7 @@ def load_workspace(root: Path) -> Workspace:
 def parse_workspace(root: Path, data: dict[str, Any], path: Path) -> Workspace:
     source = data.get("source_language")
     if not isinstance(source, str):
-        raise ConfigError("source_language must be a language code, e.g. \"fr\"", path)
+        raise ConfigError('source_language must be a language code, e.g. "fr"', path)
     targets = data.get("target_languages")
     if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
         raise ConfigError('target_languages must be a list, e.g. ["en", "es"]', path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -39,7 +40,7 @@ def init(directory: Path, source_lang: str, targets: str) -> None:
 @click.argument("file", type=click.File("rb"), default="-")
 @click.option("--lang", default="fr", show_default=True, help="Language of the text.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of strings.")
-def segment(file: click.utils.LazyFile, lang: str, as_json: bool) -> None:
+def segment(file: BinaryIO, lang: str, as_json: bool) -> None:
     """Print the sentence segments of FILE (or standard input), one per line."""
     name = getattr(file, "name", "-")
     data = file.read()

@@ -61,7 +61,9 @@ def read_markdown(path: Path, name: str, text: str, lang: str) -> Document:
             if not pieces:
                 continue
             span = (pieces[0][0], pieces[-1][1])
-            block = Block(role, span, line_of(text, span[0]), segment_pieces(text, pieces, role, lang))
+            block = Block(
+                role, span, line_of(text, span[0]), segment_pieces(text, pieces, role, lang)
+            )
             if heading_level:
                 block.attrs["level"] = heading_level
             blocks.append(block)
@@ -104,7 +106,9 @@ def _front_matter(path: Path, text: str, token: Token, line_starts: list[int]) -
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else token.map[0] + 1
-        raise SourceError(f"invalid YAML front matter: {getattr(exc, 'problem', exc)}", path, line) from None
+        raise SourceError(
+            f"invalid YAML front matter: {getattr(exc, 'problem', exc)}", path, line
+        ) from None
     if not isinstance(data, dict):
         return []
     start = line_starts[token.map[0]]

@@ -20,7 +20,7 @@ from tirage.document import Block, Document, Span, line_of
 from tirage.readers.segments import normalise, segment_pieces
 
 _BREADCRUMB = re.compile(r"\S.* # \S")
-_FINAL = tuple(".!?…»\"”:;)")
+_FINAL = tuple('.!?…»"”:;)')
 KICKER_MAX = 60
 
 
