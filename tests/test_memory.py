@@ -1,0 +1,244 @@
+"""The translation memory: reuse across documents, post-edit records, TMX round trip, index."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tirage.cli import main
+from tirage.errors import CatalogError
+from tirage.memory import TranslationMemory, edit_ratio, export_tmx, import_tmx
+from tirage.pofile import read_po, save_po
+from tirage.provenance import Provenance, set_provenance
+from tirage.workspace import load_workspace
+
+SENTENCES = {
+    "Bien sûr.": "Of course.",
+    "Aujourd'hui, la province a une longueur d'avance et doit en profiter.": (
+        "Today, the provinces are a step ahead and must make the most of it."
+    ),
+    "Le label nous a poussés à fédérer notre écosystème.": (
+        "The label pushed us to bring our ecosystem together."
+    ),
+}
+
+
+def write_catalog(path: Path, entries: list[polib.POEntry], lang: str = "en") -> None:
+    po = polib.POFile(wrapwidth=79)
+    po.metadata = {"Language": lang, "Content-Type": "text/plain; charset=UTF-8"}
+    for entry in entries:
+        po.append(entry)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_po(path, po)
+
+
+def reviewed(source: str, target: str) -> polib.POEntry:
+    return polib.POEntry(msgid=source, msgstr=target)
+
+
+def test_reuse_across_two_documents(workspace: Path) -> None:
+    ws = load_workspace(workspace)
+    write_catalog(
+        ws.po_path("en", "first"),
+        [reviewed(s, t) for s, t in SENTENCES.items()]
+        + [polib.POEntry(msgid="Pas encore traduit.", msgstr="")],
+    )
+    with TranslationMemory.open(ws) as memory:
+        assert memory.refresh(ws) == 3
+        assert memory.refresh(ws) == 0  # nothing new the second time
+        exact = memory.lookup("Bien sûr.", "fr", "en")
+        assert exact is not None
+        assert (exact.target, exact.score, exact.doc) == ("Of course.", 100.0, "first")
+        similar = memory.lookup(
+            "Aujourd'hui, la province a une longueur d'avance et elle doit en profiter.", "fr", "en"
+        )
+        assert similar is not None
+        assert similar.target.startswith("Today, the provinces")
+        assert 75 <= similar.score < 100
+        assert similar.doc == "first"
+        assert memory.lookup("Bien sûr.", "fr", "es") is None  # another target language
+        assert memory.lookup("Une phrase sans rapport avec les autres.", "fr", "en") is None
+        assert memory.lookup("Pas encore traduit.", "fr", "en") is None  # not reviewed
+
+
+def test_translate_fills_the_second_document_from_the_first(
+    workspace: Path, runner: CliRunner
+) -> None:
+    """End to end: a reviewed sentence of one document comes back in another."""
+    first, second = "premier", "second"
+    (workspace / "source" / f"{first}.txt").write_text(
+        "Bien sûr.\n\nLe label nous a poussés à fédérer notre écosystème.\n", encoding="utf-8"
+    )
+    (workspace / "source" / f"{second}.txt").write_text(
+        "Bien sûr.\n\nLe label nous a poussé à fédérer tout notre écosystème.\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["update", "-q", "-w", str(workspace)])
+    assert result.exit_code == 0, result.output
+    ws = load_workspace(workspace)
+    path = ws.po_path("en", first)
+    po = read_po(path)
+    for entry in po:
+        if entry.msgid in SENTENCES:
+            entry.msgstr = SENTENCES[entry.msgid]
+    save_po(path, po)
+    result = runner.invoke(
+        main,
+        ["translate", "-w", str(workspace), "--to", "en", "--doc", second, "--engine", "pseudo"],
+    )
+    assert result.exit_code == 0, result.output
+    filled = {e.msgid: e for e in read_po(ws.po_path("en", second))}
+    exact = filled["Bien sûr."]
+    assert exact.msgstr == "Of course."
+    assert "engine=memory" in exact.tcomment and "score=100" in exact.tcomment
+    similar = filled["Le label nous a poussé à fédérer tout notre écosystème."]
+    assert similar.msgstr == SENTENCES["Le label nous a poussés à fédérer notre écosystème."]
+    assert "fuzzy" in similar.flags and "engine=memory" in similar.tcomment
+
+
+def test_post_edited_flag_and_raw_machine_output(workspace: Path) -> None:
+    ws = load_workspace(workspace)
+    path = ws.po_path("es", "doc")
+    raw = polib.POEntry(msgid="Bien sûr.", msgstr="Bien seguro.", flags=["fuzzy"])
+    set_provenance(raw, Provenance("apertium", "fr-es", "3.8.3"))
+    write_catalog(path, [raw], "es")
+    with TranslationMemory.open(ws) as memory:
+        assert memory.refresh(ws) == 0  # raw MT is kept aside, not offered as a translation
+        assert memory.lookup("Bien sûr.", "fr", "es") is None
+        po = read_po(path)
+        po[0].flags.remove("fuzzy")
+        po[0].msgstr = "Por supuesto."
+        save_po(path, po)
+        assert memory.refresh(ws) == 1
+        match = memory.lookup("Bien sûr.", "fr", "es")
+        assert match is not None and match.post_edited and match.target == "Por supuesto."
+        (summary,) = memory.post_edit_summary()
+        assert (summary.engine, summary.lang, summary.segments) == ("apertium", "es", 1)
+        assert summary.edit_ratio == pytest.approx(edit_ratio("Bien seguro.", "Por supuesto."))
+        assert summary.unchanged == 0
+
+
+def test_tmx_round_trip_through_translate_toolkit(tmp_path: Path, workspace: Path) -> None:
+    tmx = pytest.importorskip("translate.storage.tmx")
+    ws = load_workspace(workspace)
+    units = dict(SENTENCES)
+    units["Des « guillemets » & <balises> et un\u202fespace fine."] = (
+        "“Quotes” & <tags> and a thin\u202fspace."
+    )
+    with TranslationMemory.open(ws) as memory:
+        for source, target in units.items():
+            memory.add(source, target, "fr", "en", "interview", post_edited=True)
+        memory.add("Bien sûr.", "Por supuesto.", "fr", "es", "interview")
+        memory.commit()
+        out = tmp_path / "export.tmx"
+        assert export_tmx(memory, out, "fr") == len(units) + 1
+    store = tmx.tmxfile.parsefile(str(out))
+    pairs = {(u.source, u.target) for u in store.units}
+    assert pairs >= set(units.items())
+    assert ("Bien sûr.", "Por supuesto.") in pairs
+    fresh = TranslationMemory.open_path(tmp_path / "other.sqlite")
+    try:
+        assert import_tmx(fresh, out, "fr", ("en", "es")) == len(units) + 1
+        again = {(u.source, u.target, u.tgt_lang, u.doc, u.post_edited) for u in fresh.units()}
+        assert ("Bien sûr.", "Of course.", "en", "interview", True) in again
+        assert ("Bien sûr.", "Por supuesto.", "es", "interview", False) in again
+        assert import_tmx(fresh, out, "fr", ("en", "es")) == 0  # idempotent
+    finally:
+        fresh.close()
+
+
+def test_tmx_written_by_translate_toolkit_imports(tmp_path: Path) -> None:
+    tmx = pytest.importorskip("translate.storage.tmx")
+    store = tmx.tmxfile(sourcelanguage="fr", targetlanguage="de")
+    store.addsourceunit("Bien sûr.").target = "Natürlich."
+    path = tmp_path / "tt.tmx"
+    path.write_bytes(bytes(store))
+    memory = TranslationMemory.open_path(tmp_path / "m.sqlite")
+    try:
+        assert import_tmx(memory, path, "fr", ("en", "de")) == 1
+        match = memory.lookup("Bien sûr.", "fr", "de")
+        assert match is not None and match.target == "Natürlich."
+    finally:
+        memory.close()
+
+
+def test_bad_tmx_is_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.tmx"
+    path.write_text("<tmx version='1.4'>\n<body>\n<tu>\n</body></tmx>\n", encoding="utf-8")
+    memory = TranslationMemory.open_path(tmp_path / "m.sqlite")
+    try:
+        with pytest.raises(CatalogError) as caught:
+            import_tmx(memory, path, "fr", ("en",))
+        assert caught.value.format().startswith(f"{path}:4: not a TMX file")
+    finally:
+        memory.close()
+
+
+def test_memory_commands(workspace: Path, runner: CliRunner, tmp_path: Path) -> None:
+    ws = load_workspace(workspace)
+    write_catalog(ws.po_path("de", "doc"), [reviewed("Bien sûr.", "Natürlich.")], "de")
+    out = tmp_path / "out.tmx"
+    result = runner.invoke(main, ["memory", "export", str(out), "-w", str(workspace)])
+    assert result.exit_code == 0, result.output
+    assert "1 units" in result.output
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "tirage.toml").write_text((workspace / "tirage.toml").read_text())
+    result = runner.invoke(main, ["memory", "import", str(out), "-w", str(other)])
+    assert result.exit_code == 0, result.output
+    assert "1 units added" in result.output
+    result = runner.invoke(main, ["memory", "import", str(tmp_path / "nope.tmx"), "-w", str(other)])
+    assert result.exit_code == 1
+    assert "nope.tmx: cannot read" in result.output
+
+
+def _sentence(rng: random.Random, words: list[str]) -> str:
+    return " ".join(rng.choice(words) for _ in range(rng.randint(6, 18))).capitalize() + "."
+
+
+def test_fuzzy_lookup_uses_the_index_not_a_scan(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    words = [f"mot{i}" for i in range(3000)] + ["le", "la", "de", "et", "un", "une"] * 50
+    memory = TranslationMemory.open_path(tmp_path / "m.sqlite")
+    try:
+        sources = [_sentence(rng, words) for _ in range(3000)]
+        for n, source in enumerate(sources):
+            memory.add(source, f"target {n}", "fr", "en", "bench")
+        memory.commit()
+        query = sources[1234].replace(".", " encore.")
+        match = memory.lookup(query, "fr", "en")
+        assert match is not None and match.target == "target 1234"
+        plan = " ".join(
+            str(row[-1])
+            for row in memory.db.execute(
+                "EXPLAIN QUERY PLAN SELECT rowid FROM sources_fts WHERE sources_fts MATCH ? "
+                "ORDER BY rank LIMIT 48",
+                ('"mot1"',),
+            )
+        )
+        assert "VIRTUAL TABLE INDEX" in plan and "SCAN sources " not in plan
+    finally:
+        memory.close()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.text(min_size=1, max_size=40).filter(str.strip), min_size=1, max_size=8))
+def test_every_stored_sentence_is_found_exactly(tmp_path: Path, texts: list[str]) -> None:
+    path = tmp_path / f"h{random.random()}.sqlite"
+    memory = TranslationMemory.open_path(path)
+    try:
+        for n, text in enumerate(texts):
+            memory.add(text, f"t{n}", "fr", "en", "doc")
+        for text in texts:
+            match = memory.lookup(text, "fr", "en")
+            assert match is not None and match.score == 100.0 and match.source == text
+    finally:
+        memory.close()
