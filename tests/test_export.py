@@ -1,0 +1,133 @@
+"""`tirage export` and `tirage build`: the publish gate, per-language report, stale editions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner
+from conftest import INTERVIEW
+
+from tirage.cli import main
+from tirage.pofile import save_po
+from tirage.readers import read_document
+
+
+def run(runner: CliRunner, ws: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(main, [*args, "--workspace", str(ws)])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+def write_catalog(ws: Path, lang: str, share: float = 1.0, fuzzy: bool = False) -> None:
+    """A catalog translating the first `share` of the interview's msgids."""
+    doc = read_document(ws / "source" / f"{INTERVIEW}.txt", ws)
+    po = polib.POFile(wrapwidth=79)
+    po.metadata = {
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Language": lang,
+        "Last-Translator": "Jane Doe <jane@example.org>",
+        "PO-Revision-Date": "2015-05-28 10:00+0200",
+    }
+    msgids = list(dict.fromkeys(s.text for s in doc.segments()))
+    cut = round(len(msgids) * share)
+    for i, msgid in enumerate(msgids):
+        entry = polib.POEntry(msgid=msgid, msgstr=f"<{lang}> {msgid}" if i < cut else "")
+        if fuzzy and entry.msgstr:
+            entry.flags.append("fuzzy")
+        po.append(entry)
+    path = ws / "locales" / lang / f"{INTERVIEW}.po"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_po(path, po)
+
+
+def editions(ws: Path) -> list[str]:
+    root = ws / "editions"
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def test_nothing_reviewed_nothing_published(runner: CliRunner, workspace: Path) -> None:
+    code, out = run(runner, workspace, "export")
+    assert code == 0
+    assert "de: 0% reviewed, need 80%: not published" in out
+    assert not (workspace / "editions").exists() or editions(workspace) == []
+
+
+def test_strict_exits_1_when_held_back(runner: CliRunner, workspace: Path) -> None:
+    write_catalog(workspace, "en")
+    code, out = run(runner, workspace, "export", "--strict")
+    assert code == 1
+    assert "held back (--strict): es, de" in out
+    code, _ = run(runner, workspace, "export", "--strict", "--to", "en")
+    assert code == 0
+
+
+def test_reviewed_language_is_published(runner: CliRunner, workspace: Path) -> None:
+    write_catalog(workspace, "en")
+    write_catalog(workspace, "es", share=0.5)
+    code, out = run(runner, workspace, "export")
+    assert code == 0
+    assert out.splitlines()[0].startswith("en: 100% reviewed: published")
+    assert "es: 50% reviewed, need 80%: not published" in out
+    assert editions(workspace) == [f"en/{INTERVIEW}.{ext}" for ext in ("html", "md", "txt")]
+    html = (workspace / "editions" / "en" / f"{INTERVIEW}.html").read_text(encoding="utf-8")
+    assert "&lt;en&gt; Lyon" in html
+    assert 'hreflang="en"' in html and 'hreflang="es"' not in html
+    assert "Translated from French by Jane Doe, May 28, 2015." in html
+    # Running again changes nothing.
+    _, out = run(runner, workspace, "export")
+    assert "(0 written, 3 unchanged)" in out
+
+
+def test_threshold_option_and_identity(runner: CliRunner, workspace: Path) -> None:
+    code, out = run(runner, workspace, "export", "--threshold", "0", "--format", "txt")
+    assert code == 0
+    source = (workspace / "source" / f"{INTERVIEW}.txt").read_bytes()
+    for lang in ("en", "es", "de"):
+        assert (workspace / "editions" / lang / f"{INTERVIEW}.txt").read_bytes() == source
+    assert editions(workspace) == [f"{lang}/{INTERVIEW}.txt" for lang in ("de", "en", "es")]
+
+
+def test_fuzzy_counts_only_when_included(runner: CliRunner, workspace: Path) -> None:
+    write_catalog(workspace, "de", share=0.9, fuzzy=True)
+    _, out = run(runner, workspace, "export", "--to", "de")
+    assert "de: 0% reviewed, need 80%: not published" in out
+    _, out = run(runner, workspace, "export", "--to", "de", "--include-fuzzy")
+    assert "de: 0% reviewed + 90% fuzzy: published" in out
+    html = (workspace / "editions" / "de" / f"{INTERVIEW}.html").read_text(encoding="utf-8")
+    assert '<span lang="fr">' in html  # the untranslated tenth falls back to the source
+    assert "Einige Passagen sind noch nicht geprüft." in html
+
+
+def test_held_back_language_loses_its_old_editions(runner: CliRunner, workspace: Path) -> None:
+    write_catalog(workspace, "en", share=0.85)
+    run(runner, workspace, "export", "--to", "en")
+    assert len(editions(workspace)) == 3
+    _, out = run(runner, workspace, "export", "--to", "en", "--threshold", "90")
+    assert "not published, 3 old edition(s) removed" in out
+    assert editions(workspace) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["--to", "it"], 1), (["--format", "pdf"], 2), (["--threshold", "120"], 2)],
+)
+def test_usage_errors(runner: CliRunner, workspace: Path, args: list[str], code: int) -> None:
+    actual, _ = run(runner, workspace, "export", *args)
+    assert actual == code
+
+
+def test_build_without_models_publishes_what_is_reviewed(
+    runner: CliRunner, workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
+    write_catalog(workspace, "en")
+    code, out = run(runner, workspace, "build")
+    assert code == 0, out
+    lines = out.splitlines()
+    assert any(line.startswith("es: not machine-translated:") and "install" in line for line in lines)
+    assert any(line.startswith("en: 100% reviewed: published") for line in lines)
+    assert "de: 0% reviewed, need 80%: not published" in lines
+    assert (workspace / "locales" / f"{INTERVIEW}.pot").is_file()
