@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tirage.catalog import build_template
 from tirage.errors import SourceError
 from tirage.pofile import format_po
 from tirage.readers import read_document
+from tirage.readers.segments import translatable
 
 from conftest import DATA, INTERVIEW, REPO
 from gettext_tools import assert_canonical, requires_gettext
@@ -121,3 +124,58 @@ def test_bad_front_matter_gives_the_line(tmp_path: Path) -> None:
         read_document(path, tmp_path)
     assert "invalid YAML front matter" in caught.value.format()
     assert caught.value.line is not None
+
+
+WORDS = st.sampled_from(
+    [
+        "la",
+        "province",
+        "M.",
+        "Mme",
+        "etc.",
+        "3,5",
+        "«",
+        "»",
+        "?",
+        "!",
+        "…",
+        "Lyon",
+        "R&D",
+        "https://x.fr/a.b",
+        "l'enjeu",
+        "de",
+        "numérique",
+        "Rhône-Alpes",
+        ":",
+        ";",
+        "a.",
+        "Le",
+    ]
+)
+SENTENCE = st.lists(WORDS, min_size=1, max_size=12).map(" ".join)
+PARAGRAPH = st.lists(SENTENCE, min_size=1, max_size=4).map(lambda s: ". ".join(s) + ".")
+SEPARATOR = st.sampled_from(["\n\n", "\n\n\n", "\n \n", "\n"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(PARAGRAPH, SEPARATOR), min_size=1, max_size=6))
+def test_segments_and_separators_reconstitute_the_text(
+    tmp_path_factory: pytest.TempPathFactory, parts: list[tuple[str, str]]
+) -> None:
+    text = "".join(p + sep for p, sep in parts)
+    path = tmp_path_factory.mktemp("prop") / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path, path.parent)
+    pieces = [piece for segment in doc.segments() for piece in segment.pieces]
+    rebuilt, position = [], 0
+    for start, end in pieces:
+        assert start >= position  # in order, no overlap
+        gap = text[position:start]
+        # Between segments there is only space, or text with no words (left untranslated).
+        assert not translatable(gap), gap
+        rebuilt += [gap, text[start:end]]
+        position = end
+    rebuilt.append(text[position:])
+    assert "".join(rebuilt) == text
+    for segment in doc.segments():
+        assert segment.text == " ".join(" ".join(text[s:e] for s, e in segment.pieces).split())

@@ -18,6 +18,11 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def translatable(text: str) -> bool:
+    """Whether text has words to translate: not only links, addresses, numbers, punctuation."""
+    return _LETTER.search(_ADDRESS.sub("", text)) is not None
+
+
 def segment_pieces(source: str, pieces: list[Span], role: str, lang: str) -> list[Segment]:
     """Split the text of `pieces`, read as one run joined by spaces, into sentences.
 
@@ -47,6 +52,6 @@ def segment_pieces(source: str, pieces: list[Span], role: str, lang: str) -> lis
             if s < e:
                 parts.append((s, e))
         text = normalise(joined[v_start:v_end])
-        if parts and _LETTER.search(_ADDRESS.sub("", text)):
+        if parts and translatable(text):
             segments.append(Segment(text, role, line_of(source, parts[0][0]), tuple(parts)))
     return segments
