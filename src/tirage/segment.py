@@ -236,7 +236,9 @@ def _is_boundary(text: str, run: str, run_start: int, after: int, table: Abbrevi
     if folded in table.may_end:
         return upper_like  # "etc. et" goes on; "etc. Puis", "av. J.-C. Auguste" end
     if len(word) == 1 and word.isalpha():
-        return False  # an initial: "J. R. R. Tolkien", "E. Macron"
+        # A capital is an initial ("J. R. R. Tolkien"); a small letter is a unit or a short
+        # form that may close the sentence ("à 18 h. Tél.", "IIe s. av. J.-C.").
+        return word.islower() and upper_like
     if _HYPHEN_INITIALS.fullmatch(word) and word[0].isupper():
         return False  # "J.-P. Sartre"
     if _DOTTED.fullmatch(word):
