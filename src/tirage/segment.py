@@ -106,6 +106,8 @@ _DOTTED = re.compile(r"(?:[^\W\d_]{1,4}\.-?)+[^\W\d_]{1,4}")
 # "J.-P" (Sartre): hyphenated initials, which never end one.
 _HYPHEN_INITIALS = re.compile(r"(?:[^\W\d_]\.-)+[^\W\d_]")
 
+# French elided articles and conjunctions glued to the next word: l’, d’, qu’, jusqu’…
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’]", re.IGNORECASE)
 _LEADING_OPENERS = "([{«“\"'‘¿¡"
 _SKIP_AFTER = set(_HSPACE + "\n\r\f\v«“\"'‘([{¿¡—–-*_")
 _CONTINUATION = set(",;:)]}»”")
@@ -209,9 +211,11 @@ def _at_line_start(text: str, pos: int) -> bool:
     return i == 0 or text[i - 1] == "\n"
 
 
-def _is_boundary(text: str, run: str, run_start: int, after: int, table: Abbreviations) -> bool:
-    """Whether the terminator `run` at `run_start`, followed by whitespace at `after`, ends a
-    sentence."""
+def _is_boundary(
+    text: str, run: str, run_start: int, after: int, closed: bool, table: Abbreviations
+) -> bool:
+    """Whether the terminator `run` at `run_start` ends a sentence. `after` is where the
+    whitespace after it starts; `closed` says whether closing quotes or brackets came between."""
     nxt = _next_char(text, after)
     if not nxt:
         return True
@@ -225,7 +229,10 @@ def _is_boundary(text: str, run: str, run_start: int, after: int, table: Abbrevi
         return False  # "(...)" and "[…]" mark elided text, not an ending
     if len(run) > 1 or run == "…":
         return upper_like  # "cajoler... ça ne donnera rien"
+    if closed and nxt.islower():
+        return False  # a quoted sentence inside another: « Non. » et il est parti.
     word, word_start = _word_before(text, run_start)
+    word = _ELISION.sub("", word)  # "l’art." is "art."
     if not word:
         return True
     if word in table.titles:
@@ -265,7 +272,9 @@ def _candidate_cuts(text: str, table: Abbreviations) -> Iterator[int]:
             p += 1
         if p < len(pairs) and pairs[p][0] < after:
             continue  # inside « … » or ( … ), and not closing it
-        if _is_boundary(text, m.group("run"), run_start, after, table):
+        run = m.group("run")
+        closed = m.end("run") < after  # a closing quote or bracket follows the run
+        if _is_boundary(text, run, run_start, after, closed, table):
             yield after
 
 
