@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import INTERVIEW
-from golden import assert_golden
 from tirage.checks import CHECKS, ERROR, WARNING, Context, check_files, check_pair, numbers_in
 from tirage.cli import main
 from tirage.glossary import load_glossary
 from tirage.pofile import read_po, save_po
+
+from conftest import INTERVIEW
+from golden import assert_golden
 
 DATA = Path(__file__).parent / "data" / "checks"
 CATALOGS = sorted(p.name for p in DATA.glob("*.po"))

@@ -105,6 +105,31 @@ def build_queue(ws: Workspace, lang: str, docs: tuple[str, ...] = ()) -> list[It
     return items
 
 
+def read_key_from_terminal() -> str:
+    """One key press, without waiting for Enter.
+
+    Unlike `click.getchar`, this keeps keys typed ahead: the terminal's mode is changed
+    with TCSANOW, not TCSAFLUSH, so a reviewer can press `a a a` as fast as they like.
+    """
+    fd = sys.stdin.fileno()
+    if not os.isatty(fd):
+        return sys.stdin.read(1)
+    import termios
+    import tty
+
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)
+        data = os.read(fd, 1)
+        if data and data[0] >= 0xC0:  # the lead byte of a multi-byte UTF-8 character
+            data += os.read(fd, 3 if data[0] >= 0xF0 else 2 if data[0] >= 0xE0 else 1)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    if not data:
+        return "\x04"  # end of input: quit
+    return data.decode("utf-8", "replace")
+
+
 def default_reviewer(ws: Workspace) -> str:
     """tirage.toml's translator, else git's user, else the login name."""
     if ws.translator:
@@ -148,7 +173,7 @@ class ReviewSession:
         self.reviewer = reviewer
         self.memory = memory
         self.editor = editor
-        self.read_key = read_key or (lambda: click.getchar())
+        self.read_key = read_key or read_key_from_terminal
         glossary = load_glossary(ws.glossary_path)
         self.context = Context(ws.source_lang, lang, tuple(glossary.keep), glossary.forced(lang))
         self.summary = Summary(total=len(items))
@@ -235,10 +260,11 @@ class ReviewSession:
         self.summary.decisions[decision] += 1
 
     def edit_external(self, text: str) -> str | None:
-        edited = click.edit(text + "\n", editor=self.editor, extension=".txt", require_save=True)
+        edited = click.edit(text + "\n", editor=self.editor, extension=".txt", require_save=False)
         if edited is None:
             return None
-        return " ".join(line.strip() for line in edited.splitlines() if line.strip()) or None
+        joined = " ".join(line.strip() for line in edited.splitlines() if line.strip())
+        return joined if joined and joined != text else None
 
     def edit_inline(self, text: str) -> str | None:
         click.echo()
@@ -256,7 +282,8 @@ class ReviewSession:
             line = input("> ")
         except EOFError:
             return None
-        return line.strip() or None
+        line = line.strip()
+        return line if line and line != text else None
 
     def run(self) -> Summary:
         if not self.items:
