@@ -19,6 +19,7 @@ import re
 import sqlite3
 import unicodedata
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,7 +39,7 @@ from tirage.workspace import Workspace
 
 FILENAME = "memory.sqlite"
 CANDIDATES = 48  # sentences fetched from the index per fuzzy lookup, then scored
-QUERY_TERMS = 10  # rarest words of the query sent to the index
+QUERY_TERMS = 8  # rarest words of the query whose postings are read
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 _SCHEMA = """
@@ -51,7 +52,10 @@ CREATE TABLE IF NOT EXISTS sources (
 CREATE VIRTUAL TABLE IF NOT EXISTS sources_fts USING fts5 (
     text, content='sources', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS sources_vocab USING fts5vocab (sources_fts, 'row');
+CREATE TABLE IF NOT EXISTS terms (
+    term TEXT PRIMARY KEY,
+    df INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS sources_ai AFTER INSERT ON sources BEGIN
     INSERT INTO sources_fts (rowid, text) VALUES (new.id, new.text);
 END;
@@ -93,7 +97,9 @@ CREATE TABLE IF NOT EXISTS post_edits (
 );
 """
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")
+SCHEMA_VERSION = 1
+POSTINGS_BUDGET = 3_000  # rowids read from the index per fuzzy lookup, beyond the 2 rarest words
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ def edit_ratio(raw: str, final: str) -> float:
 
 def _index_terms(text: str) -> list[str]:
     """The words FTS5's unicode61 tokenizer would index: folded case, no diacritics."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return list(dict.fromkeys(_WORD.findall(plain)))
 
@@ -155,6 +161,10 @@ class TranslationMemory:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             db.executescript(_SCHEMA)
+            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                _count_terms(db)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                db.commit()
         except sqlite3.DatabaseError as exc:
             raise TirageError(f"cannot open the translation memory: {exc}", path) from None
         except OSError as exc:
@@ -191,6 +201,11 @@ class TranslationMemory:
             return int(row[0])
         cursor = self.db.execute("INSERT INTO sources (lang, text) VALUES (?, ?)", (lang, text))
         assert cursor.lastrowid is not None
+        self.db.executemany(
+            "INSERT INTO terms (term, df) VALUES (?, 1) "
+            "ON CONFLICT (term) DO UPDATE SET df = df + 1",
+            [(term,) for term in _index_terms(text)],
+        )
         return cursor.lastrowid
 
     def add(
@@ -380,31 +395,48 @@ class TranslationMemory:
         return (matches + fuzzy)[:limit]
 
     def _candidates(self, text: str, lang: str) -> list[tuple[int, str]]:
-        """Sentences that share the query's rarest indexed words, best BM25 rank first."""
+        """Sentences sharing the most of the query's rarest words.
+
+        The words are taken rarest first (document frequencies kept in `terms`) until their
+        posting lists would exceed POSTINGS_BUDGET; each list is read from the FTS5 index
+        and the sentences that appear in most of them are scored. Nothing is scanned.
+        """
         terms = _index_terms(text)
         if not terms:
             return []
         marks = ",".join("?" * len(terms))
-        counts = dict(
-            self.db.execute(
-                f"SELECT term, doc FROM sources_vocab WHERE term IN ({marks})", terms
-            ).fetchall()
-        )
-        known = sorted((t for t in terms if t in counts), key=lambda t: counts[t])
-        if not known:
+        counts = dict(self.db.execute(f"SELECT term, df FROM terms WHERE term IN ({marks})", terms))
+        chosen: list[str] = []
+        budget = 0
+        for term in sorted((t for t in terms if t in counts), key=lambda t: counts[t]):
+            if len(chosen) >= 2 and budget + counts[term] > POSTINGS_BUDGET:
+                break
+            chosen.append(term)
+            budget += counts[term]
+            if len(chosen) >= QUERY_TERMS:
+                break
+        shared: Counter[int] = Counter()
+        for term in chosen:
+            shared.update(
+                row[0]
+                for row in self.db.execute(
+                    "SELECT rowid FROM sources_fts WHERE sources_fts MATCH ?", (f'"{term}"',)
+                )
+            )
+        best = [source_id for source_id, _ in shared.most_common(CANDIDATES)]
+        if not best:
             return []
-        query = " OR ".join(f'"{term}"' for term in known[:QUERY_TERMS])
         # Only lengths that can still reach a useful score: Indel similarity is at most
         # 2·min/(a+b), so a sentence under a third or over three times as long is hopeless.
         low, high = len(text) / 3, len(text) * 3
+        marks = ",".join("?" * len(best))
         return [
             (int(row[0]), str(row[1]))
             for row in self.db.execute(
-                "SELECT s.id, s.text FROM (SELECT rowid AS id FROM sources_fts "
-                "WHERE sources_fts MATCH ? ORDER BY rank LIMIT ?) AS hit "
-                "JOIN sources s ON s.id = hit.id "
-                "WHERE s.lang = ? AND length(s.text) BETWEEN ? AND ?",
-                (query, CANDIDATES, lang, low, high),
+                # `+lang`: look the ids up by rowid, not through the (lang, text) index.
+                f"SELECT id, text FROM sources WHERE id IN ({marks}) AND +lang = ? "
+                "AND length(text) BETWEEN ? AND ?",
+                (*best, lang, low, high),
             )
         ]
 
@@ -441,6 +473,15 @@ class TranslationMemory:
             for e, lang, n, avg, same in rows
             if langs is None or lang in langs
         ]
+
+
+def _count_terms(db: sqlite3.Connection) -> None:
+    """Rebuild the document frequencies of the index terms (older memories had none)."""
+    counts: Counter[str] = Counter()
+    for (text,) in db.execute("SELECT text FROM sources"):
+        counts.update(_index_terms(str(text)))
+    db.execute("DELETE FROM terms")
+    db.executemany("INSERT INTO terms (term, df) VALUES (?, ?)", counts.items())
 
 
 # -- TMX 1.4b -------------------------------------------------------------------------------
