@@ -11,12 +11,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import INTERVIEW, REPO
-from test_editions import _real_en, pseudo_catalog
 
+from test_editions import _real_en, pseudo_catalog
 from tirage.editions import Translations, render_html
 from tirage.editions.credit import credit_from_po, credit_line
 from tirage.readers import read_document
+
+from conftest import INTERVIEW, REPO
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
@@ -68,7 +69,11 @@ def test_chromium_renders_the_english_edition(tmp_path: Path) -> None:
     shot = artifacts / "edition-en.png"
     shot.unlink(missing_ok=True)
     taken = chromium(
-        tmp_path, f"--screenshot={shot}", "--window-size=1000,2400", "--hide-scrollbars", page.as_uri()
+        tmp_path,
+        f"--screenshot={shot}",
+        "--window-size=1000,2400",
+        "--hide-scrollbars",
+        page.as_uri(),
     )
     assert taken.returncode == 0, taken.stderr[-2000:]
     assert shot.stat().st_size > 10_000

@@ -11,14 +11,15 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import DATA, INTERVIEW, REPO
-from golden import assert_golden
 
 from tirage.document import Block, Document, Segment
 from tirage.editions import Translations, render_html, render_markdown, render_text
 from tirage.editions.credit import Credit, credit_from_po, credit_line
 from tirage.editions.render import Edit, apply_edits, segment_edits
 from tirage.readers import read_document
+
+from conftest import DATA, INTERVIEW, REPO
+from golden import assert_golden
 
 GOLDEN = DATA / "editions"
 REAL_EN_PO = REPO / "locales" / "en" / f"{INTERVIEW}.po"
@@ -83,7 +84,9 @@ def test_interview_english_golden(interview: Document, fmt: str) -> None:
         actual = render_markdown(interview, translations, "en", credit=credit)
     else:
         alternates = [("en", f"../en/{INTERVIEW}.html")]
-        actual = render_html(interview, translations, "en", "fr", credit=credit, alternates=alternates)
+        actual = render_html(
+            interview, translations, "en", "fr", credit=credit, alternates=alternates
+        )
     assert_golden(actual, GOLDEN / "en" / f"{INTERVIEW}.{fmt}")
 
 
@@ -100,8 +103,14 @@ def test_empty_catalog_gives_the_source(interview: Document, sample_md: Document
 
 def test_untouched_markup_survives(sample_md: Document) -> None:
     out = render_markdown(sample_md, pseudo_catalog(sample_md), "en")
-    for kept in ["date: 2015-05-28\n", "tags: [lyon, numérique]\n", '```python\nprint("pas traduit")\n```',
-                 "|-------|------|", "- ‹Premier", "> ‹Une citation"]:
+    for kept in [
+        "date: 2015-05-28\n",
+        "tags: [lyon, numérique]\n",
+        '```python\nprint("pas traduit")\n```',
+        "|-------|------|",
+        "- ‹Premier",
+        "> ‹Une citation",
+    ]:
         assert kept in out
     assert 'title: "‹Le “numérique” en région›"' in out
 
@@ -130,7 +139,9 @@ def test_apply_edits_window_clips() -> None:
 
 def _doc(text: str, role: str = "answer") -> Document:
     seg = Segment(text, role, 1, ((0, len(text)),))
-    return Document(Path("x.txt"), "source/x.txt", "text", text, [Block(role, (0, len(text)), 1, [seg])])
+    return Document(
+        Path("x.txt"), "source/x.txt", "text", text, [Block(role, (0, len(text)), 1, [seg])]
+    )
 
 
 def test_html_escapes_a_malicious_translation() -> None:
@@ -145,7 +156,10 @@ def test_html_escapes_a_malicious_translation() -> None:
 
 def test_html_marks_fallbacks_with_the_source_language() -> None:
     text = "Une phrase. Une autre."
-    segs = [Segment("Une phrase.", "answer", 1, ((0, 11),)), Segment("Une autre.", "answer", 1, ((12, 22),))]
+    segs = [
+        Segment("Une phrase.", "answer", 1, ((0, 11),)),
+        Segment("Une autre.", "answer", 1, ((12, 22),)),
+    ]
     doc = Document(Path("x.txt"), "source/x.txt", "text", text, [Block("answer", (0, 22), 1, segs)])
     html = render_html(doc, Translations.from_dict({"Une phrase.": "A sentence."}), "en", "fr")
     assert '<p class="answer">A sentence. <span lang="fr">Une autre.</span></p>' in html
@@ -161,7 +175,9 @@ def test_fuzzy_used_only_when_asked() -> None:
 def test_html_frame(interview: Document) -> None:
     html = render(interview, pseudo_catalog(interview), "html")
     assert html.startswith('<!DOCTYPE html>\n<html lang="en" dir="ltr">')
-    assert '<link rel="alternate" hreflang="es" href="../es/interview-thierry-alvergnat.html">' in html
+    assert (
+        '<link rel="alternate" hreflang="es" href="../es/interview-thierry-alvergnat.html">' in html
+    )
     assert len(re.findall(r'<h2 class="question">', html)) == 6
     assert html.count('class="title"') == 1  # the repeated title is written once
     assert not re.search(r"(src|href)=\"https?:", html)
@@ -183,7 +199,10 @@ def test_rtl_direction() -> None:
 )
 def test_credit_line(lang: str, expected: str) -> None:
     po = polib.POFile()
-    po.metadata = {"Last-Translator": "Jane Doe <jane@example.org>", "PO-Revision-Date": "2015-05-28 10:00+0200"}
+    po.metadata = {
+        "Last-Translator": "Jane Doe <jane@example.org>",
+        "PO-Revision-Date": "2015-05-28 10:00+0200",
+    }
     assert credit_line(credit_from_po(po, "fr", False), lang) == expected
 
 

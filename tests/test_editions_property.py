@@ -13,8 +13,31 @@ from tirage.editions.render import FALLBACK_START, apply_edits, segment_edits
 from tirage.errors import SourceError
 from tirage.readers import READERS
 
-WORDS = ["Lyon", "le", "numérique", "M.", "région", "«", "»", "?", "!", ":", "a", "R&D",
-         "**gras**", "`code`", "[lien](u)", "#", "-", ">", "|", "1.", "é", "\t", "L'enjeu"]
+WORDS = [
+    "Lyon",
+    "le",
+    "numérique",
+    "M.",
+    "région",
+    "«",
+    "»",
+    "?",
+    "!",
+    ":",
+    "a",
+    "R&D",
+    "**gras**",
+    "`code`",
+    "[lien](u)",
+    "#",
+    "-",
+    ">",
+    "|",
+    "1.",
+    "é",
+    "\t",
+    "L'enjeu",
+]
 _line = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
 _ending = st.sampled_from([".", "?", "", " !", "…"])
 _paragraph = st.lists(st.tuples(_line, _ending).map("".join), min_size=1, max_size=4).map("\n".join)

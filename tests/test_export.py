@@ -7,11 +7,12 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner
-from conftest import INTERVIEW
 
 from tirage.cli import main
 from tirage.pofile import save_po
 from tirage.readers import read_document
+
+from conftest import INTERVIEW
 
 
 def run(runner: CliRunner, ws: Path, *args: str) -> tuple[int, str]:
@@ -82,7 +83,7 @@ def test_reviewed_language_is_published(runner: CliRunner, workspace: Path) -> N
 
 
 def test_threshold_option_and_identity(runner: CliRunner, workspace: Path) -> None:
-    code, out = run(runner, workspace, "export", "--threshold", "0", "--format", "txt")
+    code, _ = run(runner, workspace, "export", "--threshold", "0", "--format", "txt")
     assert code == 0
     source = (workspace / "source" / f"{INTERVIEW}.txt").read_bytes()
     for lang in ("en", "es", "de"):
@@ -127,7 +128,9 @@ def test_build_without_models_publishes_what_is_reviewed(
     code, out = run(runner, workspace, "build")
     assert code == 0, out
     lines = out.splitlines()
-    assert any(line.startswith("es: not machine-translated:") and "install" in line for line in lines)
+    assert any(
+        line.startswith("es: not machine-translated:") and "install" in line for line in lines
+    )
     assert any(line.startswith("en: 100% reviewed: published") for line in lines)
     assert "de: 0% reviewed, need 80%: not published" in lines
     assert (workspace / "locales" / f"{INTERVIEW}.pot").is_file()

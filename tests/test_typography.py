@@ -16,7 +16,11 @@ NNB = "\u202f"
     ("lang", "text", "expected"),
     [
         ("fr", 'Il a dit "oui" !', f"Il a dit «{NB}oui{NB}»{NNB}!"),
-        ("fr", "Vraiment ? Oui ; non : peut-être.", f"Vraiment{NNB}? Oui{NNB}; non{NNB}: peut-être."),
+        (
+            "fr",
+            "Vraiment ? Oui ; non : peut-être.",
+            f"Vraiment{NNB}? Oui{NNB}; non{NNB}: peut-être.",
+        ),
         ("fr", "«oui»", f"«{NB}oui{NB}»"),
         ("fr", 'A "b “c” d" e', f"A «{NB}b “c” d{NB}» e"),
         ("en", "He said: « yes » !", "He said: “yes”!"),
@@ -55,7 +59,9 @@ def test_lookup_by_territory() -> None:
 _TOKENS = [" mot", ' "mot"', " « mot »", " «mot»", " “mot”", " „mot“", " ?", "!", " :", ";", "."]
 
 
-@given(st.lists(st.sampled_from(_TOKENS), max_size=12), st.sampled_from(["fr", "en", "de", "es", "ja"]))
+@given(
+    st.lists(st.sampled_from(_TOKENS), max_size=12), st.sampled_from(["fr", "en", "de", "es", "ja"])
+)
 def test_idempotent(tokens: list[str], lang: str) -> None:
     """Prose with quotations (not arbitrary mark soup) is stable under a second pass."""
     text = "".join(tokens)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space
@@ -72,6 +73,7 @@ _HIGH_PUNCT = re.compile(rf"(?<=[\w\)\]»”“’…\"])[{_SPACE}]*([;:!?]+)(?=
 _PROTECTED = re.compile(r"`+[^`]*`+|<[^<>\s][^<>]*>|\]\([^)]*\)")
 
 
+@lru_cache(maxsize=4096)  # one segment goes into three editions
 def apply_typography(text: str, locale: str, markup: bool = False) -> str:
     """`text` with the quotation marks and punctuation spacing of `locale`.
 
