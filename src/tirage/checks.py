@@ -132,8 +132,25 @@ def _norm_apostrophe(text: str) -> str:
 
 
 @cache
+def _symbols(lang: str) -> tuple[str, str]:
+    """The decimal and group symbols of `lang` (babel.numbers)."""
+    return get_decimal_symbol(lang), get_group_symbol(lang)
+
+
+@cache
+def _parse_number(token: str, lang: str) -> Decimal | None:
+    try:
+        return parse_decimal(token, locale=lang).normalize()
+    except NumberFormatError:
+        try:
+            return Decimal(re.sub(r"\D", "", token)).normalize()
+        except InvalidOperation:
+            return None
+
+
+@cache
 def _number_pattern(lang: str) -> re.Pattern[str]:
-    decimal, group = get_decimal_symbol(lang), get_group_symbol(lang)
+    decimal, group = _symbols(lang)
     groups = {group}
     if group in SPACES:
         groups |= set(SPACES)
@@ -146,22 +163,23 @@ def _number_pattern(lang: str) -> re.Pattern[str]:
 
 def numbers_in(text: str, lang: str) -> list[Decimal]:
     """Every number of `text`, read the way `lang` writes them (babel.numbers)."""
-    group = get_group_symbol(lang)
+    if not _DIGIT.search(text):
+        return []
+    group = _symbols(lang)[1]
     values: list[Decimal] = []
     text = _PLACEHOLDER.sub(" ", _MASK.sub(" ", _strip_urls(text)))
     for found in _number_pattern(lang).finditer(text):
         token = found.group(0)
         if group in SPACES:
-            token = re.sub(f"[{SPACES}]", group, token)
-        try:
-            value = parse_decimal(token, locale=lang)
-        except NumberFormatError:
-            try:
-                value = Decimal(re.sub(r"\D", "", token))
-            except InvalidOperation:
-                continue
-        values.append(value.normalize())
+            token = _ANY_SPACE.sub(group, token)
+        value = _parse_number(token, lang)
+        if value is not None:
+            values.append(value)
     return values
+
+
+_ANY_SPACE = re.compile(f"[{SPACES}]")
+_DIGIT = re.compile(r"\d")
 
 
 def _fmt(value: Decimal) -> str:
@@ -210,17 +228,22 @@ _PLACEHOLDER = re.compile(r"\{[\w.\[\]]*(?:![rsa])?(?::[^{}]*)?\}|%\([\w]+\)[sdi
 _LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
 
+_MARKDOWN_CHARS = re.compile(r"[`*_]")
+_DOUBLE_UNDERSCORE = re.compile(r"(?<!\w)__|__(?!\w)")
+_STAR = re.compile(r"(?<![\s*])\*|\*(?![\s*])")
+_UNDERSCORE = re.compile(r"(?<!\w)_(?!_)(?=\S)|(?<=\S)(?<!_)_(?!\w)")
+
+
 def _markdown_marks(text: str) -> Counter[str]:
-    text = _URL.sub(" ", text)
     marks: Counter[str] = Counter()
+    if not _MARKDOWN_CHARS.search(text):
+        return marks
+    text = _URL.sub(" ", text)
     marks["`"] = text.count("`")
     marks["**"] = text.count("**")
-    marks["__"] = len(re.findall(r"(?<!\w)__|__(?!\w)", text))
-    single = text.replace("**", "")
-    marks["*"] = len(re.findall(r"(?<![\s*])\*|\*(?![\s*])", single))
-    marks["_"] = len(
-        re.findall(r"(?<!\w)_(?!_)(?=\S)|(?<=\S)(?<!_)_(?!\w)", text.replace("__", ""))
-    )
+    marks["__"] = len(_DOUBLE_UNDERSCORE.findall(text))
+    marks["*"] = len(_STAR.findall(text.replace("**", "")))
+    marks["_"] = len(_UNDERSCORE.findall(text.replace("__", "")))
     return marks
 
 
@@ -339,10 +362,14 @@ def quotes(source: str, target: str, ctx: Context) -> Iterator[str]:
 # -- terms --------------------------------------------------------------------------------------
 
 
-def _contains(text: str, term: str, ignore_case: bool = False) -> bool:
+@cache
+def _term_pattern(term: str, ignore_case: bool) -> re.Pattern[str]:
     flags = re.IGNORECASE if ignore_case else 0
-    pattern = rf"(?<!\w){re.escape(_norm_apostrophe(term))}(?!\w)"
-    return re.search(pattern, _norm_apostrophe(text), flags) is not None
+    return re.compile(rf"(?<!\w){re.escape(_norm_apostrophe(term))}(?!\w)", flags)
+
+
+def _contains(text: str, term: str, ignore_case: bool = False) -> bool:
+    return _term_pattern(term, ignore_case).search(_norm_apostrophe(text)) is not None
 
 
 @check("glossary-keep", ERROR)
