@@ -119,7 +119,7 @@ def build_sentencepiece(vocab_size: int = 400) -> bytes:
 
 def build_model_dir(
     out: Path, sp_model: bytes, *, layers: int = 2, dim: int = 64, heads: int = 4,
-    seed: int = 1, eos_bias: float = 6.0,
+    seed: int = 1, eos_bias: float = 3.0,
 ) -> None:  # fmt: skip
     """A CTranslate2 Transformer with seeded random weights, saved to `out`."""
     import numpy as np
@@ -180,7 +180,7 @@ def build_model_dir(
 
 def build_package(
     dest: Path, source: str, target: str, *, layers: int = 2, dim: int = 64, heads: int = 4,
-    seed: int = 1, version: str = "0.1", sp_model: bytes | None = None, eos_bias: float = 6.0,
+    seed: int = 1, version: str = "0.1", sp_model: bytes | None = None, eos_bias: float = 3.0,
 ) -> Path:  # fmt: skip
     """Write `translate-<source>_<target>.argosmodel` into `dest` and return its path."""
     top = f"translate-{source}_{target}-{version}"
@@ -254,4 +254,5 @@ __all__ = [
     "argos_home",
     "argos_installed",
     "build_package",
+    "build_sentencepiece",
 ]

@@ -18,6 +18,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -114,9 +115,10 @@ def find_route(source: str, target: str) -> list[ModelInfo]:
         first, second = find_model(source, PIVOT), find_model(PIVOT, target)
         if first is not None and second is not None:
             return [first, second]
+    via = f" (nor {source}→{PIVOT}→{target})" if PIVOT not in (source, target) else ""
     raise EngineError(
-        f"no Argos package for {source}→{target} (nor {source}→{PIVOT}→{target}); "
-        f"install one with `tirage models install FILE.argosmodel`"
+        f"no Argos package for {source}→{target}{via}; "
+        "install one with `tirage models install FILE.argosmodel`"
     )
 
 
@@ -139,7 +141,7 @@ def validate_archive(path: Path) -> ArchiveCheck:
     try:
         with zipfile.ZipFile(path) as archive:
             return _check_members(archive, path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error) as exc:
         raise ModelPackageError(f"corrupt archive: {exc}", path) from None
 
 
@@ -225,7 +227,7 @@ def install_file(path: Path) -> ModelInfo:
             if backup is not None:
                 os.replace(backup, final)
             raise
-    except (OSError, zipfile.BadZipFile) as exc:
+    except (OSError, zipfile.BadZipFile, zlib.error) as exc:
         raise ModelPackageError(f"cannot install: {exc}", path) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)

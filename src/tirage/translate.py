@@ -17,6 +17,7 @@ This module never prints; the CLI reports what it returns.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,8 @@ from tirage.workspace import Workspace
 Key = tuple[str | None, str]  # (msgctxt, msgid)
 ProgressFn = Callable[[str, int, int], None]  # language, done, total
 CHUNK = 64  # sentences per saved batch: big enough for CTranslate2, small enough to lose
+SAVE_EVERY = 0.0  # seconds of engine work at least between saves (0: after every batch)
+SAVE_RATIO = 10.0  # ...and at least this many times what the last save took
 MEMORY_MIN_SCORE = 75.0
 
 
@@ -42,7 +45,7 @@ class LanguageReport:
     memory: int = 0  # filled from the translation memory
     engine: int = 0  # filled by the engine
     kept: int = 0  # filled meanwhile by someone else: left as they are
-    fallback: list[str] = field(default_factory=list)  # "source/doc.txt:12" of masked-piece fills
+    fallback: list[str] = field(default_factory=list)  # "source/doc.txt:12: msgid…", masks lost
     empty: int = 0  # the engine returned nothing
     engine_name: str = ""
     model: str = ""
@@ -171,28 +174,51 @@ def translate_language(
     done = 0
     if progress:
         progress(lang, 0, total)
+    unsaved: dict[Key, Fill] = {}
+    last_save, save_cost = time.monotonic(), 0.0
+
+    def flush() -> None:
+        nonlocal last_save, save_cost
+        started = time.monotonic()
+        filled, kept = fill({k: pending[k] for k in unsaved}, unsaved)
+        report.engine += filled
+        report.kept += kept
+        unsaved.clear()
+        last_save = time.monotonic()
+        save_cost = last_save - started
+
     try:
         for start in range(0, total, chunk):
             batch = keys[start : start + chunk]
             results = translate_protected(mt, [msgid for _, msgid in batch], keep)
-            fills: dict[Key, Fill] = {}
             for key, result in zip(batch, results, strict=True):
                 if not result.text.strip():
                     report.empty += len(pending[key])
                     continue
                 score = None if result.score is None else round(result.score, 4)
-                fills[key] = Fill(result.text, Provenance(mt.name, mt.model, mt.version, score))
+                unsaved[key] = Fill(result.text, Provenance(mt.name, mt.model, mt.version, score))
                 if result.fallback:
-                    report.fallback.append(where.get(key, key[1][:60]))
-            filled, kept = fill({k: pending[k] for k in fills}, fills)
-            report.engine += filled
-            report.kept += kept
+                    short = key[1] if len(key[1]) <= 50 else key[1][:49] + "…"
+                    report.fallback.append(f"{where.get(key, '?')}: {short}")
             done += len(batch)
+            # Save after the batch, unless saving would dominate: big catalogs cost more to
+            # re-read and rewrite than a batch costs to translate, so batches then grow
+            # until the save is at most a tenth of the work it protects.
+            if time.monotonic() - last_save >= max(SAVE_EVERY, SAVE_RATIO * save_cost):
+                flush()
             if progress:
                 progress(lang, done, total)
+        flush()
     finally:
         mt.close()
+    report.fallback.sort(key=_place_order)
     return report
+
+
+def _place_order(place: str) -> tuple[str, int, str]:
+    name, _, rest = place.partition(":")
+    line, _, text = rest.partition(":")
+    return (name, int(line) if line.isdigit() else 0, text)
 
 
 def fill(pending: dict[Key, list[Path]], fills: dict[Key, Fill]) -> tuple[int, int]:

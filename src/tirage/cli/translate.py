@@ -64,7 +64,7 @@ def translate_command(
                 parts.append(f"{lr.left} left")
             click.echo(f"{lr.lang}: " + ", ".join(parts))
             for place in lr.fallback:
-                click.echo(f"  {place}: masks lost, translated between them")
+                click.echo(f"  masks lost, translated between them: {place}")
     errors = report.errors
     if errors:
         raise errors[0]
