@@ -13,14 +13,14 @@ from tirage.errors import TirageError
 
 
 class UserError(click.ClickException):
-    """A TirageError on its way out: one line on stderr, the error's own exit code."""
-
-    def __init__(self, error: TirageError) -> None:
-        super().__init__(error.format())
-        self.exit_code = error.exit_code
+    """A TirageError on its way out: one line on stderr, exit 1."""
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"tirage: {self.format_message()}", err=True)
+
+
+class UserUsageError(UserError):
+    exit_code = 2
 
 
 class TirageGroup(click.Group):
@@ -28,7 +28,8 @@ class TirageGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TirageError as exc:
-            raise UserError(exc) from None
+            kind = UserUsageError if exc.exit_code == 2 else UserError
+            raise kind(exc.format()) from None
 
 
 @click.group(cls=TirageGroup, context_settings={"help_option_names": ["-h", "--help"]})
