@@ -24,24 +24,13 @@ from pathlib import Path
 import polib
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
+from tirage.editions.typography import NBSP, NNBSP, typography_for
+
 ERROR = "error"
 WARNING = "warning"
 
-NBSP = "\u00a0"
-NNBSP = "\u202f"
 SPACES = " \u00a0\u202f\u2009"
 
-# Quotation marks by language: babel has no such data. (opening, closing) of the first
-# level, then every mark a text in that language may use.
-QUOTES: dict[str, tuple[str, str, str]] = {
-    "fr": ("«", "»", "«»“”‹›"),
-    "en": ("“", "”", "“”‘’"),
-    "de": ("„", "“", "„“‚‘»«›‹"),
-    "es": ("«", "»", "«»“”‘’"),
-    "it": ("«", "»", "«»“”‘’"),
-    "pt": ("«", "»", "«»“”‘’"),
-    "nl": ("“", "”", "“”‘’„"),
-}
 ALL_QUOTES = "«»“”„‹›‚"
 SPACE_NAMES = {" ": "a space", NBSP: "a no-break space (U+00A0)", "\u2009": "a thin space"}
 
@@ -341,13 +330,13 @@ def punctuation_spacing(source: str, target: str, ctx: Context) -> Iterator[str]
 @check("quotes", WARNING)
 def quotes(source: str, target: str, ctx: Context) -> Iterator[str]:
     """The target language's quotation marks, balanced; no straight double quotes."""
-    style = QUOTES.get(ctx.lang)
+    style = typography_for(ctx.lang)
     if '"' in target and '"' not in source:
         yield f"straight quotes instead of typographic ones: {show(target)}"
     if style is None:
         return
-    opening, closing, allowed = style
-    foreign = sorted({ch for ch in target if ch in ALL_QUOTES and ch not in allowed})
+    opening, closing = style.primary
+    foreign = sorted({ch for ch in target if ch in ALL_QUOTES and ch not in style.allowed})
     if foreign:
         marks = " ".join(foreign)
         yield f"{marks} not used in {ctx.target_lang}, use {opening}…{closing}: {show(target)}"

@@ -30,20 +30,27 @@ class Typography:
     inner_space: str = ""  # between a primary quotation mark and the quoted text
     secondary_space: str = ""  # the same for a nested quotation
     before_punct: str = ""  # before ; : ! ?
+    alternatives: str = ""  # other marks a text in this language may rightly use
+
+    @property
+    def allowed(self) -> str:
+        return "".join(self.primary + self.secondary) + self.alternatives
 
 
 # Keyed by language, or language_TERRITORY where a territory differs from its language.
 TABLE: dict[str, Typography] = {
     "en": Typography(("“", "”"), ("‘", "’")),
-    "fr": Typography(("«", "»"), ("“", "”"), inner_space=NBSP, before_punct=NNBSP),
+    "fr": Typography(
+        ("«", "»"), ("“", "”"), inner_space=NBSP, before_punct=NNBSP, alternatives="‹›"
+    ),
     "fr_CH": Typography(("«", "»"), ("‹", "›")),
-    "de": Typography(("„", "“"), ("‚", "‘")),
+    "de": Typography(("„", "“"), ("‚", "‘"), alternatives="»«›‹"),
     "de_CH": Typography(("«", "»"), ("‹", "›")),
-    "es": Typography(("«", "»"), ("“", "”")),
-    "it": Typography(("«", "»"), ("“", "”")),
-    "pt": Typography(("«", "»"), ("“", "”")),
+    "es": Typography(("«", "»"), ("“", "”"), alternatives="‘’"),
+    "it": Typography(("«", "»"), ("“", "”"), alternatives="‘’"),
+    "pt": Typography(("«", "»"), ("“", "”"), alternatives="‘’"),
     "pt_BR": Typography(("“", "”"), ("‘", "’")),
-    "nl": Typography(("“", "”"), ("‘", "’")),
+    "nl": Typography(("“", "”"), ("‘", "’"), alternatives="„"),
     "pl": Typography(("„", "”"), ("«", "»")),
     "cs": Typography(("„", "“"), ("‚", "‘")),
     "ru": Typography(("«", "»"), ("„", "“")),
@@ -65,7 +72,7 @@ def typography_for(locale: str) -> Typography | None:
 
 # Double quotation marks we recognise in translated text. « and » say which side they are;
 # the others are read from context (what is on their left).
-_QUOTES = "\"“”„«»"
+_QUOTES = '"“”„«»'
 _SPACE = f" {NBSP}{NNBSP}\u2009"
 _HIGH_PUNCT = re.compile(rf"(?<=[\w\)\]»”“’…\"])[{_SPACE}]*([;:!?]+)(?=[\s»”“’›\)\]]|$)")
 # Markup a translator may put in Markdown text, left as it is: code spans, autolinks and
