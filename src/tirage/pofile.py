@@ -71,7 +71,9 @@ _PROHIBITED, _POSSIBLE, _MANDATORY = 1, 2, 3
 
 # Row: class before the break, column: class after it. D = direct break, I = break only with
 # spaces in between, P = never. Measured on libunistring 1.0's u8_possible_linebreaks.
-_CLASSES = "WJ GL B2 BA BB HY CL CP EX IN NS OP QU IS NU PO PR SY AL H2 H3 ID JL JV JT HL RI ZWJ EB EM"
+_CLASSES = (
+    "WJ GL B2 BA BB HY CL CP EX IN NS OP QU IS NU PO PR SY AL H2 H3 ID JL JV JT HL RI ZWJ EB EM"
+)
 _INDEX = {name: i for i, name in enumerate(_CLASSES.split())}
 _PAIRS = (
     "PIIIIIPPPIIIIPIIIPIIIIIIIIIIII",
@@ -106,9 +108,20 @@ _PAIRS = (
     "PIDIDIPPPIIDIPDIDPDDDDDDDDDIDD",
 )
 _ALIASES = {
-    "AI": "AL", "CB": "ID", "SA": "AL", "XX": "AL", "CJ": "NS", "SG": "AL",
-    "AK": "AL", "AP": "AL", "AS": "AL", "VI": "AL", "VF": "AL",
-    "CR": "BK", "LF": "BK", "NL": "BK",
+    "AI": "AL",
+    "CB": "ID",
+    "SA": "AL",
+    "XX": "AL",
+    "CJ": "NS",
+    "SG": "AL",
+    "AK": "AL",
+    "AP": "AL",
+    "AS": "AL",
+    "VI": "AL",
+    "VF": "AL",
+    "CR": "BK",
+    "LF": "BK",
+    "NL": "BK",
 }
 
 
@@ -180,10 +193,11 @@ def _width_linebreaks(
     piece_width = 0
     for i, char in enumerate(chars):
         kind = _PROHIBITED if overrides[i] else possible[i]
-        if kind in (_POSSIBLE, _MANDATORY) and last_p is not None:
-            if last_column + piece_width > width:
-                breaks[last_p] = True
-                last_column = 0
+        ends_piece = kind in (_POSSIBLE, _MANDATORY) and last_p is not None
+        if ends_piece and last_column + piece_width > width:
+            assert last_p is not None
+            breaks[last_p] = True
+            last_column = 0
         if kind == _MANDATORY:
             last_p = None
             last_column = 0
@@ -202,8 +216,17 @@ def _width_linebreaks(
 # ---------------------------------------------------------------------------------------------
 # Writing
 
-_ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v",
-            "\\": "\\", '"': '"'}
+_ESCAPES = {
+    "\a": "a",
+    "\b": "b",
+    "\f": "f",
+    "\n": "n",
+    "\r": "r",
+    "\t": "t",
+    "\v": "v",
+    "\\": "\\",
+    '"': '"',
+}
 
 
 def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> list[str]:
@@ -233,7 +256,9 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> list[str]:
         width = PAGE_WIDTH - 1 - after_break
         while True:
             start = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
-            breaks = _width_linebreaks(chars, overrides, width, start) if wrap else [False] * len(chars)
+            breaks = (
+                _width_linebreaks(chars, overrides, width, start) if wrap else [False] * len(chars)
+            )
             too_wide = wrap and start > width
             if first_line and chars and (more or too_wide or any(breaks)):
                 lines.append(f'{prefix}{name} ""')
@@ -254,11 +279,38 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> list[str]:
     return lines
 
 
-_FORMATS = (
-    "c objc python python-brace java java-printf csharp javascript scheme lisp elisp librep ruby"
-    " sh awk lua object-pascal smalltalk qt qt-plural kde kde-kuit boost tcl perl perl-brace php"
-    " gcc-internal gfc-internal ycp"
-).split()
+_FORMATS = [
+    "c",
+    "objc",
+    "python",
+    "python-brace",
+    "java",
+    "java-printf",
+    "csharp",
+    "javascript",
+    "scheme",
+    "lisp",
+    "elisp",
+    "librep",
+    "ruby",
+    "sh",
+    "awk",
+    "lua",
+    "object-pascal",
+    "smalltalk",
+    "qt",
+    "qt-plural",
+    "kde",
+    "kde-kuit",
+    "boost",
+    "tcl",
+    "perl",
+    "perl-brace",
+    "php",
+    "gcc-internal",
+    "gfc-internal",
+    "ycp",
+]
 _RANGE_RE = re.compile(r"range:\s*(\d+)\.\.(\d+)$")
 
 
@@ -291,10 +343,10 @@ def _normalise_flags(flags: Iterable[str], obsolete: bool = False) -> tuple[str,
                         formats[lang] = "yes"
     parts = ["fuzzy"] if fuzzy else []
     for lang in _FORMATS:
-        state = formats.get(lang)
-        if state in ("yes", "possible"):
+        wanted = formats.get(lang)
+        if wanted in ("yes", "possible"):
             parts.append(f"{lang}-format")
-        elif state == "no":
+        elif wanted == "no":
             parts.append(f"no-{lang}-format")
     if value_range is not None:
         parts.append(f"range: {value_range[0]}..{value_range[1]}")
@@ -339,7 +391,10 @@ def _entry_lines(entry: polib.POEntry, header: bool = False) -> list[str]:
     lines = _comment_lines("#", entry.tcomment or "")
     lines += _comment_lines("#.", entry.comment or "")
     lines += _reference_lines(entry.occurrences or [])
-    flags, wrap = _normalise_flags(entry.flags or [])
+    flags_in = list(entry.flags or [])
+    if not _first_msgstr(entry):  # gettext never marks an untranslated message fuzzy
+        flags_in = [f for part in flags_in for f in part.split(",") if f.strip() != "fuzzy"]
+    flags, wrap = _normalise_flags(flags_in)
     if flags:
         lines.append(f"#, {flags}")
     prefix = "#~ " if obsolete else ""
@@ -375,14 +430,24 @@ def _header_entry(po: polib.POFile) -> polib.POEntry | None:
     )
 
 
+def _first_msgstr(entry: polib.POEntry) -> str:
+    if entry.msgid_plural:
+        plurals = {int(k): v for k, v in (entry.msgstr_plural or {}).items()}
+        return str(plurals.get(0, ""))
+    return str(entry.msgstr or "")
+
+
 def format_po(po: polib.POFile) -> str:
     """The catalog as text, byte for byte what GNU `msgcat` (0.21, width 79) would write."""
+    live = [e for e in po if not e.obsolete and not (e.msgid == "" and e.msgctxt is None)]
+    # Like msgcat, drop obsolete entries that carry no translation.
+    dead = [e for e in po if e.obsolete and _first_msgstr(e)]
+    if not live and not dead:
+        return ""  # msgcat writes nothing at all for a catalog with no messages
     blocks: list[list[str]] = []
     header = _header_entry(po)
     if header is not None:
         blocks.append(_entry_lines(header, header=True))
-    live = [e for e in po if not e.obsolete and not (e.msgid == "" and e.msgctxt is None)]
-    dead = [e for e in po if e.obsolete]
     blocks += [_entry_lines(entry) for entry in live + dead]
     return "\n".join("".join(line + "\n" for line in block) for block in blocks)
 
