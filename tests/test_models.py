@@ -7,12 +7,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from argos_fixture import *  # noqa: F403
 from click.testing import CliRunner
 
 from tirage.cli import main as group
 from tirage.errors import ModelPackageError
 from tirage.models import data_dir, install_file, installed_models, remove, validate_archive
+
+from argos_fixture import *  # noqa: F403
 
 
 def _listing(root: Path) -> list[str]:

@@ -15,7 +15,6 @@ from typing import Any
 
 import polib
 import pytest
-from argos_fixture import *  # noqa: F403
 from click.testing import CliRunner
 
 from tirage.cli import main
@@ -25,6 +24,8 @@ from tirage.pofile import read_po, save_po
 from tirage.provenance import get_provenance
 from tirage.translate import translate_language
 from tirage.workspace import load_workspace
+
+from argos_fixture import *  # noqa: F403
 
 DOC = "interview-thierry-alvergnat"
 
@@ -191,7 +192,8 @@ def test_pseudo_end_to_end(workspace: Path) -> None:
 
 def _big_workspace(root: Path, count: int) -> Path:
     rng = random.Random(7)
-    words = "la filière numérique région marque acteurs entreprises moyens province label".split()
+    words = ["la", "filière", "numérique", "région", "marque", "acteurs"]
+    words += ["entreprises", "moyens", "province", "label"]
     lines = ["Un long document", ""]
     for i in range(count):
         body = " ".join(rng.choice(words) for _ in range(rng.randint(6, 16)))
@@ -206,7 +208,8 @@ def test_resume_after_kill_9(workspace: Path, argos_installed: dict[str, str]) -
     path = ws / "locales" / "en" / "long.po"
     total = len(entries(path))
     env = {**os.environ, **argos_installed, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
-    cmd = [sys.executable, "-m", "tirage", "translate", "-w", str(ws), "--to", "en", "--doc", "long"]
+    cmd = [sys.executable, "-m", "tirage", "translate", "-w", str(ws), "--to", "en"]
+    cmd += ["--doc", "long"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and b"tirage-mt" not in path.read_bytes():
