@@ -115,6 +115,7 @@ def run_argos(texts: list[str]) -> float:
 def run_raw(texts: list[str], batch: int, threads: int) -> float:
     import ctranslate2
     import sentencepiece
+
     from tirage.models import find_model
 
     model = find_model("fr", "en")
