@@ -170,7 +170,8 @@ def main() -> None:
         for threads in sorted({1, cores}):
             raw[(batch, threads)] = measure("raw", str(batch), str(threads))
             r = raw[(batch, threads)]
-            print(f"  raw CT2 max_batch_size={batch:<3} intra_threads={threads}: {r['seconds']:.2f} s")
+            label = f"max_batch_size={batch:<3} intra_threads={threads}"
+            print(f"  raw CT2 {label}: {r['seconds']:.2f} s")
     best_key = min(raw, key=lambda k: raw[k]["seconds"])
     best = raw[best_key]
     tirage = min((measure("tirage") for _ in range(2)), key=lambda r: r["seconds"])
