@@ -126,7 +126,8 @@ def test_update_follows_source_edits_like_msgmerge(
 @pytest.mark.parametrize(
     ("setup", "message"),
     [
-        ("bad_po", ":3: "),
+        ("bad_po", ":3: syntax error"),
+        ("unterminated", ":4: syntax error"),
         ("bad_lang", "unknown language code 'zz'"),
         ("latin1", "not UTF-8 text"),
         ("unknown_ext", "unknown source format '.rtf'"),
@@ -139,6 +140,10 @@ def test_bad_input_is_one_line_exit_1(
     if setup == "bad_po":
         po_path(workspace).parent.mkdir(parents=True)
         po_path(workspace).write_text('msgid "a"\nmsgstr "b"\nmsgid x\n', encoding="utf-8")
+    elif setup == "unterminated":  # polib alone would drop this entry without a word
+        po_path(workspace).parent.mkdir(parents=True)
+        text = 'msgid ""\nmsgstr ""\n\nmsgid "Bien sûr.\nmsgstr "Of course."\n'
+        po_path(workspace).write_text(text, encoding="utf-8")
     elif setup == "bad_lang":
         config = workspace / "tirage.toml"
         config.write_text(config.read_text().replace('"de"', '"zz"'), encoding="utf-8")

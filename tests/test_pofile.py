@@ -139,7 +139,10 @@ def entries(draw: st.DrawFn, index: int) -> polib.POEntry:
         entry.previous_msgid = draw(french(min_size=1))
     if plural:
         entry.msgid_plural = draw(french(min_size=1))
-        entry.msgstr_plural = {0: draw(french()), 1: draw(french())}
+        forms = [draw(french()), draw(french())]
+        if any(forms):  # msgfmt checks every form once one is translated
+            forms = [form or "x" for form in forms]
+        entry.msgstr_plural = dict(enumerate(forms))
     else:
         entry.msgstr = draw(french())
     if draw(st.booleans()):  # msgfmt -c: msgid and msgstr end with "\n" together

@@ -14,7 +14,6 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import polib
@@ -31,6 +30,23 @@ PAGE_WIDTH = 79
 
 
 _LINE_RE = re.compile(r"\(line (\d+)\)")
+# A PO line outside comments: an optional keyword, then one complete C string.
+_STRING_LINE = re.compile(
+    r'[ \t]*(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"(?:[^"\\]|\\.)*"[ \t]*'
+)
+_OBSOLETE = re.compile(r"#~\|?[ \t]*")
+
+
+def _check_syntax(text: str, path: Path | None) -> None:
+    """Refuse what msgfmt refuses. polib silently drops an entry with an unterminated string
+    or an unknown keyword, and a catalog saved after that would have lost a translation."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("#~"):
+            line = _OBSOLETE.sub("", line, count=1)
+        elif line.startswith("#"):
+            continue
+        if line.strip() and not _STRING_LINE.fullmatch(line):
+            raise CatalogError("syntax error in PO file", path, number)
 
 
 def read_po(path: Path) -> polib.POFile:
@@ -53,6 +69,7 @@ def parse_po(text: str, path: Path | None = None) -> polib.POFile:
     """Parse PO text; a syntax error becomes a `CatalogError` with its line number."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    _check_syntax(text, path)
     try:
         po = polib.pofile(text, encoding="utf-8")
     except (OSError, ValueError, KeyError, IndexError) as exc:
@@ -125,11 +142,17 @@ _ALIASES = {
 }
 
 
-@lru_cache(maxsize=4096)
+_LB_CLASSES: dict[str, str] = {}
+
+
 def _lb_class(char: str) -> str:
-    value = line_break(char)
-    name = str(getattr(value, "value", value))
-    return _ALIASES.get(name, name)
+    # A dict, not lru_cache: this runs for every character written, and a dict hit is cheaper.
+    found = _LB_CLASSES.get(char)
+    if found is None:
+        value = line_break(char)
+        name = str(getattr(value, "value", value))
+        found = _LB_CLASSES[char] = _ALIASES.get(name, name)
+    return found
 
 
 def _possible_linebreaks(chars: Sequence[str]) -> list[int]:
@@ -173,19 +196,39 @@ def _possible_linebreaks(chars: Sequence[str]) -> list[int]:
     return result
 
 
+_WIDTHS: dict[str, int] = {}
+# Characters one column wide, with no line-break surprises: most of any European text.
+_NARROW = re.compile("[\x20-\x7e\xa0-\xac\xae-\u02ff\u2010-\u2027\u202f-\u205e]*")
+_HARD_BREAKS = {"\x85", "\u2028", "\u2029"}  # line-break class BK, left unescaped
+
+
 def _char_width(char: str) -> int:
     """Columns of one character, as libunistring's uc_width (controls count 0 here)."""
-    if unicodedata.category(char) in ("Mn", "Me", "Cf", "Cc") or char == "\u200b":
-        return 0
-    if 0x1160 <= ord(char) <= 0x11FF:
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    found = _WIDTHS.get(char)
+    if found is None:
+        if unicodedata.category(char) in ("Mn", "Me", "Cf", "Cc") or char == "\u200b":
+            found = 0
+        elif 0x1160 <= ord(char) <= 0x11FF:
+            found = 0
+        else:
+            found = 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        _WIDTHS[char] = found
+    return found
+
+
+def _text_width(chars: Sequence[str]) -> int:
+    text = "".join(chars)
+    if _NARROW.fullmatch(text):
+        return len(text)
+    return sum(map(_char_width, chars))
 
 
 def _width_linebreaks(
     chars: Sequence[str], overrides: Sequence[bool], width: int, start_column: int
 ) -> list[bool]:
     """Where to break (before index i), as libunistring's u8_width_linebreaks."""
+    if start_column + _text_width(chars) <= width and not _HARD_BREAKS & set(chars):
+        return [False] * len(chars)  # it all fits: no break is needed (the common case)
     possible = _possible_linebreaks(chars)
     breaks = [False] * len(chars)
     last_p: int | None = None
