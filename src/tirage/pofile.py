@@ -206,9 +206,8 @@ def _char_width(char: str) -> int:
     """Columns of one character, as libunistring's uc_width (controls count 0 here)."""
     found = _WIDTHS.get(char)
     if found is None:
-        if unicodedata.category(char) in ("Mn", "Me", "Cf", "Cc") or char == "\u200b":
-            found = 0
-        elif 0x1160 <= ord(char) <= 0x11FF:
+        zero = unicodedata.category(char) in ("Mn", "Me", "Cf", "Cc") or char == "\u200b"
+        if zero or 0x1160 <= ord(char) <= 0x11FF:  # 0x1160–0x11FF: Hangul jamo, combined
             found = 0
         else:
             found = 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
