@@ -11,6 +11,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+# Tiny genuine Argos packages, built once per session, in a private Argos data dir.
+pytest_plugins = ["argos_fixture"]
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 INTERVIEW = "interview-thierry-alvergnat"

@@ -13,8 +13,6 @@ from tirage.cli import main as group
 from tirage.errors import ModelPackageError
 from tirage.models import data_dir, install_file, installed_models, remove, validate_archive
 
-from argos_fixture import *  # noqa: F403
-
 
 def _listing(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) if root.exists() else []

@@ -13,8 +13,6 @@ from tirage.errors import EngineError
 from tirage.mt import open_engine
 from tirage.mt.apertium import find_mode
 
-from argos_fixture import *  # noqa: F403
-
 SENTENCES = [
     "La filière numérique en Rhône-Alpes a su se structurer.",
     "Bien sûr.",

@@ -25,8 +25,6 @@ from tirage.provenance import get_provenance
 from tirage.translate import translate_language
 from tirage.workspace import load_workspace
 
-from argos_fixture import *  # noqa: F403
-
 DOC = "interview-thierry-alvergnat"
 
 
