@@ -25,6 +25,7 @@ import polib
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
 from tirage.editions.typography import NBSP, NNBSP, typography_for
+from tirage.pofile import read_po
 
 ERROR = "error"
 WARNING = "warning"
@@ -484,7 +485,6 @@ def check_files(
     paths: list[tuple[Path, str]], ctx: Context, *, reviewed_only: bool = False
 ) -> list[Finding]:
     """Check catalogs given as (path, label) pairs."""
-    from tirage.pofile import read_po
 
     findings: list[Finding] = []
     for path, label in paths:

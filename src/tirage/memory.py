@@ -32,7 +32,7 @@ from rapidfuzz.distance import Levenshtein
 
 from tirage import __version__
 from tirage.errors import CatalogError, TirageError
-from tirage.pofile import read_po
+from tirage.pofile import read_po, write_atomic
 from tirage.provenance import Provenance, get_provenance
 from tirage.stats import PostEditSummary
 from tirage.workspace import Workspace
@@ -506,7 +506,6 @@ def _iso_date(stamp: str | None) -> str | None:
 
 def export_tmx(memory: TranslationMemory, path: Path, src_lang: str) -> int:
     """Write every unit from `src_lang` as TMX 1.4b, one <tu> per translation; the count."""
-    from tirage.pofile import write_atomic
 
     root = ET.Element("tmx", version="1.4")
     ET.SubElement(

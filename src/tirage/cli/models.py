@@ -7,6 +7,14 @@ from pathlib import Path
 import click
 
 from tirage.errors import UsageError
+from tirage.models import (
+    available_models,
+    data_dir,
+    install_file,
+    install_pair,
+    installed_models,
+    remove,
+)
 
 
 @click.group("models")
@@ -17,13 +25,11 @@ def models_group() -> None:
 @models_group.command("list")
 def list_command() -> None:
     """Installed language pairs, with package version."""
-    from tirage.models import data_dir, installed_models
 
     found = installed_models()
     if not found:
         click.echo(
-            f"no packages in {data_dir()}; install one with "
-            "`tirage models install FILE.argosmodel`"
+            f"no packages in {data_dir()}; install one with `tirage models install FILE.argosmodel`"
         )
         return
     for model in found:
@@ -34,7 +40,6 @@ def list_command() -> None:
 @click.argument("what", nargs=-1, required=True, metavar="FILE.argosmodel | FROM TO")
 def install_command(what: tuple[str, ...]) -> None:
     """Install a package from a file (offline), or FROM TO from the Argos index."""
-    from tirage.models import install_file, install_pair
 
     if len(what) == 1:
         model = install_file(Path(what[0]))
@@ -50,7 +55,6 @@ def install_command(what: tuple[str, ...]) -> None:
 @click.argument("target")
 def remove_command(source: str, target: str) -> None:
     """Remove the installed package for SOURCE → TARGET."""
-    from tirage.models import remove
 
     model = remove(source, target)
     click.echo(f"removed {model.name} {model.version}")
@@ -59,7 +63,6 @@ def remove_command(source: str, target: str) -> None:
 @models_group.command("available")
 def available_command() -> None:
     """Packages in the Argos index (needs the network once)."""
-    from tirage.models import available_models, installed_models
 
     have = {(m.from_code, m.to_code) for m in installed_models()}
     for model in available_models():

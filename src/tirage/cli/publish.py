@@ -8,8 +8,12 @@ from typing import Any
 
 import click
 
+from tirage.cli.core import update
 from tirage.cli.options import F, quiet_option, workspace_option
+from tirage.cli.translate import translate_command
 from tirage.errors import EngineError, ModelPackageError, TirageError
+from tirage.publish import describe, export_workspace, parse_formats
+from tirage.workspace import load_workspace
 
 
 def _export_options(command: F) -> F:
@@ -32,9 +36,7 @@ def _export_options(command: F) -> F:
                 is_flag=True,
                 help="Count and use fuzzy (unreviewed) translations.",
             ),
-            click.option(
-                "--strict", is_flag=True, help="Exit 1 when a language is held back."
-            ),
+            click.option("--strict", is_flag=True, help="Exit 1 when a language is held back."),
             quiet_option,
             workspace_option,
         ]
@@ -52,8 +54,6 @@ def _run_export(
     strict: bool,
     quiet: bool,
 ) -> None:
-    from tirage.publish import describe, export_workspace, parse_formats
-    from tirage.workspace import load_workspace
 
     ws = load_workspace(workspace_dir)
     langs = ws.select_targets(to)
@@ -81,21 +81,6 @@ def export_command(
     _run_export(workspace_dir, to, formats, threshold, include_fuzzy, strict, quiet)
 
 
-def _sibling(ctx: click.Context, name: str) -> click.Command | None:
-    """A command of the same group (update, translate), found through click."""
-    parent = ctx.parent
-    if parent is not None and isinstance(parent.command, click.Group):
-        found = parent.command.get_command(parent, name)
-        if found is not None:
-            return found
-    from tirage.cli import core, translate
-
-    for command in [*core.COMMANDS, *translate.COMMANDS]:
-        if command.name == name:
-            return command
-    return None
-
-
 def _invoke(ctx: click.Context, command: click.Command, **values: Any) -> None:
     """Invoke a sibling with the values it has parameters for (the rest take defaults)."""
     names = {param.name for param in command.params}
@@ -120,21 +105,13 @@ def build_command(
     A language without an engine or model is not machine-translated (one line says how to
     install one); what is already translated is still published.
     """
-    from tirage.workspace import load_workspace
 
     ws = load_workspace(workspace_dir)
     langs = ws.select_targets(to)
-    update = _sibling(ctx, "update")
-    if update is None:
-        raise TirageError("this tirage has no `update` command")
     _invoke(ctx, update, workspace_dir=workspace_dir, quiet=quiet)
-    translate = _sibling(ctx, "translate")
     for lang in langs:
-        if translate is None:
-            click.echo(f"{lang}: not machine-translated: this tirage has no `translate` command")
-            continue
         try:
-            _invoke(ctx, translate, workspace_dir=workspace_dir, to=lang, quiet=quiet)
+            _invoke(ctx, translate_command, workspace_dir=workspace_dir, to=lang, quiet=quiet)
         except (EngineError, ModelPackageError) as exc:
             click.echo(f"{lang}: not machine-translated: {exc.format()}")
     _run_export(workspace_dir, to, formats, threshold, include_fuzzy, strict, quiet)

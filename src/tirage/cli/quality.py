@@ -13,6 +13,8 @@ from tirage.errors import UsageError
 from tirage.glossary import load_glossary
 from tirage.memory import FILENAME, TranslationMemory, export_tmx, import_tmx
 from tirage.pofile import read_po
+from tirage.review import review as run_review
+from tirage.review import stdin_is_terminal
 from tirage.stats import CatalogStats, catalog_stats, format_post_edit, format_table
 from tirage.workspace import Workspace, load_workspace
 
@@ -111,8 +113,6 @@ def review(
     workspace_dir: Path, to: str, docs: tuple[str, ...], reviewer: str | None, editor: str | None
 ) -> None:
     """Review fuzzy entries, least confident first: accept, edit, skip, back, quit."""
-    from tirage.review import review as run_review
-    from tirage.review import stdin_is_terminal
 
     ws = load_workspace(workspace_dir)
     if "," in to:
