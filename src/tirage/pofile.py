@@ -9,6 +9,8 @@ uniseg's Line_Break property) followed by its greedy width-based wrapping.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import re
 import tempfile
@@ -37,9 +39,33 @@ _STRING_LINE = re.compile(
 _OBSOLETE = re.compile(r"#~\|?[ \t]*")
 
 
+# The same rules over the whole text at once, as one match of every line that passes: a
+# comment, a blank line or a string line (after an obsolete entry's "#~" or "#~|"). Only for
+# text whose one line boundary is "\n": any other line boundary that str.splitlines knows
+# sends it to the loop. Possessive and atomic groups keep it linear (and five times faster).
+_GOOD_LINES = re.compile(
+    r"(?:(?:#(?!~)[^\n]*+|(?>(?:#~\|?[ \t]*)?)(?:"
+    r"[ \t]*+(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"
+    r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"[ \t]*+'
+    r"|[^\S\n]*+))(?:\n|\Z))*+"
+)
+_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def _check_syntax(text: str, path: Path | None) -> None:
     """Refuse what msgfmt refuses. polib silently drops an entry with an unterminated string
     or an unknown keyword, and a catalog saved after that would have lost a translation."""
+    if _OTHER_LINE_BREAKS.search(text) is None:
+        good = _GOOD_LINES.match(text)
+        end = good.end() if good is not None else 0
+        if end < len(text):
+            raise CatalogError("syntax error in PO file", path, text.count("\n", 0, end) + 1)
+        return
+    _check_lines(text, path)
+
+
+def _check_lines(text: str, path: Path | None) -> None:
+    """`_check_syntax` line by line, for any line boundary."""
     for number, line in enumerate(text.splitlines(), 1):
         if line.startswith("#~"):
             line = _OBSOLETE.sub("", line, count=1)
@@ -197,8 +223,11 @@ def _possible_linebreaks(chars: Sequence[str]) -> list[int]:
 
 
 _WIDTHS: dict[str, int] = {}
-# Characters one column wide, with no line-break surprises: most of any European text.
-_NARROW = re.compile("[\x20-\x7e\xa0-\xac\xae-\u02ff\u2010-\u2027\u202f-\u205e]*")
+# Characters one column wide, with no line-break surprises: most of any European text. Their
+# line-break classes are all "simple" (no BK, CM, ZWJ, ZW or HL; the only SP is U+0020), which
+# `_narrow_breaks` relies on; tests/test_pofile.py checks it over the whole range.
+_NARROW_RANGES = "\x20-\x7e\xa0-\xac\xae-\u02ff\u2010-\u2027\u202f-\u205e"
+_NARROW = re.compile(f"[{_NARROW_RANGES}]*")
 _HARD_BREAKS = {"\x85", "\u2028", "\u2029"}  # line-break class BK, left unescaped
 
 
@@ -255,6 +284,104 @@ def _width_linebreaks(
     return breaks
 
 
+# The fast path. For narrow text, the break opportunity before character i depends only on
+# i's class, the class of the last non-space character before it and whether spaces came in
+# between (the CM/ZWJ/ZW/BK/HL branches of `_possible_linebreaks` never fire), and every
+# column is one character. So the greedy wrapping can jump straight to where each line
+# overflows and look at the few characters around that point instead of every character.
+_SPACE = -1
+_RULES = [[{"P": 0, "I": 1, "D": 2}[rule] for rule in row] for row in _PAIRS]
+_NARROW_CLASS: dict[str, int] = {}
+
+
+def _narrow_classes() -> dict[str, int]:
+    if not _NARROW_CLASS:
+        for low, high in re.findall(r"(.)-(.)", _NARROW_RANGES, re.S):
+            for code in range(ord(low), ord(high) + 1):
+                name = _lb_class(chr(code))
+                _NARROW_CLASS[chr(code)] = _SPACE if name == "SP" else _INDEX[name]
+    return _NARROW_CLASS
+
+
+def _narrow_breaks(
+    text: str, forbidden: frozenset[int], width: int, start_column: int
+) -> list[int]:
+    """`_width_linebreaks` for narrow text, as the sorted indices where a line starts anew.
+
+    `forbidden` holds the indices where `_width_linebreaks` gets an override."""
+    classes = _narrow_classes()
+    rules = _RULES
+    size = len(text)
+
+    def opportunity(i: int) -> bool:
+        this = classes[text[i]]
+        if this == _SPACE or i in forbidden:
+            return False
+        j = i - 1
+        while j >= 0 and text[j] == " ":
+            j -= 1
+        if j < 0:
+            return False  # only spaces before: still at the start of the text
+        rule = rules[classes[text[j]]][this]
+        return rule == 2 or (rule == 1 and j < i - 1)
+
+    breaks: list[int] = []
+    line, column = 0, start_column  # the current line starts at text[line], at this column
+    while True:
+        # The first opportunity (or the end) past the width decides; the line breaks at the
+        # last opportunity before it, or, when the line holds a single over-long piece, there.
+        end = max(line + width - column + 1, line + 1)
+        if end > size:
+            return breaks
+        while end < size:
+            # Inside a word (no space before), only a "direct" pair is an opportunity: test
+            # that inline, and leave everything else to `opportunity`.
+            before = text[end - 1]
+            if before != " " and text[end] != " ":
+                if rules[classes[before]][classes[text[end]]] == 2 and end not in forbidden:
+                    break
+            elif text[end] != " " and opportunity(end):
+                break
+            end += 1
+        cut = end - 1
+        while cut > line:
+            before = text[cut - 1]
+            if before != " " and text[cut] != " ":
+                if rules[classes[before]][classes[text[cut]]] == 2 and cut not in forbidden:
+                    break
+            elif text[cut] != " " and opportunity(cut):
+                break
+            cut -= 1
+        if cut == line:
+            if end == size:
+                return breaks
+            cut = end
+        breaks.append(cut)
+        line, column = cut, 0
+
+
+_ESCAPE_PAIR = re.compile(r"\\.", re.S)
+
+
+def _breaks(text: str, newline: bool, width: int, start_column: int) -> list[int]:
+    """Where write-po.c breaks the escaped `text` (a portion ending in "\\n" if `newline`)."""
+    narrow = _NARROW.fullmatch(text) is not None
+    if narrow and start_column + len(text) <= width:
+        return []  # it all fits (the common case)
+    forbidden: set[int] = set()
+    if "\\" in text:
+        # A line may end before an escape sequence, never inside it, nor before the final \n.
+        forbidden.update(match.start() + 1 for match in _ESCAPE_PAIR.finditer(text))
+        if newline:
+            forbidden.add(len(text) - 2)
+    if narrow:
+        return _narrow_breaks(text, frozenset(forbidden), width, start_column)
+    chars = list(text)
+    overrides = [i in forbidden for i in range(len(chars))]
+    flags = _width_linebreaks(chars, overrides, width, start_column)
+    return [i for i, brk in enumerate(flags) if brk]
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing
 
@@ -271,8 +398,24 @@ _ESCAPES = {
 }
 
 
-def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> list[str]:
-    """The lines write-po.c's wrap() prints for `name "value"`."""
+def _escape(text: str) -> str:
+    # A chain of str.replace: ten times the speed of str.translate with a dict here.
+    text = text.replace("\\", "\\\\")
+    for char, code in _ESCAPE_ITEMS:
+        if char in text:
+            text = text.replace(char, code)
+    return text
+
+
+_ESCAPE_ITEMS = [(char, "\\" + code) for char, code in _ESCAPES.items() if char != "\\"]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> tuple[str, ...]:
+    """The lines write-po.c's wrap() prints for `name "value"`.
+
+    Cached: one run writes each msgid into the template and again into every language's
+    catalog, with the same prefix."""
     lines: list[str] = []
     portions = value.split("\n")
     pieces = [p + "\n" for p in portions[:-1]]
@@ -280,45 +423,26 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> list[str]:
         pieces.append(portions[-1])
     first_line = True
     after_break = len(prefix) + 1
+    width = PAGE_WIDTH - 1 - after_break
     for index, portion in enumerate(pieces):
         more = index < len(pieces) - 1
-        chars: list[str] = []
-        overrides: list[bool] = []
-        for char in portion:
-            escaped = _ESCAPES.get(char)
-            if escaped is None:
-                chars.append(char)
-                overrides.append(False)
-            else:
-                # A line may end before an escape sequence, never inside it.
-                chars.extend(("\\", escaped))
-                overrides.extend((False, True))
-        if portion.endswith("\n"):
-            overrides[-2] = True  # no break just before the final \n
-        width = PAGE_WIDTH - 1 - after_break
+        text = _escape(portion)
+        newline = portion.endswith("\n")
         while True:
             start = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
-            breaks = (
-                _width_linebreaks(chars, overrides, width, start) if wrap else [False] * len(chars)
-            )
+            breaks = _breaks(text, newline, width, start) if wrap else []
             too_wide = wrap and start > width
-            if first_line and chars and (more or too_wide or any(breaks)):
+            if first_line and text and (more or too_wide or breaks):
                 lines.append(f'{prefix}{name} ""')
                 first_line = False
                 continue
             break
         head = f"{prefix}{name} " if first_line else prefix
         first_line = False
-        current = [head, '"']
-        for char, brk in zip(chars, breaks, strict=True):
-            if brk:
-                current.append('"')
-                lines.append("".join(current))
-                current = [prefix, '"']
-            current.append(char)
-        current.append('"')
-        lines.append("".join(current))
-    return lines
+        cuts = [0, *breaks, len(text)]
+        lines.append(f'{head}"{text[: cuts[1]]}"')
+        lines.extend(f'{prefix}"{text[a:b]}"' for a, b in itertools.pairwise(cuts[1:]))
+    return tuple(lines)
 
 
 _FORMATS = [
@@ -356,7 +480,8 @@ _FORMATS = [
 _RANGE_RE = re.compile(r"range:\s*(\d+)\.\.(\d+)$")
 
 
-def _normalise_flags(flags: Iterable[str], obsolete: bool = False) -> tuple[str, bool]:
+@functools.lru_cache(maxsize=1024)
+def _normalise_flags(flags: tuple[str, ...]) -> tuple[str, bool]:
     """The `#,` line msgcat prints (without the `#, `), and whether wrapping is on.
 
     Like gettext, unknown flags are dropped, the last of contradicting flags wins, and the
@@ -436,7 +561,7 @@ def _entry_lines(entry: polib.POEntry, header: bool = False) -> list[str]:
     flags_in = list(entry.flags or [])
     if not _first_msgstr(entry):  # gettext never marks an untranslated message fuzzy
         flags_in = [f for part in flags_in for f in part.split(",") if f.strip() != "fuzzy"]
-    flags, wrap = _normalise_flags(flags_in)
+    flags, wrap = _normalise_flags(tuple(flags_in))
     if flags:
         lines.append(f"#, {flags}")
     prefix = "#~ " if obsolete else ""
