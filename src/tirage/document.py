@@ -6,7 +6,10 @@ so that an edition is the source with each segment span replaced (as po4a does).
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 Span = tuple[int, int]
@@ -61,4 +64,11 @@ class Document:
 
 def line_of(text: str, offset: int) -> int:
     """1-based line number of a character offset."""
-    return text.count("\n", 0, offset) + 1
+    return bisect_right(_newlines(text), offset - 1) + 1
+
+
+@lru_cache(maxsize=8)
+def _newlines(text: str) -> list[int]:
+    # Readers ask for the line of every segment: counting from the start each time would be
+    # quadratic on long documents. (A str caches its hash, so the lookup is cheap.)
+    return [match.start() for match in re.finditer("\n", text)]
