@@ -1,192 +1,368 @@
 """Machine-translation throughput: tirage vs argostranslate's API vs raw CTranslate2.
 
-    .venv/bin/python bench/mt.py            # builds bench/.cache/ once (6 layers, 512 dims)
+    .venv/bin/python bench/mt.py            # builds bench/.cache/mt/ once (6 layers, 512 dims)
+    .venv/bin/python bench/mt.py --count 100 --repeat 5
 
-Each contender runs in its own process (peak RSS is per process) on the same 100 French
-sentences: the interview's segments plus generated ones. Everything stays offline: Argos's
-data dir is bench/.cache/argos, and its API gets a sentence splitter that returns its input.
+All contenders translate the *same* plain French sentences: the msgids of a bench workspace's
+catalog (the interview's segments plus generated ones), with no glossary and nothing that
+tirage would mask, so every contender does the same work. Each contender runs in a process of
+its own (peak RSS is per process), loads its model once (load time reported apart), then
+translates the whole list `--repeat` times; the best time counts. Same beam size and compute
+type everywhere. Everything stays offline: Argos's data dir is bench/.cache/mt/argos, and its
+API gets a sentence splitter that returns its input.
+
+The random model must stop on its own at realistic lengths, or the benchmark only measures
+how long outputs run to a length cap. A constant bias on `</s>` cannot do that (below about
+2.5 a random decoder loops to the cap, above it stops after a token or two), so this package's
+decoder gets a position ramp: one channel of its position encodings grows with the step, and
+the `</s>` row of the output projection reads it. Outputs then end after 23-69 tokens,
+like the inputs (about 43 SentencePiece tokens on average).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "bench" / ".cache"
+CACHE = ROOT / "bench" / ".cache" / "mt"
 HOME = CACHE / "argos"
+ARCHIVE = CACHE / "translate-fr_en.argosmodel"
+WORKSPACE = CACHE / "workspace"  # `tirage update` done, nothing translated: copied per run
 ENV = {
     "ARGOS_PACKAGES_DIR": str(HOME / "packages"),
     "XDG_DATA_HOME": str(HOME / "data"),
     "XDG_CONFIG_HOME": str(HOME / "config"),
     "XDG_CACHE_HOME": str(HOME / "cache"),
 }
-COUNT = 100
 BEAM, COMPUTE = 2, "int8"  # tirage's defaults ([translate] in tirage.toml)
+RAMP, EOS_WEIGHT = 0.25, 1.0  # decoder position ramp and the </s> row's weight on it
 
 
-def sentences() -> list[str]:
-    sys.path[:0] = [str(ROOT / "src")]
+# --- the package --------------------------------------------------------------------------
+
+
+@contextmanager
+def length_ramp() -> Iterator[None]:
+    """While active, TransformerSpecs get the `</s>` position ramp just before validation."""
+    import numpy as np
+    from ctranslate2.specs import transformer_spec
+
+    original = transformer_spec.TransformerSpec.validate
+
+    def validate(spec: Any) -> None:
+        dec = spec.decoder
+        dim = dec.embeddings.weight.shape[1]
+        steps = np.arange(1024, dtype=np.float32)[:, None]
+        half = dim // 2
+        inv = np.exp(-np.log(10000.0) * np.arange(half, dtype=np.float32) / (half - 1))
+        encodings = np.concatenate([np.sin(steps * inv), np.cos(steps * inv)], axis=1)
+        encodings[:, 0] = RAMP * steps[:, 0]
+        dec.position_encodings.encodings = encodings.astype(np.float32)
+        index = spec._vocabularies["target"][0].index("</s>")
+        dec.projection.weight[index, :] = 0.0
+        dec.projection.weight[index, 0] = EOS_WEIGHT
+        dec.projection.bias[index] = 0.0
+        original(spec)
+
+    transformer_spec.TransformerSpec.validate = validate
+    try:
+        yield
+    finally:
+        transformer_spec.TransformerSpec.validate = original
+
+
+def ensure_package() -> None:
+    sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "src")]
+    # Importing the fixture points Argos at a temp dir, so point it at ours, here and in
+    # the children.
+    from argos_fixture import argos_home, build_package  # type: ignore[import-not-found]
+
+    with argos_home(HOME):
+        from tirage.models import find_model, install_file
+
+        if find_model("fr", "en") is not None:
+            return
+        if not ARCHIVE.is_file():
+            print("building a 6-layer, 512-dim random package (once)…", file=sys.stderr)
+            with length_ramp():
+                build_package(CACHE, "fr", "en", layers=6, dim=512, heads=8, seed=5)
+        install_file(ARCHIVE)
+
+
+# --- the inputs ---------------------------------------------------------------------------
+
+
+def source_sentences(count: int) -> list[str]:
+    from tirage.protect import find_protected
     from tirage.segment import segment_text
 
     text = (ROOT / "source" / "interview-thierry-alvergnat.txt").read_text(encoding="utf-8")
     found = [" ".join(s.split()) for s in segment_text(text, "fr")]
     rng = random.Random(3)
-    words = text.split()
-    while len(found) < COUNT:
+    words = [w for w in text.split() if w.isalpha()]
+    while len(found) < 2 * count + 10:
         found.append(" ".join(rng.choice(words) for _ in range(rng.randint(6, 30))) + ".")
-    return list(dict.fromkeys(found))[:COUNT]
+    plain = [s for s in dict.fromkeys(found) if not find_protected(s)]
+    return plain[: count + 5]  # segmentation may merge a few; at least `count` msgids
 
 
-def ensure_package() -> None:
-    sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "src")]
-    from argos_fixture import argos_home, build_package  # points Argos at a temp dir...
+def ensure_workspace(count: int) -> list[str]:
+    """The bench workspace (made once per count) and its pending msgids, in catalog order."""
+    import polib
 
-    with argos_home(HOME):  # ...so point it at ours, here and in the children
-        _ensure_package(build_package)
-
-
-def _ensure_package(build_package: Any) -> None:
-    from tirage.models import find_model, install_file
-
-    if find_model("fr", "en") is not None:
-        return
-
-    archive = CACHE / "translate-fr_en.argosmodel"
-    if not archive.is_file():
-        print("building a 6-layer, 512-dim random package (once)…", file=sys.stderr)
-        build_package(CACHE, "fr", "en", layers=6, dim=512, heads=8, seed=5, eos_bias=2.0)
-    install_file(archive)
-
-
-def run_tirage(texts: list[str]) -> float:
-    from tirage.translate import translate_workspace
-    from tirage.workspace import load_workspace
-
-    with tempfile.TemporaryDirectory() as tmp:
-        ws_dir = Path(tmp)
-        (ws_dir / "source").mkdir()
-        (ws_dir / "tirage.toml").write_text(
+    marker = WORKSPACE / "count"
+    if not (marker.is_file() and marker.read_text() == str(count)):
+        shutil.rmtree(WORKSPACE, ignore_errors=True)
+        (WORKSPACE / "source").mkdir(parents=True)
+        (WORKSPACE / "tirage.toml").write_text(
             f'source_language = "fr"\ntarget_languages = ["en"]\n[translate]\n'
             f'beam_size = {BEAM}\ncompute_type = "{COMPUTE}"\n',
             encoding="utf-8",
         )
-        (ws_dir / "source" / "bench.txt").write_text(
-            "Bench\n\n" + "\n\n".join(texts) + "\n", encoding="utf-8"
-        )
-        subprocess.run(
-            [sys.executable, "-m", "tirage", "update", "-q", "-w", str(ws_dir)], check=True
-        )
-        ws = load_workspace(ws_dir)
+        paragraphs = "\n\n".join(source_sentences(count))
+        (WORKSPACE / "source" / "bench.txt").write_text(paragraphs + "\n", encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        command = [sys.executable, "-m", "tirage", "update", "-q", "-w", str(WORKSPACE)]
+        subprocess.run(command, check=True, env=env)
+        marker.write_text(str(count))
+    (po_path,) = (WORKSPACE / "locales" / "en").glob("*.po")
+    return [e.msgid for e in polib.pofile(str(po_path)) if e.msgid and not e.msgstr]
+
+
+# --- contenders (each in its own process) ---------------------------------------------------
+
+
+def timed_runs(repeat: int, run: Callable[[], list[str]]) -> dict[str, Any]:
+    times: list[float] = []
+    outputs: list[str] = []
+    for _ in range(repeat):
         start = time.perf_counter()
-        report = translate_workspace(ws, ["en"])
-        elapsed = time.perf_counter() - start
-        assert report.languages[0].engine >= len(texts), report
-    return elapsed
+        outputs = run()
+        times.append(time.perf_counter() - start)
+    return {"times": times, "outputs": outputs}
 
 
-def run_argos(texts: list[str]) -> float:
-    from argostranslate import sbd, translate
-
-    class Identity(sbd.ISentenceBoundaryDetectionModel):
-        def __init__(self, pkg: object) -> None:
-            pass
-
-        def split_sentences(self, text: str) -> list[str]:
-            return [text]
-
-    translate.MiniSBDSentencizer = Identity  # type: ignore[misc,assignment]
-    translate.StanzaSentencizer = Identity  # type: ignore[misc,assignment]
-    start = time.perf_counter()
-    translation = translate.get_translation_from_codes("fr", "en")
-    for text in texts:
-        translation.translate(text)
-    return time.perf_counter() - start
-
-
-def run_raw(texts: list[str], batch: int, threads: int) -> float:
+def run_raw(texts: list[str], repeat: int, config: str) -> dict[str, Any]:
     import ctranslate2
     import sentencepiece
 
     from tirage.models import find_model
 
+    batch_type, size, intra, inter = config.split(":")
     model = find_model("fr", "en")
     assert model is not None and model.path is not None
     start = time.perf_counter()
     sp = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
     translator = ctranslate2.Translator(
         str(model.path / "model"), device="cpu", compute_type=COMPUTE,
-        inter_threads=1, intra_threads=threads,
+        inter_threads=int(inter), intra_threads=int(intra),
     )  # fmt: skip
-    tokens = sorted(sp.encode(texts, out_type=str), key=len)
-    out = translator.translate_batch(
-        tokens, max_batch_size=batch, beam_size=BEAM, return_scores=True,
-        max_decoding_length=max(16, 2 * max(map(len, tokens)) + 10),
-    )  # fmt: skip
-    [sp.decode_pieces(list(o.hypotheses[0])) for o in out]
-    return time.perf_counter() - start
+    load = time.perf_counter() - start
+
+    def run() -> list[str]:
+        tokens = sp.encode(texts, out_type=str)
+        order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
+        out = translator.translate_batch(
+            [tokens[i] for i in order], max_batch_size=int(size), batch_type=batch_type,
+            beam_size=BEAM, return_scores=True,
+            max_decoding_length=max(16, 2 * max(map(len, tokens)) + 10),
+        )  # fmt: skip
+        result = [""] * len(texts)
+        for i, o in zip(order, out, strict=True):
+            result[i] = sp.decode_pieces(list(o.hypotheses[0]))
+        return result
+
+    return {"load": load, **timed_runs(repeat, run)}
 
 
-def child(kind: str, *args: str) -> None:
+def run_engine(texts: list[str], repeat: int) -> dict[str, Any]:
+    """tirage's engine layer: what `tirage translate` calls for a language pair."""
+    from tirage.mt.base import open_engine
+    from tirage.workspace import load_workspace
+
+    settings = load_workspace(WORKSPACE).engine
+    start = time.perf_counter()
+    engine = open_engine(
+        "argos", "fr", "en", beam_size=settings.beam_size,
+        compute_type=settings.compute_type, batch_size=settings.batch_size,
+    )  # fmt: skip
+    load = time.perf_counter() - start
+    result = timed_runs(repeat, lambda: [h.text for h in engine.translate(texts)])
+    engine.close()
+    return {"load": load, **result}
+
+
+def run_argos(texts: list[str], repeat: int) -> dict[str, Any]:
+    from argostranslate import sbd, translate
+
+    class Identity(sbd.ISentenceBoundaryDetectionModel):  # type: ignore[misc]
+        def __init__(self, pkg: object) -> None:
+            pass
+
+        def split_sentences(self, text: str) -> list[str]:
+            return [text]
+
+    translate.MiniSBDSentencizer = Identity
+    translate.StanzaSentencizer = Identity
+    start = time.perf_counter()
+    translation = translate.get_translation_from_codes("fr", "en")
+    translation.translate("Bonjour.")  # the model loads on first use
+    load = time.perf_counter() - start
+    return {"load": load, **timed_runs(repeat, lambda: [translation.translate(t) for t in texts])}
+
+
+def child(kind: str, repeat: str, *args: str) -> None:
     os.environ.update(ENV)
     sys.path[:0] = [str(ROOT / "src")]
-    texts = sentences()
-    if kind == "tirage":
-        elapsed = run_tirage(texts)
-    elif kind == "argos":
-        elapsed = run_argos(texts)
+    texts = json.loads(sys.stdin.read())
+    if kind == "raw":
+        result = run_raw(texts, int(repeat), args[0])
+    elif kind == "engine":
+        result = run_engine(texts, int(repeat))
     else:
-        elapsed = run_raw(texts, int(args[0]), int(args[1]))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": elapsed, "peak_mb": peak, "n": len(texts)}))
+        result = run_argos(texts, int(repeat))
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
 
 
-def measure(*args: str) -> dict[str, float]:
-    env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT / "src")}
+def measure(texts: list[str], *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT / "src"), **(env or {})}
     done = subprocess.run(
-        [sys.executable, __file__, "--child", *args], env=env, capture_output=True, text=True
-    )
+        [sys.executable, __file__, "--child", *args],
+        env=env, input=json.dumps(texts), capture_output=True, text=True,
+    )  # fmt: skip
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr}")
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["best"] = min(result["times"])
     return result
 
 
+def measure_command(texts: list[str], repeat: int) -> dict[str, Any]:
+    """`tirage translate --to en` end to end, as a user runs it, on a fresh copy each time."""
+    import polib
+
+    env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT / "src")}
+    times: list[float] = []
+    peak = 0.0
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            ws = Path(tmp) / "ws"
+            shutil.copytree(WORKSPACE, ws)
+            command = [sys.executable, "-m", "tirage", "translate", "--to", "en", "-q"]
+            start = time.perf_counter()
+            process = subprocess.Popen([*command, "-w", str(ws)], env=env)
+            _, status, usage = os.wait4(process.pid, 0)
+            times.append(time.perf_counter() - start)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            if process.returncode != 0:
+                raise SystemExit(f"tirage translate failed ({process.returncode})")
+            peak = max(peak, usage.ru_maxrss / 1024)
+            (po_path,) = (ws / "locales" / "en").glob("*.po")
+            entries = [e for e in polib.pofile(str(po_path)) if e.msgid]
+            filled = [e for e in entries if e.msgstr and "fuzzy" in e.flags]
+            assert len(filled) == len(texts), (len(filled), len(texts))
+    return {"times": times, "best": min(times), "peak_mb": peak, "load": float("nan")}
+
+
+# --- main ---------------------------------------------------------------------------------
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100, help="sentences (at least 60)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per contender; best counts")
+    parser.add_argument("--quick", action="store_true", help="a smaller raw CT2 grid")
+    args = parser.parse_args()
     ensure_package()
-    cores = len(os.sched_getaffinity(0))
-    texts = sentences()
-    print(f"{len(texts)} sentences, 6-layer 512-dim model, beam {BEAM}, {COMPUTE}, {cores} cores")
-    raw: dict[tuple[int, int], dict[str, float]] = {}
-    for batch in (8, 16, 32, 64, COUNT):
-        for threads in sorted({1, cores}):
-            raw[(batch, threads)] = measure("raw", str(batch), str(threads))
-            r = raw[(batch, threads)]
-            label = f"max_batch_size={batch:<3} intra_threads={threads}"
-            print(f"  raw CT2 {label}: {r['seconds']:.2f} s")
-    best_key = min(raw, key=lambda k: raw[k]["seconds"])
-    best = raw[best_key]
-    tirage = min((measure("tirage") for _ in range(2)), key=lambda r: r["seconds"])
-    argos = measure("argos")
-    n = len(texts)
+    sys.path[:0] = [str(ROOT / "src")]
+    texts = ensure_workspace(args.count)
+    import sentencepiece
+
+    from tirage.models import find_model
+
+    from argos_fixture import argos_home
+
+    with argos_home(HOME):
+        model = find_model("fr", "en")
+    assert model is not None and model.path is not None
+    sp = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
+
+    def tokens(lines: list[str]) -> int:
+        return sum(map(len, sp.encode(lines, out_type=str)))
+
+    n, cores, repeat = len(texts), len(os.sched_getaffinity(0)), args.repeat
+    print(
+        f"{n} sentences ({tokens(texts)} source tokens), 6-layer 512-dim random model, "
+        f"beam {BEAM}, {COMPUTE}, {cores} cores, best of {repeat}"
+    )
+
+    # batch type : max_batch_size : intra_threads : inter_threads
+    configs = [f"examples:{size}:{cores}:1" for size in (8, 16, 32, 64)]
+    configs += [f"tokens:{size}:{cores}:1" for size in (1024, 2048, 4096)]
+    configs += [f"examples:{size}:1:{cores}" for size in (4, 8, 16, 32)]
+    configs += [f"tokens:{size}:1:{cores}" for size in (256, 512)]
+    if args.quick:
+        configs = [f"examples:32:{cores}:1", f"examples:8:1:{cores}"]
+    raw: dict[str, dict[str, Any]] = {}
+    for config in configs:
+        raw[config] = r = measure(texts, "raw", str(repeat), config)
+        batch_type, size, intra, inter = config.split(":")
+        label = f"{batch_type}={size} intra={intra} inter={inter}"
+        runs = " ".join(f"{t:.2f}" for t in r["times"])
+        print(f"  raw CT2 {label:34} best {r['best']:6.2f} s  (runs {runs})", flush=True)
+    best_config = min(raw, key=lambda k: raw[k]["best"])
+    best = raw[best_config]
+
+    engine = measure(texts, "engine", str(repeat))
+    command = measure_command(texts, repeat)
+    argos = measure(texts, "argos", str(repeat), env={
+        "ARGOS_BEAM_SIZE": str(BEAM), "ARGOS_COMPUTE_TYPE": COMPUTE,
+    })  # fmt: skip
+    argos_own = measure(texts, "argos", str(repeat))  # its defaults: beam 4, compute "auto"
+
+    batch_type, size, intra, inter = best_config.split(":")
     rows = [
-        ("tirage translate", tirage),
-        ("argostranslate API", argos),
-        (f"raw CT2 (batch {best_key[0]}, intra {best_key[1]})", best),
+        ("tirage engine (tirage.mt.argos)", engine),
+        ("tirage translate (command, e2e)", command),
+        (f"argostranslate API (beam {BEAM}, {COMPUTE})", argos),
+        ("argostranslate API (its defaults, beam 4)", argos_own),
+        (f"raw CT2 best ({batch_type} {size}, {intra}/{inter})", best),
     ]
-    print(f"\n{'':36} {'seconds':>8} {'sent/s':>8} {'peak MB':>8}")
+    print(f"\n{'':40} {'best s':>7} {'sent/s':>7} {'load s':>7} {'peak MB':>8} {'out tok':>8}")
     for name, r in rows:
-        print(f"{name:36} {r['seconds']:8.2f} {n / r['seconds']:8.1f} {r['peak_mb']:8.0f}")
-    print(f"\ntirage vs argos API: {argos['seconds'] / tirage['seconds']:.1f}× (goal ≥ 10×)")
-    print(f"tirage vs best raw CT2: {best['seconds'] / tirage['seconds']:.2f}× (goal ≥ 0.9×)")
+        out = tokens(r["outputs"]) if "outputs" in r else float("nan")
+        print(
+            f"{name:40} {r['best']:7.2f} {n / r['best']:7.1f} {r['load']:7.2f} "
+            f"{r['peak_mb']:8.0f} {out:8.0f}"
+        )
+    lengths = [len(x) for x in sp.encode(engine["outputs"], out_type=str)]
+    print(
+        f"\noutput tokens per sentence (engine): mean {statistics.mean(lengths):.1f}, "
+        f"min {min(lengths)}, max {max(lengths)}"
+    )
+    same = sum(a == b for a, b in zip(engine["outputs"], best["outputs"], strict=True))
+    print(f"engine outputs identical to raw CT2's: {same}/{n}")
+    print(f"tirage engine vs argos API: {argos['best'] / engine['best']:.1f}× (goal ≥ 10×)")
+    print(f"  (vs argos at its own defaults: {argos_own['best'] / engine['best']:.1f}×)")
+    print(f"tirage engine vs best raw CT2: {best['best'] / engine['best']:.2f}× (goal ≥ 0.9×)")
+    print(f"tirage translate (e2e) vs argos API: {argos['best'] / command['best']:.1f}×")
+    print(f"tirage translate (e2e) vs raw CT2 + its load: "
+          f"{(best['best'] + best['load']) / command['best']:.2f}×")  # fmt: skip
 
 
 if __name__ == "__main__":
