@@ -179,6 +179,23 @@ def test_apertium_end_to_end(workspace: Path) -> None:
     assert standfirst == "La filière numérica en Rhône-Alpes ha sabido estructurarse."
 
 
+@pytest.mark.skipif(find_mode("fr", "es") is None, reason="apertium fr-es not installed")
+def test_fallback_engine_takes_a_pair_argos_lacks(
+    workspace: Path, argos_empty: dict[str, str]
+) -> None:
+    # tirage.toml: engine = "argos", fallback = ["apertium"]; no Argos package is installed.
+    update(workspace)
+    result = run("translate", "-w", str(workspace), "--to", "es,de")
+    assert result.exit_code == 1  # German: neither engine has the pair
+    assert "es: 48 untranslated, 48 by apertium fr-es" in result.output
+    last = result.output.splitlines()[-1]
+    assert last.startswith("tirage: no Argos package for fr→de") and "apertium:" in last
+    spanish = entries(workspace / "locales" / "es" / f"{DOC}.po")
+    assert all(e.msgstr and "fuzzy" in e.flags for e in spanish)
+    assert {get_provenance(e).engine for e in spanish} == {"apertium"}  # type: ignore[union-attr]
+    assert not any(e.msgstr for e in entries(workspace / "locales" / "de" / f"{DOC}.po"))
+
+
 def test_pseudo_end_to_end(workspace: Path) -> None:
     update(workspace)
     result = run("translate", "-w", str(workspace), "--to", "de", "--engine", "pseudo", "-q")

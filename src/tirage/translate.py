@@ -21,12 +21,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import polib
 
 from tirage.errors import CatalogError, EngineError
 from tirage.glossary import load_glossary
+from tirage.memory import TranslationMemory
+from tirage.mt.base import Engine, open_engine
+from tirage.pofile import read_po, save_po
+from tirage.protect import translate_protected
 from tirage.provenance import Provenance, set_provenance
 from tirage.workspace import Workspace
 
@@ -76,10 +79,7 @@ class Fill:
 def is_pending(entry: polib.POEntry) -> bool:
     """Untranslated: no msgstr at all. A fuzzy entry with a (human's old) msgstr is not."""
     return (
-        not entry.obsolete
-        and bool(entry.msgid)
-        and not entry.msgid_plural
-        and entry.msgstr == ""
+        not entry.obsolete and bool(entry.msgid) and not entry.msgid_plural and entry.msgstr == ""
     )
 
 
@@ -121,7 +121,6 @@ def translate_language(
     progress: ProgressFn | None = None,
     chunk: int = CHUNK,
 ) -> LanguageReport:
-    from tirage.pofile import read_po
 
     report = LanguageReport(lang)
     pending: dict[Key, list[Path]] = {}
@@ -148,26 +147,14 @@ def translate_language(
     if not pending:
         return report
 
-    settings = ws.engine
-    name = engine_name or settings.engine
+    names = [engine_name] if engine_name else [ws.engine.engine, *ws.engine.fallback]
     try:
-        from tirage.mt.base import open_engine
-
-        mt = open_engine(
-            name,
-            ws.source_lang,
-            lang,
-            beam_size=settings.beam_size,
-            compute_type=settings.compute_type,
-            batch_size=settings.batch_size,
-        )
+        mt = first_engine(ws, names, lang)
     except EngineError as exc:
         report.error = exc
-        report.engine_name = name
+        report.engine_name = names[0]
         return report
     report.engine_name, report.model, report.version = mt.name, mt.model, mt.version
-
-    from tirage.protect import translate_protected
 
     keys = sorted(pending, key=lambda k: len(k[1]))  # similar lengths share a batch
     total = len(keys)
@@ -223,7 +210,6 @@ def _place_order(place: str) -> tuple[str, int, str]:
 
 def fill(pending: dict[Key, list[Path]], fills: dict[Key, Fill]) -> tuple[int, int]:
     """Write fills into each catalog, re-read from disk first; (filled, kept as found)."""
-    from tirage.pofile import read_po, save_po
 
     by_path: dict[Path, set[Key]] = {}
     for key, paths in pending.items():
@@ -259,6 +245,25 @@ def apply_fill(entry: polib.POEntry, result: Fill) -> None:
     set_provenance(entry, result.provenance)
 
 
+def first_engine(ws: Workspace, names: Sequence[str], lang: str) -> Engine:
+    """The first of `names` that can translate source→lang (tirage.toml's engine, then its
+    fallbacks); if none can, one error that says why for each."""
+    failures: list[str] = []
+    for name in names:
+        try:
+            return open_engine(
+                name,
+                ws.source_lang,
+                lang,
+                beam_size=ws.engine.beam_size,
+                compute_type=ws.engine.compute_type,
+                batch_size=ws.engine.batch_size,
+            )
+        except EngineError as exc:
+            failures.append(exc.message if not failures else f"{name}: {exc.message}")
+    raise EngineError("; ".join(failures))
+
+
 def memory_matches(ws: Workspace, lang: str, keys: Sequence[Key]) -> dict[Key, Fill]:
     """The translation memory's matches for pending entries (none if there is no memory).
 
@@ -267,14 +272,7 @@ def memory_matches(ws: Workspace, lang: str, keys: Sequence[Key]) -> dict[Key, F
     unit was reviewed for another place (another document, or a TMX import of unknown
     review), so a human still has to look; the provenance says `memory` and the similarity.
     """
-    try:
-        from tirage import memory as memory_module
-    except ImportError:
-        return {}
-    tm_class: Any = getattr(memory_module, "TranslationMemory", None)
-    if tm_class is None:
-        return {}
-    tm = tm_class.open(ws)
+    tm = TranslationMemory.open(ws)
     fills: dict[Key, Fill] = {}
     try:
         tm.refresh(ws)

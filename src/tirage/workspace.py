@@ -21,6 +21,7 @@ class EngineSettings:
     """Settings for the machine-translation first pass (`[translate]` in tirage.toml)."""
 
     engine: str = "argos"
+    fallback: tuple[str, ...] = ()  # engines tried in turn when `engine` lacks the pair
     beam_size: int = 2
     compute_type: str = "int8"
     batch_size: int = 32
@@ -141,6 +142,7 @@ def parse_workspace(root: Path, data: dict[str, Any], path: Path) -> Workspace:
     try:
         engine = EngineSettings(
             engine=str(translate.get("engine", "argos")),
+            fallback=tuple(str(name) for name in translate.get("fallback", [])),
             beam_size=int(translate.get("beam_size", 2)),
             compute_type=str(translate.get("compute_type", "int8")),
             batch_size=int(translate.get("batch_size", 32)),
@@ -180,6 +182,7 @@ def render_config(source: str, targets: list[str]) -> str:
         "\n"
         "[translate]\n"
         'engine = "argos"      # argos | apertium | pseudo\n'
+        'fallback = ["apertium"]  # tried in turn for a pair the engine lacks\n'
         "beam_size = 2\n"
         'compute_type = "int8"\n'
     )
