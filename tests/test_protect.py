@@ -23,7 +23,7 @@ KEEP = ["Clust'R Numérique", "FrenchTech", "GRILOG", "Rhône-Alpes"]
         ("Écrivez à contact@clustr-numerique.fr.", ["contact@clustr-numerique.fr"]),
         ("Bonjour {user_name} !", ["{user_name}"]),
         ("Il reste %(count)d places et %s jours.", ["%(count)d", "%s"]),
-        ("Lisez [le rapport](https://ex.org/r.pdf \"titre\").", ['(https://ex.org/r.pdf "titre")']),
+        ('Lisez [le rapport](https://ex.org/r.pdf "titre").', ['(https://ex.org/r.pdf "titre")']),
         ("Lancez `tirage update` puis ``a ` b``.", ["`tirage update`", "``a ` b``"]),
         ("Le label FrenchTech en Rhône-Alpes.", ["FrenchTech", "Rhône-Alpes"]),
         ("Le Clust'R Numérique et le GRILOG.", ["Clust'R Numérique", "GRILOG"]),

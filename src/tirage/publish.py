@@ -152,9 +152,7 @@ def export_workspace(
         doc = read_document(source, ws.root, ws.source_lang)
         catalogs = {lang: load_translations(ws.po_path(lang, doc.stem)) for lang in ws.targets}
         covered = {lang: coverage(doc, catalogs[lang][0]) for lang in ws.targets}
-        published = [
-            lang for lang in ws.targets if passes(covered[lang], limit, include_fuzzy)
-        ]
+        published = [lang for lang in ws.targets if passes(covered[lang], limit, include_fuzzy)]
         for lang in langs:
             result = EditionResult(doc.stem, lang, covered[lang], lang in published)
             report.results.append(result)

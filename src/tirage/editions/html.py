@@ -155,7 +155,7 @@ def _text_body(doc: Document, texts: dict[int, str], source_lang: str) -> str:
     if header:
         parts.append("<header>\n" + "\n".join(header) + "\n</header>")
     if article:
-        parts.append("<div class=\"body\">\n" + "\n".join(article) + "\n</div>")
+        parts.append('<div class="body">\n' + "\n".join(article) + "\n</div>")
     return "\n".join(parts)
 
 
