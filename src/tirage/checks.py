@@ -24,6 +24,7 @@ from pathlib import Path
 import polib
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
+from tirage.addresses import EMAIL, URL, without_addresses
 from tirage.editions.typography import NBSP, NNBSP, typography_for
 from tirage.pofile import read_po
 
@@ -157,7 +158,7 @@ def numbers_in(text: str, lang: str) -> list[Decimal]:
         return []
     group = _symbols(lang)[1]
     values: list[Decimal] = []
-    text = _PLACEHOLDER.sub(" ", _MASK.sub(" ", _strip_urls(text)))
+    text = _PLACEHOLDER.sub(" ", _MASK.sub(" ", without_addresses(text)))
     for found in _number_pattern(lang).finditer(text):
         token = found.group(0)
         if group in SPACES:
@@ -192,17 +193,10 @@ def numbers(source: str, target: str, ctx: Context) -> Iterator[str]:
 
 # -- URLs, e-mail addresses, placeholders, Markdown ----------------------------------------------
 
-_URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"«»“”()\[\]]+", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-def _strip_urls(text: str) -> str:
-    return _EMAIL.sub(" ", _URL.sub(" ", text))
-
 
 def _urls(text: str) -> Counter[str]:
-    found = [m.group(0).rstrip(".,;:!?…'’") for m in _URL.finditer(text)]
-    found += [m.group(0).rstrip(".") for m in _EMAIL.finditer(_URL.sub(" ", text))]
+    found = [m.group(0).rstrip(".,;:!?…'’") for m in URL.finditer(text)]
+    found += [m.group(0).rstrip(".") for m in EMAIL.finditer(URL.sub(" ", text))]
     return Counter(found)
 
 
@@ -228,7 +222,7 @@ def _markdown_marks(text: str) -> Counter[str]:
     marks: Counter[str] = Counter()
     if not _MARKDOWN_CHARS.search(text):
         return marks
-    text = _URL.sub(" ", text)
+    text = URL.sub(" ", text)
     marks["`"] = text.count("`")
     marks["**"] = text.count("**")
     marks["__"] = len(_DOUBLE_UNDERSCORE.findall(text))
@@ -315,7 +309,7 @@ def _french_spacing(text: str) -> Iterator[str]:
 def punctuation_spacing(source: str, target: str, ctx: Context) -> Iterator[str]:
     """French: narrow no-break space before ; : ! ? and no-break spaces inside « ».
     Other languages: no space before ; : ! ? nor inside « »."""
-    text = _URL.sub("URL", target)
+    text = URL.sub("URL", target)
     if ctx.lang == "fr":
         yield from _french_spacing(text)
         return
@@ -388,7 +382,7 @@ def identical(source: str, target: str, ctx: Context) -> Iterator[str]:
     """A translation left identical to its source (names and numbers excepted)."""
     if source != target or ctx.lang == ctx.source_lang.split("_")[0]:
         return
-    rest = _strip_urls(source)
+    rest = without_addresses(source)
     for term in ctx.keep:
         rest = _norm_apostrophe(rest).replace(_norm_apostrophe(term), " ")
     words = [w for w in re.findall(r"[^\W\d_]+", rest)]

@@ -14,14 +14,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from tirage.addresses import EMAIL, URL
 from tirage.mt.base import DEFAULT_MASK, Engine
 
 # In priority order: an earlier kind wins where two overlap.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("code", re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")),
     ("link target", re.compile(r"(?<=\])\((?:<[^>\n]*>|[^()\s]*)(?:\s+\"[^\"\n]*\")?\)")),
-    ("url", re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'«»]*[^\s<>\"'«».,;:!?)\]]")),
-    ("email", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("url", URL),
+    ("email", EMAIL),
     ("placeholder", re.compile(r"\{[^{}\s]*\}")),
     ("format", re.compile(r"%\([A-Za-z_]\w*\)[-+#0]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")),
     ("format", re.compile(r"(?<![\w%])%[-+#0]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa](?![A-Za-z])")),

@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from tirage.addresses import EMAIL, URL
+
 Span = tuple[int, int]
 
 __all__ = ["Span", "segment_text", "split_sentences"]
@@ -95,8 +97,6 @@ _BRACKET = re.compile(r'[«»“”()\[\]"]|\n[ \t]*\n')
 # costs a constant, not a rescan of the rest of the text.
 _CODE = re.compile(r"`[^`\n]{1,500}`")
 _LINK_TARGET = re.compile(r"(?<=\])\([^()\s]{1,2000}\)")
-_URL = re.compile(r"\b(?:(?:https?|ftp)://|www\.)[^\s<>\"«»]*[^\s<>\"«».,;:!?)\]'’]")
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+")
 
 # A blank line, or a line that starts a list item or a Markdown heading.
 _HARD = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]*(?:[-*+•–—]|\d{1,3}[.)]|#{1,6})[ \t])")
@@ -124,8 +124,8 @@ def _regions(text: str) -> list[Span]:
     for triggers, pattern in (
         (("`",), _CODE),
         (("](",), _LINK_TARGET),
-        (("//", "www."), _URL),
-        (("@",), _EMAIL),
+        (("//", "www."), URL),
+        (("@",), EMAIL),
     ):
         if any(t in text for t in triggers):
             found.extend(m.span() for m in pattern.finditer(text))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
+from tirage.addresses import without_addresses
 from tirage.document import Segment, Span, line_of
 from tirage.segment import split_sentences
 
 _SPACES = re.compile(r"\s+")
 _LETTER = re.compile(r"[^\W\d_]")
-# A sentence that is only a link or an address is data, not text to translate.
-_ADDRESS = re.compile(r"<?(?:https?://|www\.|mailto:)\S+|<?[\w.+-]+@[\w-]+\.[\w.-]+>?")
 
 
 def normalise(text: str) -> str:
@@ -20,7 +19,7 @@ def normalise(text: str) -> str:
 
 def translatable(text: str) -> bool:
     """Whether text has words to translate: not only links, addresses, numbers, punctuation."""
-    return _LETTER.search(_ADDRESS.sub("", text)) is not None
+    return _LETTER.search(without_addresses(text)) is not None
 
 
 def segment_pieces(source: str, pieces: list[Span], role: str, lang: str) -> list[Segment]:
