@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 from collections.abc import Iterator
@@ -10,6 +11,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
+
+# CI runs the same examples every time (a failure there is reproducible, never a fluke of
+# the draw); a developer's run explores new ones.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 # Tiny genuine Argos packages, built once per session, in a private Argos data dir.
 pytest_plugins = ["argos_fixture"]

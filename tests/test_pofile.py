@@ -113,9 +113,14 @@ def french(draw: st.DrawFn, min_size: int = 0) -> str:
     return text if len(text) >= min_size else text + "x" * (min_size - len(text))
 
 
-comment_text = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=40
-).map(str.strip)
+# A comment line may not end with a backslash: gettext's lexer reads backslash-newline as a
+# line continuation anywhere, comments included, so such a comment cannot be written to a PO
+# file at all (msgcat joins it with the next line, or fails).
+comment_text = (
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=40)
+    .map(str.strip)
+    .map(lambda text: text.rstrip("\\"))
+)
 reference = st.tuples(
     st.from_regex(r"source/[a-z_\-]{1,20}\.(txt|md)", fullmatch=True),
     st.integers(1, 99999).map(str),
