@@ -178,3 +178,16 @@ def test_save_is_atomic_and_skips_identical(tmp_path: Path) -> None:
     assert save_po(path, polib.pofile(str(path))) is False
     assert path.stat().st_mtime_ns == stat.st_mtime_ns
     assert [p.name for p in tmp_path.iterdir()] == ["x.po"]  # no temporary file left
+
+
+@requires_gettext
+def test_obsolete_previous_msgid_survives_a_second_merge(tmp_path: Path) -> None:
+    """msgmerge writes `#~|` for an obsolete fuzzy entry; polib alone would drop it on the
+    next read, and a no-op update would then rewrite the file."""
+    old = HEADER + '#, fuzzy\n#| msgid "Ancien."\nmsgid "Nouveau."\nmsgstr "New."\n'
+    first = _merge_texts(old, POT_HEADER)
+    assert '#~| msgid "Ancien."' in first
+    (tmp_path / "old.po").write_text(old, encoding="utf-8")
+    (tmp_path / "new.pot").write_text(POT_HEADER, encoding="utf-8")
+    assert first == msgmerge(tmp_path / "old.po", tmp_path / "new.pot")
+    assert _merge_texts(first, POT_HEADER) == first

@@ -102,9 +102,39 @@ def parse_po(text: str, path: Path | None = None) -> polib.POFile:
         match = _LINE_RE.search(str(exc))
         line = int(match.group(1)) if match else None
         raise CatalogError("syntax error in PO file", path, line) from None
+    if "#~|" in text:
+        _restore_obsolete_previous(text, po)
     if path is not None:
         po.fpath = str(path)
     return po
+
+
+_PREVIOUS_LINE = re.compile(r'#~\|\s*(?:(msgctxt|msgid|msgid_plural)\s+)?"(.*)"\s*$')
+
+
+def _restore_obsolete_previous(text: str, po: polib.POFile) -> None:
+    """polib ignores `#~|` lines, so an obsolete entry would lose its previous msgid on the
+    next save (msgmerge writes them): read them back, block by block, in file order."""
+    found: list[dict[str, str]] = []
+    for block in re.split(r"\n[ \t]*\n", text):
+        if not re.search(r"^#~ (?:msgctxt|msgid) ", block, re.M):
+            continue
+        fields: dict[str, str] = {}
+        current = ""
+        for line in block.splitlines():
+            match = _PREVIOUS_LINE.match(line)
+            if match is None:
+                continue
+            current = match.group(1) or current
+            if current:
+                fields[current] = fields.get(current, "") + polib.unescape(match.group(2))
+        found.append(fields)
+    obsolete = [entry for entry in po if entry.obsolete]
+    if len(found) != len(obsolete):
+        return  # entries not separated by blank lines: leave polib's reading as it is
+    for entry, fields in zip(obsolete, found, strict=True):
+        for name, value in fields.items():
+            setattr(entry, f"previous_{name}", value)
 
 
 # ---------------------------------------------------------------------------------------------
