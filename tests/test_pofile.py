@@ -260,3 +260,11 @@ def test_write_atomic_replaces(tmp_path: Path) -> None:
     assert write_atomic(target, "two\n") is True
     assert write_atomic(target, "two\n") is False
     assert target.read_text(encoding="utf-8") == "two\n"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs())
+def test_reading_back_our_output_changes_nothing(po: polib.POFile) -> None:
+    """Re-running tirage on its own output makes no diff noise (what polib drops, we read)."""
+    ours = format_po(po)
+    assert format_po(parse_po(ours)) == ours
