@@ -18,6 +18,8 @@ from tirage.pofile import read_po, save_po
 from tirage.provenance import Provenance, set_provenance
 from tirage.workspace import load_workspace
 
+from conftest import INTERVIEW
+
 SENTENCES = {
     "Bien sûr.": "Of course.",
     "Aujourd'hui, la province a une longueur d'avance et doit en profiter.": (
@@ -95,11 +97,30 @@ def test_translate_fills_the_second_document_from_the_first(
     assert result.exit_code == 0, result.output
     filled = {e.msgid: e for e in read_po(ws.po_path("en", second))}
     exact = filled["Bien sûr."]
-    assert exact.msgstr == "Of course."
+    assert exact.msgstr == "Of course." and "fuzzy" not in exact.flags  # reviewed once is enough
     assert "engine=memory" in exact.tcomment and "score=100" in exact.tcomment
     similar = filled["Le label nous a poussé à fédérer tout notre écosystème."]
     assert similar.msgstr == SENTENCES["Le label nous a poussés à fédérer notre écosystème."]
     assert "fuzzy" in similar.flags and "engine=memory" in similar.tcomment
+
+
+def test_exact_match_imported_from_tmx_stays_fuzzy(workspace: Path, runner: CliRunner) -> None:
+    """A TMX unit's review is unknown: even the identical sentence goes to a human."""
+    tmx = workspace / "in.tmx"
+    tmx.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="fr" '
+        'datatype="plaintext" segtype="sentence" adminlang="en" o-tmf="x" creationtool="t" '
+        'creationtoolversion="1"/><body><tu><tuv xml:lang="fr"><seg>Bien sûr.</seg></tuv>'
+        '<tuv xml:lang="en"><seg>Sure thing.</seg></tuv></tu></body></tmx>\n',
+        encoding="utf-8",
+    )
+    assert runner.invoke(main, ["update", "-q", "-w", str(workspace)]).exit_code == 0
+    done = runner.invoke(main, ["memory", "import", str(tmx), "-w", str(workspace)])
+    assert done.exit_code == 0, done.output
+    runner.invoke(main, ["translate", "-w", str(workspace), "--to", "en", "--engine", "pseudo"])
+    entry = read_po(load_workspace(workspace).po_path("en", INTERVIEW)).find("Bien sûr.")
+    assert entry.msgstr == "Sure thing." and "fuzzy" in entry.flags
+    assert "engine=memory" in entry.tcomment and "score=100" in entry.tcomment
 
 
 def test_post_edited_flag_and_raw_machine_output(workspace: Path) -> None:

@@ -160,7 +160,8 @@ def test_no_engine_still_applies_memory(workspace: Path, argos_empty: dict[str, 
     assert "1 from memory" in result.output and "1 left" in result.output
     assert result.output.splitlines()[-1].startswith("tirage: no Argos package for fr→en")
     entry = next(e for e in entries(workspace / "locales" / "en" / "bref.po") if e.msgstr)
-    assert entry.msgid == sentence and entry.msgstr == "Of course." and "fuzzy" in entry.flags
+    # Reviewed in the interview's catalog: not translated twice, not sent back for review.
+    assert entry.msgid == sentence and entry.msgstr == "Of course." and "fuzzy" not in entry.flags
     record = get_provenance(entry)
     assert record is not None and (record.engine, record.score) == ("memory", 100.0)
 

@@ -109,6 +109,7 @@ class Match:
     score: float  # 0–100; 100 only for the identical sentence
     doc: str
     post_edited: bool = False
+    origin: str = "catalog"  # "catalog": reviewed in one of ours; "tmx": imported
 
 
 @dataclass(frozen=True)
@@ -366,9 +367,9 @@ class TranslationMemory:
     ) -> list[Match]:
         """Matches, best first: exact ones (score 100), then similar sentences."""
         matches = [
-            Match(source_text, str(target), 100.0, str(doc), bool(post_edited))
-            for target, doc, post_edited in self.db.execute(
-                "SELECT u.target, u.doc, u.post_edited FROM sources s "
+            Match(source_text, str(target), 100.0, str(doc), bool(post_edited), str(origin))
+            for target, doc, post_edited, origin in self.db.execute(
+                "SELECT u.target, u.doc, u.post_edited, u.origin FROM sources s "
                 "JOIN units u ON u.source_id = s.id "
                 "WHERE s.lang = ? AND s.text = ? AND u.tgt_lang = ? "
                 "ORDER BY u.changed DESC, u.id DESC",
@@ -385,12 +386,14 @@ class TranslationMemory:
             if score < min_score:
                 continue
             score = min(score, 99.9)
-            for target, doc, post_edited in self.db.execute(
-                "SELECT target, doc, post_edited FROM units WHERE source_id = ? AND tgt_lang = ? "
-                "ORDER BY changed DESC, id DESC LIMIT ?",
+            for target, doc, post_edited, origin in self.db.execute(
+                "SELECT target, doc, post_edited, origin FROM units "
+                "WHERE source_id = ? AND tgt_lang = ? ORDER BY changed DESC, id DESC LIMIT ?",
                 (source_id, tgt_lang, limit),
             ):
-                fuzzy.append(Match(text, str(target), score, str(doc), bool(post_edited)))
+                fuzzy.append(
+                    Match(text, str(target), score, str(doc), bool(post_edited), str(origin))
+                )
         fuzzy.sort(key=lambda m: -m.score)
         return (matches + fuzzy)[:limit]
 

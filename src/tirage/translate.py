@@ -268,9 +268,10 @@ def memory_matches(ws: Workspace, lang: str, keys: Sequence[Key]) -> dict[Key, F
     """The translation memory's matches for pending entries (none if there is no memory).
 
     The memory is refreshed from the catalogs first, so that a translation a reviewer just
-    saved in another document is offered. Every match is filled fuzzy, an exact one too: the
-    unit was reviewed for another place (another document, or a TMX import of unknown
-    review), so a human still has to look; the provenance says `memory` and the similarity.
+    saved in another document is offered. The identical sentence, reviewed in one of our
+    catalogs, is filled as reviewed: what a human has reviewed is not translated twice. A
+    similar sentence, or one imported from TMX (reviewed by whom?), is filled fuzzy. The
+    provenance says `memory`, the document it came from, and the similarity.
     """
     tm = TranslationMemory.open(ws)
     fills: dict[Key, Fill] = {}
@@ -281,7 +282,9 @@ def memory_matches(ws: Workspace, lang: str, keys: Sequence[Key]) -> dict[Key, F
             if match is None or not match.target:
                 continue
             score = round(float(match.score), 1)
-            fills[key] = Fill(match.target, Provenance("memory", str(match.doc), "", score))
+            reviewed = match.score >= 100.0 and match.origin == "catalog"
+            provenance = Provenance("memory", str(match.doc), "", score)
+            fills[key] = Fill(match.target, provenance, fuzzy=not reviewed)
     finally:
         tm.close()
     return fills
