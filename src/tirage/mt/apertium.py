@@ -64,13 +64,14 @@ class ApertiumEngine:
         binary = shutil.which("apertium")
         if binary is None:
             raise EngineError(
-                "apertium is not installed; install it with `apt install apertium apertium-fr-es`"
+                "apertium is not installed; install it and a pair, e.g. "
+                "`apt install apertium apertium-fr-es`"
             )
         mode = find_mode(source, target)
         if mode is None:
             raise EngineError(
-                f"no apertium pair for {source}→{target}; install one "
-                f"(e.g. `apt install apertium-{source}-{target}`) or use --engine argos"
+                f"no apertium pair for {source}→{target} (`apertium -l` lists the installed "
+                "ones; `apt-cache search apertium` the others)"
             )
         return cls(binary, mode)
 
