@@ -1,8 +1,8 @@
 """pofile's fast wrapping path against its general, character-by-character path.
 
 `_wrap` wraps narrow text (one column a character, simple line-break classes) by jumping to
-where each line overflows; everything else goes through `_possible_linebreaks` and
-`_width_linebreaks`, the direct transcription of libunistring. These tests hold the fast
+where each line overflows; everything else goes through `linebreak._possible_linebreaks` and
+`linebreak._width_linebreaks`, the direct transcription of libunistring. These tests hold the fast
 path to the general one; test_pofile.py holds both to real msgcat.
 """
 
@@ -15,9 +15,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tirage import pofile
+from tirage import linebreak, pofile
 from tirage.errors import CatalogError
-from tirage.pofile import _NARROW, _narrow_breaks, _width_linebreaks, _wrap
+from tirage.linebreak import _NARROW, _narrow_breaks, _width_linebreaks
+from tirage.pofile import _wrap
 
 
 def reference_wrap(prefix: str, name: str, value: str, wrap: bool = True) -> list[str]:
@@ -75,16 +76,16 @@ def narrow_chars() -> list[str]:
 
 def test_narrow_characters_are_simple() -> None:
     """What the fast path assumes: one column each, and no class with a special rule."""
-    classes = {pofile._lb_class(char) for char in narrow_chars()}
+    classes = {linebreak._lb_class(char) for char in narrow_chars()}
     assert classes.isdisjoint({"BK", "CM", "ZWJ", "ZW", "HL"})
-    assert [char for char in narrow_chars() if pofile._lb_class(char) == "SP"] == [" "]
-    assert all(pofile._char_width(char) == 1 for char in narrow_chars())
-    assert set(pofile._narrow_classes()) == set(narrow_chars())
+    assert [char for char in narrow_chars() if linebreak._lb_class(char) == "SP"] == [" "]
+    assert all(linebreak._char_width(char) == 1 for char in narrow_chars())
+    assert set(linebreak._narrow_classes()) == set(narrow_chars())
 
 
 # One character of each line-break class found in narrow text, with spaces weighted up.
 NARROW_SAMPLE = [
-    *sorted({pofile._lb_class(c): c for c in narrow_chars()}.values()),
+    *sorted({linebreak._lb_class(c): c for c in narrow_chars()}.values()),
     *" " * 3,
     *"-ae\u00a0\u202f«»—–’/'\"",
 ]

@@ -1,0 +1,289 @@
+"""Where GNU gettext breaks a PO string line: libunistring 1.0's line breaking (what gettext
+0.21 links against), reproduced on top of uniseg's Line_Break property.
+
+libunistring uses the pair-table form of UAX #14, which differs from uniseg's own breaking,
+then wraps greedily by display width. Most European text is one column a character with no
+special rules, so it takes a fast path that only tests break opportunities where a line
+overflows; `tests/test_pofile_fastpath.py` holds the two paths to each other.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from uniseg.linebreak import line_break
+
+__all__ = ["breaks"]
+
+_PROHIBITED, _POSSIBLE, _MANDATORY = 1, 2, 3
+
+# Row: class before the break, column: class after it. D = direct break, I = break only with
+# spaces in between, P = never. Measured on libunistring 1.0's u8_possible_linebreaks.
+_CLASSES = (
+    "WJ GL B2 BA BB HY CL CP EX IN NS OP QU IS NU PO PR SY AL H2 H3 ID JL JV JT HL RI ZWJ EB EM"
+)
+_INDEX = {name: i for i, name in enumerate(_CLASSES.split())}
+_PAIRS = (
+    "PIIIIIPPPIIIIPIIIPIIIIIIIIIIII",
+    "PIIIIIPPPIIIIPIIIPIIIIIIIIIIII",
+    "PIPIDIPPPIIDIPDDDPDDDDDDDDDIDD",
+    "PDDIDIPPPIIDIPDDDPDDDDDDDDDIDD",
+    "PIIIIIPPPIIIIPIIIPIIIIIIIIIIII",
+    "PDDIDIPPPIIDIPIDDPDDDDDDDDDIDD",
+    "PIDIDIPPPIPDIPDIIPDDDDDDDDDIDD",
+    "PIDIDIPPPIIDIPIIIPIDDDDDDIDIDD",
+    "PIDIDIPPPIIDIPDDDPDDDDDDDDDIDD",
+    "PIDIDIPPPIIDIPDDDPDDDDDDDDDIDD",
+    "PIDIDIPPPIIDIPDDDPDDDDDDDDDIDD",
+    "PPPPPPPPPPPPPPPPPPPPPPPPPPPIPP",
+    "PIIIIIPPPIIPIPIIIPIIIIIIIIIIII",
+    "PIDIDIPPPIIDIPIDDPDDDDDDDDDIDD",
+    "PIDIDIPPPIIIIPIIIPIDDDDDDIDIDD",
+    "PIDIDIPPPIIIIPIDDPIDDDDDDIDIDD",
+    "PIDIDIPPPIIIIPIDDPIIIIIIIIDIII",
+    "PIDIDIPPPIIDIPIDDPDDDDDDDIDIDD",
+    "PIDIDIPPPIIIIPIIIPIDDDDDDIDIDD",
+    "PIDIDIPPPIIDIPDIDPDDDDDIIDDIDD",
+    "PIDIDIPPPIIDIPDIDPDDDDDDIDDIDD",
+    "PIDIDIPPPIIDIPDIDPDDDDDDDDDIDD",
+    "PIDIDIPPPIIDIPDIDPDIIDIIDDDIDD",
+    "PIDIDIPPPIIDIPDIDPDDDDDIIDDIDD",
+    "PIDIDIPPPIIDIPDIDPDDDDDDIDDIDD",
+    "PIDIDIPPPIIIIPIIIPIDDDDDDIDIDD",
+    "PIDIDIPPPIIDIPDDDPDDDDDDDDIIDD",
+    "PIIIIIPPPIIIIPIIIPIIIIIIIIIIII",
+    "PIDIDIPPPIIDIPDIDPDDDDDDDDDIDI",
+    "PIDIDIPPPIIDIPDIDPDDDDDDDDDIDD",
+)
+_ALIASES = {
+    "AI": "AL",
+    "CB": "ID",
+    "SA": "AL",
+    "XX": "AL",
+    "CJ": "NS",
+    "SG": "AL",
+    "AK": "AL",
+    "AP": "AL",
+    "AS": "AL",
+    "VI": "AL",
+    "VF": "AL",
+    "CR": "BK",
+    "LF": "BK",
+    "NL": "BK",
+}
+
+
+_LB_CLASSES: dict[str, str] = {}
+
+
+def _lb_class(char: str) -> str:
+    # A dict, not lru_cache: this runs for every character written, and a dict hit is cheaper.
+    found = _LB_CLASSES.get(char)
+    if found is None:
+        value = line_break(char)
+        name = str(getattr(value, "value", value))
+        found = _LB_CLASSES[char] = _ALIASES.get(name, name)
+    return found
+
+
+def _possible_linebreaks(chars: Sequence[str]) -> list[int]:
+    """Break opportunity before each character, as libunistring's u8_possible_linebreaks."""
+    result = [_PROHIBITED] * len(chars)
+    last = prev = "BK"
+    seen_space = False
+    for i, char in enumerate(chars):
+        prop = _lb_class(char)
+        if prop == "BK":
+            result[i] = _MANDATORY
+            last = prev = "BK"
+            seen_space = False
+            continue
+        if prop == "SP":
+            seen_space = True
+            continue
+        if prop == "ZW":
+            prev, last, seen_space = last, "ZW", False
+            continue
+        if prop in ("CM", "ZWJ"):
+            becomes = "ZWJ" if prop == "ZWJ" else "AL"
+            if last in ("ZW", "BK"):
+                result[i] = _POSSIBLE if last == "ZW" else _PROHIBITED
+                prev, last, seen_space = last, becomes, False
+                continue
+            if not seen_space:
+                if prop == "ZWJ":
+                    prev, last = last, "ZWJ"
+                continue
+            prop = becomes
+        if last == "ZW":
+            result[i] = _POSSIBLE
+        elif last != "BK":
+            rule = _PAIRS[_INDEX[last]][_INDEX[prop]]
+            if rule == "D" or (rule == "I" and seen_space):
+                result[i] = _POSSIBLE
+            if not seen_space and prev == "HL" and last in ("HY", "BA"):
+                result[i] = _PROHIBITED
+        prev, last, seen_space = last, prop, False
+    return result
+
+
+_WIDTHS: dict[str, int] = {}
+# Characters one column wide, with no line-break surprises: most of any European text. Their
+# line-break classes are all "simple" (no BK, CM, ZWJ, ZW or HL; the only SP is U+0020), which
+# `_narrow_breaks` relies on; tests/test_pofile.py checks it over the whole range.
+_NARROW_RANGES = "\x20-\x7e\xa0-\xac\xae-\u02ff\u2010-\u2027\u202f-\u205e"
+_NARROW = re.compile(f"[{_NARROW_RANGES}]*")
+_HARD_BREAKS = {"\x85", "\u2028", "\u2029"}  # line-break class BK, left unescaped
+
+
+def _char_width(char: str) -> int:
+    """Columns of one character, as libunistring's uc_width (controls count 0 here)."""
+    found = _WIDTHS.get(char)
+    if found is None:
+        zero = unicodedata.category(char) in ("Mn", "Me", "Cf", "Cc") or char == "\u200b"
+        if zero or 0x1160 <= ord(char) <= 0x11FF:  # 0x1160–0x11FF: Hangul jamo, combined
+            found = 0
+        else:
+            found = 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        _WIDTHS[char] = found
+    return found
+
+
+def _text_width(chars: Sequence[str]) -> int:
+    text = "".join(chars)
+    if _NARROW.fullmatch(text):
+        return len(text)
+    return sum(map(_char_width, chars))
+
+
+def _width_linebreaks(
+    chars: Sequence[str], overrides: Sequence[bool], width: int, start_column: int
+) -> list[bool]:
+    """Where to break (before index i), as libunistring's u8_width_linebreaks."""
+    if start_column + _text_width(chars) <= width and not _HARD_BREAKS & set(chars):
+        return [False] * len(chars)  # it all fits: no break is needed (the common case)
+    possible = _possible_linebreaks(chars)
+    breaks = [False] * len(chars)
+    last_p: int | None = None
+    last_column = start_column
+    piece_width = 0
+    for i, char in enumerate(chars):
+        kind = _PROHIBITED if overrides[i] else possible[i]
+        ends_piece = kind in (_POSSIBLE, _MANDATORY) and last_p is not None
+        if ends_piece and last_column + piece_width > width:
+            assert last_p is not None
+            breaks[last_p] = True
+            last_column = 0
+        if kind == _MANDATORY:
+            last_p = None
+            last_column = 0
+            piece_width = 0
+            continue
+        if kind == _POSSIBLE:
+            last_p = i
+            last_column += piece_width
+            piece_width = 0
+        piece_width += _char_width(char)
+    if last_p is not None and last_column + piece_width > width:
+        breaks[last_p] = True
+    return breaks
+
+
+# The fast path. For narrow text, the break opportunity before character i depends only on
+# i's class, the class of the last non-space character before it and whether spaces came in
+# between (the CM/ZWJ/ZW/BK/HL branches of `_possible_linebreaks` never fire), and every
+# column is one character. So the greedy wrapping can jump straight to where each line
+# overflows and look at the few characters around that point instead of every character.
+_SPACE = -1
+_RULES = [[{"P": 0, "I": 1, "D": 2}[rule] for rule in row] for row in _PAIRS]
+_NARROW_CLASS: dict[str, int] = {}
+
+
+def _narrow_classes() -> dict[str, int]:
+    if not _NARROW_CLASS:
+        for low, high in re.findall(r"(.)-(.)", _NARROW_RANGES, re.S):
+            for code in range(ord(low), ord(high) + 1):
+                name = _lb_class(chr(code))
+                _NARROW_CLASS[chr(code)] = _SPACE if name == "SP" else _INDEX[name]
+    return _NARROW_CLASS
+
+
+def _narrow_breaks(
+    text: str, forbidden: frozenset[int], width: int, start_column: int
+) -> list[int]:
+    """`_width_linebreaks` for narrow text, as the sorted indices where a line starts anew.
+
+    `forbidden` holds the indices where `_width_linebreaks` gets an override."""
+    classes = _narrow_classes()
+    rules = _RULES
+    size = len(text)
+
+    def opportunity(i: int) -> bool:
+        this = classes[text[i]]
+        if this == _SPACE or i in forbidden:
+            return False
+        j = i - 1
+        while j >= 0 and text[j] == " ":
+            j -= 1
+        if j < 0:
+            return False  # only spaces before: still at the start of the text
+        rule = rules[classes[text[j]]][this]
+        return rule == 2 or (rule == 1 and j < i - 1)
+
+    breaks: list[int] = []
+    line, column = 0, start_column  # the current line starts at text[line], at this column
+    while True:
+        # The first opportunity (or the end) past the width decides; the line breaks at the
+        # last opportunity before it, or, when the line holds a single over-long piece, there.
+        end = max(line + width - column + 1, line + 1)
+        if end > size:
+            return breaks
+        while end < size:
+            # Inside a word (no space before), only a "direct" pair is an opportunity: test
+            # that inline, and leave everything else to `opportunity`.
+            before = text[end - 1]
+            if before != " " and text[end] != " ":
+                if rules[classes[before]][classes[text[end]]] == 2 and end not in forbidden:
+                    break
+            elif text[end] != " " and opportunity(end):
+                break
+            end += 1
+        cut = end - 1
+        while cut > line:
+            before = text[cut - 1]
+            if before != " " and text[cut] != " ":
+                if rules[classes[before]][classes[text[cut]]] == 2 and cut not in forbidden:
+                    break
+            elif text[cut] != " " and opportunity(cut):
+                break
+            cut -= 1
+        if cut == line:
+            if end == size:
+                return breaks
+            cut = end
+        breaks.append(cut)
+        line, column = cut, 0
+
+
+_ESCAPE_PAIR = re.compile(r"\\.", re.S)
+
+
+def breaks(text: str, newline: bool, width: int, start_column: int) -> list[int]:
+    """Where write-po.c breaks the escaped `text` (a portion ending in "\\n" if `newline`)."""
+    narrow = _NARROW.fullmatch(text) is not None
+    if narrow and start_column + len(text) <= width:
+        return []  # it all fits (the common case)
+    forbidden: set[int] = set()
+    if "\\" in text:
+        # A line may end before an escape sequence, never inside it, nor before the final \n.
+        forbidden.update(match.start() + 1 for match in _ESCAPE_PAIR.finditer(text))
+        if newline:
+            forbidden.add(len(text) - 2)
+    if narrow:
+        return _narrow_breaks(text, frozenset(forbidden), width, start_column)
+    chars = list(text)
+    overrides = [i in forbidden for i in range(len(chars))]
+    flags = _width_linebreaks(chars, overrides, width, start_column)
+    return [i for i, brk in enumerate(flags) if brk]
