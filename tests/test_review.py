@@ -18,7 +18,7 @@ from tirage.cli import main
 from tirage.memory import TranslationMemory
 from tirage.pofile import format_po, read_po, save_po
 from tirage.provenance import Provenance, set_provenance
-from tirage.review import build_queue, confidence
+from tirage.review import ReviewSession, build_queue, confidence
 from tirage.workspace import load_workspace
 
 REVIEWER = "Rita Reviewer <rita@example.org>"
@@ -261,3 +261,25 @@ def test_review_needs_a_terminal(workspace: Path, runner: CliRunner) -> None:
     assert "interactive" in result.output
     result = runner.invoke(main, ["review", "--to", "en,de", "-w", str(workspace)])
     assert result.exit_code == 2
+
+
+def test_a_decision_keeps_what_a_translator_saved_meanwhile(workspace: Path) -> None:
+    """The queue is built, then someone edits another entry in Poedit; accepting an entry
+    must not bring the old text of that other entry back."""
+    path = make_catalog(workspace)
+    ws = load_workspace(workspace)
+    queue = build_queue(ws, "en")
+    first = queue[0].entry.msgid  # the least confident: "En a-t-elle les moyens ?"
+    po = read_po(path)
+    other = po.find("Bien sûr.")
+    other.msgstr, other.flags = "Sure.", []
+    save_po(path, po)
+    keys = iter(["a", "q"])
+    session = ReviewSession(
+        ws, "en", queue, "Rita <rita@example.org>", None, read_key=lambda: next(keys)
+    )
+    session.run()
+    after = read_po(path)
+    assert after.find("Bien sûr.").msgstr == "Sure." and not after.find("Bien sûr.").fuzzy
+    assert not after.find(first).fuzzy
+    assert after.metadata["Last-Translator"] == "Rita <rita@example.org>"

@@ -27,6 +27,7 @@ import polib
 
 from tirage.catalog import timestamp
 from tirage.checks import Context, check_entry
+from tirage.errors import TirageError
 from tirage.glossary import load_glossary
 from tirage.memory import TranslationMemory
 from tirage.pofile import read_po, save_po
@@ -154,6 +155,15 @@ def default_reviewer(ws: Workspace) -> str:
         return "unknown"
 
 
+def _reviewed(entry: polib.POEntry) -> None:
+    """A human has looked: no longer fuzzy, and the old source text has served its purpose."""
+    if "fuzzy" in entry.flags:
+        entry.flags.remove("fuzzy")
+    entry.previous_msgid = None
+    entry.previous_msgid_plural = None
+    entry.previous_msgctxt = None
+
+
 class ReviewSession:
     """One pass through the queue. All terminal I/O goes through click."""
 
@@ -241,14 +251,20 @@ class ReviewSession:
                 provenance,
                 entry.msgctxt or "",
             )
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
-        entry.previous_msgid = None
-        entry.previous_msgid_plural = None
-        entry.previous_msgctxt = None
-        catalog.po.metadata["Last-Translator"] = self.reviewer
-        catalog.po.metadata["PO-Revision-Date"] = timestamp()
-        save_po(catalog.path, catalog.po)
+        _reviewed(entry)
+        # The decision goes into the catalog as it is on disk now, not as it was when the
+        # queue was built: what a translator saved meanwhile in another tool stays.
+        fresh = read_po(catalog.path)
+        target = fresh.find(entry.msgid, msgctxt=entry.msgctxt)
+        if target is None:
+            raise TirageError(
+                "entry gone from the catalog (was it updated?); not saved", catalog.path
+            )
+        target.msgstr = entry.msgstr
+        _reviewed(target)
+        fresh.metadata["Last-Translator"] = self.reviewer
+        fresh.metadata["PO-Revision-Date"] = timestamp()
+        save_po(catalog.path, fresh)
         if self.memory is not None:
             self.memory.record_entry(entry, self.ws.source_lang, self.lang, catalog.doc)
             self.memory.commit()
