@@ -263,3 +263,15 @@ def test_every_stored_sentence_is_found_exactly(tmp_path: Path, texts: list[str]
             assert match is not None and match.score == 100.0 and match.source == text
     finally:
         memory.close()
+
+
+def test_update_refreshes_the_memory(workspace: Path, runner: CliRunner) -> None:
+    assert runner.invoke(main, ["update", "-q", "-w", str(workspace)]).exit_code == 0
+    ws = load_workspace(workspace)
+    po = read_po(ws.po_path("en", INTERVIEW))
+    po.find("Bien sûr.").msgstr = "Of course."
+    save_po(ws.po_path("en", INTERVIEW), po)
+    assert runner.invoke(main, ["update", "-q", "-w", str(workspace)]).exit_code == 0
+    with TranslationMemory.open(ws) as memory:
+        match = memory.lookup("Bien sûr.", "fr", "en")
+    assert match is not None and (match.target, match.score) == ("Of course.", 100.0)

@@ -11,6 +11,7 @@ import click
 from tirage.catalog import update_documents
 from tirage.cli.options import quiet_option, workspace_option
 from tirage.errors import SourceError, UsageError
+from tirage.memory import TranslationMemory
 from tirage.readers import read_document
 from tirage.segment import segment_text
 from tirage.workspace import CONFIG_NAME, check_language, load_workspace, render_config
@@ -68,7 +69,10 @@ def update(workspace_dir: Path, quiet: bool) -> None:
     if not sources:
         raise SourceError("no documents in source/ (add .txt or .md files)", ws.source_dir)
     docs = [read_document(path, ws.root, ws.source_lang) for path in sources]
-    for result in update_documents(ws, docs, ws.targets):
+    results = update_documents(ws, docs, ws.targets)
+    with TranslationMemory.open(ws) as memory:  # every reviewed entry, for the next translate
+        memory.refresh(ws)
+    for result in results:
         if quiet:
             continue
         name = ws.relative(result.path)
