@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tirage import memory as memory_module
 from tirage.cli import main
 from tirage.errors import CatalogError
 from tirage.memory import TranslationMemory, edit_ratio, export_tmx, import_tmx
@@ -275,3 +276,25 @@ def test_update_refreshes_the_memory(workspace: Path, runner: CliRunner) -> None
     with TranslationMemory.open(ws) as memory:
         match = memory.lookup("Bien sûr.", "fr", "en")
     assert match is not None and (match.target, match.score) == ("Of course.", 100.0)
+
+
+def test_refresh_skips_catalogs_unchanged_since_the_last_one(
+    workspace: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert runner.invoke(main, ["update", "-q", "-w", str(workspace)]).exit_code == 0
+    ws = load_workspace(workspace)
+    parsed: list[str] = []
+    real = memory_module.read_po
+
+    def counting(path: Path) -> polib.POFile:
+        parsed.append(Path(path).parent.name)
+        return real(path)
+
+    monkeypatch.setattr(memory_module, "read_po", counting)
+    po = read_po(ws.po_path("de", INTERVIEW))
+    po.find("Bien sûr.").msgstr = "Natürlich."
+    save_po(ws.po_path("de", INTERVIEW), po)
+    with TranslationMemory.open(ws) as memory:
+        assert memory.refresh(ws) == 1
+        assert parsed == ["de"]  # en and es were read by the update's refresh already
+        assert memory.refresh(ws) == 0 and parsed == ["de"]

@@ -15,6 +15,7 @@ TMX 1.4b import and export sit at the edge, as plain functions.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 import unicodedata
@@ -95,6 +96,10 @@ CREATE TABLE IF NOT EXISTS post_edits (
     reviewed TEXT NOT NULL,
     PRIMARY KEY (source_id, tgt_lang, doc, context)
 );
+CREATE TABLE IF NOT EXISTS catalogs (
+    path TEXT PRIMARY KEY,
+    digest TEXT NOT NULL
+) WITHOUT ROWID;
 """
 
 _WORD = re.compile(r"[^\W_]+")
@@ -336,9 +341,17 @@ class TranslationMemory:
             if not folder.is_dir():
                 continue
             for path in sorted(folder.glob("*.po")):
-                po = read_po(path)
-                for entry in po:
+                # A catalog unchanged since the last refresh has nothing new to record.
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                key = workspace.relative(path)
+                seen = self.db.execute("SELECT digest FROM catalogs WHERE path = ?", (key,))
+                if seen.fetchone() == (digest,):
+                    continue
+                for entry in read_po(path):
                     changed += self.record_entry(entry, workspace.source_lang, lang, path.stem)
+                self.db.execute(
+                    "INSERT OR REPLACE INTO catalogs (path, digest) VALUES (?, ?)", (key, digest)
+                )
         self.db.commit()
         return changed
 
