@@ -9,7 +9,9 @@ Both sides start from the same old translated PO and the same new template:
 - tirage update_documents: what `tirage update` does after segmenting (template, read the old
   template and catalog, merge, write both), in this process;
 - tirage update (CLI process): `python -m tirage update --quiet` in a new process, so start-up,
-  reading and segmenting the source are in too.
+  reading and segmenting the source, and refreshing the translation memory are in too. The
+  memory already knows the old catalog (as it does when the translations were made with
+  tirage): what the refresh records is the change.
 The writer's wrap cache is cleared before each in-process timing, so none of them profits
 from lines wrapped by an earlier one.
 """
@@ -27,6 +29,7 @@ import time
 from pathlib import Path
 
 from tirage.catalog import merge, update_documents
+from tirage.memory import TranslationMemory
 from tirage.pofile import _wrap, read_po, save_po
 from tirage.readers import read_document
 from tirage.workspace import load_workspace, render_config
@@ -123,6 +126,8 @@ def main() -> None:
 
         shutil.copy(old, po_path)
         shutil.copy(old_pot, ws.pot_path("long"))
+        with TranslationMemory.open(ws) as memory:  # steady state: the old catalog is known
+            memory.refresh(ws)
         command = [sys.executable, "-m", "tirage", "update", "--workspace", str(root), "--quiet"]
         cli = timed("tirage update (CLI process)", subprocess.run, command, check=True)
         same_cli = po_path.read_bytes() == (root / "ref.po").read_bytes()

@@ -229,14 +229,15 @@ class TranslationMemory:
         """Record one reviewed translation; True when it was new or changed."""
         if not source.strip() or not target.strip():
             return False
-        stamp = when or now()
-        source_id = self._source_id(src_lang, source)
+        # The common case on a refresh: the unit is known and unchanged. One indexed join.
         row = self.db.execute(
-            "SELECT id, doc, post_edited FROM units WHERE source_id = ? AND tgt_lang = ? "
-            "AND target = ?",
-            (source_id, tgt_lang, target),
+            "SELECT u.id, u.doc, u.post_edited FROM sources s JOIN units u ON u.source_id = s.id "
+            "WHERE s.lang = ? AND s.text = ? AND u.tgt_lang = ? AND u.target = ?",
+            (src_lang, source, tgt_lang, target),
         ).fetchone()
+        stamp = when or now()
         if row is None:
+            source_id = self._source_id(src_lang, source)
             self.db.execute(
                 "INSERT INTO units (source_id, tgt_lang, target, doc, created, changed, "
                 "post_edited, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -341,18 +342,26 @@ class TranslationMemory:
             if not folder.is_dir():
                 continue
             for path in sorted(folder.glob("*.po")):
-                # A catalog unchanged since the last refresh has nothing new to record.
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-                key = workspace.relative(path)
-                seen = self.db.execute("SELECT digest FROM catalogs WHERE path = ?", (key,))
-                if seen.fetchone() == (digest,):
-                    continue
-                for entry in read_po(path):
-                    changed += self.record_entry(entry, workspace.source_lang, lang, path.stem)
-                self.db.execute(
-                    "INSERT OR REPLACE INTO catalogs (path, digest) VALUES (?, ?)", (key, digest)
-                )
+                changed += self.record_catalog(workspace, path, lang)
         self.db.commit()
+        return changed
+
+    def record_catalog(
+        self, workspace: Workspace, path: Path, lang: str, po: polib.POFile | None = None
+    ) -> int:
+        """Record one catalog (`po`, when the caller has it parsed already, is what `path`
+        holds). A catalog unchanged since it was last recorded has nothing new to teach."""
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        key = workspace.relative(path)
+        seen = self.db.execute("SELECT digest FROM catalogs WHERE path = ?", (key,))
+        if seen.fetchone() == (digest,):
+            return 0
+        changed = 0
+        for entry in po if po is not None else read_po(path):
+            changed += self.record_entry(entry, workspace.source_lang, lang, path.stem)
+        self.db.execute(
+            "INSERT OR REPLACE INTO catalogs (path, digest) VALUES (?, ?)", (key, digest)
+        )
         return changed
 
     def commit(self) -> None:

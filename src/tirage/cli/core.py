@@ -71,6 +71,9 @@ def update(workspace_dir: Path, quiet: bool) -> None:
     docs = [read_document(path, ws.root, ws.source_lang) for path in sources]
     results = update_documents(ws, docs, ws.targets)
     with TranslationMemory.open(ws) as memory:  # every reviewed entry, for the next translate
+        for result in results:
+            if result.path.suffix == ".po":  # already parsed: no need to read it again
+                memory.record_catalog(ws, result.path, result.path.parent.name, result.catalog)
         memory.refresh(ws)
     for result in results:
         if quiet:
