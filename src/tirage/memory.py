@@ -10,7 +10,7 @@ carries a `tirage-mt:` record). When that entry is later reviewed, the character
 between the raw output and the reviewed text is stored: the post-edit distance that
 `tirage stats` reports per engine and language.
 
-TMX 1.4b import and export sit at the edge, as plain functions.
+TMX 1.4b import and export sit at the edge, in `tirage.tmx`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import hashlib
 import re
 import sqlite3
 import unicodedata
-import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,9 +30,8 @@ import polib
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from tirage import __version__
-from tirage.errors import CatalogError, TirageError
-from tirage.pofile import read_po, write_atomic
+from tirage.errors import TirageError
+from tirage.pofile import read_po
 from tirage.provenance import Provenance, get_provenance
 from tirage.stats import PostEditSummary
 from tirage.workspace import Workspace
@@ -41,7 +39,6 @@ from tirage.workspace import Workspace
 FILENAME = "memory.sqlite"
 CANDIDATES = 48  # sentences fetched from the index per fuzzy lookup, then scored
 QUERY_TERMS = 8  # rarest words of the query whose postings are read
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources (
@@ -507,115 +504,3 @@ def _count_terms(db: sqlite3.Connection) -> None:
         counts.update(_index_terms(str(text)))
     db.execute("DELETE FROM terms")
     db.executemany("INSERT INTO terms (term, df) VALUES (?, ?)", counts.items())
-
-
-# -- TMX 1.4b -------------------------------------------------------------------------------
-
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def tmx_lang(code: str) -> str:
-    """tirage's `pt_BR` is TMX's (RFC 4646) `pt-BR`."""
-    return code.replace("_", "-")
-
-
-def _tmx_date(stamp: str) -> str:
-    return stamp.replace("-", "").replace(":", "")  # 2024-05-01T10:00:00Z → 20240501T100000Z
-
-
-def _iso_date(stamp: str | None) -> str | None:
-    if not stamp or not re.fullmatch(r"\d{8}T\d{6}Z", stamp):
-        return None
-    return f"{stamp[0:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[9:11]}:{stamp[11:13]}:{stamp[13:15]}Z"
-
-
-def export_tmx(memory: TranslationMemory, path: Path, src_lang: str) -> int:
-    """Write every unit from `src_lang` as TMX 1.4b, one <tu> per translation; the count."""
-
-    root = ET.Element("tmx", version="1.4")
-    ET.SubElement(
-        root,
-        "header",
-        {
-            "creationtool": "tirage",
-            "creationtoolversion": __version__,
-            "datatype": "plaintext",
-            "segtype": "sentence",
-            "adminlang": "en",
-            "srclang": tmx_lang(src_lang),
-            "o-tmf": "tirage",
-        },
-    )
-    body = ET.SubElement(root, "body")
-    count = 0
-    for unit in memory.units(src_lang=src_lang):
-        tu = ET.SubElement(
-            body,
-            "tu",
-            creationdate=_tmx_date(unit.created),
-            changedate=_tmx_date(unit.changed),
-        )
-        ET.SubElement(tu, "prop", type="x-tirage-doc").text = unit.doc
-        ET.SubElement(tu, "prop", type="x-tirage-post-edited").text = str(int(unit.post_edited))
-        for lang, text in ((unit.src_lang, unit.source), (unit.tgt_lang, unit.target)):
-            tuv = ET.SubElement(tu, "tuv", {XML_LANG: tmx_lang(lang)})
-            ET.SubElement(tuv, "seg").text = _XML_INVALID.sub("", text)
-        count += 1
-    ET.indent(root, space="  ")
-    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-    write_atomic(path, text)
-    return count
-
-
-def _lang_of(tuv: ET.Element) -> str:
-    return (tuv.get(XML_LANG) or tuv.get("lang") or "").replace("-", "_")
-
-
-def _same_lang(code: str, wanted: str) -> bool:
-    code, wanted = code.casefold(), wanted.casefold()
-    return code == wanted or code.split("_")[0] == wanted
-
-
-def import_tmx(
-    memory: TranslationMemory, path: Path, src_lang: str, targets: tuple[str, ...]
-) -> int:
-    """Add every translation from `src_lang` into one of `targets`; the number added."""
-    try:
-        tree = ET.parse(path)
-    except ET.ParseError as exc:
-        line = exc.position[0] if exc.position else None
-        raise CatalogError(f"not a TMX file: {exc.msg}", path, line) from None
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", path) from None
-    root = tree.getroot()
-    if root.tag != "tmx" or root.find("body") is None:
-        raise CatalogError("not a TMX file: no <tmx><body>", path)
-    added = 0
-    for tu in root.iter("tu"):
-        props = {p.get("type", ""): (p.text or "") for p in tu.findall("prop")}
-        doc = props.get("x-tirage-doc") or path.stem
-        post_edited = props.get("x-tirage-post-edited") == "1"
-        when = _iso_date(tu.get("changedate") or tu.get("creationdate"))
-        texts: dict[str, str] = {}
-        for tuv in tu.findall("tuv"):
-            seg = tuv.find("seg")
-            if seg is not None:
-                texts[_lang_of(tuv)] = "".join(seg.itertext())
-        source = next((t for code, t in texts.items() if _same_lang(code, src_lang)), None)
-        if source is None:
-            continue
-        for lang in targets:
-            target = next((t for code, t in texts.items() if _same_lang(code, lang)), None)
-            if target is not None:
-                added += memory.add(
-                    source,
-                    target,
-                    src_lang,
-                    lang,
-                    doc,
-                    post_edited=post_edited,
-                    origin="tmx",
-                    when=when,
-                )
-    memory.commit()
-    return added

@@ -11,11 +11,12 @@ from tirage.checks import Context, check_files, has_errors
 from tirage.cli.options import workspace_option
 from tirage.errors import UsageError
 from tirage.glossary import load_glossary
-from tirage.memory import FILENAME, TranslationMemory, export_tmx, import_tmx
+from tirage.memory import FILENAME, TranslationMemory
 from tirage.pofile import read_po
 from tirage.review import review as run_review
 from tirage.review import stdin_is_terminal
 from tirage.stats import CatalogStats, catalog_stats, format_post_edit, format_table
+from tirage.tmx import export_tmx, import_tmx
 from tirage.workspace import Workspace, load_workspace
 
 langs_option = click.option(
