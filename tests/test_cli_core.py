@@ -162,3 +162,10 @@ def test_bad_input_is_one_line_exit_1(
 
 def test_unknown_option_is_a_usage_error(runner: CliRunner) -> None:
     assert runner.invoke(main, ["update", "--bogus"]).exit_code == 2
+
+
+def test_segment_takes_the_workspace_source_language(runner: CliRunner, tmp_path: Path) -> None:
+    run(runner, "init", str(tmp_path / "w"), "--source", "en", "--targets", "fr")
+    text = "Mr. Smith arrived. He left."
+    out = runner.invoke(main, ["segment", "-w", str(tmp_path / "w"), "-"], input=text).output
+    assert out.splitlines() == ["Mr. Smith arrived.", "He left."]

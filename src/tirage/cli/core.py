@@ -39,10 +39,15 @@ def init(directory: Path, source_lang: str, targets: str) -> None:
 
 @click.command()
 @click.argument("file", type=click.File("rb"), default="-")
-@click.option("--lang", default="fr", show_default=True, help="Language of the text.")
+@click.option("--lang", help="Language of the text [default: the workspace's source, or fr].")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of strings.")
-def segment(file: BinaryIO, lang: str, as_json: bool) -> None:
+@workspace_option
+def segment(file: BinaryIO, lang: str | None, as_json: bool, workspace_dir: Path) -> None:
     """Print the sentence segments of FILE (or standard input), one per line."""
+    if lang is None:
+        has_config = (workspace_dir / CONFIG_NAME).is_file()
+        lang = load_workspace(workspace_dir).source_lang if has_config else "fr"
+    check_language(lang)
     name = getattr(file, "name", "-")
     data = file.read()
     try:
@@ -50,7 +55,6 @@ def segment(file: BinaryIO, lang: str, as_json: bool) -> None:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise SourceError("not UTF-8 text", name, line) from None
-    check_language(lang)
     sentences = [" ".join(s.split()) for s in segment_text(text, lang)]
     if as_json:
         click.echo(json.dumps(sentences, ensure_ascii=False, indent=2))
