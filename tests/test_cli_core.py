@@ -166,6 +166,8 @@ def test_unknown_option_is_a_usage_error(runner: CliRunner) -> None:
 
 def test_segment_takes_the_workspace_source_language(runner: CliRunner, tmp_path: Path) -> None:
     run(runner, "init", str(tmp_path / "w"), "--source", "en", "--targets", "fr")
-    text = "Mr. Smith arrived. He left."
+    text = "It is approx. ten metres. He left."  # French rules would cut after "approx."
     out = runner.invoke(main, ["segment", "-w", str(tmp_path / "w"), "-"], input=text).output
-    assert out.splitlines() == ["Mr. Smith arrived.", "He left."]
+    assert out.splitlines() == ["It is approx. ten metres.", "He left."]
+    out = runner.invoke(main, ["segment", "-"], input=text).output  # no workspace here: fr
+    assert out.splitlines()[0] == "It is approx."
