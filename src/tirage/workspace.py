@@ -134,9 +134,13 @@ def parse_workspace(root: Path, data: dict[str, Any], path: Path) -> Workspace:
     targets = data.get("target_languages")
     if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
         raise ConfigError('target_languages must be a list, e.g. ["en", "es"]', path)
-    check_language(source, path, _line_of_key(path, "source_language"))
-    for target in targets:
-        check_language(target, path, _line_of_key(path, "target_languages"))
+    for key, codes in (("source_language", [source]), ("target_languages", targets)):
+        for code in codes:
+            try:
+                check_language(code)
+            except ConfigError as exc:
+                # The file is read again for the line only when there is an error to place.
+                raise ConfigError(exc.message, path, _line_of_key(path, key)) from None
     publish = data.get("publish", {})
     translate = data.get("translate", {})
     try:
