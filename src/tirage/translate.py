@@ -36,8 +36,7 @@ from tirage.workspace import Workspace
 Key = tuple[str | None, str]  # (msgctxt, msgid)
 ProgressFn = Callable[[str, int, int], None]  # language, done, total
 CHUNK = 64  # sentences per saved batch: big enough for CTranslate2, small enough to lose
-SAVE_EVERY = 0.0  # seconds of engine work at least between saves (0: after every batch)
-SAVE_RATIO = 10.0  # ...and at least this many times what the last save took
+SAVE_RATIO = 10.0  # engine work between saves: at least this many times the last save's cost
 MEMORY_MIN_SCORE = 75.0
 
 
@@ -191,7 +190,7 @@ def translate_language(
             # Save after the batch, unless saving would dominate: big catalogs cost more to
             # re-read and rewrite than a batch costs to translate, so batches then grow
             # until the save is at most a tenth of the work it protects.
-            if time.monotonic() - last_save >= max(SAVE_EVERY, SAVE_RATIO * save_cost):
+            if time.monotonic() - last_save >= SAVE_RATIO * save_cost:
                 flush()
             if progress:
                 progress(lang, done, total)
