@@ -43,10 +43,12 @@ class MergeReport:
 
 @dataclass
 class UpdateResult:
+    """One file `update` plans (the template or a language's catalog), then writes."""
+
     path: Path
     catalog: polib.POFile
-    written: bool
     report: MergeReport
+    written: bool = False
 
 
 def timestamp() -> str:
@@ -261,14 +263,7 @@ def _fields(e: polib.POEntry) -> tuple[object, ...]:
     )
 
 
-@dataclass
-class Planned:
-    path: Path
-    catalog: polib.POFile
-    report: MergeReport
-
-
-def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[Planned]:
+def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[UpdateResult]:
     """The document's new template and merged catalogs, computed without writing anything."""
     pot_path = ws.pot_path(doc.stem)
     template = build_template(doc)
@@ -276,7 +271,7 @@ def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[Pl
         previous = read_po(pot_path)
         if same_entries(previous, template):
             template.metadata["POT-Creation-Date"] = previous.metadata.get("POT-Creation-Date", "")
-    plans = [Planned(pot_path, template, MergeReport())]
+    plans = [UpdateResult(pot_path, template, MergeReport())]
     for lang in langs:
         path = ws.po_path(lang, doc.stem)
         if path.exists():
@@ -286,7 +281,7 @@ def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[Pl
                 raise CatalogError("merge would lose translations; catalog left as it was", path)
         else:
             merged, report = merge(new_catalog(template, lang, ws, doc.name), template)
-        plans.append(Planned(path, merged, report))
+        plans.append(UpdateResult(path, merged, report))
     return plans
 
 
@@ -297,4 +292,6 @@ def update_documents(
     one bad catalog leaves every file as it was."""
     langs = list(langs)
     plans = [plan for doc in docs for plan in plan_document(ws, doc, langs)]
-    return [UpdateResult(p.path, p.catalog, save_po(p.path, p.catalog), p.report) for p in plans]
+    for plan in plans:
+        plan.written = save_po(plan.path, plan.catalog)
+    return plans
