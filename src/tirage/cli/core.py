@@ -13,6 +13,7 @@ from tirage.cli.options import quiet_option, workspace_option
 from tirage.errors import SourceError, UsageError
 from tirage.memory import TranslationMemory
 from tirage.readers import read_document
+from tirage.readers.segments import normalise
 from tirage.segment import segment_text
 from tirage.workspace import CONFIG_NAME, check_language, load_workspace, render_config
 
@@ -55,7 +56,7 @@ def segment(file: BinaryIO, lang: str | None, as_json: bool, workspace_dir: Path
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise SourceError("not UTF-8 text", name, line) from None
-    sentences = [" ".join(s.split()) for s in segment_text(text, lang)]
+    sentences = [normalise(s) for s in segment_text(text, lang)]  # as msgids are written
     if as_json:
         click.echo(json.dumps(sentences, ensure_ascii=False, indent=2))
     else:
