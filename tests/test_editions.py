@@ -16,6 +16,7 @@ from tirage.document import Block, Document, Segment
 from tirage.editions import Translations, render_html, render_markdown, render_text
 from tirage.editions.credit import Credit, credit_from_po, credit_line
 from tirage.editions.render import Edit, apply_edits, segment_edits
+from tirage.glossary import load_glossary
 from tirage.readers import read_document
 
 from conftest import DATA, INTERVIEW, REPO
@@ -24,6 +25,7 @@ from golden import assert_golden
 GOLDEN = DATA / "editions"
 REAL_EN_PO = REPO / "locales" / "en" / f"{INTERVIEW}.po"
 CREDIT = "Translated from French by Jane Doe, May 28, 2015."
+KEEP = load_glossary(REPO / "glossary.csv").keep  # names typography leaves as written
 
 
 def pseudo(msgid: str) -> str:
@@ -49,11 +51,13 @@ def sample_md() -> Document:
 
 def render(doc: Document, translations: Translations, fmt: str) -> str:
     if fmt == "txt":
-        return render_text(doc, translations, "en")
+        return render_text(doc, translations, "en", keep=KEEP)
     if fmt == "md":
-        return render_markdown(doc, translations, "en", credit=CREDIT)
+        return render_markdown(doc, translations, "en", credit=CREDIT, keep=KEEP)
     alternates = [("en", f"../en/{doc.stem}.html"), ("es", f"../es/{doc.stem}.html")]
-    return render_html(doc, translations, "en", "fr", credit=CREDIT, alternates=alternates)
+    return render_html(
+        doc, translations, "en", "fr", credit=CREDIT, alternates=alternates, keep=KEEP
+    )
 
 
 @pytest.mark.parametrize("fmt", ["txt", "md", "html"])
@@ -79,13 +83,13 @@ def test_interview_english_golden(interview: Document, fmt: str) -> None:
     translations = Translations.from_po(po)
     credit = credit_line(credit_from_po(po, "fr", False), "en")
     if fmt == "txt":
-        actual = render_text(interview, translations, "en")
+        actual = render_text(interview, translations, "en", keep=KEEP)
     elif fmt == "md":
-        actual = render_markdown(interview, translations, "en", credit=credit)
+        actual = render_markdown(interview, translations, "en", credit=credit, keep=KEEP)
     else:
         alternates = [("en", f"../en/{INTERVIEW}.html")]
         actual = render_html(
-            interview, translations, "en", "fr", credit=credit, alternates=alternates
+            interview, translations, "en", "fr", credit=credit, alternates=alternates, keep=KEEP
         )
     assert_golden(actual, GOLDEN / "en" / f"{INTERVIEW}.{fmt}")
 
@@ -119,7 +123,7 @@ def test_page_break_sentence_goes_in_the_first_place(interview: Document) -> Non
     broken = [s for s in interview.segments() if len(s.pieces) > 1]
     assert broken, "the interview has a sentence cut by a page break"
     out = render_text(interview, pseudo_catalog(interview), "en")
-    assert "‹L'enjeu de la mondialisation devrait aider.› ‹Les villes" in out
+    assert "‹L’enjeu de la mondialisation devrait aider.› ‹Les villes" in out
     assert "\nde la mondialisation" not in out
 
 

@@ -45,10 +45,11 @@ def test_translated_edition_holds_every_translation_in_order(path: Path, tmp_pat
     translations = Translations.from_dict({s.text: tagged(s.text) for s in doc.segments()})
     edition = same_format(path, translations)
     position = 0
+    curled = edition.replace("’", "'")  # typography curls apostrophes in prose
     for segment in doc.segments():
-        found = edition.find(f"EN {segment.text[:12]}", position)
+        found = curled.find(f"EN {segment.text[:12]}".replace("’", "'"), position)
         if segment.role == "front_matter":  # YAML-quoted and typographic: look for the tag
-            found = edition.find("EN ", position)
+            found = curled.find("EN ", position)
         assert found >= position, f"{segment.text!r} missing or out of order"
         position = found + 3
     # The structure held: reading the edition again finds the same blocks, in the same roles.

@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 
 # A URL ends before trailing punctuation that belongs to the sentence ("… sur https://x.fr.").
+# It may hold an apostrophe (…/Maison%20de%20l'Europe) but not end with one, and it stops at
+# square brackets ("[https://x.fr](https://x.fr)"), except around an IPv6 host.
 URL = re.compile(
-    r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'«»“”]*[^\s<>\"'«»“”.,;:!?)\]’]", re.IGNORECASE
+    r"(?:\b(?:https?|ftp)://(?:\[[0-9A-Fa-f:.]+\])?|\bwww\.)"
+    r"[^\s<>\"«»“”\[\]]*[^\s<>\"'«»“”.,;:!?)\]’\[]",
+    re.IGNORECASE,
 )
 # The local part is bounded so that a long run of word characters cannot make matching slow.
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+")

@@ -1,11 +1,13 @@
 """Masks for what must come through machine translation unchanged, and their restoration.
 
-Before translation, URLs, e-mail addresses, `{placeholders}`, `%(named)s`/`%s` formats,
-inline Markdown link targets and code spans, and the glossary's do-not-translate terms are
+Before translation, code spans, template syntax (`{{macro("a", "b")}}`, `{% tag %}`,
+`${expr}`), URLs, e-mail addresses, Markdown link targets and reference labels, HTML tags,
+`{placeholders}`, `%(named)s`/`%s` formats, and the glossary's do-not-translate terms are
 replaced by numbered masks (`⟦0⟧`). After translation every mask must come back exactly
 once; if the engine dropped, doubled or garbled one, the text between the masks is
 translated piece by piece and joined around the protected spans, so protected content
-always survives, even with a poor model.
+always survives, even with a poor model. A collapsed reference link `[text][]` is sent as
+`[text][text]`, so that translating its text does not break it.
 """
 
 from __future__ import annotations
@@ -17,16 +19,29 @@ from dataclasses import dataclass
 from tirage.addresses import EMAIL, URL
 from tirage.mt.base import DEFAULT_MASK, Engine
 
-# In priority order: an earlier kind wins where two overlap.
+# In priority order: an earlier kind wins where two overlap. These are also the spans that
+# typography leaves alone (editions/typography.py): one list says what is syntax, not prose.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("code", re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")),
-    ("link target", re.compile(r"(?<=\])\((?:<[^>\n]*>|[^()\s]*)(?:\s+\"[^\"\n]*\")?\)")),
+    # Template syntax: {{macro("a", "b")}}, {% tag %}, {# note #}, ${expr}.
+    ("template", re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{[^{}\n]*\}")),
+    # A link target may hold one level of parentheses (…/wiki/Lyon_(ville)).
+    (
+        "link target",
+        re.compile(r"(?<=\])\((?:<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"\n]*\")?\)"),
+    ),
     ("url", URL),
+    # [text][label] and [text][]: the label names a definition elsewhere; [^1] a footnote.
+    ("reference", re.compile(r"(?<=\])\[[^\[\]\n]*\]|\[\^[^\[\]\s]+\]")),
     ("email", EMAIL),
+    # HTML tags with their attributes, and autolinks (<https://…>).
+    ("tag", re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<[a-z][\w+.-]*:[^<>\s]*>")),
     ("placeholder", re.compile(r"\{[^{}\s]*\}")),
     ("format", re.compile(r"%\([A-Za-z_]\w*\)[-+#0]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")),
     ("format", re.compile(r"(?<![\w%])%[-+#0]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa](?![A-Za-z])")),
 )
+# A collapsed reference link, [text][]: its label is its text.
+_COLLAPSED = re.compile(r"\[([^\[\]\n]+)\]\[\]")
 WORD = re.compile(r"\w")
 
 
@@ -77,6 +92,12 @@ def find_protected(text: str, keep_terms: Iterable[str] = ()) -> list[tuple[int,
         for found in re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text):
             claim(found.start(), found.end())
     return sorted(taken)
+
+
+def expand_collapsed_references(text: str) -> str:
+    """`[text][]` as `[text][text]`: the same link, with a label that survives translation
+    of its text."""
+    return _COLLAPSED.sub(lambda m: f"[{m.group(1)}][{m.group(1)}]", text)
 
 
 def protect(text: str, keep_terms: Iterable[str] = (), template: str = DEFAULT_MASK) -> Masked:
@@ -137,7 +158,9 @@ def translate_protected(
 ) -> list[Protected]:
     """Translate texts through `engine`, keeping protected spans; two engine calls at most."""
     keep = list(keep_terms)
-    masked = [protect(text, keep, engine.mask_template) for text in texts]
+    masked = [
+        protect(expand_collapsed_references(text), keep, engine.mask_template) for text in texts
+    ]
     results: list[Protected | None] = [None] * len(texts)
     direct: list[int] = []
     pieces_of: list[int] = []

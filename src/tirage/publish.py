@@ -22,6 +22,7 @@ from tirage.editions.markdown import render_markdown
 from tirage.editions.render import Translations
 from tirage.editions.text import render_text
 from tirage.errors import UsageError
+from tirage.glossary import load_glossary
 from tirage.pofile import read_po, write_atomic
 from tirage.readers import read_document
 from tirage.workspace import Workspace
@@ -148,6 +149,7 @@ def export_workspace(
 ) -> ExportReport:
     limit = ws.threshold if threshold is None else threshold
     report = ExportReport(limit, include_fuzzy)
+    keep = load_glossary(ws.glossary_path).keep  # names typography leaves as written
     for source in ws.sources():
         doc = read_document(source, ws.root, ws.source_lang)
         catalogs = {lang: load_translations(ws.po_path(lang, doc.stem)) for lang in ws.targets}
@@ -169,12 +171,19 @@ def export_workspace(
             alternates = [(code, f"../{code}/{doc.stem}.html") for code in published]
             for fmt in formats_for(doc, formats):
                 if fmt == "text":
-                    text = render_text(doc, translations, lang, include_fuzzy)
+                    text = render_text(doc, translations, lang, include_fuzzy, keep)
                 elif fmt == "markdown":
-                    text = render_markdown(doc, translations, lang, include_fuzzy, credit)
+                    text = render_markdown(doc, translations, lang, include_fuzzy, credit, keep)
                 else:
                     text = render_html(
-                        doc, translations, lang, ws.source_lang, include_fuzzy, credit, alternates
+                        doc,
+                        translations,
+                        lang,
+                        ws.source_lang,
+                        include_fuzzy,
+                        credit,
+                        alternates,
+                        keep,
                     )
                 written = write_atomic(paths[fmt], text)
                 (result.written if written else result.unchanged).append(paths[fmt])

@@ -93,13 +93,14 @@ def render_html(
     include_fuzzy: bool = False,
     credit: str = "",
     alternates: Sequence[tuple[str, str]] = (),
+    keep: Sequence[str] = (),
 ) -> str:
     if doc.format == "markdown":
-        transform = markdown_transform(doc, lang)
+        transform = markdown_transform(doc, lang, keep)
     else:
 
         def transform(segment: Segment, msgstr: str) -> str:
-            return apply_typography(msgstr, lang)
+            return apply_typography(msgstr, lang, keep)
 
     edits = marked_edits(doc, translations, include_fuzzy, transform)
     texts = {id(block): block_text(doc, block, edits) for block in doc.blocks}

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from tirage.document import Document, Segment
 from tirage.editions.render import (
@@ -38,25 +39,31 @@ def render_markdown(
     lang: str,
     include_fuzzy: bool = False,
     credit: str = "",
+    keep: Sequence[str] = (),
 ) -> str:
+    """`keep`: the glossary's do-not-translate terms, which typography leaves as they are."""
     if doc.format == "markdown":
-        return render_markdown_source(doc, translations, lang, include_fuzzy)
-    return render_markdown_from_text(doc, translations, lang, include_fuzzy, credit)
+        return render_markdown_source(doc, translations, lang, include_fuzzy, keep)
+    return render_markdown_from_text(doc, translations, lang, include_fuzzy, credit, keep)
 
 
 def render_markdown_source(
-    doc: Document, translations: Translations, lang: str, include_fuzzy: bool = False
+    doc: Document,
+    translations: Translations,
+    lang: str,
+    include_fuzzy: bool = False,
+    keep: Sequence[str] = (),
 ) -> str:
     """Byte for byte the source where nothing is translated."""
-    transform = markdown_transform(doc, lang)
+    transform = markdown_transform(doc, lang, keep)
     return translated_source(doc, translations, include_fuzzy, transform)
 
 
-def markdown_transform(doc: Document, lang: str) -> Transform:
+def markdown_transform(doc: Document, lang: str, keep: Sequence[str] = ()) -> Transform:
     """Fits a translation to its place in a Markdown source."""
 
     def transform(segment: Segment, msgstr: str) -> str:
-        text = apply_typography(msgstr, lang, markup=True)
+        text = apply_typography(msgstr, lang, keep)
         if segment.role in _ONE_LINE_ROLES:
             text = " ".join(text.split("\n"))
         if segment.role == "table_cell":
@@ -109,9 +116,10 @@ def render_markdown_from_text(
     lang: str,
     include_fuzzy: bool = False,
     credit: str = "",
+    keep: Sequence[str] = (),
 ) -> str:
     def transform(segment: Segment, msgstr: str) -> str:
-        return apply_typography(msgstr, lang)
+        return apply_typography(msgstr, lang, keep)
 
     edits = marked_edits(doc, translations, include_fuzzy, transform)
     parts: list[str] = []

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tirage.document import Document, Segment
 from tirage.editions.render import Translations, translated_source
 from tirage.editions.typography import apply_typography
 
 
 def render_text(
-    doc: Document, translations: Translations, lang: str, include_fuzzy: bool = False
+    doc: Document,
+    translations: Translations,
+    lang: str,
+    include_fuzzy: bool = False,
+    keep: Sequence[str] = (),
 ) -> str:
     """Byte for byte the source where nothing is translated."""
 
     def transform(segment: Segment, msgstr: str) -> str:
-        return apply_typography(msgstr, lang)
+        return apply_typography(msgstr, lang, keep)
 
     return translated_source(doc, translations, include_fuzzy, transform)
