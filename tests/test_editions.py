@@ -213,3 +213,20 @@ def test_credit_line(lang: str, expected: str) -> None:
 def test_credit_french_and_unreviewed() -> None:
     line = credit_line(Credit("en", unreviewed=True), "fr")
     assert line == "Traduit de l’anglais. Certains passages ne sont pas encore relus."
+
+
+def test_reference_definition_title_is_translated_and_url_kept(tmp_path: Path) -> None:
+    path = tmp_path / "page.md"
+    path.write_text('Voir [le guide][g].\n\n[g]: https://ex.org/l\'a "Le guide"\n', "utf-8")
+    doc = read_document(path, tmp_path)
+    both = Translations.from_dict(
+        {"Voir [le guide][g].": "See [the guide][g].", "Le guide": 'The "guide"'}
+    )
+    md = render_markdown(doc, both, "en")
+    assert md == 'See [the guide][g].\n\n[g]: https://ex.org/l\'a "The “guide”"\n'
+    html = render_html(doc, both, "en", "fr")
+    assert 'href="https://ex.org/l\'a" title="The “guide”"' in html
+    untranslated = render_html(
+        doc, Translations.from_dict({"Voir [le guide][g].": "See [it][g]."}), "en", "fr"
+    )
+    assert 'title="Le guide"' in untranslated

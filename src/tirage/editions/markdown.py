@@ -25,7 +25,7 @@ from tirage.editions.render import (
 )
 from tirage.editions.typography import apply_typography
 
-_ONE_LINE_ROLES = {"heading", "table_cell", "front_matter"}
+_ONE_LINE_ROLES = {"heading", "table_cell", "front_matter", "link_title"}
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _YAML_PLAIN_UNSAFE = re.compile(r"^[\s!&*\-?:,\[\]{}#|>@`\"'%]|: | #|:$|\s$")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
@@ -70,6 +70,9 @@ def markdown_transform(doc: Document, lang: str, keep: Sequence[str] = ()) -> Tr
             text = _UNESCAPED_PIPE.sub(r"\\|", text)
         elif segment.role == "front_matter":
             text = _yaml_value(doc.text, segment, text)
+        elif segment.role == "link_title":  # escape the quote that delimits the title
+            closing = doc.text[segment.span[1] : segment.span[1] + 1]
+            text = text.replace("\\", "\\\\").replace(closing, "\\" + closing)
         return text
 
     return transform

@@ -26,6 +26,8 @@ from tirage.document import Block, Document, Segment, Span
 FALLBACK_START = "\ufdd0"
 FALLBACK_END = "\ufdd1"
 
+# Text that ends up in an attribute (a link's title), where no element can mark a language.
+UNMARKED_ROLES = {"link_title"}
 _DROPPABLE_GAP = re.compile(r"[\s>]*")
 _SPACES = re.compile(r"[ \t\r\n]+")  # not \s: it would eat no-break spaces
 
@@ -167,6 +169,8 @@ def marked_edits(
     edits: list[Edit] = []
     for segment in doc.segments():
         msgstr = translations.choose(segment, include_fuzzy)
+        if msgstr is None and segment.role in UNMARKED_ROLES:
+            continue
         if msgstr is None:
             original = " ".join(doc.text[s:e] for s, e in segment.pieces)
             replacement = FALLBACK_START + original + FALLBACK_END
