@@ -17,16 +17,17 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 import polib
-from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
 from tirage.addresses import EMAIL, URL, without_addresses
 from tirage.editions.typography import NBSP, NNBSP, typography_for
 from tirage.inline import MARKS, markdown_marks
+from tirage.numbers import compare as compare_numbers
+from tirage.numbers import numbers as numbers_of
 from tirage.pofile import read_po
 
 ERROR = "error"
@@ -123,73 +124,36 @@ def _norm_apostrophe(text: str) -> str:
 # -- numbers ------------------------------------------------------------------------------
 
 
-@cache
-def _symbols(lang: str) -> tuple[str, str]:
-    """The decimal and group symbols of `lang` (babel.numbers)."""
-    return get_decimal_symbol(lang), get_group_symbol(lang)
-
-
-@cache
-def _parse_number(token: str, lang: str) -> Decimal | None:
-    try:
-        return parse_decimal(token, locale=lang).normalize()
-    except NumberFormatError:
-        try:
-            return Decimal(re.sub(r"\D", "", token)).normalize()
-        except InvalidOperation:
-            return None
-
-
-@cache
-def _number_pattern(lang: str) -> re.Pattern[str]:
-    decimal, group = _symbols(lang)
-    groups = {group}
-    if group in SPACES:
-        groups |= set(SPACES)
-    group_class = "[" + re.escape("".join(sorted(groups))) + "]"
-    dec = re.escape(decimal)
-    return re.compile(
-        rf"(?<![\w.,])(?:\d{{1,3}}(?:{group_class}\d{{3}})+|\d+)(?:{dec}\d+)?(?![\d])"
-    )
-
-
 def numbers_in(text: str, lang: str) -> list[Decimal]:
     """Every number of `text`, read the way `lang` writes them (babel.numbers)."""
-    if not _DIGIT.search(text):
-        return []
-    group = _symbols(lang)[1]
     values: list[Decimal] = []
-    text = _PLACEHOLDER.sub(" ", _MASK.sub(" ", without_addresses(text)))
-    for found in _number_pattern(lang).finditer(text):
-        token = found.group(0)
-        if group in SPACES:
-            token = _ANY_SPACE.sub(group, token)
-        value = _parse_number(token, lang)
-        if value is not None:
-            values.append(value)
+    for number in numbers_of(text, lang):
+        value = number.value
+        if value is None:
+            value = Decimal("".join(ch for ch in number.raw if ch.isdigit())).normalize()
+        values.append(value)
     return values
-
-
-_ANY_SPACE = re.compile(f"[{SPACES}]")
-_DIGIT = re.compile(r"\d")
-
-
-def _fmt(value: Decimal) -> str:
-    return format(value, "f")
 
 
 @check("numbers", ERROR)
 def numbers(source: str, target: str, ctx: Context) -> Iterator[str]:
-    """The same numbers, however each language writes them (3,5 % ≡ 3.5%, 1 200 ≡ 1,200)."""
-    src = Counter(numbers_in(source, ctx.source_lang))
-    tgt = Counter(numbers_in(target, ctx.target_lang))
-    missing, extra = src - tgt, tgt - src
+    """The same numbers, however each language writes them (3,5 % ≡ 3.5%, 1 200 ≡ 1,200,
+    HTTP/1.1 copied as it is, 28/05/2015 ≡ 05/28/2015); see tirage.numbers."""
+    missing, extra = compare_numbers(
+        numbers_of(source, ctx.source_lang), numbers_of(target, ctx.target_lang)
+    )
+    copied = [n for n in missing if any(n.raw == t.raw for t in extra)]
+    for number in copied:  # "3,5" kept in English, where it would read as 35 or 3 and 5
+        lang = ctx.target_lang
+        yield f"{number.raw} is copied as written: {lang} does not read it as {number.show()}"
+    missing = [n for n in missing if n not in copied]
+    extra = [t for t in extra if all(t.raw != n.raw for n in copied)]
     if missing:
-        found = ", ".join(_fmt(v) for v in sorted(extra.elements())) or "none"
-        lost = ", ".join(_fmt(v) for v in sorted(missing.elements()))
+        found = ", ".join(n.show() for n in extra) or "none"
+        lost = ", ".join(n.show() for n in missing)
         yield f"{lost} in the source, not in the translation (it has: {found})"
     elif extra:
-        yield "the translation adds " + ", ".join(_fmt(v) for v in sorted(extra.elements()))
+        yield "the translation adds " + ", ".join(n.show() for n in extra)
 
 
 # -- URLs, e-mail addresses, placeholders, Markdown ----------------------------------------------
