@@ -25,10 +25,12 @@ import polib
 
 from tirage.addresses import EMAIL, URL, without_addresses
 from tirage.editions.typography import NBSP, NNBSP, typography_for
+from tirage.formats import catalog_problems
 from tirage.inline import MARKS, markdown_marks
 from tirage.numbers import compare as compare_numbers
 from tirage.numbers import numbers as numbers_of
 from tirage.pofile import read_po
+from tirage.protect import find_protected
 
 ERROR = "error"
 WARNING = "warning"
@@ -375,6 +377,88 @@ def leftovers(source: str, target: str, ctx: Context) -> Iterator[str]:
         yield f"pseudo-localised text: {show(target)}"
 
 
+# -- what pofilter checks, and names ------------------------------------------------------------
+
+_BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
+
+
+@check("brackets", WARNING)
+def brackets(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """Brackets opened and closed as in the source (a segment may mirror an open one)."""
+    for opening, closing in _BRACKETS:
+        src = source.count(opening) - source.count(closing)
+        tgt = target.count(opening) - target.count(closing)
+        if src != tgt:
+            yield f"{opening}…{closing} unbalanced: {show(target)}"
+
+
+@check("whitespace", WARNING)
+def whitespace(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """The same whitespace at either end as the source."""
+    ends = (
+        (
+            "start",
+            source[: len(source) - len(source.lstrip())],
+            target[: len(target) - len(target.lstrip())],
+        ),
+        ("end", source[len(source.rstrip()) :], target[len(target.rstrip()) :]),
+    )
+    for side, src, tgt in ends:
+        if src != tgt:
+            yield f"whitespace at the {side}: {show(src)} in the source, {show(tgt)} here"
+
+
+@check("newlines", WARNING)
+def newlines(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """As many line breaks as the source."""
+    src, tgt = source.count("\n"), target.count("\n")
+    if src != tgt:
+        yield f"{src} line break(s) in the source, {tgt} in the translation"
+
+
+@check("double-space", WARNING)
+def double_space(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """Two spaces in a row that the source does not have."""
+    found = target.find("  ")
+    if found >= 0 and "  " not in source:
+        yield f"double space: {show(_around(target, found))}"
+
+
+# An acronym: two or more capitals or digits, & allowed inside (R&D, HTTP, CO2, AT&T).
+_ACRONYM = re.compile(r"(?<![\w&])[A-Z](?:[A-Z0-9]|&[A-Z])+(?![\w&])")
+# A capitalised word after a word and a space: a name, not the first word of a sentence.
+_NAME = re.compile(r"(?<=[\w,;)»”] )[A-Z][^\W\d_]{2,}")
+
+
+def _prose(text: str) -> str:
+    """`text` with URLs, code, macros and other protected spans blanked out."""
+    for start, end in reversed(find_protected(text)):
+        text = text[:start] + " " + text[end:]
+    return text
+
+
+@check("names", WARNING)
+def names(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """Acronyms kept (R&D, HTTP) and names not lower-cased (Lyon → lyon)."""
+    src, tgt = _prose(source), _prose(target)
+    for acronym in dict.fromkeys(_ACRONYM.findall(src)):
+        found = _whole_word(acronym).search(tgt)
+        if found is None:
+            yield f"{acronym} is missing"
+        elif found.group() != acronym and acronym not in _ACRONYM.findall(tgt):
+            yield f"{acronym} is re-cased: {show(_around(tgt, found.start()))}"
+    for name in dict.fromkeys(_NAME.findall(src)):
+        found = _whole_word(name).search(tgt)
+        if found and all(m.group() != name for m in _whole_word(name).finditer(tgt)):
+            yield f"{name} is re-cased: {show(_around(tgt, found.start()))}"
+
+
+@cache
+def _whole_word(word: str) -> re.Pattern[str]:
+    """`word` alone, in any case."""
+    return re.compile(rf"(?<![\w&]){re.escape(word)}(?![\w&])", re.IGNORECASE)
+
+
 # -- running ------------------------------------------------------------------------------------
 
 
@@ -405,8 +489,9 @@ def check_entry(entry: polib.POEntry, ctx: Context) -> list[tuple[Check, str]]:
 def check_catalog(
     po: polib.POFile, label: str, ctx: Context, *, reviewed_only: bool = False
 ) -> list[Finding]:
-    """Findings for every translated entry (fuzzy ones too, unless `reviewed_only`)."""
-    findings: list[Finding] = []
+    """Findings for every translated entry (fuzzy ones too, unless `reviewed_only`), and
+    what `msgfmt -c` would refuse in the catalog (tirage.formats)."""
+    findings = [Finding(label, line, ERROR, "msgfmt", text) for line, text in catalog_problems(po)]
     for entry in po:
         if reviewed_only and "fuzzy" in entry.flags:
             continue
