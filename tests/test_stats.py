@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tirage.cli import main as group
 from tirage.pofile import read_po, save_po
@@ -198,3 +200,18 @@ def test_post_edit_distance_per_engine_and_language(workspace: Path, runner: Cli
     assert 0 < argos["edit_ratio"] < 0.5
     text = runner.invoke(group, ["stats", "-w", str(workspace), "--to", "en"]).output
     assert re.search(rf"argos\s+en\s+{len(reviewed)} segments\s+ratio 0\.\d+", text)
+
+
+_ALPHABET = "aZéÀÿœŁ09_ \t\n\r.,;:'’‘·!?-«»“”\"()[]/@&%…–—\u00a0\u202f\u2009<>"
+
+
+@given(st.text(alphabet=_ALPHABET, max_size=40))
+def test_fast_word_count_is_uax29(text: str) -> None:
+    """The regex path of word_count counts what uniseg's UAX #29 words count."""
+    from uniseg.wordbreak import words
+
+    from tirage.stats import _SIMPLE, _UAX29_WORD
+
+    assert _SIMPLE.fullmatch(text)
+    expected = sum(1 for w in words(text) if any(ch.isalnum() for ch in w))
+    assert sum(1 for w in _UAX29_WORD.findall(text) if any(ch.isalnum() for ch in w)) == expected

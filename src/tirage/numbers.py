@@ -34,6 +34,7 @@ TOKEN = re.compile(
 )
 _DATE_LIKE = re.compile(r"[:/\-–]|\d[.,]\d+[.,]\d")
 _GROUPS = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
 _RANGE = re.compile(r"[\-–]")
 _MASK = re.compile(r"⟦\d*⟧|[\ue000-\uf8ff]")
 
@@ -89,7 +90,7 @@ class Number:
 
 def numbers(text: str, lang: str) -> list[Number]:
     """The number tokens of `text`, outside protected spans."""
-    if not any(ch.isdigit() for ch in text):
+    if not _DIGIT.search(text):
         return []
     spans = find_protected(text)
     if spans:

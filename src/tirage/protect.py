@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tirage.addresses import EMAIL, URL
 from tirage.mt.base import DEFAULT_MASK, Engine
@@ -43,6 +44,19 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # A collapsed reference link, [text][]: its label is its text.
 _COLLAPSED = re.compile(r"\[([^\[\]\n]+)\]\[\]")
 WORD = re.compile(r"\w")
+# What must be in a text for each kind to be searched at all: most sentences hold none, and
+# find_protected runs on every segment of every edition.
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "code": ("`",),
+    "template": ("{", "$"),
+    "link target": ("](",),
+    "url": ("://", "www.", "WWW."),
+    "reference": ("][", "[^"),
+    "email": ("@",),
+    "tag": ("<",),
+    "placeholder": ("{",),
+    "format": ("%",),
+}
 
 
 @dataclass(frozen=True)
@@ -83,15 +97,24 @@ def find_protected(text: str, keep_terms: Iterable[str] = ()) -> list[tuple[int,
         if end > start and all(end <= s or start >= e for s, e in taken):
             taken.append((start, end))
 
-    for _, pattern in PATTERNS:
-        for found in pattern.finditer(text):
-            claim(found.start(), found.end())
-    for term in sorted(set(keep_terms), key=len, reverse=True):
-        if not term:
-            continue
-        for found in re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text):
+    for kind, pattern in PATTERNS:
+        if any(trigger in text for trigger in TRIGGERS[kind]):
+            for found in pattern.finditer(text):
+                claim(found.start(), found.end())
+    terms = _terms_pattern(tuple(sorted(set(keep_terms))))
+    if terms is not None:
+        for found in terms.finditer(text):
             claim(found.start(), found.end())
     return sorted(taken)
+
+
+@lru_cache(maxsize=64)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for all the terms, longest first, so that the longest match wins."""
+    ordered = sorted((t for t in terms if t), key=len, reverse=True)
+    if not ordered:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
 
 
 def expand_collapsed_references(text: str) -> str:

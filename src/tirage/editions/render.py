@@ -13,7 +13,8 @@ together with the gap before it when that gap is only whitespace or Markdown quo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -112,6 +113,21 @@ def segment_edits(source: str, segment: Segment, replacement: str) -> list[Edit]
     return edits
 
 
+class SortedEdits(list[Edit]):
+    """Edits sorted once, so that each block's window finds its own by bisection: a writer
+    that asks for every block's text stays linear in the document's size."""
+
+    def __init__(self, edits: Iterable[Edit]) -> None:
+        super().__init__(sorted(edits, key=lambda e: (e.start, e.end)))
+        # Edits do not overlap, so their ends are sorted too.
+        self.ends = [edit.end for edit in self]
+
+    def from_window(self, lo: int) -> Iterator[Edit]:
+        """The edits from the first one that ends after `lo`."""
+        for index in range(bisect_right(self.ends, lo), len(self)):
+            yield self[index]
+
+
 def apply_edits(text: str, edits: Iterable[Edit], window: Span | None = None) -> str:
     """`text` (or its `window`) with the edits made. Edits must not overlap.
 
@@ -119,9 +135,12 @@ def apply_edits(text: str, edits: Iterable[Edit], window: Span | None = None) ->
     only in the window where the edit starts.
     """
     lo, hi = window if window is not None else (0, len(text))
+    ordered = edits if isinstance(edits, SortedEdits) else SortedEdits(edits)
     parts: list[str] = []
     position = lo
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+    for edit in ordered.from_window(lo):
+        if edit.start >= hi:
+            break
         start, end = max(edit.start, lo), min(edit.end, hi)
         if start > end or edit.end <= lo or edit.start >= hi:
             continue
@@ -162,7 +181,7 @@ def marked_edits(
     translations: Translations,
     include_fuzzy: bool,
     transform: Transform,
-) -> list[Edit]:
+) -> SortedEdits:
     """Edits for writers that mark fallbacks: every segment is replaced, a translated one
     by its transformed translation, an untranslated one by its own source text between
     FALLBACK_START and FALLBACK_END."""
@@ -177,7 +196,7 @@ def marked_edits(
         else:
             replacement = transform(segment, msgstr)
         edits.extend(segment_edits(doc.text, segment, replacement))
-    return edits
+    return SortedEdits(edits)
 
 
 def block_text(doc: Document, block: Block, edits: list[Edit]) -> str:

@@ -96,7 +96,7 @@ def apply_typography(text: str, locale: str, keep: Sequence[str] = ()) -> str:
     return _typography(text, locale, tuple(keep))
 
 
-@lru_cache(maxsize=4096)  # one segment goes into three editions
+@lru_cache(maxsize=65536)  # one segment goes into three editions, one after the other
 def _typography(text: str, locale: str, keep: tuple[str, ...]) -> str:
     rules = typography_for(locale)
     if rules is None or not text:
