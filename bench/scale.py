@@ -9,8 +9,10 @@ update, translate --engine pseudo, stats, check, export (text, Markdown and HTML
 the fuzzy pseudo translations). Review's queue building (`review.build_queue`) runs in this
 process, since `tirage review` needs a terminal.
 Peer: `msgfmt --statistics` on the same catalog, next to stats.
-The last column is the time at the largest size over the time at the smallest: a linear
-command grows by the size ratio (10× from 2k to 20k), start-up making it a little less.
+Each figure is wall-clock time, then CPU time (user + system) in brackets: on a shared machine
+the CPU time is the steadier. The last column is the CPU time at the largest size over the
+CPU time at the smallest: a linear command grows by the size ratio (10× from 2k to 20k),
+start-up making it a little less.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -42,20 +45,30 @@ COMMANDS = {
 }
 
 
-def run(root: Path, args: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "tirage", *args, "--workspace", str(root)],
-        capture_output=True,
-        check=args[0] != "check",  # check exits 1: pseudo text is an error finding
-    )
-    return time.perf_counter() - start
+Times = tuple[float, float]  # wall-clock seconds, CPU seconds (user + system)
 
 
-def timed(func: Callable[[], object]) -> float:
-    start = time.perf_counter()
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(func: Callable[[], object]) -> Times:
+    """Wall-clock and CPU time of `func`: on a shared machine the CPU time is the steadier."""
+    start, cpu = time.perf_counter(), _cpu()
     func()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - cpu
+
+
+def run(root: Path, args: list[str]) -> Times:
+    return timed(
+        lambda: subprocess.run(
+            [sys.executable, "-m", "tirage", *args, "--workspace", str(root)],
+            capture_output=True,
+            check=args[0] != "check",  # check exits 1: pseudo text is an error finding
+        )
+    )
 
 
 def statistics(root: Path) -> None:
@@ -69,8 +82,8 @@ def queue(root: Path) -> None:
     assert items, "the pseudo translations are fuzzy: the queue is full"
 
 
-def measure(size: int) -> dict[str, float]:
-    times: dict[str, float] = {}
+def measure(size: int) -> dict[str, Times]:
+    times: dict[str, Times] = {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "source").mkdir()
@@ -96,12 +109,14 @@ def main() -> None:
     results = {size: measure(size) for size in sizes}
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    head = " | ".join(f"{size:,} sentences" for size in sizes)
-    print(f"| command | {head} | {sizes[-1] // sizes[0]}× size: time ratio |")
+    head = " | ".join(f"{size:,} sentences: wall (CPU)" for size in sizes)
+    print(f"| command | {head} | {sizes[-1] // sizes[0]}× size: CPU time ratio |")
     print("| --- |" + " --- |" * (len(sizes) + 1))
     for name in results[sizes[0]]:
-        cells = " | ".join(f"{results[size][name]:.2f} s" for size in sizes)
-        ratio = results[sizes[-1]][name] / results[sizes[0]][name]
+        cells = " | ".join(
+            f"{results[size][name][0]:.2f} s ({results[size][name][1]:.2f} s)" for size in sizes
+        )
+        ratio = results[sizes[-1]][name][1] / max(results[sizes[0]][name][1], 1e-3)
         print(f"| {name} | {cells} | {ratio:.1f}× |")
 
 

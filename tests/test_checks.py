@@ -169,3 +169,21 @@ def test_mirrored_half_emphasis_is_not_flagged() -> None:
     """Seen: a segment holding half of its source's emphasis, translated verbatim."""
     found = check_pair("*Une phrase qui commence.", "*A sentence that starts.", Context("fr", "en"))
     assert not [e for c, e in found if c.name == "placeholders"]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "found"),
+    [
+        ("Voir le [guide][g].", "See the [guide][g].", False),
+        ("Voir le [guide][].", "See the [manual][guide].", False),
+        ("Voir le [guide][].", "See the [manual][].", True),  # the label changed with the text
+        ("Voir le [guide][g].", "See the [guide].", True),
+        ('Un {{glossary("a", "b")}} ici.', 'A {{glossary("a", "b")}} here.', False),
+        ('Un {{glossary("a", "b")}} ici.', "A {{glossary(“a”, “b”)}} here.", True),
+    ],
+)
+def test_reference_labels_and_macros_are_kept(source: str, target: str, found: bool) -> None:
+    evidence = [
+        e for c, e in check_pair(source, target, Context("fr", "en")) if c.name == "placeholders"
+    ]
+    assert bool(evidence) == found, evidence

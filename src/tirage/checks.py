@@ -179,9 +179,25 @@ _PLACEHOLDER = re.compile(r"\{[\w.\[\]]*(?:![rsa])?(?::[^{}]*)?\}|%\([\w]+\)[sdi
 _LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
 
+# [text][label], and [text][] whose label is its text (CommonMark compares labels folded).
+_REFERENCE = re.compile(r"\[([^\[\]\n]*)\]\[([^\[\]\n]*)\]")
+_MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{[^{}\n]*\}")
+
+
+def _reference_labels(text: str) -> Counter[str]:
+    return Counter(
+        " ".join((label or name).casefold().split()) for name, label in _REFERENCE.findall(text)
+    )
+
+
+def _macros(text: str) -> Counter[str]:
+    return Counter(_MACRO.findall(text))
+
+
 @check("placeholders", ERROR)
 def placeholders(source: str, target: str, ctx: Context) -> Iterator[str]:
-    """Placeholders, Markdown links, emphasis and code spans kept and balanced."""
+    """Placeholders, template macros, Markdown links and reference labels, emphasis and code
+    spans kept as in the source."""
     missing = Counter(_PLACEHOLDER.findall(source)) - Counter(_PLACEHOLDER.findall(target))
     for name in missing:
         yield f"placeholder {name} is missing"
@@ -192,6 +208,10 @@ def placeholders(source: str, target: str, ctx: Context) -> Iterator[str]:
     tgt_links = Counter(url for _, url in _LINK.findall(target))
     for url in src_links - tgt_links:
         yield f"Markdown link to {url} is missing"
+    for label in _reference_labels(source) - _reference_labels(target):
+        yield f"Markdown reference [{label}] is missing: the link would break"
+    for macro in _macros(source) - _macros(target):
+        yield f"template syntax {macro} is missing or changed"
     src_marks, tgt_marks = markdown_marks(source), markdown_marks(target)
     # Compared with the source, never alone: a segment may rightly carry half of an
     # emphasis that its source sentence holds (`*…`), and a mirror of it is correct.
