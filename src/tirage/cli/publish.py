@@ -13,6 +13,7 @@ from tirage.cli.options import F, quiet_option, workspace_option
 from tirage.cli.translate import translate_command
 from tirage.errors import EngineError, ModelPackageError, TirageError
 from tirage.publish import describe, export_workspace, parse_formats
+from tirage.terminal import visible
 from tirage.workspace import load_workspace
 
 
@@ -113,7 +114,8 @@ def build_command(
         try:
             _invoke(ctx, translate_command, workspace_dir=workspace_dir, to=lang, quiet=quiet)
         except (EngineError, ModelPackageError) as exc:
-            click.echo(f"{lang}: not machine-translated: {exc.format()}")
+            if not quiet:  # a notice, not an error: what is translated is still published
+                click.echo(visible(f"{lang}: not machine-translated: {exc.format()}"))
     _run_export(workspace_dir, to, formats, threshold, include_fuzzy, strict, quiet)
 
 
