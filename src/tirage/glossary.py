@@ -76,7 +76,7 @@ def load_glossary(path: Path) -> Glossary:
                 records.append((start, row))
     except csv.Error as exc:
         raise ConfigError(f"{_csv_problem(exc)}", path, end + 1) from None
-    if not records or records[0][0] != 1 or "term" not in records[0][1]:
+    if not records or records[0][0] != 1 or records[0][1][0].strip() != "term":
         raise ConfigError("the first line must be a header starting with 'term'", path, 1)
     header = [name.strip() for name in records[0][1]]
     langs = _check_header(header, path)

@@ -58,7 +58,7 @@ def _languages(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise Invalid(f'must be a list, e.g. ["en", "es"], not {_kind(value)}')
     if not value:
-        raise Invalid('is empty: give at least one language, e.g. ["en"]')
+        raise Invalid('must list at least one language, e.g. ["en"]')
     codes = tuple(_language(code) for code in value)
     for index, code in enumerate(codes):
         if any(same(code, other) for other in codes[:index]):
@@ -219,6 +219,8 @@ def locate(text: str, table: str, key: str) -> int | None:
         header = _HEADER.match(line)
         if header:
             current = header.group(1).strip("\"'")
+            if not table and current == key:
+                return number  # the key is a table
             if table and current == table:
                 table_line = number
             continue
