@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from hostile import assert_refused
 from tirage.cli import main
 from tirage.glossary import load_glossary
 from tirage.pofile import read_po
@@ -15,7 +16,6 @@ from tirage.workspace import load_workspace
 
 from conftest import INTERVIEW
 from gettext_tools import msgfmt_check, requires_gettext
-from hostile import assert_refused
 
 
 def ok(runner: CliRunner, *args: str) -> str:
@@ -51,7 +51,8 @@ def test_no_workspace_anywhere_says_so(tmp_path: Path, monkeypatch: pytest.Monke
         (["check", "--to", "it"], "--to: 'it' is not a target language (targets: en, es, de)"),
         (["export", "--to", "Spanish"], "did you mean es?"),
         (["review", "--to", "anglais"], "--to: 'anglais' is not a language code"),
-        (["segment", "--lang", "french", "-"], "--lang: unknown language code 'french'; did you mean fr?"),
+        (["segment", "--lang", "french", "-"],
+         "--lang: unknown language code 'french'; did you mean fr?"),
     ],
 )  # fmt: skip
 def test_language_codes_are_usage_errors_of_their_option(
@@ -72,8 +73,10 @@ def test_language_codes_are_case_insensitive(runner: CliRunner, workspace: Path)
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--source", "french", "--targets", "en"], "--source: unknown language code 'french'; did you mean fr?"),
-        (["--source", "fr", "--targets", "en,English"], "--targets: unknown language code 'English'; did you mean en?"),
+        (["--source", "french", "--targets", "en"],
+         "--source: unknown language code 'french'; did you mean fr?"),
+        (["--source", "fr", "--targets", "en,English"],
+         "--targets: unknown language code 'English'; did you mean en?"),
         (["--source", "fr", "--targets", "en,FR"], "--targets: 'fr' is the source language"),
         (["--source", "fr", "--targets", " , "], "--targets needs at least one language code"),
     ],

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from hostile import assert_refused, snapshot
 from tirage import models
 from tirage.cli import main
 from tirage.models import install_file, installed_models
 
 from conftest import INTERVIEW
-from hostile import assert_refused, snapshot
 
 # --- sources -------------------------------------------------------------------------------
 

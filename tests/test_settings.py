@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from hostile import assert_refused
 from tirage.cli import main
 from tirage.glossary import load_glossary
 from tirage.workspace import load_workspace
-
-from hostile import assert_refused
 
 CONFIG = """\
 source_language = "fr"
@@ -61,8 +60,10 @@ def edit(old: str, new: str) -> str:
         # Unknown keys, with the closest known one.
         (edit("threshold = 80", "treshold = 80"),
          ":5: publish.treshold: unknown setting; did you mean threshold?"),
-        ("threshold = 80\n" + CONFIG, ":1: threshold: unknown setting; did you mean publish.threshold?"),
-        (CONFIG + "\n[pubish]\nthreshold = 80\n", ":12: pubish: unknown setting; did you mean publish?"),
+        ("threshold = 80\n" + CONFIG,
+         ":1: threshold: unknown setting; did you mean publish.threshold?"),
+        (CONFIG + "\n[pubish]\nthreshold = 80\n",
+         ":12: pubish: unknown setting; did you mean publish?"),
         # Languages.
         (edit('["en", "es"]', '["fr", "en"]'),
          ":2: target_languages: 'fr' is the source language"),
@@ -70,7 +71,8 @@ def edit(old: str, new: str) -> str:
         (edit('["en", "es"]', '"en"'), ":2: target_languages: must be a list"),
         (edit('["en", "es"]', '["en", "EN"]'), ":2: target_languages: lists 'en' twice"),
         (edit('"fr"', '"../../x"'), ":1: source_language: unknown language code '../../x'"),
-        (edit('"fr"', '"french"'), ":1: source_language: unknown language code 'french'; did you mean fr?"),
+        (edit('"fr"', '"french"'),
+         ":1: source_language: unknown language code 'french'; did you mean fr?"),
         (CONFIG.replace('source_language = "fr"\n', ""), ": source_language is missing"),
         # TOML syntax, with its line.
         (edit("threshold = 80", "threshold = "), ":5: invalid TOML"),

@@ -34,7 +34,8 @@ def assert_escaped(output: str) -> None:
         ("\u202edlrow", "\\u202edlrow"),
         ("C1\x85 and DEL\x7f", "C1\\x85 and DEL\\x7f"),
         ("tab\tkept, newline\nnot", "tab\tkept, newline\\x0anot"),
-        ("isolates \u2066x\u2069, marks \u200e\u200f", "isolates \\u2066x\\u2069, marks \\u200e\\u200f"),
+        ("isolates \u2066x\u2069, marks \u200e\u200f",
+         "isolates \\u2066x\\u2069, marks \\u200e\\u200f"),
         ("« Bien sûr », 日本語, emoji 🙂", "« Bien sûr », 日本語, emoji 🙂"),
     ],
 )  # fmt: skip
