@@ -180,3 +180,10 @@ def test_doc_is_one_option_everywhere(runner: CliRunner, workspace: Path) -> Non
         out = ok(runner, "translate", "-w", str(workspace), "--to", "de", "--doc", name,
                  "--engine", "pseudo")  # fmt: skip
         assert out.startswith("de: ")
+
+
+def test_a_missing_workspace_folder_is_not_searched_upwards(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(workspace)
+    assert_refused(workspace, ["update", "-w", "sorce"], "sorce: no such folder")

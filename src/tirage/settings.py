@@ -200,8 +200,8 @@ def _closest(key: str, table: str) -> str:
     """'; did you mean threshold?', looking in every table (a key may be in the wrong one)."""
     names = {(f"{t}.{k}" if t and t != table else k): k for t, keys in SCHEMA.items() for k in keys}
     names.update({t: t for t in SCHEMA if t and not table})
-    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
-    close = close or [n for n, k in names.items() if k == key]
+    exact = [name for name, bare in names.items() if bare == key]  # right key, wrong table
+    close = exact or difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
     return f"; did you mean {close[0]}?" if close else ""
 
 

@@ -54,7 +54,8 @@ def init(directory: Path, source_lang: str, targets: str) -> None:
     if not ignore.exists():
         ignore.write_text(GITIGNORE, encoding="utf-8")
     config.write_text(render_config(source_lang, langs), encoding="utf-8")
-    click.echo(f"Created {config}: {source_lang} → {', '.join(langs)}. Put documents in source/.")
+    created = f"Created {config}: {source_lang} → {', '.join(langs)}. Put documents in source/."
+    click.echo(visible(created))
 
 
 @click.command()
@@ -116,7 +117,7 @@ def update(workspace_dir: Path, quiet: bool) -> None:
     for result in results:
         if quiet:
             continue
-        name = ws.relative(result.path)
+        name = visible(ws.relative(result.path))
         r = result.report
         state = "written" if result.written else "unchanged"
         if result.path.suffix == ".pot":

@@ -61,7 +61,7 @@ def _run_export(
     report = export_workspace(ws, langs, parse_formats(formats), threshold, include_fuzzy)
     if not quiet:
         for line in describe(report, langs, ws.root):
-            click.echo(line)
+            click.echo(visible(line))
     if strict and report.held_back:
         held = ", ".join(report.held_back)
         raise TirageError(f"held back (--strict): {held}")

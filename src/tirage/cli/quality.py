@@ -140,7 +140,7 @@ def memory_import(workspace_dir: Path, file: Path, to: str | None) -> None:
     ws = load_workspace(workspace_dir)
     with TranslationMemory.open(ws) as tm:
         added = import_tmx(tm, file, ws.source_lang, ws.select_targets(to))
-        click.echo(f"{file}: {added} units added ({len(tm)} in the memory)")
+        click.echo(visible(f"{file}: {added} units added ({len(tm)} in the memory)"))
 
 
 @memory.command("export")
@@ -152,7 +152,7 @@ def memory_export(workspace_dir: Path, file: Path) -> None:
     with TranslationMemory.open(ws) as tm:
         tm.refresh(ws)
         count = export_tmx(tm, file, ws.source_lang)
-    click.echo(f"{file}: {count} units")
+    click.echo(visible(f"{file}: {count} units"))
 
 
 COMMANDS: list[click.Command] = [stats, check, review, memory]
