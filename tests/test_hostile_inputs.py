@@ -13,6 +13,7 @@ from hostile import assert_refused, snapshot
 from tirage import models
 from tirage.cli import main
 from tirage.models import install_file, installed_models
+from tirage.pofile import read_po, save_po
 
 from conftest import INTERVIEW
 
@@ -129,3 +130,27 @@ def test_a_zip_bomb_is_refused_before_extraction(
     home = Path(argos_empty["ARGOS_PACKAGES_DIR"]).parent
     refuse_install(bomb, argos_empty, "more than the limit of 100:1 (a zip bomb?)")
     assert sum(len(data) for data in snapshot(home).values()) < 1 << 20
+
+
+# --- a translator's markup -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("added", "finding"),
+    [
+        ("<script>alert(1)</script>", "[error] markup: HTML <script> is not in the source"),
+        ("[here](javascript:alert(1))", "[error] markup: link scheme javascript: is not in"),
+    ],
+)
+def test_check_flags_markup_a_translator_added(
+    runner: CliRunner, workspace: Path, added: str, finding: str
+) -> None:
+    assert runner.invoke(main, ["update", "-w", str(workspace)]).exit_code == 0
+    path = workspace / "locales" / "en" / f"{INTERVIEW}.po"
+    po = read_po(path)
+    entry = po.find("Bien sûr.")
+    entry.msgstr = f"Of course. {added}"
+    save_po(path, po)
+    result = runner.invoke(main, ["check", "-w", str(workspace), "--to", "en"])
+    assert result.exit_code == 1
+    assert finding in result.output

@@ -104,13 +104,13 @@ HEADER = "term,action,en,es,note\n"
     [
         # The quote opened on line 3 closes on line 5: line 4's rule would be swallowed.
         (HEADER + "Lyon,keep,,,\nGRILOG,keep,,,\"Grenoble\nFrenchTech,keep,,,label\nX,keep,,,y\"\n",
-         "glossary.csv:3: a quoted field runs on to line 5: unbalanced quote?"),
+         "glossary.csv:3: column 'note': a quoted field runs on to line 5: unbalanced quote?"),
         # Never closed, with a long tail: csv's own limit would be a crash.
         (HEADER + "GRILOG,keep,,,\"Grenoble\n" + "FrenchTech,keep,,,label\n" * 8000,
          "glossary.csv:2: a quote opened on this line is never closed"),
         (HEADER + "GRILOG,keep,,,\"Grenoble\n", "glossary.csv:2: a quote opened on this line"),
         (HEADER + "Lyon,keep,,,\n" + "x" * 1001 + ",keep,,,\n",
-         "glossary.csv:3: a field longer than 1000 characters"),
+         "glossary.csv:3: column 'term': longer than 1000 characters"),
         (HEADER + "GRILOG,keep,,,note,extra\n",
          "glossary.csv:2: 6 fields, but the header has 5 columns"),
         ("term,action,english,note\n", "glossary.csv:1: column 'english' is neither term, action, "

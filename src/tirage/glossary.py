@@ -72,7 +72,7 @@ def load_glossary(path: Path) -> Glossary:
         for row in rows:
             start, end = end + 1, rows.line_num
             if row:
-                _check_row(row, path, start, end)
+                _check_row(row, records[0][1] if records else row, path, start, end)
                 records.append((start, row))
     except csv.Error as exc:
         raise ConfigError(f"{_csv_problem(exc)}", path, end + 1) from None
@@ -98,14 +98,15 @@ def load_glossary(path: Path) -> Glossary:
     return Glossary(tuple(terms))
 
 
-def _check_row(row: list[str], path: Path, start: int, end: int) -> None:
-    for value in row:
+def _check_row(row: list[str], columns: list[str], path: Path, start: int, end: int) -> None:
+    for index, value in enumerate(row):
+        column = f"column '{columns[index].strip()}': " if index < len(columns) else ""
         if "\n" in value or "\r" in value:
             raise ConfigError(
-                f"a quoted field runs on to line {end}: unbalanced quote?", path, start
+                f"{column}a quoted field runs on to line {end}: unbalanced quote?", path, start
             )
         if len(value) > MAX_FIELD:
-            raise ConfigError(f"a field longer than {MAX_FIELD} characters", path, start)
+            raise ConfigError(f"{column}longer than {MAX_FIELD} characters", path, start)
 
 
 def _csv_problem(exc: csv.Error) -> str:
