@@ -231,7 +231,8 @@ def _check_sizes(infos: list[zipfile.ZipInfo], path: Path) -> None:
 
 
 def install_file(path: Path) -> ModelInfo:
-    """Validate and install an .argosmodel; an installed package for the pair is replaced."""
+    """Validate and install an .argosmodel; an installed package for the pair is replaced,
+    a package of another pair never is."""
     check = validate_archive(path)
     target_dir = data_dir()
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -282,7 +283,9 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, root: Path) -> Non
         while chunk := src.read(1 << 20):
             written += len(chunk)
             if written > info.file_size:  # zipfile stops at the claim; belt and braces
-                raise ModelPackageError(f"{info.filename} is larger than the archive says")
+                raise ModelPackageError(
+                    f"{info.filename} is larger than the archive says", archive.filename
+                )
             out.write(chunk)
 
 
