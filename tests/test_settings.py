@@ -132,6 +132,15 @@ def test_bad_glossary_is_one_line(
     assert_refused(workspace, args, message, runner=runner)
 
 
+def test_glossary_not_utf8_names_its_line(runner: CliRunner, workspace: Path) -> None:
+    write_config(workspace, CONFIG)
+    (workspace / "glossary.csv").write_bytes(
+        (HEADER + "Lyon,keep,,,\nCafé,keep,,,\n").encode("latin-1")
+    )
+    args = ["translate", "-w", str(workspace), "--engine", "pseudo"]
+    assert_refused(workspace, args, "glossary.csv:3: not UTF-8 text", runner=runner)
+
+
 def test_glossary_reads_quoted_fields_and_blank_lines(tmp_path: Path) -> None:
     path = tmp_path / "glossary.csv"
     path.write_text(HEADER + '"Clust\'R, Numérique",keep,,,"a, b"\n\nPôle,translate,cluster,,\n')

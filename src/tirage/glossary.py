@@ -63,8 +63,9 @@ def load_glossary(path: Path) -> Glossary:
         return Glossary()
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError("not UTF-8 text", path) from None
+    except UnicodeDecodeError as exc:
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        raise ConfigError("not UTF-8 text", path, line) from None
     rows = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     end = 0
