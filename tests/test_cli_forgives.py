@@ -187,3 +187,8 @@ def test_a_missing_workspace_folder_is_not_searched_upwards(
 ) -> None:
     monkeypatch.chdir(workspace)
     assert_refused(workspace, ["update", "-w", "sorce"], "sorce: no such folder")
+
+
+def test_export_threshold_nan_is_a_usage_error(runner: CliRunner, workspace: Path) -> None:
+    result = runner.invoke(main, ["export", "-w", str(workspace), "--threshold", "nan"])
+    assert result.exit_code == 2 and "nan is not a number from 0 to 100" in result.output

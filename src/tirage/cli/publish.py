@@ -3,6 +3,7 @@ whole main job (update, machine translation where a model is available, export).
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,13 @@ from tirage.errors import EngineError, ModelPackageError, TirageError
 from tirage.publish import describe, export_workspace, parse_formats
 from tirage.terminal import visible
 from tirage.workspace import load_workspace
+
+
+def _finite(_ctx: click.Context, _param: click.Parameter, value: float | None) -> float | None:
+    # FloatRange lets nan through: every comparison with it is false.
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("nan is not a number from 0 to 100")
+    return value
 
 
 def _export_options(command: F) -> F:
@@ -30,6 +38,7 @@ def _export_options(command: F) -> F:
             click.option(
                 "--threshold",
                 type=click.FloatRange(0, 100),
+                callback=_finite,
                 help="Reviewed share (%) a language needs (default: [publish] threshold).",
             ),
             click.option(
