@@ -21,7 +21,7 @@ from tirage.errors import CatalogError
 from tirage.linebreak import breaks as line_breaks
 from tirage.tempfiles import make_temp_file
 
-__all__ = ["format_po", "parse_po", "read_po", "save_po", "write_atomic"]
+__all__ = ["format_entry", "format_po", "parse_po", "read_po", "save_po", "write_atomic"]
 
 PAGE_WIDTH = 79
 
@@ -355,6 +355,11 @@ def _first_msgstr(entry: polib.POEntry) -> str:
         plurals = {int(k): v for k, v in (entry.msgstr_plural or {}).items()}
         return str(plurals.get(0, ""))
     return str(entry.msgstr or "")
+
+
+def format_entry(entry: polib.POEntry) -> str:
+    """One entry as `format_po` writes it inside a catalog (without the blank line)."""
+    return "".join(line + "\n" for line in _entry_lines(entry))
 
 
 def format_po(po: polib.POFile) -> str:
