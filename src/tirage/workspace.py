@@ -9,6 +9,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from tirage.containment import check_inside, remove_leftovers
 from tirage.errors import ConfigError
 
 CONFIG_NAME = "tirage.toml"
@@ -36,6 +37,7 @@ class Workspace:
     translator: str = ""
     team: str = ""
     engine: EngineSettings = field(default_factory=EngineSettings)
+    allow_linked_editions: bool = False  # [publish]: editions/ may link outside the root
 
     @property
     def config_path(self) -> Path:
@@ -124,7 +126,10 @@ def load_workspace(root: Path) -> Workspace:
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         raise ConfigError(f"invalid TOML: {exc.args[0].split(' (at')[0]}", path, line) from None
-    return parse_workspace(root, data, path)
+    ws = parse_workspace(root, data, path)
+    check_inside(ws)  # before anything is read or written
+    remove_leftovers(ws)
+    return ws
 
 
 def parse_workspace(root: Path, data: dict[str, Any], path: Path) -> Workspace:
@@ -163,6 +168,7 @@ def parse_workspace(root: Path, data: dict[str, Any], path: Path) -> Workspace:
         translator=str(team.get("translator", "")),
         team=str(team.get("name", "")),
         engine=engine,
+        allow_linked_editions=publish.get("allow_linked_editions", False) is True,
     )
 
 
