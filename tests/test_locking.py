@@ -13,6 +13,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from tirage import locking
 from tirage.locking import modify_po
 from tirage.pofile import format_po, read_po
 from tirage.workspace import load_workspace
@@ -126,10 +127,13 @@ def fill_all(po: polib.POFile | None) -> polib.POFile | None:
     return po
 
 
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "rename"])
 @pytest.mark.parametrize("entrywise", [True, False])
 def test_a_save_during_the_change_is_merged_not_overwritten(
-    tmp_path: Path, entrywise: bool
+    tmp_path: Path, entrywise: bool, exchange: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if not exchange:  # a file system without an atomic exchange: the check alone
+        monkeypatch.setattr(locking, "_exchange", lambda a, b: False)
     root = tmp_path / "ws"
     write_workspace(root, 1)
     ws = load_workspace(root)
@@ -156,4 +160,34 @@ def test_a_save_during_the_change_is_merged_not_overwritten(
     assert (lost, saves) == (0, 3)
     texts = [e.msgstr for e in read_po(po) if e.msgid]
     assert texts.count("machine") == 47
+    assert os.listdir(po.parent) == ["doc.po"]
+
+
+def test_a_save_in_the_last_instant_is_put_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save landing between tirage's last check and its rename: the exchange hands the
+    displaced file back, tirage sees it is not what it read, and swaps it back in place."""
+    root = tmp_path / "ws"
+    write_workspace(root, 1)
+    ws = load_workspace(root)
+    po = root / "locales" / "de" / "doc.po"
+    po.parent.mkdir(parents=True)
+    catalog = polib.POFile()
+    catalog.metadata = {"Language": "de"}
+    catalog.extend(polib.POEntry(msgid=f"Phrase {n}.") for n in range(20))
+    po.write_text(format_po(catalog), encoding="utf-8")
+    real = locking._exchange
+    saved: list[str | None] = []
+
+    def late(a: str | Path, b: str | Path) -> bool:
+        if not saved:
+            saved.append(save_once(po, 1, random.Random(5)))
+        return real(a, b)
+
+    monkeypatch.setattr(locking, "_exchange", late)
+    assert modify_po(ws, po, fill_all, entrywise=True)
+    entries = [e for e in read_po(po) if e.msgid]
+    assert [e.msgstr for e in entries].count("human 1") == 1
+    assert [e.msgstr for e in entries].count("machine") == 19
     assert os.listdir(po.parent) == ["doc.po"]
