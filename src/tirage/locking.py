@@ -36,7 +36,7 @@ import filelock
 import polib
 
 from tirage.errors import CatalogError
-from tirage.pofile import format_entry, format_po, parse_po
+from tirage.pofile import format_entry, format_po, parse_po, read_text
 from tirage.tempfiles import make_temp_file
 from tirage.workspace import Workspace
 
@@ -83,17 +83,26 @@ def catalog_lock(ws: Workspace, path: Path, wait: float = LOCK_WAIT) -> Iterator
         lock.release()
 
 
-def modify_po(ws: Workspace, path: Path, change: Change, *, entrywise: bool = False) -> bool:
+def modify_po(
+    ws: Workspace,
+    path: Path,
+    change: Change,
+    *,
+    entrywise: bool = False,
+    planned: tuple[str, polib.POFile] | None = None,
+) -> bool:
     """Apply `change` to the catalog at `path` and save it, without losing a save made by
     anyone meanwhile; True if the file was written.
 
     `entrywise=True` promises that `change` edits each entry from that entry alone (and
     leaves the header alone), which lets a retry on a big catalog take milliseconds.
+    `planned` is a text the caller read from `path` and what `change` makes of it: while the
+    file still holds that text, that catalog is written without parsing the file again.
     """
     with catalog_lock(ws, path):
         deadline = time.monotonic() + SAVE_WAIT
         base = _read(path)
-        ours = _apply(change, base, path, entrywise)
+        ours = _apply(change, base, path, entrywise, planned)
         while True:
             if ours is None or ours == base:
                 return False
@@ -117,20 +126,18 @@ def modify_po(ws: Workspace, path: Path, change: Change, *, entrywise: bool = Fa
 
 
 def _read(path: Path) -> str | None:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", path) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CatalogError("catalog is not valid UTF-8", path, line) from None
+    return read_text(path) if os.path.lexists(path) else None
 
 
-def _apply(change: Change, text: str | None, path: Path, entrywise: bool) -> str | None:
+def _apply(
+    change: Change,
+    text: str | None,
+    path: Path,
+    entrywise: bool,
+    planned: tuple[str, polib.POFile] | None = None,
+) -> str | None:
+    if planned is not None and planned[0] == text:
+        return format_po(planned[1])
     if text is None:
         result = change(None)
         return None if result is None else format_po(result)
