@@ -16,7 +16,6 @@ import logging
 import os
 import shutil
 import stat
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from typing import Any
 
 from tirage import languages
 from tirage.errors import EngineError, ModelPackageError
+from tirage.tempfiles import make_temp_dir, remove_stale
 
 PIVOT = "en"
 # An Argos package is a few hundred MB; these limits stop a zip bomb before it is extracted.
@@ -242,7 +242,8 @@ def install_file(path: Path) -> ModelInfo:
     old = find_model(str(check.metadata["from_code"]), str(check.metadata["to_code"]))
     _refuse_other_pair(target_dir / check.top, check, path)
     # Extract beside the data directory (argos lists every folder inside it), then rename.
-    staging = Path(tempfile.mkdtemp(prefix=".tirage-install-", dir=target_dir.parent))
+    remove_stale(target_dir.parent, depth=0)  # what a killed install left
+    staging = make_temp_dir(target_dir.parent, "install")
     try:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
@@ -314,7 +315,7 @@ def remove(source: str, target: str) -> ModelInfo:
     if model is None or model.path is None:
         raise ModelPackageError(f"no installed package for {source}→{target}")
     # Move it out of the data directory first, so a crash leaves no half-removed package.
-    trash = Path(tempfile.mkdtemp(prefix=".tirage-remove-", dir=model.path.parent.parent))
+    trash = make_temp_dir(model.path.parent.parent, "remove")
     try:
         os.replace(model.path, trash / model.path.name)
     except OSError as exc:

@@ -46,6 +46,12 @@ def _string(value: Any) -> str:
     return value
 
 
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"must be true or false, not {_kind(value)}")
+    return value
+
+
 def _language(value: Any) -> str:
     code = _string(value)
     found = canonical(code)
@@ -116,7 +122,7 @@ def _choice(choices: tuple[str, ...]) -> Check:
 # Table ("" for the top level) → key → check. New settings go here.
 SCHEMA: dict[str, dict[str, Check]] = {
     "": {"source_language": _language, "target_languages": _languages},
-    "publish": {"threshold": _number(0, 100)},
+    "publish": {"threshold": _number(0, 100), "allow_linked_editions": _boolean},
     "translate": {
         "engine": _engine,
         "fallback": _engines,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from babel import Locale
 
+from tirage.containment import check_inside, remove_leftovers
 from tirage.errors import ConfigError, UsageError
 from tirage.languages import canonical, did_you_mean, same
 from tirage.settings import read_settings
@@ -36,6 +37,7 @@ class Workspace:
     translator: str = ""
     team: str = ""
     engine: EngineSettings = field(default_factory=EngineSettings)
+    allow_linked_editions: bool = False  # [publish]: editions/ may link outside the root
 
     @property
     def config_path(self) -> Path:
@@ -148,7 +150,7 @@ def load_workspace(root: Path) -> Workspace:
     values = read_settings(path)
     top, publish, translate, team = (values[t] for t in ("", "publish", "translate", "team"))
     defaults = EngineSettings()
-    return Workspace(
+    ws = Workspace(
         root=root,
         source_lang=top["source_language"],
         targets=tuple(top["target_languages"]),
@@ -162,7 +164,11 @@ def load_workspace(root: Path) -> Workspace:
             compute_type=translate.get("compute_type", defaults.compute_type),
             batch_size=translate.get("batch_size", defaults.batch_size),
         ),
+        allow_linked_editions=publish.get("allow_linked_editions", False),
     )
+    check_inside(ws)  # before anything is read or written
+    remove_leftovers(ws)
+    return ws
 
 
 def render_config(source: str, targets: list[str]) -> str:
