@@ -1,18 +1,16 @@
-"""Every command on one long document: is each linear in the document's size?
+"""Memory (max RSS) and time of big inputs: a 200 MB TMX import, `update` and `export` of a
+50 MB source.
 
-    .venv/bin/python bench/scale.py [--sizes 2000,20000]
+    .venv/bin/python bench/scale.py [--tmx-mb 200] [--source-mb 50] [--timeout 900]
 
-For each size, a throwaway workspace holds one generated French article of that many sentences
-(ten to a paragraph, as bench/update.py makes them) and one target language, then runs, each in
-a new `python -m tirage` process (start-up included), as a user would:
-update, translate --engine pseudo, stats, check, export (text, Markdown and HTML editions of
-the fuzzy pseudo translations). Review's queue building (`review.build_queue`) runs in this
-process, since `tirage review` needs a terminal.
-Peer: `msgfmt --statistics` on the same catalog, next to stats.
-Each figure is wall-clock time, then CPU time (user + system) in brackets: on a shared machine
-the CPU time is the steadier. The last column is the CPU time at the largest size over the
-CPU time at the smallest: a linear command grows by the size ratio (10× from 2k to 20k),
-start-up making it a little less.
+Every command runs in its own process (`python -m tirage ...`); its peak resident memory is
+the kernel's count for that process (`wait4`). Peers, in the same run:
+- TMX: parsing the same file whole with `xml.etree.ElementTree.parse`, which is what the
+  import did before it streamed;
+- update and export: the same source at a tenth of the size, so the ratios show how time
+  and memory grow with the input (10x is linear).
+The TMX is generated: French-like sentences with English and German translations, one <tu>
+per sentence, as `tirage memory export` writes them.
 """
 
 from __future__ import annotations
@@ -20,104 +18,154 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+from xml.sax.saxutils import escape
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from update import sentences, write_source
-
-from tirage.review import build_queue
-from tirage.workspace import load_workspace
-
-COMMANDS = {
-    "update": ["update", "-q"],
-    "translate (pseudo)": ["translate", "--to", "en", "-q"],
-    "stats": ["stats"],
-    "check": ["check"],
-    "export": ["export", "--include-fuzzy", "--threshold", "0", "-q"],
-}
-
-
-Times = tuple[float, float]  # wall-clock seconds, CPU seconds (user + system)
-
-
-def _cpu() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def timed(func: Callable[[], object]) -> Times:
-    """Wall-clock and CPU time of `func`: on a shared machine the CPU time is the steadier."""
-    start, cpu = time.perf_counter(), _cpu()
-    func()
-    return time.perf_counter() - start, _cpu() - cpu
+WORDS = [
+    "le",
+    "la",
+    "les",
+    "un",
+    "une",
+    "des",
+    "chat",
+    "maison",
+    "livre",
+    "rouge",
+    "bleu",
+    "mange",
+    "regarde",
+    "sous",
+    "sur",
+    "avec",
+    "pour",
+    "dans",
+    "entre",
+    "toujours",
+    "jamais",
+    "demain",
+    "hier",
+    "écrivain",
+    "éditeur",
+    "traduction",
+    "phrase",
+]
 
 
-def run(root: Path, args: list[str]) -> Times:
-    return timed(
-        lambda: subprocess.run(
-            [sys.executable, "-m", "tirage", *args, "--workspace", str(root)],
-            capture_output=True,
-            check=args[0] != "check",  # check exits 1: pseudo text is an error finding
-        )
+def sentence(rng: random.Random, number: int) -> str:
+    body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 18)))
+    return f"{body.capitalize()} numéro {number}."
+
+
+def write_tmx(path: Path, megabytes: int) -> int:
+    rng = random.Random(1)
+    units = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n')
+        out.write('  <header srclang="fr" datatype="plaintext" segtype="sentence" ')
+        out.write('adminlang="en" o-tmf="bench" creationtool="bench" creationtoolversion="1"/>\n')
+        out.write("  <body>\n")
+        while out.tell() < megabytes * 1_000_000:
+            text = escape(sentence(rng, units))
+            out.write(
+                '    <tu creationdate="20260101T000000Z">\n'
+                f'      <tuv xml:lang="fr"><seg>{text}</seg></tuv>\n'
+                f'      <tuv xml:lang="en"><seg>EN {text}</seg></tuv>\n'
+                f'      <tuv xml:lang="de"><seg>DE {text}</seg></tuv>\n'
+                "    </tu>\n"
+            )
+            units += 1
+        out.write("  </body>\n</tmx>\n")
+    return units
+
+
+def write_workspace(root: Path, megabytes: float) -> None:
+    (root / "source").mkdir(parents=True)
+    (root / "tirage.toml").write_text(
+        'source_language = "fr"\ntarget_languages = ["de"]\n[publish]\nthreshold = 0\n',
+        encoding="utf-8",
     )
+    rng = random.Random(2)
+    size = 0
+    number = 0
+    with (root / "source" / "big.md").open("w", encoding="utf-8") as out:
+        while size < megabytes * 1_000_000:
+            paragraph = " ".join(sentence(rng, number + k) for k in range(5)) + "\n\n"
+            number += 5
+            size += len(paragraph.encode("utf-8"))
+            out.write(paragraph)
 
 
-def statistics(root: Path) -> None:
-    po = root / "locales" / "en" / "long.po"
-    subprocess.run(["msgfmt", "--statistics", "-o", "/dev/null", str(po)], capture_output=True)
+def measure(command: list[str], timeout: float) -> tuple[float, float, str]:
+    """(seconds, max RSS in MB, outcome) of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    outcome = "ok"
+    deadline = start + timeout
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            process.kill()
+            pid, status, usage = os.wait4(process.pid, 0)
+            outcome = f"killed after {timeout:g} s"
+            break
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    if outcome == "ok" and os.waitstatus_to_exitcode(status) != 0:
+        outcome = f"exit {os.waitstatus_to_exitcode(status)}"
+    return elapsed, usage.ru_maxrss / 1024, outcome
 
 
-def queue(root: Path) -> None:
-    ws = load_workspace(root)
-    items = build_queue(ws, "en")
-    assert items, "the pseudo translations are fuzzy: the queue is full"
+def tirage(*args: str) -> list[str]:
+    return [sys.executable, "-m", "tirage", *args]
 
 
-def measure(size: int) -> dict[str, Times]:
-    times: dict[str, Times] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        (root / "source").mkdir()
-        write_source(root, sentences(size, random.Random(size)))
-        (root / "tirage.toml").write_text(
-            'source_language = "fr"\ntarget_languages = ["en"]\n\n[translate]\nengine = "pseudo"\n',
-            encoding="utf-8",
-        )
-        for name, args in COMMANDS.items():
-            times[name] = run(root, args)
-            if name == "stats":
-                times["msgfmt --statistics (peer)"] = timed(lambda: statistics(root))
-        times["review queue (in-process)"] = timed(lambda: queue(root))
-    return times
+def report(label: str, result: tuple[float, float, str]) -> None:
+    elapsed, rss, outcome = result
+    print(f"{label:<44} {elapsed:8.1f} s {rss:8.0f} MB  {outcome}", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="2000,20000")
+    parser.add_argument("--tmx-mb", type=int, default=200)
+    parser.add_argument("--source-mb", type=float, default=50)
+    parser.add_argument("--timeout", type=float, default=900)
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    os.environ["SOURCE_DATE_EPOCH"] = "1795000000"
-    results = {size: measure(size) for size in sizes}
-    load = os.getloadavg()
-    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    head = " | ".join(f"{size:,} sentences: wall (CPU)" for size in sizes)
-    print(f"| command | {head} | {sizes[-1] // sizes[0]}× size: CPU time ratio |")
-    print("| --- |" + " --- |" * (len(sizes) + 1))
-    for name in results[sizes[0]]:
-        cells = " | ".join(
-            f"{results[size][name][0]:.2f} s ({results[size][name][1]:.2f} s)" for size in sizes
-        )
-        ratio = results[sizes[-1]][name][1] / max(results[sizes[0]][name][1], 1e-3)
-        print(f"| {name} | {cells} | {ratio:.1f}× |")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        tmx = work / "big.tmx"
+        units = write_tmx(tmx, args.tmx_mb)
+        print(f"TMX: {tmx.stat().st_size / 1e6:.0f} MB, {units} units", flush=True)
+        ws = work / "tmxws"
+        write_workspace(ws, 0)
+        parse = [sys.executable, "-c", f"import xml.etree.ElementTree as E; E.parse({str(tmx)!r})"]
+        imported = measure(tirage("memory", "import", "-w", str(ws), str(tmx)), args.timeout)
+        whole = measure(parse, args.timeout)
+        report("tirage memory import (streamed)", imported)
+        report("peer: ElementTree.parse, whole file", whole)
+        print(f"  memory ratio peer/tirage: {whole[1] / imported[1]:.1f}x")
+        results = {}
+        for megabytes in (args.source_mb / 10, args.source_mb):
+            root = work / f"ws{megabytes:g}"
+            write_workspace(root, megabytes)
+            size = (root / "source" / "big.md").stat().st_size / 1e6
+            for step in ("update", "export"):
+                extra = ["--format", "html"] if step == "export" else []
+                result = measure(tirage(step, "-w", str(root), *extra), args.timeout)
+                results[(step, megabytes)] = result
+                report(f"{step} of a {size:.1f} MB source", result)
+        for step in ("update", "export"):
+            small, big = results[(step, args.source_mb / 10)], results[(step, args.source_mb)]
+            print(
+                f"  {step}: 10x the source took {big[0] / small[0]:.1f}x the time, "
+                f"{big[1] / small[1]:.1f}x the memory"
+            )
 
 
 if __name__ == "__main__":
