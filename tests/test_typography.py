@@ -36,6 +36,7 @@ NNB = "\u202f"
         ("fr", "À 10:30, voir http://example.org", "À 10:30, voir http://example.org"),
         ("en", "Lyon's network", "Lyon’s network"),
         ("fr", "l'art d'aujourd'hui", "l’art d’aujourd’hui"),
+        ("fr", "L'*Hypertext* et l'_art_", "L’*Hypertext* et l’_art_"),
         ("en", "'quoted' and '90s", "'quoted' and '90s"),  # not between letters
         ("ja", "it's", "it's"),
         ("xx", '"unknown" ?', '"unknown" ?'),

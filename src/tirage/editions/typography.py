@@ -86,7 +86,7 @@ _SPACE = f" {NBSP}{NNBSP}\u2009"
 # Stands for one protected span while the rules run: a noncharacter, like the fallback marks.
 _SPAN = "\ufdd2"
 _HIGH_PUNCT = re.compile(rf"(?<=[\w\)\]»”“’…\"{_SPAN}])[{_SPACE}]*([;:!?]+)(?=[\s»”“’›\)\]]|$)")
-_APOSTROPHE = re.compile(rf"(?<=[^\W\d_]|{_SPAN})'(?=[^\W\d_])")
+_APOSTROPHE = re.compile(rf"(?<=[^\W\d_]|{_SPAN})'(?=[*_]{{0,3}}[^\W\d_])")  # l'*art*
 
 
 def apply_typography(text: str, locale: str, keep: Sequence[str] = ()) -> str:
