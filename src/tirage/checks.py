@@ -30,7 +30,7 @@ from tirage.inline import MARKS, markdown_marks
 from tirage.numbers import compare as compare_numbers
 from tirage.numbers import numbers as numbers_of
 from tirage.pofile import read_po
-from tirage.protect import find_protected
+from tirage.protect import between, find_protected
 
 ERROR = "error"
 WARNING = "warning"
@@ -502,9 +502,7 @@ _NAME = re.compile(r"(?<=[\w,;)»”] )[A-Z][^\W\d_]{2,}")
 
 def _prose(text: str) -> str:
     """`text` with URLs, code, macros and other protected spans blanked out."""
-    for start, end in reversed(find_protected(text)):
-        text = text[:start] + " " + text[end:]
-    return text
+    return " ".join(between(text, find_protected(text)))
 
 
 @check("names", WARNING)

@@ -22,7 +22,7 @@ from functools import cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from tirage.protect import find_protected
+from tirage.protect import between, find_protected
 
 SPACES = " \u00a0\u202f\u2009"
 _SPACE_CLASS = f"[{SPACES}]"
@@ -92,14 +92,7 @@ def numbers(text: str, lang: str) -> list[Number]:
     """The number tokens of `text`, outside protected spans."""
     if not _DIGIT.search(text):
         return []
-    spans = find_protected(text)
-    if spans:
-        pieces, last = [], 0
-        for start, end in spans:
-            pieces.append(text[last:start])
-            last = end
-        pieces.append(text[last:])
-        text = " ".join(pieces)
+    text = " ".join(between(text, find_protected(text)))
     text = _MASK.sub(" ", text)
     return [Number(re.sub(_SPACE_CLASS, " ", m.group()), lang) for m in TOKEN.finditer(text)]
 

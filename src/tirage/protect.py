@@ -80,13 +80,18 @@ class Masked:
 
     def pieces(self) -> list[str]:
         """The source text between protected spans: len(values) + 1 pieces."""
-        out: list[str] = []
-        last = 0
-        for start, end in self.spans:
-            out.append(self.source[last:start])
-            last = end
-        out.append(self.source[last:])
-        return out
+        return between(self.source, self.spans)
+
+
+def between(text: str, spans: Sequence[tuple[int, int]]) -> list[str]:
+    """The text around and between sorted `spans`: len(spans) + 1 pieces."""
+    pieces: list[str] = []
+    last = 0
+    for start, end in spans:
+        pieces.append(text[last:start])
+        last = end
+    pieces.append(text[last:])
+    return pieces
 
 
 def find_protected(text: str, keep_terms: Iterable[str] = ()) -> list[tuple[int, int]]:

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tirage.protect import find_protected
+from tirage.protect import between, find_protected
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space
@@ -105,26 +105,15 @@ def _typography(text: str, locale: str, keep: tuple[str, ...]) -> str:
     if not spans:
         return _apply(text, rules)
     if _SPAN in text:  # cannot stand in for spans: treat each stretch of prose alone
-        parts = [_apply(piece, rules) for piece in _between(text, spans)]
+        parts = [_apply(piece, rules) for piece in between(text, spans)]
     else:
-        prose = _SPAN.join(_between(text, spans))
+        prose = _SPAN.join(between(text, spans))
         parts = _apply(prose, rules).split(_SPAN)
     out = [parts[0]]
     for (start, end), part in zip(spans, parts[1:], strict=True):
         out.append(text[start:end])
         out.append(part)
     return "".join(out)
-
-
-def _between(text: str, spans: list[tuple[int, int]]) -> list[str]:
-    """The text around and between `spans`: len(spans) + 1 pieces."""
-    pieces: list[str] = []
-    last = 0
-    for start, end in spans:
-        pieces.append(text[last:start])
-        last = end
-    pieces.append(text[last:])
-    return pieces
 
 
 def _apply(text: str, rules: Typography) -> str:
