@@ -216,3 +216,8 @@ def test_reference_definition_keeps_url_and_translates_title(tmp_path: Path) -> 
     doc = read_document(tmp_path / "page.md", tmp_path)
     title = doc.segments()[-1]
     assert doc.text[title.span[0] - 1] == '"' and doc.text[title.span[1]] == '"'
+
+
+def test_emphasised_first_line_of_a_running_sentence_is_not_a_term(tmp_path: Path) -> None:
+    texts = _md_segments(tmp_path, "*Le début d'une phrase*\nqui continue ici.\n")
+    assert texts == ["*Le début d'une phrase* qui continue ici."]

@@ -102,7 +102,12 @@ def _inline_segments(
     pieces = _inside_wrapping_emphasis(text, token, pieces)
     groups = [pieces]
     head = text[pieces[0][0] : pieces[0][1]]
-    if len(pieces) > 1 and _TERM_LINE.fullmatch(head) and not _ENDS_SENTENCE.search(head):
+    if (
+        len(pieces) > 1
+        and _TERM_LINE.fullmatch(head)
+        and not _ENDS_SENTENCE.search(head)
+        and not text[pieces[1][0]].islower()  # a lowercase next line continues the sentence
+    ):
         groups = [pieces[:1], pieces[1:]]
     segments: list[Segment] = []
     for group in groups:
