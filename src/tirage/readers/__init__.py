@@ -6,14 +6,25 @@ from pathlib import Path
 
 from tirage.document import Document
 from tirage.errors import SourceError
+from tirage.readers.html import HTML_SUFFIXES, decode_html, read_html
 from tirage.readers.markdown import read_markdown
 from tirage.readers.text import read_text
 
-READERS = {".txt": read_text, ".md": read_markdown, ".markdown": read_markdown}
+READERS = {
+    ".txt": read_text,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    **dict.fromkeys(HTML_SUFFIXES, read_html),
+}
 
 
 def load_source(path: Path) -> str:
     """The source's text, or a one-line SourceError for what a reader cannot take."""
+    return _load(path)[0]
+
+
+def _load(path: Path) -> tuple[str, str]:
+    """The source's text and the charset it was read in."""
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(READERS))
@@ -24,6 +35,11 @@ def load_source(path: Path) -> str:
         raise SourceError(f"cannot read: {exc.strerror}", path) from None
     if b"\0" in data[:8192]:
         raise SourceError("binary file, not a text document", path)
+    if path.suffix.lower() in HTML_SUFFIXES:
+        text, encoding = decode_html(data, path)
+        if not text.strip():
+            raise SourceError("empty document: nothing to translate", path)
+        return text, encoding
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -31,15 +47,17 @@ def load_source(path: Path) -> str:
         raise SourceError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})", path, line) from None
     if not text.strip():
         raise SourceError("empty document: nothing to translate", path)
-    return text.removeprefix("\ufeff")
+    return text.removeprefix("\ufeff"), "utf-8"
 
 
 def read_document(path: Path, root: Path, lang: str = "fr") -> Document:
     """Read one source file; `name` in the result is relative to the workspace root."""
-    text = load_source(path)
+    text, encoding = _load(path)
     try:
         name = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         name = path.as_posix()
     reader = READERS[path.suffix.lower()]
-    return reader(path, name, text, lang)
+    doc = reader(path, name, text, lang)
+    doc.encoding = encoding
+    return doc
