@@ -26,6 +26,7 @@ from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbo
 
 from tirage.addresses import EMAIL, URL, without_addresses
 from tirage.editions.typography import NBSP, NNBSP, typography_for
+from tirage.markup import tag_signature
 from tirage.pofile import read_po
 
 ERROR = "error"
@@ -253,6 +254,19 @@ def placeholders(source: str, target: str, ctx: Context) -> Iterator[str]:
             )
         elif tgt_marks[mark] % 2:
             yield f"Markdown {mark} is unbalanced"
+
+
+@check("html-tags", ERROR)
+def html_tags(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """The inline HTML of a segment read from a page: the same tags (attributes included),
+    and never-translated elements (`<code>…</code>`) unchanged."""
+    if "<" not in source and "<" not in target:
+        return
+    src, tgt = tag_signature(source), tag_signature(target)
+    for tag in sorted(src - tgt):
+        yield f"{tag} is missing or changed"
+    for tag in sorted(tgt - src):
+        yield f"{tag} is not in the source"
 
 
 # -- punctuation and typography ---------------------------------------------------------------

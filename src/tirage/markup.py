@@ -22,7 +22,7 @@ from html.parser import HTMLParser
 # Elements whose content is never translated. Inline ones (INLINE_OPAQUE) travel whole inside
 # the sentence around them, masked before machine translation; the others end the sentence.
 NEVER_TRANSLATED = frozenset(
-    "script style code pre kbd samp var template svg math textarea select".split()
+    "script style code pre kbd samp var template svg math textarea".split()
 )
 INLINE_OPAQUE = frozenset("code kbd samp var".split())
 VOID = frozenset(
@@ -112,6 +112,7 @@ class _Fragment(Scanner):
         self.tokens.append(Token(kind, here, here, name))
 
     def finish(self) -> list[Token]:
+        self.feed(self.source)
         self.close()
         if self.tokens:
             last = self.tokens[-1]

@@ -12,7 +12,13 @@ from babel import Locale, UnknownLocaleError
 from tirage.errors import ConfigError
 
 CONFIG_NAME = "tirage.toml"
-SOURCE_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
+SOURCE_SUFFIXES = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
 DEFAULT_THRESHOLD = 80.0
 
 

@@ -94,6 +94,10 @@ def render_html(
     credit: str = "",
     alternates: Sequence[tuple[str, str]] = (),
 ) -> str:
+    if doc.format == "html":  # the page's own markup, translated in place
+        from tirage.editions.html_source import render_html_source
+
+        return render_html_source(doc, translations, lang, include_fuzzy, alternates, source_lang)
     if doc.format == "markdown":
         transform = markdown_transform(doc, lang)
     else:

@@ -753,6 +753,27 @@ def _without_nested(blocks: list[Block]) -> list[Block]:
     return kept
 
 
+def read_fragment(source: str, start: int, end: int, lang: str) -> list[Block]:
+    """Blocks of the HTML at source[start:end] (a Markdown HTML block), in source offsets;
+    each marked `markup=html` so that editions escape its translations as HTML."""
+    blocks, _ = read_blocks(source[start:end], lang)
+    shifted = []
+    for block in blocks:
+        segments = [
+            Segment(
+                s.text,
+                s.role,
+                line_of(source, s.pieces[0][0] + start),
+                tuple((a + start, b + start) for a, b in s.pieces),
+            )
+            for s in block.segments
+        ]
+        span = (block.span[0] + start, block.span[1] + start)
+        attrs = {**block.attrs, "markup": "html"}
+        shifted.append(Block(block.role, span, segments[0].line, segments, attrs))
+    return shifted
+
+
 def read_html(path: Path, name: str, text: str, lang: str) -> Document:
     blocks, marks = read_blocks(text, lang)
     doc = Document(path=path, name=name, format="html", text=text, blocks=blocks)
