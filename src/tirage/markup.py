@@ -19,21 +19,80 @@ from dataclasses import dataclass
 from html import escape, unescape
 from html.parser import HTMLParser
 
-# Elements whose content is never translated. Inline ones (INLINE_OPAQUE) travel whole inside
-# the sentence around them, masked before machine translation; the others end the sentence.
+# Elements whose content is never translated. The inline ones (code, kbd, samp, var, or a span
+# with translate="no") travel whole inside the sentence around them, masked before machine
+# translation; the others end the sentence.
 NEVER_TRANSLATED = frozenset(
-    "script style code pre kbd samp var template svg math textarea".split()
+    ["script", "style", "code", "pre", "kbd", "samp", "var", "template", "svg", "math", "textarea"]
 )
-INLINE_OPAQUE = frozenset("code kbd samp var".split())
 VOID = frozenset(
-    "area base br col embed hr img input keygen link meta param source track wbr".split()
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
 )
 # Phrasing elements that stay inside a sentence (label, button and option are UI strings of
 # their own: they are read as blocks).
 INLINE = frozenset(
-    """a abbr acronym audio b bdi bdo big br cite code data del dfn em font i img ins kbd map
-    mark nobr output picture q rp rt ruby s samp small source span strike strong sub sup time
-    tt u var video wbr""".split()
+    {
+        "a",
+        "abbr",
+        "acronym",
+        "audio",
+        "b",
+        "bdi",
+        "bdo",
+        "big",
+        "br",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "map",
+        "mark",
+        "nobr",
+        "output",
+        "picture",
+        "q",
+        "rp",
+        "rt",
+        "ruby",
+        "s",
+        "samp",
+        "small",
+        "source",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "tt",
+        "u",
+        "var",
+        "video",
+        "wbr",
+    }
 )
 
 # A character reference, as html.unescape recognises them (named, decimal, hexadecimal).
@@ -150,7 +209,7 @@ class _Fragment(Scanner):
 def _broken_markup(text: str, at: int) -> bool:
     """Data that html.parser gives back for a tag it could not finish (truncated markup): a
     browser drops it, it is never text."""
-    return text.startswith("<", at) and text[at + 1 : at + 2].isalpha() or (
+    return (text.startswith("<", at) and text[at + 1 : at + 2].isalpha()) or (
         text.startswith(("</", "<!", "<?"), at)
     )
 
@@ -238,9 +297,7 @@ class _TagAttrs(HTMLParser):
 PLACEHOLDER = "\ufdd2"  # stands for a tag while typography runs over the text around it
 
 
-def write_fragment(
-    msgstr: str, msgid: str, typography: Callable[[str], str] | None = None
-) -> str:
+def write_fragment(msgstr: str, msgid: str, typography: Callable[[str], str] | None = None) -> str:
     """A translation as page markup: the tags the msgid has are kept as the translator placed
     them, anything else (a tag the source does not have, a stray < or &) is escaped, so a
     translation can never inject markup. `typography` runs over the text only."""

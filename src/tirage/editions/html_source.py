@@ -97,9 +97,7 @@ def head_edits(
     return edits
 
 
-def alternate_links(
-    doc: Document, alternates: Sequence[tuple[str, str]], source_lang: str
-) -> str:
+def alternate_links(doc: Document, alternates: Sequence[tuple[str, str]], source_lang: str) -> str:
     """`<link rel="alternate" hreflang>` for the original (its canonical URL when the page
     names one) and each published edition."""
     if not alternates:
@@ -108,21 +106,21 @@ def alternate_links(
     if source_lang:
         if "canonical" in doc.marks:
             start, end = doc.marks["canonical"]
-            original = unescape(doc.text[start:end])
+            original = unescape(doc.text[start:end]).strip()
         else:
-            original = f"../../{doc.name}"
-        pairs.append((source_lang, original))
+            original = ""
+        pairs.append((source_lang, original or f"../../{doc.name}"))
     pairs.extend(alternates)
-    return "".join(
-        f'<link rel="alternate" hreflang="{escape(code.replace("_", "-"))}" href="{escape(href)}">\n'
-        for code, href in pairs
-    )
+    links = []
+    for code, href in pairs:
+        hreflang = escape(code.replace("_", "-"))
+        links.append(f'<link rel="alternate" hreflang="{hreflang}" href="{escape(href)}">\n')
+    return "".join(links)
 
 
 def _head_start(doc: Document) -> int:
-    for key in ("head_start",):
-        if key in doc.marks:
-            return doc.marks[key][0]
+    if "head_start" in doc.marks:
+        return doc.marks["head_start"][0]
     if "html" in doc.marks:
         return doc.marks["html"][1]
     return doc.marks["doctype"][1] if "doctype" in doc.marks else 0
@@ -131,5 +129,6 @@ def _head_start(doc: Document) -> int:
 def _value_edit(text: str, span: tuple[int, int], value: str) -> Edit:
     """Replace an attribute value (an unquoted one gets quotes if it needs them)."""
     start, end = span
-    quoted = start > 0 and text[start - 1] in "\"'" and end < len(text) and text[end] == text[start - 1]
+    quote = text[start - 1 : start]
+    quoted = quote in ("'", '"') and text[end : end + 1] == quote
     return Edit(start, end, value if quoted or " " not in value else f'"{value}"')

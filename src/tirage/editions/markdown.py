@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from tirage.document import Document, Segment
+from tirage.editions.html_source import html_transform
 from tirage.editions.render import (
     Transform,
     Translations,
@@ -23,7 +24,6 @@ from tirage.editions.render import (
     strip_marks,
     translated_source,
 )
-from tirage.editions.html_source import html_transform
 from tirage.editions.typography import apply_typography
 
 _ONE_LINE_ROLES = {"heading", "table_cell", "front_matter"}

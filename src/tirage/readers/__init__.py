@@ -6,7 +6,8 @@ from pathlib import Path
 
 from tirage.document import Document
 from tirage.errors import SourceError
-from tirage.readers.html import HTML_SUFFIXES, decode_html, read_html
+from tirage.readers.charset import decode_html
+from tirage.readers.html import HTML_SUFFIXES, read_html
 from tirage.readers.markdown import read_markdown
 from tirage.readers.text import read_text
 
