@@ -160,8 +160,8 @@ class _Fragment(Scanner):
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self.tokens: list[Token] = []
-        self._opaque: list[str] = []  # open never-translated elements
-        self._opaque_start = 0
+        self.at_end = False
+        self.cut_off = False
 
     def _add(self, kind: str, name: str = "") -> None:
         here = self.here()
@@ -172,6 +172,7 @@ class _Fragment(Scanner):
 
     def finish(self) -> list[Token]:
         self.feed(self.source)
+        self.at_end = True
         self.close()
         if self.tokens:
             last = self.tokens[-1]
@@ -190,8 +191,9 @@ class _Fragment(Scanner):
         self._add("end", tag)
 
     def handle_data(self, data: str) -> None:
-        kind = "other" if _broken_markup(self.source, self.here()) else "text"
-        self._add(kind)
+        broken = self.cut_off or (self.at_end and broken_markup(self.source, self.here()))
+        self.cut_off = broken  # a tag cut off at the end: the rest is not text
+        self._add("other" if broken else "text")
 
     def handle_comment(self, data: str) -> None:
         self._add("comment")
@@ -206,12 +208,11 @@ class _Fragment(Scanner):
         self._add("other")
 
 
-def _broken_markup(text: str, at: int) -> bool:
-    """Data that html.parser gives back for a tag it could not finish (truncated markup): a
-    browser drops it, it is never text."""
-    return (text.startswith("<", at) and text[at + 1 : at + 2].isalpha()) or (
-        text.startswith(("</", "<!", "<?"), at)
-    )
+def broken_markup(text: str, at: int) -> bool:
+    """Data html.parser hands back, once the input ends, for a tag it could not finish
+    (markup cut off by the end of the file): a browser drops it, it is never text."""
+    nxt = text[at + 1 : at + 2]
+    return text.startswith("<", at) and (nxt.isalpha() or nxt in ("/", "!", "?"))
 
 
 def _merge_opaque(tokens: list[Token]) -> list[Token]:
@@ -294,7 +295,9 @@ class _TagAttrs(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-PLACEHOLDER = "\ufdd2"  # stands for a tag while typography runs over the text around it
+# Stands for a tag while typography runs over the text around it: a letter (so that "ici</a>!"
+# reads as "ici!"), and one that French or any language we serve never uses.
+PLACEHOLDER = "\ua78e"
 
 
 def write_fragment(msgstr: str, msgid: str, typography: Callable[[str], str] | None = None) -> str:
@@ -316,7 +319,7 @@ def write_fragment(msgstr: str, msgid: str, typography: Callable[[str], str] | N
         else:
             text.append(raw)  # shown as text, never run
     joined = "".join(text)
-    if typography is not None:
+    if typography is not None and PLACEHOLDER not in msgstr:
         joined = typography(joined)
     pieces = escape(joined, quote=False).split(PLACEHOLDER)
     out = [pieces[0]]

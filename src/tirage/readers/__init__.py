@@ -34,13 +34,13 @@ def _load(path: Path) -> tuple[str, str]:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror}", path) from None
-    if b"\0" in data[:8192]:
-        raise SourceError("binary file, not a text document", path)
-    if path.suffix.lower() in HTML_SUFFIXES:
+    if path.suffix.lower() in HTML_SUFFIXES:  # its charset first: UTF-16 has NUL bytes
         text, encoding = decode_html(data, path)
         if not text.strip():
             raise SourceError("empty document: nothing to translate", path)
         return text, encoding
+    if b"\0" in data[:8192]:
+        raise SourceError("binary file, not a text document", path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -27,6 +27,8 @@ def decode_html(data: bytes, path: Path) -> tuple[str, str]:
         return _decode(data[3:], "utf-8", path, declared=False), "utf-8"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise SourceError("UTF-16 page: save it as UTF-8", path)
+    if b"\0" in data[:8192]:
+        raise SourceError("binary file, not a text document", path)
     declared = _declared_charset(data)
     if declared is None:
         return _decode(data, "utf-8", path, declared=False), "utf-8"

@@ -25,6 +25,7 @@ from tirage.markup import (
     INLINE,
     VOID,
     Scanner,
+    broken_markup,
     never_translated,
 )
 from tirage.readers.charset import XML_ENCODING, meta_charset
@@ -162,6 +163,8 @@ class _Reader(Scanner):
         self.marks = Marks()
         # The event waiting for its end offset (the next event's start): kind, start, name.
         self.pending: tuple[str, int, str] | None = None
+        self.at_end = False  # html.parser is flushing what it could not parse
+        self.cut_off_at = -1
 
     # Every event ends where the next starts; the pending one is settled then.
     def _event(self, kind: str, name: str = "") -> int:
@@ -185,6 +188,7 @@ class _Reader(Scanner):
             self._content(kind, start, end)
 
     def finish(self) -> Marks:
+        self.at_end = True
         self.close()
         self._settle(len(self.source))
         self._flush()
@@ -346,10 +350,13 @@ class _Reader(Scanner):
         self._pop_through(tag)
 
     def _content(self, kind: str, start: int, end: int) -> None:
-        if self.opaque_start >= 0:
+        if self.cut_off_at >= 0 or self.opaque_start >= 0:
             return
-        if kind == "text" and _looks_broken(self.source, start):
-            kind = "other"
+        if kind == "text" and self.at_end and broken_markup(self.source, start):
+            # Markup cut off by the end of the file: html.parser hands the rest back as
+            # text; a browser drops an unfinished tag (an unfinished comment hides the rest).
+            self.cut_off_at = start
+            return
         if kind != "text":
             if kind == "comment":
                 self._flush()
@@ -434,13 +441,6 @@ class _Reader(Scanner):
         if run.level:
             block.attrs["level"] = run.level
         self.blocks.append(block)
-
-
-def _looks_broken(text: str, at: int) -> bool:
-    """Data html.parser gives back for a tag it could not finish (cut off at the end of the
-    file): a browser drops it, it is never text."""
-    nxt = text[at + 1 : at + 2]
-    return text.startswith("<", at) and (nxt.isalpha() or nxt in ("/", "!", "?"))
 
 
 def _attribute_spans(raw: str, offset: int) -> dict[str, tuple[int, int, str]]:
