@@ -301,7 +301,7 @@ def test_a_bad_page_stops_update_with_one_line(runner: CliRunner, html_workspace
 
 def test_a_large_page_reads_in_bounded_memory(tmp_path: Path) -> None:
     """An 8 MB page, read in a fresh process: its peak memory stays a small multiple of the
-    page (the 50 MB case and the speed are in bench/html.py)."""
+    page (the 50 MB case and the speed are in bench/html_reader.py)."""
     corpus = REPO / "tests" / "data" / "corpus" / "html"
     body = (corpus / "readability-lemonde-1.html").read_text(encoding="utf-8")
     start, end = body.index("<body"), body.rindex("</body>")

@@ -118,6 +118,9 @@ def meta_charset(attrs: dict[str, str | None]) -> str | None:
 def _declared_charset(data: bytes) -> tuple[str, int] | None:
     # The head is in the first bytes; 64 KB leaves room for long inline styles and scripts.
     head = data[:65536].decode("latin-1")
+    body = head.lower().find("<body")
+    if body >= 0:
+        head = head[:body]
     scan = _CharsetScan(head)
     scan.feed(head)
     # A meta declaration wins over the XML declaration, as in a browser.

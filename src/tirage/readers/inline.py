@@ -18,6 +18,7 @@ from tirage.markup import CHARREF, collapse, decode_text
 from tirage.readers.segments import translatable
 from tirage.segment import split_sentences
 
+_SPACES = str.maketrans("\t\n\r\f", "    ")
 OPAQUE_CHAR = "X"  # what the segmenter sees for an inline never-translated element
 
 Tok = tuple[str, int, int, str]  # kind ("text", "start", "end", "void", "opaque"), span, name
@@ -31,7 +32,7 @@ class Run:
     role: str
     level: str
     tokens: list[Tok] = field(default_factory=list)
-    plain: list[str] = field(default_factory=list)
+    plain: list[str] = field(default_factory=list)  # pieces of the text the segmenter sees
     starts: list[int] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)
 
@@ -48,10 +49,9 @@ class Run:
         self._chars(source[position:end], position)
 
     def _chars(self, chunk: str, at: int) -> None:
-        for index, char in enumerate(chunk):
-            self.plain.append(" " if char in "\t\n\r\f" else char)
-            self.starts.append(at + index)
-            self.ends.append(at + index + 1)
+        self.plain.append(chunk.translate(_SPACES))
+        self.starts.extend(range(at, at + len(chunk)))
+        self.ends.extend(range(at + 1, at + len(chunk) + 1))
 
     def add_markup(self, kind: str, start: int, end: int, name: str) -> None:
         self.tokens.append((kind, start, end, name))

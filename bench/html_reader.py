@@ -1,6 +1,6 @@
 """Reading and segmenting HTML sources: MB/s on the corpus, next to Markdown's, and a 50 MB page.
 
-Run from the repository root:  .venv/bin/python bench/html.py [--big-mb 50]
+Run from the repository root:  .venv/bin/python bench/html_reader.py [--big-mb 50]
 
 1. The HTML corpus (tests/data/corpus/html, 16 real French pages) is read and segmented
    (`read_document`: charset, parse, sentences) several times; the same pages' prose, as
