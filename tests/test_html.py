@@ -11,6 +11,7 @@ import html5lib
 import pytest
 from click.testing import CliRunner
 
+from test_html_corpus import pseudo_translations
 from tirage.checks import Context, check_pair
 from tirage.cli import main
 from tirage.editions import Translations, render_html, render_markdown, render_text
@@ -20,6 +21,7 @@ from tirage.protect import find_protected
 from tirage.readers import read_document
 
 from conftest import REPO
+from golden import assert_golden
 
 PAGE = """<!DOCTYPE html>
 <html lang="fr"><head><meta charset="{charset}"><title>L’été à Lyon</title></head>
@@ -326,3 +328,13 @@ def test_a_large_page_reads_in_bounded_memory(tmp_path: Path) -> None:
     size_kb = path.stat().st_size // 1024
     assert segments > 100 * 150
     assert peak - idle < 30 * size_kb, (peak - idle, size_kb)
+
+
+def test_pseudo_edition_golden() -> None:
+    """The HTML edition of the reader's golden page, every segment through the pseudo engine
+    with its masks, as `tirage translate --engine pseudo` and `export` would write it."""
+    source = REPO / "tests" / "data" / "readers" / "page.html"
+    doc = read_document(source, source.parent)
+    alternates = [("en", "../en/page.html"), ("de", "../de/page.html")]
+    edition = render_html(doc, pseudo_translations(doc), "en", "fr", alternates=alternates)
+    assert_golden(edition, REPO / "tests" / "data" / "editions" / "pseudo" / "page.html")
