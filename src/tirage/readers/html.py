@@ -326,20 +326,25 @@ class _Reader(Scanner):
         self._push(_Open(tag, role, skip or never_translated(tag, attrs), False))
 
     def _close(self, tag: str, start: int, end: int) -> None:
-        if not self.open_count.get(tag):
-            if self.run is not None and self.opaque_start < 0 and tag in INLINE:
-                self.run.add_markup("end", start, end, tag)  # stray: kept as written
+        if not self.open_count.get(tag):  # a stray end tag
+            if self.opaque_start >= 0:
+                return
+            if self.run is not None and tag in INLINE:
+                self.run.add_markup("end", start, end, tag)  # kept as written
+            else:
+                self._flush()  # a browser makes an empty element of a stray </p>
             return
         if self.opaque_start >= 0:
+            root = next(element.name for element in self.stack if element.opaque)
             self._pop_through(tag)
             if not any(element.opaque for element in self.stack):
-                inner = tag in INLINE
-                if self.run is None:
-                    self.run = Run(*self._role())
-                self.run.add_markup("opaque", self.opaque_start, end if inner else start, tag)
-                self.opaque_start = -1
-                if not inner:  # a block's end closed the element: the run ends too
+                if tag == root:  # closed by its own end tag: it travels in the sentence
+                    if self.run is None:
+                        self.run = Run(*self._role())
+                    self.run.add_markup("opaque", self.opaque_start, end, tag)
+                else:  # left open: the sentence ends before it, and it stays as it is
                     self._flush()
+                self.opaque_start = -1
             return
         if tag in INLINE:
             self._pop_through(tag)
@@ -357,9 +362,8 @@ class _Reader(Scanner):
             # text; a browser drops an unfinished tag (an unfinished comment hides the rest).
             self.cut_off_at = start
             return
-        if kind != "text":
-            if kind == "comment":
-                self._flush()
+        if kind != "text":  # a comment, a doctype, a processing instruction: never in a segment
+            self._flush()
             return
         if self.skipping:
             return
