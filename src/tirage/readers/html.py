@@ -296,8 +296,7 @@ class _Reader(Scanner):
         raw: str,
         void: bool,
     ) -> None:
-        in_opaque = self.opaque_start >= 0
-        if in_opaque:
+        if self.opaque_start >= 0:  # inside a never-translated inline element: one token
             if not void:
                 self._push(_Open(tag, "", True, True))
             return
@@ -313,13 +312,10 @@ class _Reader(Scanner):
         if not skip:
             self._page_marks(tag, attrs, start, end, raw)
             self._attributes(tag, attrs, start, raw)
-        if inline:
-            if not skip:
-                if self.run is None:
-                    self.run = Run(*self._role())
-                self.run.add_markup("void" if void else "start", start, end, tag)
-            if void:
-                return
+        if inline and not skip:
+            if self.run is None:
+                self.run = Run(*self._role())
+            self.run.add_markup("void" if void else "start", start, end, tag)
         if void:
             return
         role = ROLES.get(tag, "")
