@@ -397,3 +397,15 @@ def test_any_markup_reads_and_round_trips(
     before = [e.tag for e in html5lib.parse(text, namespaceHTMLElements=False).iter()]
     after = [e.tag for e in html5lib.parse(edition, namespaceHTMLElements=False).iter()]
     assert [t for t in after if t != "meta"] == [t for t in before if t != "meta"]
+
+
+def test_a_fragment_gets_its_language_and_charset(tmp_path: Path) -> None:
+    path = page(tmp_path, "<article><h2>Titre</h2>\n<p>Un texte.</p></article>\n")
+    doc = read_document(path, tmp_path)
+    translations = Translations.from_dict({"Titre": "عنوان", "Un texte.": "نص."})
+    edition = render_html(doc, translations, "ar", "fr", alternates=[("ar", "../ar/page.html")])
+    tree = html5lib.parse(edition, namespaceHTMLElements=False)
+    assert (tree.get("lang"), tree.get("dir")) == ("ar", "rtl")
+    assert tree.find("head/meta").get("charset") == "utf-8"
+    assert [e.get("hreflang") for e in tree.iter("link")] == ["fr", "ar"]
+    assert tree.find("body/article/h2").text == "عنوان"

@@ -122,7 +122,8 @@ def apply_edits(text: str, edits: Iterable[Edit], window: Span | None = None) ->
     position = lo
     for edit in sorted(edits, key=lambda e: (e.start, e.end)):
         start, end = max(edit.start, lo), min(edit.end, hi)
-        if start > end or edit.end <= lo or edit.start >= hi:
+        ends_before = edit.end < lo or (edit.end == lo and edit.start < lo)
+        if start > end or ends_before or edit.start >= hi:  # an insertion at lo is kept
             continue
         if start < position:
             raise ValueError(f"overlapping edits at offset {edit.start}")
