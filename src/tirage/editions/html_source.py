@@ -85,9 +85,9 @@ def head_edits(
         edits.append(_value_edit(doc.text, marks["xml_encoding"], "UTF-8"))
     if "charset" in marks:
         edits.append(_value_edit(doc.text, marks["charset"], "utf-8"))
-    elif "content_type" in marks:
+    if "content_type" in marks:
         edits.append(_value_edit(doc.text, marks["content_type"], "text/html; charset=utf-8"))
-    else:
+    if "charset" not in marks and "content_type" not in marks:
         at = _head_start(doc)
         edits.append(Edit(at, at, '<meta charset="utf-8">'))
     links = alternate_links(doc, alternates, source_lang)
