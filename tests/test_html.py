@@ -390,6 +390,8 @@ def test_any_markup_reads_and_round_trips(
     path.write_text(text, encoding="utf-8")
     doc = read_document(path, path.parent)
     assert translated_source(doc, Translations(), False, lambda s, m: m) == text
+    if not doc.segments():
+        return  # nothing to publish
     for segment in doc.segments():
         ((start, end),) = segment.pieces
         assert doc.text[start:end].strip() == doc.text[start:end]

@@ -79,7 +79,7 @@ def head_edits(
         if "xml_lang" in marks:
             edits.append(_value_edit(doc.text, marks["xml_lang"], code))
     else:
-        at = marks["doctype"][1] if "doctype" in marks else 0
+        at = _prologue_end(doc)
         edits.append(Edit(at, at, f'<html lang="{code}" dir="{direction}">'))
     if "xml_encoding" in marks:
         edits.append(_value_edit(doc.text, marks["xml_encoding"], "UTF-8"))
@@ -123,6 +123,13 @@ def _head_start(doc: Document) -> int:
         return doc.marks["head_start"][0]
     if "html" in doc.marks:
         return doc.marks["html"][1]
+    return _prologue_end(doc)
+
+
+def _prologue_end(doc: Document) -> int:
+    """Where the page's content starts: after the doctype and the comments before it."""
+    if "content" in doc.marks:
+        return doc.marks["content"][0]
     return doc.marks["doctype"][1] if "doctype" in doc.marks else 0
 
 

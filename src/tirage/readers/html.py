@@ -296,6 +296,7 @@ class _Reader(Scanner):
         raw: str,
         void: bool,
     ) -> None:
+        self.marks.set("content", (start, start))
         if self.opaque_start >= 0:  # inside a never-translated inline element: one token
             if not void:
                 self._push(_Open(tag, "", True, True))
@@ -361,6 +362,8 @@ class _Reader(Scanner):
         if kind != "text":  # a comment, a doctype, a processing instruction: never in a segment
             self._flush()
             return
+        if self.source[start:end].strip():
+            self.marks.set("content", (start, start))
         if self.skipping:
             return
         if self.run is None:
