@@ -90,8 +90,9 @@ def _pairs(tokens: list[Tok]) -> list[int]:
 
 def run_segments(source: str, run: Run, lang: str) -> list[Segment]:
     """Sentences of a run as source spans: a sentence starts at its first visible character
-    and takes the tags it needs to be balanced; one whose tags would stay unbalanced (a link
-    across a sentence end) is joined with the next."""
+    and takes the tags it needs to be balanced; one with a tag whose partner comes later (a
+    link across a sentence end) is joined with the sentences up to that partner. A tag with
+    no partner in the run (left open) cannot be balanced: it stays where it is."""
     tokens = run.tokens
     partner = _pairs(tokens)
     starts = [t[1] for t in tokens]
@@ -105,10 +106,12 @@ def run_segments(source: str, run: Run, lang: str) -> list[Segment]:
         a, b = spans[index]
         while True:
             a, b = _balance(source, tokens, partner, starts, a, b)
-            if _balanced(tokens, partner, starts, a, b) or index + 1 >= len(spans):
+            needed = _furthest_partner(tokens, partner, starts, a, b)
+            if needed < 0 or index + 1 >= len(spans):
                 break
-            index += 1
-            b = spans[index][1]
+            while index + 1 < len(spans) and b < tokens[needed][2]:  # straight to it
+                index += 1
+                b = spans[index][1]
         index += 1
         text = _msgid(source, tokens, starts, a, b)
         if translatable(_visible(source, tokens, starts, a, b)):
@@ -125,9 +128,12 @@ def _inside(starts: list[int], tokens: list[Tok], a: int, b: int) -> range:
     return range(first, last)
 
 
-def _balanced(tokens: list[Tok], partner: list[int], starts: list[int], a: int, b: int) -> bool:
+def _furthest_partner(
+    tokens: list[Tok], partner: list[int], starts: list[int], a: int, b: int
+) -> int:
+    """The last token, after the span, that closes a tag opened inside it (-1: none)."""
     inside = _inside(starts, tokens, a, b)
-    return all(partner[index] in inside for index in inside if tokens[index][0] in ("start", "end"))
+    return max((partner[i] for i in inside if partner[i] >= inside.stop), default=-1)
 
 
 def _balance(
