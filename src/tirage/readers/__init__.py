@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tirage.document import Document
@@ -10,6 +11,7 @@ from tirage.readers.charset import decode_html
 from tirage.readers.html import HTML_SUFFIXES, read_html
 from tirage.readers.markdown import read_markdown
 from tirage.readers.text import read_text
+from tirage.terminal import escape, first_control
 
 READERS = {
     ".txt": read_text,
@@ -17,6 +19,25 @@ READERS = {
     ".markdown": read_markdown,
     **dict.fromkeys(HTML_SUFFIXES, read_html),
 }
+
+# Tab, newline and a CRLF line end are text; any other C0 control, DEL or C1 control in a
+# document would reach catalogs, editions and terminals.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+
+
+def check_text(text: str, path: Path | str) -> None:
+    """Refuse a control character in a document, at its line."""
+    found = _CONTROL.search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        raise SourceError(f"control character {escape(found.group(0))} in the text", path, line)
+
+
+def check_name(path: Path) -> None:
+    """Refuse a file name holding a control character (a newline breaks PO references)."""
+    found = first_control(path.name)
+    if found is not None:
+        raise SourceError(f"control character {found} in the file name", path)
 
 
 def load_source(path: Path) -> str:
@@ -26,6 +47,7 @@ def load_source(path: Path) -> str:
 
 def _load(path: Path) -> tuple[str, str]:
     """The source's text and the charset it was read in."""
+    check_name(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(READERS))
@@ -36,6 +58,7 @@ def _load(path: Path) -> tuple[str, str]:
         raise SourceError(f"cannot read: {exc.strerror}", path) from None
     if path.suffix.lower() in HTML_SUFFIXES:  # its charset first: UTF-16 has NUL bytes
         text, encoding = decode_html(data, path)
+        check_text(text, path)
         if not text.strip():
             raise SourceError("empty document: nothing to translate", path)
         return text, encoding
@@ -46,6 +69,7 @@ def _load(path: Path) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise SourceError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})", path, line) from None
+    check_text(text, path)
     if not text.strip():
         raise SourceError("empty document: nothing to translate", path)
     return text.removeprefix("\ufeff"), "utf-8"
