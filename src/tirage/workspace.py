@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,15 @@ class EngineSettings:
 
 
 @dataclass(frozen=True)
+class PublishSettings:
+    """`[publish]` keys for the editions' metadata and the print edition."""
+
+    name: str = ""  # the publication, in JSON-LD and the PDF's Author
+    base_url: str = ""  # where editions/ is published; "" gives relative links
+    page: str = "A4"  # the print edition's page: A4, A5, A3, letter, legal, tabloid, "W H"
+
+
+@dataclass(frozen=True)
 class Workspace:
     root: Path
     source_lang: str
@@ -36,6 +46,7 @@ class Workspace:
     translator: str = ""
     team: str = ""
     engine: EngineSettings = field(default_factory=EngineSettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
 
     @property
     def config_path(self) -> Path:
@@ -163,7 +174,35 @@ def parse_workspace(root: Path, data: dict[str, Any], path: Path) -> Workspace:
         translator=str(team.get("translator", "")),
         team=str(team.get("name", "")),
         engine=engine,
+        publish=_publish_settings(publish, path),
     )
+
+
+def _publish_settings(publish: dict[str, Any], path: Path) -> PublishSettings:
+    """`[publish]` name, base_url and page, each checked with its line in tirage.toml."""
+    from tirage.editions.pdf import parse_page  # light: WeasyPrint is imported on export
+
+    values: dict[str, str] = {}
+    for key in ("name", "base_url", "page"):
+        value = publish.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"[publish] {key} must be a non-empty string", path, _line_of_key(path, key))
+        values[key] = value.strip()
+    base = values.get("base_url", "")
+    if base and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base):
+        raise ConfigError(
+            f"[publish] base_url must be an http(s) URL, e.g. \"https://example.org/articles/\", not '{base}'",
+            path,
+            _line_of_key(path, "base_url"),
+        )
+    if "page" in values:
+        try:
+            parse_page(values["page"])
+        except ValueError as exc:
+            raise ConfigError(f"[publish] page: {exc}", path, _line_of_key(path, "page")) from None
+    return PublishSettings(**values)
 
 
 def _line_of_key(path: Path, key: str) -> int | None:

@@ -1,0 +1,186 @@
+"""The print edition: the HTML edition, with a print style sheet, set by WeasyPrint.
+
+Nothing is drawn by hand. `render_html` writes the page with `print_style` in place of the
+screen style sheet, and WeasyPrint (imported only here, on export) lays it out: pages of the
+size in `[publish] page`, a running header with the kicker and the title, page numbers, two
+columns under a title and standfirst set across both, questions set apart and never left at
+the foot of a column, widows and orphans held, and hyphenation in the edition's language
+(Pyphen's dictionaries, from `lang`). French no-break spaces come from `typography.py` and
+are never a line break.
+
+The engine fetches nothing: its URL fetcher accepts only `data:` URLs, and the fonts come from
+the system through fontconfig (`fonts.py`), embedded as subsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from tirage.editions.fonts import SANS, SERIF, font_stack_css, missing_characters, visible_text
+from tirage.errors import EngineError, TirageError
+
+INSTALL = "pip install 'tirage[pdf]'"
+_MM_PER_PT = 25.4 / 72
+MIN_MEASURE_EM = 15.0  # narrowest column: about 30 characters a line
+# (width, height) in millimetres.
+PAGE_SIZES: dict[str, tuple[float, float]] = {
+    "a3": (297, 420),
+    "a4": (210, 297),
+    "a5": (148, 210),
+    "letter": (215.9, 279.4),
+    "legal": (215.9, 355.6),
+    "tabloid": (279.4, 431.8),
+}
+_UNITS = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": _MM_PER_PT}
+_CUSTOM = re.compile(r"(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s+(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)")
+ACCENT = "#8a3b12"  # the HTML edition's palette
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Page geometry, scaled from A4's so that every size looks alike."""
+
+    width: float  # mm
+    height: float
+
+    @property
+    def scale(self) -> float:
+        return self.width / 210
+
+    @property
+    def font_pt(self) -> float:
+        return min(max(9.5 * self.scale, 8.5), 12.5)
+
+    @property
+    def margin(self) -> float:
+        return min(max(16 * self.scale, 11), 22)
+
+    @property
+    def gap(self) -> float:
+        return min(max(6 * self.scale, 4), 9)
+
+    @property
+    def column(self) -> float:
+        return (self.width - 2 * self.margin - self.gap) / 2
+
+    @property
+    def measure_em(self) -> float:
+        return self.column / (self.font_pt * _MM_PER_PT)
+
+
+def parse_page(value: str) -> Layout:
+    """`A4`, `letter`, `tabloid`… or `"WIDTH HEIGHT"` with mm, cm, in or pt.
+
+    Raises ValueError for an unknown size, or a page too narrow for two columns of text.
+    """
+    text = value.strip()
+    custom = _CUSTOM.fullmatch(text)
+    if text.lower() in PAGE_SIZES:
+        layout = Layout(*PAGE_SIZES[text.lower()])
+    elif custom:
+        width = float(custom.group(1)) * _UNITS[custom.group(2)]
+        height = float(custom.group(3)) * _UNITS[custom.group(4)]
+        layout = Layout(width, height)
+    else:
+        names = ", ".join(name if name != "a4" else "A4" for name in PAGE_SIZES)
+        raise ValueError(f"unknown page size '{value}' (choose from {names}, or \"210mm 297mm\")")
+    if layout.measure_em < MIN_MEASURE_EM:
+        raise ValueError(
+            f"'{value}' is too narrow for the text: its columns would be "
+            f"{layout.column:.0f} mm, about {2 * layout.measure_em:.0f} characters a line; "
+            f"the print edition needs pages at least {_narrowest_width():.0f} mm wide"
+        )
+    return layout
+
+
+def _narrowest_width() -> float:
+    width = 50.0
+    while Layout(width, 297).measure_em < MIN_MEASURE_EM:
+        width += 1
+    return width
+
+
+def print_style(layout: Layout) -> str:
+    """The print style sheet for a page layout (the HTML edition's STYLE is for screens)."""
+    serif, sans = font_stack_css(SERIF), font_stack_css(SANS)
+    return f"""
+@page{{size:{layout.width:.1f}mm {layout.height:.1f}mm;
+margin:{layout.margin * 1.15:.1f}mm {layout.margin:.1f}mm {layout.margin * 1.2:.1f}mm;
+@top-left{{content:string(kicker);font:700 7pt/1 {sans};letter-spacing:.08em;
+text-transform:uppercase;color:{ACCENT};vertical-align:bottom;padding-bottom:2.5mm}}
+@top-right{{content:string(title);font:italic 7.5pt/1.2 {serif};color:#555;
+vertical-align:bottom;padding-bottom:2.5mm;width:75%;text-align:right}}
+@bottom-center{{content:counter(page) " / " counter(pages);font:7.5pt/1 {sans};color:#555}}}}
+@page :first{{@top-left{{content:none}}@top-right{{content:element(section)}}}}
+html{{font:{layout.font_pt:.2f}pt/1.42 {serif};color:#1d1d1b;hyphens:auto;
+hyphenate-limit-chars:5 2 3}}
+body{{margin:0}}
+nav.languages{{display:none}}
+a{{color:{ACCENT};text-decoration:none}}
+header{{border-bottom:1.2pt solid {ACCENT};padding-bottom:4mm;margin-bottom:5mm}}
+.kicker{{string-set:kicker content();font:700 8pt/1.3 {sans};letter-spacing:.1em;
+text-transform:uppercase;color:{ACCENT};margin:0 0 1mm}}
+.breadcrumb{{position:running(section);font:7pt/1.2 {sans};color:#666;margin:0;
+text-align:right}}
+.breadcrumb ol,.breadcrumb ul{{display:inline;margin:0;padding:0}}
+.breadcrumb li{{display:inline}}
+h1{{string-set:title content();font:700 2.55em/1.12 {serif};margin:0 0 4mm;hyphens:manual}}
+.standfirst{{font:1.26em/1.38 {serif};font-style:italic;color:#333;margin:0;hyphens:manual}}
+.body{{columns:2;column-gap:{layout.gap:.1f}mm;column-rule:.4pt solid #cfc8bd;
+text-align:justify;orphans:3;widows:3}}
+.body>h1:first-child{{column-span:all}}
+.body p,.body li{{margin:0;orphans:3;widows:3}}
+.body p+p{{text-indent:1.2em}}
+h2,h3,h4,h5,h6{{break-after:avoid;break-inside:avoid;hyphens:manual;text-align:left}}
+h2.question{{font:700 .98em/1.35 {sans};color:{ACCENT};margin:1em 0 .4em;
+padding-top:.5em;border-top:.6pt solid {ACCENT}}}
+.body>h2.question:first-child{{margin-top:0;padding-top:0;border-top:none}}
+blockquote{{margin:.6em 0;padding-left:.8em;border-left:1.5pt solid #ccc;color:#444}}
+pre,code{{font-family:"DejaVu Sans Mono",monospace;font-size:.85em;hyphens:none}}
+pre{{white-space:pre-wrap;background:#f0eee8;padding:.5em}}
+table{{border-collapse:collapse;font-size:.9em}}td,th{{border:.4pt solid #bbb;padding:.2em .4em}}
+.credit{{margin-top:3mm;padding-top:1.5mm;border-top:.4pt solid #bbb;font:italic .9em/1.4 {serif};
+color:#555}}
+.credit p{{margin:0}}
+""".strip()
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """The PDF's document information beyond what the page itself says (title, subject,
+    language come from <title>, the description and <html lang>)."""
+
+    author: str = ""  # the publication
+    translator: str = ""
+
+
+def render_pdf(html: str, info: PdfInfo) -> bytes:
+    """The print edition of a page written with `print_style`."""
+    missing = missing_characters(visible_text(html), SERIF) or missing_characters(
+        visible_text(html), SANS
+    )
+    if missing is not None:
+        raise TirageError(f"cannot print: the fonts {missing.describe()}")
+    weasyprint = _engine()
+    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
+    metadata = document.metadata
+    metadata.authors = [info.author] if info.author else []
+    metadata.custom = {"Translator": info.translator} if info.translator else {}
+    pdf: bytes = document.write_pdf(custom_metadata=True)
+    return pdf
+
+
+def _engine() -> Any:
+    try:
+        import weasyprint
+    except ImportError:
+        raise EngineError(f"the print edition needs WeasyPrint: {INSTALL}") from None
+    except OSError as exc:  # WeasyPrint is there, its system libraries are not
+        raise EngineError(
+            f"WeasyPrint cannot load its system libraries ({exc}): on Debian, "
+            "apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+        ) from None
+    return weasyprint
