@@ -188,15 +188,13 @@ def _publish_settings(publish: dict[str, Any], path: Path) -> PublishSettings:
         if value is None:
             continue
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"[publish] {key} must be a non-empty string", path, _line_of_key(path, key))
+            message = f"[publish] {key} must be a non-empty string"
+            raise ConfigError(message, path, _line_of_key(path, key))
         values[key] = value.strip()
     base = values.get("base_url", "")
     if base and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base):
-        raise ConfigError(
-            f"[publish] base_url must be an http(s) URL, e.g. \"https://example.org/articles/\", not '{base}'",
-            path,
-            _line_of_key(path, "base_url"),
-        )
+        message = f"[publish] base_url must be an http(s) URL (https://example.org/…), not '{base}'"
+        raise ConfigError(message, path, _line_of_key(path, "base_url"))
     if "page" in values:
         try:
             parse_page(values["page"])

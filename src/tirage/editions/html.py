@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from markdown_it import MarkdownIt
@@ -123,10 +123,11 @@ def render_html(
 
     edits = marked_edits(doc, translations, include_fuzzy, transform)
     texts = {id(block): block_text(doc, block, edits) for block in doc.blocks}
+    fallback_lang = source_lang if lang != source_lang else ""
     if doc.format == "markdown":
-        body = _markdown_body(apply_edits(doc.text, edits), source_lang)
+        body = _markdown_body(apply_edits(doc.text, edits), fallback_lang)
     else:
-        body = _text_body(doc, texts, source_lang)
+        body = _text_body(doc, texts, fallback_lang)
     title, description = _title_and_description(doc, texts)
     data = None
     if context is not None:
@@ -168,7 +169,10 @@ def _first_heading(doc: Document, texts: dict[int, str]) -> str:
 
 
 def _mark_fallbacks(html: str, source_lang: str) -> str:
-    """Sentinel pairs become `<span lang>`; a pair that straddles a tag is only dropped."""
+    """Sentinel pairs become `<span lang>`; a pair that straddles a tag is only dropped.
+    With no `source_lang` (the original's own page), every pair is dropped."""
+    if not source_lang:
+        return strip_marks(html)
     attr = escape(source_lang)
     html = _MARKED.sub(lambda m: f'<span lang="{attr}">{m.group(1)}</span>', html)
     return strip_marks(html)

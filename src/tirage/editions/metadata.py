@@ -15,9 +15,9 @@ no string in it can close the `<script>` element or open a comment.
 from __future__ import annotations
 
 import json
-from html import escape
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 from urllib.parse import quote
 

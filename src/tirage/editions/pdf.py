@@ -16,9 +16,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from tirage.document import Document
 from tirage.editions.fonts import SANS, SERIF, font_stack_css, missing_characters, visible_text
+from tirage.editions.html import render_html
+from tirage.editions.metadata import EditionContext
+from tirage.editions.render import Translations
 from tirage.errors import EngineError, TirageError
 
 INSTALL = "pip install 'tirage[pdf]'"
@@ -149,20 +154,38 @@ color:#555}}
 
 @dataclass(frozen=True)
 class PdfInfo:
-    """The PDF's document information beyond what the page itself says (title, subject,
+    """The PDF's document information beyond what the page itself gives (title, subject and
     language come from <title>, the description and <html lang>)."""
 
     author: str = ""  # the publication
     translator: str = ""
 
 
-def render_pdf(html: str, info: PdfInfo) -> bytes:
-    """The print edition of a page written with `print_style`."""
-    missing = missing_characters(visible_text(html), SERIF) or missing_characters(
-        visible_text(html), SANS
-    )
-    if missing is not None:
-        raise TirageError(f"cannot print: the fonts {missing.describe()}")
+def render_print_edition(
+    doc: Document,
+    translations: Translations,
+    lang: str,
+    source_lang: str,
+    include_fuzzy: bool,
+    credit: str,
+    context: EditionContext,
+    page: str,
+    where: Path | None = None,
+) -> bytes:
+    """The print edition: the HTML edition with the print style sheet, as PDF."""
+    style = print_style(parse_page(page))
+    html = render_html(doc, translations, lang, source_lang, include_fuzzy, credit, context, style)
+    who = context.credit.translator or context.credit.team if context.credit else ""
+    return render_pdf(html, PdfInfo(context.publication, who), where)
+
+
+def render_pdf(html: str, info: PdfInfo, where: Path | None = None) -> bytes:
+    """A page written with `print_style`, set as PDF."""
+    text = visible_text(html)
+    for families in (SERIF, SANS):
+        missing = missing_characters(text, families)
+        if missing is not None:
+            raise TirageError(f"cannot print: {missing.describe()}", where)
     weasyprint = _engine()
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
     document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
