@@ -82,7 +82,7 @@ def test_reviewed_language_is_published(runner: CliRunner, workspace: Path) -> N
     assert 'hreflang="en"' in html and 'hreflang="es"' not in html
     original = (workspace / "editions" / "fr" / f"{INTERVIEW}.html").read_text(encoding="utf-8")
     assert original.startswith('<!DOCTYPE html>\n<html lang="fr"')
-    assert "<p class=\"answer\"><span" not in original  # the source is no fallback here
+    assert '<p class="answer"><span' not in original  # the source is no fallback here
     assert "Thierry Alvergnat : « La province" in original
     assert "Translated from French by Jane Doe, May 28, 2015." in html
     # Running again changes nothing.

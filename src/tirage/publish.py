@@ -9,7 +9,8 @@ only what passes the gate and hreflang links never point at a withdrawn page.
 Beside the translations, the original is written as an HTML page too
 (`editions/<source lang>/<doc>.html`, the source as it is), while at least one translation
 of the document is published: every edition links to it, and it is the `x-default` of the
-set. The print edition (`pdf`) is written only when asked for: it is not a default format.
+set. (Only as HTML: the other formats would be copies of the source.) The print edition
+(`pdf`) is written only when asked for: it is not a default format.
 """
 
 from __future__ import annotations
@@ -192,11 +193,9 @@ def _export_original(
     if not wanted:
         _remove_editions(ws, lang, doc.stem, result)
         return result
-    context = EditionContext(links, ws.publish.name)
-    edition = Edition(ws, doc, Translations(), lang, False, context)
-    for fmt in formats:
-        if fmt in ("html", "pdf"):
-            edition.write(fmt, result)
+    if "html" in formats:
+        context = EditionContext(links, ws.publish.name)
+        Edition(ws, doc, Translations(), lang, False, context).write("html", result)
     return result
 
 

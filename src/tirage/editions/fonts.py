@@ -36,11 +36,12 @@ class Missing:
     scripts: dict[str, list[str]]
 
     def describe(self) -> str:
-        names = ", ".join(self.scripts)
-        examples = " ".join(
-            f"{chars[0]} (U+{ord(chars[0]):04X})" for chars in self.scripts.values()
-        )
-        return f"{' and '.join(self.families)} have no {names} characters (e.g. {examples})"
+        # Punctuation and symbols (Common) are named only when no real script is missing.
+        named = [name for name in self.scripts if name not in ("Common", "Inherited")]
+        named = named or list(self.scripts)
+        examples = ", ".join(f"{self.scripts[n][0]} U+{ord(self.scripts[n][0]):04X}" for n in named)
+        scripts = ", ".join(named)
+        return f"{' and '.join(self.families)} have no {scripts} characters (e.g. {examples})"
 
 
 def font_stack_css(families: Iterable[str]) -> str:
@@ -71,8 +72,8 @@ def coverage(families: tuple[str, ...]) -> frozenset[int]:
 
     points: set[int] = set()
     for family in families:
-        font = TTFont(font_file(family), lazy=True)
-        points.update(font.getBestCmap())
+        with TTFont(font_file(family), lazy=True) as font:
+            points.update(font.getBestCmap())
     return frozenset(points)
 
 

@@ -139,9 +139,9 @@ text-align:justify;orphans:3;widows:3}}
 .body p,.body li{{margin:0;orphans:3;widows:3}}
 .body p+p{{text-indent:1.2em}}
 h2,h3,h4,h5,h6{{break-after:avoid;break-inside:avoid;hyphens:manual;text-align:left}}
-h2.question{{font:700 .98em/1.35 {sans};color:{ACCENT};margin:1em 0 .4em;
-padding-top:.5em;border-top:.6pt solid {ACCENT}}}
-.body>h2.question:first-child{{margin-top:0;padding-top:0;border-top:none}}
+h2.question{{font:700 .98em/1.35 {sans};color:{ACCENT};margin:1.1em 0 .45em;
+padding-left:2.2mm;border-left:1.6pt solid {ACCENT}}}
+.body>h2.question:first-child{{margin-top:0}}
 blockquote{{margin:.6em 0;padding-left:.8em;border-left:1.5pt solid #ccc;color:#444}}
 pre,code{{font-family:"DejaVu Sans Mono",monospace;font-size:.85em;hyphens:none}}
 pre{{white-space:pre-wrap;background:#f0eee8;padding:.5em}}
@@ -154,8 +154,8 @@ color:#555}}
 
 @dataclass(frozen=True)
 class PdfInfo:
-    """The PDF's document information beyond what the page itself gives (title, subject and
-    language come from <title>, the description and <html lang>)."""
+    """The PDF's document information. Title, subject and language come from the page
+    (<title>, the description, <html lang>); these come from the catalog and tirage.toml."""
 
     author: str = ""  # the publication
     translator: str = ""
@@ -192,8 +192,51 @@ def render_pdf(html: str, info: PdfInfo, where: Path | None = None) -> bytes:
     metadata = document.metadata
     metadata.authors = [info.author] if info.author else []
     metadata.custom = {"Translator": info.translator} if info.translator else {}
-    pdf: bytes = document.write_pdf(custom_metadata=True)
+
+    def add_xmp(document: Any, pdf: Any) -> None:
+        import pydyf  # WeasyPrint's PDF writer
+
+        packet = xmp_packet(metadata.title, metadata.description, metadata.lang, info)
+        stream = pydyf.Stream([packet], {"Type": "/Metadata", "Subtype": "/XML"})
+        pdf.add_object(stream)
+        pdf.catalog["Metadata"] = stream.reference
+
+    pdf: bytes = document.write_pdf(custom_metadata=True, pdf_tags=True, finisher=add_xmp)
     return pdf
+
+
+def xmp_packet(title: str | None, subject: str | None, lang: str | None, info: PdfInfo) -> bytes:
+    """XMP metadata (Dublin Core), where archives look: the info dictionary's fields plus
+    the language and the translator (a contributor), which it has no standard key for."""
+    from xml.etree.ElementTree import Element, SubElement, tostring
+
+    rdf_ns, dc_ns = (
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "http://purl.org/dc/elements/1.1/",
+    )
+    rdf = Element(f"{{{rdf_ns}}}RDF")
+    about = SubElement(rdf, f"{{{rdf_ns}}}Description", {f"{{{rdf_ns}}}about": ""})
+    fields = [
+        ("title", "Alt", title),
+        ("description", "Alt", subject),
+        ("creator", "Seq", info.author),
+        ("contributor", "Bag", info.translator),
+        ("language", "Bag", lang),
+    ]
+    for name, container, value in fields:
+        if not value:
+            continue
+        items = SubElement(SubElement(about, f"{{{dc_ns}}}{name}"), f"{{{rdf_ns}}}{container}")
+        item = SubElement(items, f"{{{rdf_ns}}}li")
+        if container == "Alt":
+            item.set("xml:lang", "x-default")
+        item.text = value
+    return (
+        b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        + tostring(rdf, encoding="utf-8", xml_declaration=False)
+        + b'</x:xmpmeta>\n<?xpacket end="r"?>'
+    )
 
 
 def _engine() -> Any:
