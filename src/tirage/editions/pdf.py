@@ -231,11 +231,10 @@ def xmp_packet(title: str | None, subject: str | None, lang: str | None, info: P
         if container == "Alt":
             item.set("xml:lang", "x-default")
         item.text = value
+    body: bytes = tostring(rdf, encoding="utf-8", xml_declaration=False)
     return (
         b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
-        b'<x:xmpmeta xmlns:x="adobe:ns:meta/">'
-        + tostring(rdf, encoding="utf-8", xml_declaration=False)
-        + b'</x:xmpmeta>\n<?xpacket end="r"?>'
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' + body + b'</x:xmpmeta>\n<?xpacket end="r"?>'
     )
 
 
