@@ -7,6 +7,7 @@ Page 1 of the English PDF is kept in artifacts/ (git-ignored) for reviewers to l
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import subprocess
@@ -22,8 +23,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from tirage.cli import main
+from tirage.editions import Translations, render_html
 from tirage.editions.fonts import SANS, SERIF, missing_characters
-from tirage.editions.pdf import parse_page, print_style
+from tirage.editions.metadata import EditionContext, Links, Publication
+from tirage.editions.pdf import PdfInfo, parse_page, print_style, render_pdf
 from tirage.editions.typography import NBSP, NNBSP, apply_typography
 from tirage.readers import read_document
 
@@ -293,3 +296,59 @@ def test_missing_script_is_named_not_printed_as_boxes(tmp_path: Path) -> None:
     assert missing_characters("Ο ψηφιακός κλάδος", SANS) is None
     hebrew = missing_characters("שלום 中", SERIF)
     assert hebrew is not None and set(hebrew.scripts) == {"Hebrew", "Han"}
+
+
+PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+LINE = re.compile(
+    r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>', re.S
+)
+
+
+def column_feet(pdf: bytes, tmp_path: Path) -> list[str]:
+    """The last line of text in each column of each page (running header and page number
+    left out), from pdftotext's word boxes."""
+    path = tmp_path / "feet.pdf"
+    path.write_bytes(pdf)
+    layout = poppler("pdftotext", "-bbox-layout", path, "-")
+    feet = []
+    for page in PAGE.finditer(layout):
+        width, height = float(page.group(1)), float(page.group(2))
+        columns: dict[bool, tuple[float, str]] = {}
+        for line in LINE.finditer(page.group(3)):
+            x, top, bottom = (float(line.group(n)) for n in (1, 2, 3))
+            if top < height * 0.06 or bottom > height * 0.93:
+                continue
+            words = " ".join(re.findall(r">([^<]*)</word>", line.group(4)))
+            left = x < width / 2
+            if left not in columns or bottom > columns[left][0]:
+                columns[left] = (bottom, words)
+        feet.extend(words for _, words in columns.values())
+    return feet
+
+
+def test_no_question_is_left_at_the_foot_of_a_column(tmp_path: Path) -> None:
+    """Many short exchanges over several pages: with the print style sheet no column ends
+    on a question; with the rule that prevents it switched off (the control), some do."""
+    rng = random.Random(7)
+    interview = read_document(REPO / "source" / f"{INTERVIEW}.txt", REPO)
+    questions = [s.text for s in interview.segments() if s.text.endswith("?")]
+    answers = [s.text for s in interview.segments() if s.role == "answer"]
+    parts = ["Lyon", "Un entretien", "", "Une introduction."]
+    for n in range(50):  # numbered: a repeated block would be printed once
+        parts += ["", f"{n}. {rng.choice(questions)}", "", " ".join(rng.sample(answers, 2))]
+    source = tmp_path / "source" / "talk.txt"
+    source.parent.mkdir()
+    source.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    doc = read_document(source, tmp_path)
+    context = EditionContext(Links.build(Publication(), "fr", [], doc.stem))
+    style = print_style(parse_page("A4"))
+    squeezed = [squeeze(q) for q in questions]
+
+    def stranded(extra: str) -> list[str]:
+        html = render_html(doc, Translations(), "fr", "fr", False, "", context, style + extra)
+        feet = column_feet(render_pdf(html, PdfInfo()), tmp_path)
+        assert len(feet) >= 8  # several pages of two columns
+        return [foot for foot in feet if any(squeeze(foot) in q for q in squeezed)]
+
+    assert stranded("") == []
+    assert stranded("h2.question{break-after:auto}"), "the control strands no question"
