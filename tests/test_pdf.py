@@ -7,6 +7,7 @@ Page 1 of the English PDF is kept in artifacts/ (git-ignored) for reviewers to l
 
 from __future__ import annotations
 
+import base64
 import random
 import re
 import shutil
@@ -352,3 +353,20 @@ def test_no_question_is_left_at_the_foot_of_a_column(tmp_path: Path) -> None:
 
     assert stranded("") == []
     assert stranded("h2.question{break-after:auto}"), "the control strands no question"
+
+
+def test_the_engine_fetches_nothing(tmp_path: Path) -> None:
+    """Only data: URLs are read: the same picture as a file: URL (or any other) is not."""
+    picture = tmp_path / "dot.png"
+    Image.new("RGB", (4, 4), (138, 59, 18)).save(picture)
+    inline = "data:image/png;base64," + base64.b64encode(picture.read_bytes()).decode()
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><title>t</title>'
+        f'<link rel="stylesheet" href="{picture.as_uri()}"></head><body>'
+        f'<p><img src="{inline}" alt="a"><img src="{picture.as_uri()}" alt="b">'
+        '<img src="https://example.org/c.png" alt="c"></p></body></html>'
+    )
+    pdf = tmp_path / "fetch.pdf"
+    pdf.write_bytes(render_pdf(html, PdfInfo()))
+    images = poppler("pdfimages", "-list", pdf).splitlines()[2:]
+    assert len(images) == 1  # the data: one

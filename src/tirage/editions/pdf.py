@@ -130,11 +130,11 @@ text-transform:uppercase;color:{ACCENT};margin:0 0 1mm}}
 .breadcrumb{{position:running(section);font:7pt/1.2 {sans};color:#666;margin:0;
 text-align:right}}
 .breadcrumb ol,.breadcrumb ul{{display:inline;margin:0;padding:0}}
-.breadcrumb li{{display:inline}}
+.breadcrumb li{{display:inline}}.breadcrumb .sep{{padding:0 .4em}}
 h1{{string-set:title content();font:700 2.55em/1.12 {serif};margin:0 0 4mm;hyphens:manual}}
 .standfirst{{font:1.26em/1.38 {serif};font-style:italic;color:#333;margin:0;hyphens:manual}}
 .body{{columns:2;column-gap:{layout.gap:.1f}mm;column-rule:.4pt solid #cfc8bd;
-text-align:justify;orphans:3;widows:3}}
+text-align:justify;orphans:3;widows:3;overflow-wrap:break-word}}
 .body>h1:first-child{{column-span:all}}
 .body p,.body li{{margin:0;orphans:3;widows:3}}
 .body p+p{{text-indent:1.2em}}
