@@ -202,3 +202,20 @@ def test_json_ld_date_and_translators_from_the_header() -> None:
         "tirage",
         date(2015, 5, 28),
     )
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('base_url = "example.org/news"', "[publish] base_url must be an http(s) URL"),
+        ("name = 3", "[publish] name must be a non-empty string"),
+        ('name = ""', "[publish] name must be a non-empty string"),
+    ],
+)
+def test_bad_publish_settings_name_their_line(workspace: Path, setting: str, message: str) -> None:
+    configure(workspace, setting)
+    config = workspace / "tirage.toml"
+    line = config.read_text(encoding="utf-8").splitlines().index(setting) + 1
+    result = CliRunner().invoke(main, ["export", "--workspace", str(workspace)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"tirage: {config}:{line}: {message}")

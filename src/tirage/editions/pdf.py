@@ -136,6 +136,8 @@ h1{{string-set:title content();font:700 2.55em/1.12 {serif};margin:0 0 4mm;hyphe
 .body{{columns:2;column-gap:{layout.gap:.1f}mm;column-rule:.4pt solid #cfc8bd;
 text-align:justify;orphans:3;widows:3;overflow-wrap:break-word}}
 .body>h1:first-child{{column-span:all}}
+.body h2:not(.question),.body h3,.body h4{{font:700 1.12em/1.3 {serif};margin:.9em 0 .3em}}
+.body ul,.body ol{{margin:.4em 0;padding-left:1.2em}}
 .body p,.body li{{margin:0;orphans:3;widows:3}}
 .body p+p{{text-indent:1.2em}}
 h2,h3,h4,h5,h6{{break-after:avoid;break-inside:avoid;hyphens:manual;text-align:left}}
