@@ -171,15 +171,38 @@ def export_workspace(
             result = EditionResult(doc.stem, lang, covered[lang], lang in published)
             report.results.append(result)
             translations, po = catalogs[lang]
+            paths = {fmt: edition_path(ws, lang, doc.stem, fmt) for fmt in EXTENSIONS}
             if not result.published:
-                _remove_editions(ws, lang, doc.stem, result)
+                _remove(paths.values(), result)
                 continue
             unreviewed = include_fuzzy and covered[lang].fuzzy > 0
-            credit = credit_from_po(po, ws.source_lang, unreviewed)
-            context = EditionContext(links, publication.name, credit)
-            edition = Edition(ws, doc, translations, lang, include_fuzzy, context)
+            found = credit_from_po(po, ws.source_lang, unreviewed)
+            credit = credit_line(found, lang)
+            context = EditionContext(links, publication.name, found)
             for fmt in formats_for(doc, formats):
-                edition.write(fmt, result)
+                text: str | bytes
+                if fmt == "text":
+                    text = render_text(doc, translations, lang, include_fuzzy)
+                elif fmt == "markdown":
+                    text = render_markdown(doc, translations, lang, include_fuzzy, credit)
+                elif fmt == "html":
+                    text = render_html(
+                        doc, translations, lang, ws.source_lang, include_fuzzy, credit, context
+                    )
+                else:
+                    text = render_print_edition(
+                        doc,
+                        translations,
+                        lang,
+                        ws.source_lang,
+                        include_fuzzy,
+                        credit,
+                        context,
+                        ws.publish.page,
+                        paths[fmt],
+                    )
+                written = write_atomic(paths[fmt], text)
+                (result.written if written else result.unchanged).append(paths[fmt])
         report.results.append(_export_original(ws, doc, formats, links, bool(published)))
     return report
 
@@ -187,75 +210,24 @@ def export_workspace(
 def _export_original(
     ws: Workspace, doc: Document, formats: Sequence[str], links: Links, wanted: bool
 ) -> EditionResult:
-    """The source's own page, target of every edition's link to the original."""
+    """The source's own page (HTML only), which every edition links to as the original."""
     lang = ws.source_lang
     result = EditionResult(doc.stem, lang, coverage(doc, Translations()), wanted, original=True)
+    path = edition_path(ws, lang, doc.stem, "html")
     if not wanted:
-        _remove_editions(ws, lang, doc.stem, result)
-        return result
-    if "html" in formats:
+        _remove([path], result)
+    elif "html" in formats:
         context = EditionContext(links, ws.publish.name)
-        Edition(ws, doc, Translations(), lang, False, context).write("html", result)
+        page = render_html(doc, Translations(), lang, lang, context=context)
+        (result.written if write_atomic(path, page) else result.unchanged).append(path)
     return result
 
 
-def _remove_editions(ws: Workspace, lang: str, stem: str, result: EditionResult) -> None:
-    for fmt in EXTENSIONS:
-        path = edition_path(ws, lang, stem, fmt)
+def _remove(paths: Iterable[Path], result: EditionResult) -> None:
+    for path in paths:
         if path.is_file():
             path.unlink()
             result.removed.append(path)
-
-
-@dataclass(frozen=True)
-class Edition:
-    """One document in one language, ready to be written in any format."""
-
-    ws: Workspace
-    doc: Document
-    translations: Translations
-    lang: str
-    include_fuzzy: bool
-    context: EditionContext
-
-    @property
-    def credit(self) -> str:
-        if self.context.credit is None:
-            return ""
-        return credit_line(self.context.credit, self.lang)
-
-    def render(self, fmt: str) -> str | bytes:
-        doc, translations, lang = self.doc, self.translations, self.lang
-        if fmt == "text":
-            return render_text(doc, translations, lang, self.include_fuzzy)
-        if fmt == "markdown":
-            return render_markdown(doc, translations, lang, self.include_fuzzy, self.credit)
-        if fmt == "html":
-            return render_html(
-                doc,
-                translations,
-                lang,
-                self.ws.source_lang,
-                self.include_fuzzy,
-                self.credit,
-                self.context,
-            )
-        return render_print_edition(
-            doc,
-            translations,
-            lang,
-            self.ws.source_lang,
-            self.include_fuzzy,
-            self.credit,
-            self.context,
-            self.ws.publish.page,
-            edition_path(self.ws, lang, doc.stem, fmt),
-        )
-
-    def write(self, fmt: str, result: EditionResult) -> None:
-        path = edition_path(self.ws, self.lang, self.doc.stem, fmt)
-        written = write_atomic(path, self.render(fmt))
-        (result.written if written else result.unchanged).append(path)
 
 
 def describe(report: ExportReport, langs: Sequence[str], root: Path) -> list[str]:
