@@ -292,7 +292,14 @@ def test_missing_script_is_named_not_printed_as_boxes(tmp_path: Path) -> None:
         "DejaVu Serif have no Han characters (e.g. 业 U+4E1A)\n"
     )
     assert not (root / "editions" / "zh").exists()
-    # Greek is covered by the same fonts.
+    # Greek is covered by the same fonts; the Greek page's link to the Chinese edition
+    # (中文, hidden in print) does not count.
+    result = CliRunner().invoke(
+        main, ["export", "--to", "el", "--format", "html,pdf", "--workspace", str(root)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "中文" in (root / "editions" / "el" / "note.html").read_text(encoding="utf-8")
+    assert "Ο ψηφιακός κλάδος" in poppler("pdftotext", root / "editions" / "el" / "note.pdf", "-")
     assert missing_characters("Ο ψηφιακός κλάδος «x»", SERIF) is None
     assert missing_characters("Ο ψηφιακός κλάδος", SANS) is None
     hebrew = missing_characters("שלום 中", SERIF)

@@ -99,22 +99,25 @@ def font_file(family: str) -> str:
 
 
 class _TextParser(HTMLParser):
-    """The text a reader sees: everything but <head> (title, style, JSON-LD)."""
+    """The text a reader sees in print: not <head> (title, style, JSON-LD), nor the language
+    links (`nav.languages`, hidden in print, where other scripts' names may appear)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self._in_head = False
+        self._hidden_until = ""  # the end tag that closes the element being skipped
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._in_head = self._in_head or tag == "head"
+        classes = (dict(attrs).get("class") or "").split()
+        if not self._hidden_until and (tag == "head" or (tag == "nav" and "languages" in classes)):
+            self._hidden_until = tag  # neither <head> nor that <nav> holds another of its kind
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "head":
-            self._in_head = False
+        if tag == self._hidden_until:
+            self._hidden_until = ""
 
     def handle_data(self, data: str) -> None:
-        if not self._in_head:
+        if not self._hidden_until:
             self.parts.append(data)
 
 
