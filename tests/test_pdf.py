@@ -229,8 +229,8 @@ def test_page_sizes_and_narrow_pages() -> None:
     assert parse_page("A4").width == 210
     tabloid = parse_page("tabloid")
     assert (round(tabloid.width, 1), round(tabloid.height, 1)) == (279.4, 431.8)
-    assert "size:279.4mm 431.8mm" in print_style(tabloid)
-    assert "size:215.9mm 279.4mm" in print_style(parse_page("letter"))
+    assert "size: 279.4mm 431.8mm;" in print_style(tabloid)
+    assert "size: 215.9mm 279.4mm;" in print_style(parse_page("letter"))
     assert parse_page("148mm 210mm").width == 148
     with pytest.raises(ValueError, match="too narrow for the text"):
         parse_page("80mm 200mm")

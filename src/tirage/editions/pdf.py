@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
+from string import Template
 from typing import Any
 
 from tirage.document import Document
@@ -108,50 +110,20 @@ def _narrowest_width() -> float:
 
 
 def print_style(layout: Layout) -> str:
-    """The print style sheet for a page layout (the HTML edition's STYLE is for screens)."""
-    serif, sans = font_stack_css(SERIF), font_stack_css(SANS)
-    return f"""
-@page{{size:{layout.width:.1f}mm {layout.height:.1f}mm;
-margin:{layout.margin * 1.15:.1f}mm {layout.margin:.1f}mm {layout.margin * 1.2:.1f}mm;
-@top-left{{content:string(kicker);font:700 7pt/1 {sans};letter-spacing:.08em;
-text-transform:uppercase;color:{ACCENT};vertical-align:bottom;padding-bottom:2.5mm}}
-@top-right{{content:string(title);font:italic 7.5pt/1.2 {serif};color:#555;
-vertical-align:bottom;padding-bottom:2.5mm;width:75%;text-align:right}}
-@bottom-center{{content:counter(page) " / " counter(pages);font:7.5pt/1 {sans};color:#555}}}}
-@page :first{{@top-left{{content:none}}@top-right{{content:element(section)}}}}
-html{{font:{layout.font_pt:.2f}pt/1.42 {serif};color:#1d1d1b;hyphens:auto;
-hyphenate-limit-chars:5 2 3}}
-body{{margin:0}}
-nav.languages{{display:none}}
-a{{color:{ACCENT};text-decoration:none}}
-header{{border-bottom:1.2pt solid {ACCENT};padding-bottom:4mm;margin-bottom:5mm}}
-.kicker{{string-set:kicker content();font:700 8pt/1.3 {sans};letter-spacing:.1em;
-text-transform:uppercase;color:{ACCENT};margin:0 0 1mm}}
-.breadcrumb{{position:running(section);font:7pt/1.2 {sans};color:#666;margin:0;
-text-align:right}}
-.breadcrumb ol,.breadcrumb ul{{display:inline;margin:0;padding:0}}
-.breadcrumb li{{display:inline}}.breadcrumb .sep{{padding:0 .4em}}
-h1{{string-set:title content();font:700 2.55em/1.12 {serif};margin:0 0 4mm;hyphens:manual}}
-.standfirst{{font:1.26em/1.38 {serif};font-style:italic;color:#333;margin:0;hyphens:manual}}
-.body{{columns:2;column-gap:{layout.gap:.1f}mm;column-rule:.4pt solid #cfc8bd;
-text-align:justify;orphans:3;widows:3;overflow-wrap:break-word}}
-.body>h1:first-child{{column-span:all}}
-.body h2:not(.question),.body h3,.body h4{{font:700 1.12em/1.3 {serif};margin:.9em 0 .3em}}
-.body ul,.body ol{{margin:.4em 0;padding-left:1.2em}}
-.body p,.body li{{margin:0;orphans:3;widows:3}}
-.body p+p{{text-indent:1.2em}}
-h2,h3,h4,h5,h6{{break-after:avoid;break-inside:avoid;hyphens:manual;text-align:left}}
-h2.question{{font:700 .98em/1.35 {sans};color:{ACCENT};margin:1.1em 0 .45em;
-padding-left:2.2mm;border-left:1.6pt solid {ACCENT}}}
-.body>h2.question:first-child{{margin-top:0}}
-blockquote{{margin:.6em 0;padding-left:.8em;border-left:1.5pt solid #ccc;color:#444}}
-pre,code{{font-family:"DejaVu Sans Mono",monospace;font-size:.85em;hyphens:none}}
-pre{{white-space:pre-wrap;background:#f0eee8;padding:.5em}}
-table{{border-collapse:collapse;font-size:.9em}}td,th{{border:.4pt solid #bbb;padding:.2em .4em}}
-.credit{{margin-top:3mm;padding-top:1.5mm;border-top:.4pt solid #bbb;font:italic .9em/1.4 {serif};
-color:#555}}
-.credit p{{margin:0}}
-""".strip()
+    """The print style sheet (print.css) for a page layout."""
+    template = Template(files("tirage.editions").joinpath("print.css").read_text("utf-8"))
+    return template.substitute(
+        width=f"{layout.width:.1f}mm",
+        height=f"{layout.height:.1f}mm",
+        margin=f"{layout.margin:.1f}mm",
+        margin_top=f"{layout.margin * 1.15:.1f}mm",
+        margin_bottom=f"{layout.margin * 1.2:.1f}mm",
+        gap=f"{layout.gap:.1f}mm",
+        font_size=f"{layout.font_pt:.2f}pt",
+        serif=font_stack_css(SERIF),
+        sans=font_stack_css(SANS),
+        accent=ACCENT,
+    )
 
 
 @dataclass(frozen=True)
