@@ -220,6 +220,9 @@ def render_config(source: str, targets: list[str]) -> str:
         "[publish]\n"
         "# Share of reviewed segments (translated, not fuzzy) a language needs to be exported.\n"
         f"threshold = {DEFAULT_THRESHOLD:g}\n"
+        '# name = "Example Weekly"                  # the publisher, in JSON-LD and PDFs\n'
+        '# base_url = "https://example.org/news/"  # where editions/ is published\n'
+        '# page = "A4"                             # print edition: A4, letter, tabloid…\n'
         "\n"
         "[translate]\n"
         'engine = "argos"      # argos | apertium | pseudo\n'
