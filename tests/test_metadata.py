@@ -207,9 +207,9 @@ def test_json_ld_date_and_translators_from_the_header() -> None:
 @pytest.mark.parametrize(
     ("setting", "message"),
     [
-        ('base_url = "example.org/news"', "[publish] base_url must be an http(s) URL"),
-        ("name = 3", "[publish] name must be a non-empty string"),
-        ('name = ""', "[publish] name must be a non-empty string"),
+        ('base_url = "example.org/news"', "publish.base_url: must be an http(s) URL"),
+        ("name = 3", "publish.name: must be a string, not int 3"),
+        ('name = ""', "publish.name: must not be empty"),
     ],
 )
 def test_bad_publish_settings_name_their_line(workspace: Path, setting: str, message: str) -> None:

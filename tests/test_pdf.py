@@ -252,7 +252,7 @@ def test_bad_page_in_config_is_refused(workspace: Path, page: str, message: str)
     result = CliRunner().invoke(main, ["export", "--format", "pdf", "--workspace", str(workspace)])
     assert result.exit_code == 1
     line = text.splitlines().index(f"page = {page}") + 1
-    assert result.output.startswith(f"tirage: {config}:{line}: [publish] page: {message}")
+    assert result.output.startswith(f"tirage: {config}:{line}: publish.page: {message}")
     assert len(result.output.splitlines()) == 1
     assert not (workspace / "editions").exists()
 
