@@ -11,7 +11,7 @@ import pytest
 
 from test_browser import CHROMIUM, chromium
 from test_html_corpus import pseudo_translations
-from tirage.editions import render_html
+from tirage.editions.html_source import render_html_source
 from tirage.readers import read_document
 
 from conftest import DATA, REPO
@@ -49,7 +49,9 @@ def dump(tmp_path: Path, page: Path) -> _Dom:
 def test_chromium_opens_the_pseudo_edition_of_a_page(tmp_path: Path) -> None:
     doc = read_document(PAGE, PAGE.parent)
     alternates = [("en", "../en/dns.html")]
-    edition = render_html(doc, pseudo_translations(doc), "en", "fr", alternates=alternates)
+    edition = render_html_source(
+        doc, pseudo_translations(doc), "en", source_lang="fr", alternates=alternates
+    )
     path = tmp_path / "en" / "dns.html"
     path.parent.mkdir()
     path.write_text(edition, encoding="utf-8")

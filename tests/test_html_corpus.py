@@ -15,7 +15,8 @@ import pytest
 
 from tirage.catalog import build_template
 from tirage.document import Document
-from tirage.editions import Translations, render_html
+from tirage.editions import Translations
+from tirage.editions.html_source import render_html_source
 from tirage.editions.render import translated_source
 from tirage.markup import NEVER_TRANSLATED, collapse, fragment_tokens
 from tirage.mt.pseudo import pseudo
@@ -185,7 +186,9 @@ def structure(text: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
 def test_pseudo_edition_keeps_the_dom(page: Path) -> None:
     doc = read(page)
     alternates = [("fr", "../fr/page.html"), ("en", "../en/page.html")]
-    edition = render_html(doc, pseudo_translations(doc), "en", "fr", alternates=alternates)
+    edition = render_html_source(
+        doc, pseudo_translations(doc), "en", source_lang="fr", alternates=alternates
+    )
     assert structure(edition) == structure(doc.text)
     tree = html5lib.parse(edition, namespaceHTMLElements=False)
     assert tree.get("lang") == "en" and tree.get("dir") == "ltr"
