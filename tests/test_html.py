@@ -211,7 +211,7 @@ def test_inline_markup_is_masked_before_translation() -> None:
         ('<em>More</em> on <a href="/a">the site</a>.', set()),  # moved: fine
         ('See <a href="/b">the site</a> and <em>more</em>.', {"html-tags"}),
         ("See the site and <em>more</em>.", {"html-tags"}),
-        # A tag of a kind the source has not is the markup check's (main's), reported once.
+        # A tag of a kind the source has not is the markup check's: reported once.
         ('See <a href="/a">the site</a> and <em>more</em> <b>now</b>.', {"markup"}),
     ],
 )
