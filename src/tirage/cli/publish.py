@@ -33,7 +33,8 @@ def _export_options(command: F) -> F:
                 "--format",
                 "formats",
                 metavar="FMT,...",
-                help="text, markdown, html (default: all; text only for text sources).",
+                help="text, markdown, html, pdf (default: text, markdown, html; text only for "
+                "text sources; pdf, the print edition, only when asked for).",
             ),
             click.option(
                 "--threshold",
@@ -89,7 +90,7 @@ def export_command(
     quiet: bool,
     workspace_dir: Path,
 ) -> None:
-    """Write editions/<lang>/<doc>.{txt,md,html} for every language reviewed enough."""
+    """Write editions/<lang>/<doc>.{txt,md,html,pdf} for every language reviewed enough."""
     _run_export(workspace_dir, to, formats, threshold, include_fuzzy, strict, quiet)
 
 
