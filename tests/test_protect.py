@@ -46,6 +46,10 @@ KEEP = ["Clust'R Numérique", "FrenchTech", "GRILOG", "Rhône-Alpes"]
             ["(https://fr.wikipedia.org/wiki/Lyon_(ville))"],
         ),
         (
+            "Voir https://ex.org/a.do?cid=LEGI&idArticle=12&date=&lien=cid pour le texte.",
+            ["https://ex.org/a.do?cid=LEGI&idArticle=12&date=&lien=cid"],
+        ),
+        (
             '{% if a %}x{% endif %} ${user.name} <a href="/x">y</a>',
             ["{% if a %}", "{% endif %}", "${user.name}", '<a href="/x">', "</a>"],
         ),

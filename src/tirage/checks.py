@@ -27,6 +27,7 @@ from tirage.addresses import EMAIL, URL, without_addresses
 from tirage.editions.typography import NBSP, NNBSP, typography_for
 from tirage.formats import catalog_problems
 from tirage.inline import MARKS, markdown_marks
+from tirage.markup import tag_signature
 from tirage.numbers import compare as compare_numbers
 from tirage.numbers import numbers as numbers_of
 from tirage.pofile import read_po
@@ -273,6 +274,27 @@ def added_markup(source: str, target: str, ctx: Context) -> Iterator[str]:
         yield f"link scheme {scheme} is not in the source"
 
 
+@check("html-tags", ERROR)
+def html_tags(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """The inline HTML of a segment read from a page: the same tags, attributes included, and
+    never-translated elements (`<code>…</code>`) unchanged. (A tag of a kind the source does
+    not have at all is the `markup` check's.)"""
+    if "<" not in source and "<" not in target:
+        return
+    src, tgt = tag_signature(source), tag_signature(target)
+    for tag in sorted(src - tgt):
+        yield f"{tag} is missing or changed"
+    kinds = {_tag_kind(tag) for tag in src}
+    for tag in sorted(tgt - src):
+        if _tag_kind(tag) in kinds:
+            yield f"{tag} is not in the source"
+
+
+def _tag_kind(signature: str) -> str:
+    """`a` for `<a href="/x">` and `</a>`: the element's name in a tag_signature entry."""
+    return signature.lstrip("</").split(" ", 1)[0].split(">", 1)[0]
+
+
 # -- punctuation and typography ---------------------------------------------------------------
 
 _CLOSERS = "\"'»”“’)]›*_` " + SPACES
@@ -501,8 +523,10 @@ _NAME = re.compile(r"(?<=[\w,;)»”] )[A-Z][^\W\d_]{2,}")
 
 
 def _prose(text: str) -> str:
-    """`text` with URLs, code, macros and other protected spans blanked out."""
-    return " ".join(between(text, find_protected(text)))
+    """`text` with URLs, code, macros and other protected spans blanked out (character
+    references stay: the & of R&D is read as one)."""
+    spans = [(start, end) for start, end in find_protected(text) if text[start] != "&"]
+    return " ".join(between(text, spans))
 
 
 @check("names", WARNING)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tirage.addresses import EMAIL, URL
+from tirage.markup import markup_spans
 from tirage.mt.base import DEFAULT_MASK, Engine
 
 # In priority order: an earlier kind wins where two overlap. These are also the spans that
@@ -102,10 +103,17 @@ def find_protected(text: str, keep_terms: Iterable[str] = ()) -> list[tuple[int,
         if end > start and all(end <= s or start >= e for s, e in taken):
             taken.append((start, end))
 
+    markup = html_markup(text)
+    for start, end in markup:  # tags whole, with the URLs in them
+        if text[start] != "&":
+            claim(start, end)
     for kind, pattern in PATTERNS:
         if any(trigger in text for trigger in TRIGGERS[kind]):
             for found in pattern.finditer(text):
                 claim(found.start(), found.end())
+    for start, end in markup:  # character references, unless in a URL (…?a=1&b=2)
+        if text[start] == "&":
+            claim(start, end)
     terms = _terms_pattern(tuple(sorted(set(keep_terms))))
     if terms is not None:
         for found in terms.finditer(text):
@@ -126,6 +134,15 @@ def expand_collapsed_references(text: str) -> str:
     """`[text][]` as `[text][text]`: the same link, with a label that survives translation
     of its text."""
     return _COLLAPSED.sub(lambda m: f"[{m.group(1)}][{m.group(1)}]", text)
+
+
+def html_markup(text: str) -> list[tuple[int, int]]:
+    """Inline HTML of a msgid read from a page (or written in Markdown): each tag whole (with
+    the URLs in it), an inline never-translated element (`<code>…</code>`,
+    `translate="no"`) whole, and the escaped & < > of its text."""
+    if "<" not in text and "&" not in text:
+        return []
+    return markup_spans(text)
 
 
 def protect(text: str, keep_terms: Iterable[str] = (), template: str = DEFAULT_MASK) -> Masked:

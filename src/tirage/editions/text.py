@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tirage.document import Document, Segment
-from tirage.editions.render import Translations, translated_source
+from tirage.editions.render import Translations, refuse_html_source, translated_source
 from tirage.editions.typography import apply_typography
 
 
@@ -17,6 +17,7 @@ def render_text(
     keep: Sequence[str] = (),
 ) -> str:
     """Byte for byte the source where nothing is translated."""
+    refuse_html_source(doc, "text")
 
     def transform(segment: Segment, msgstr: str) -> str:
         return apply_typography(msgstr, lang, keep)
