@@ -113,7 +113,7 @@ def test_held_back_language_loses_its_old_editions(runner: CliRunner, workspace:
 
 @pytest.mark.parametrize(
     ("args", "code"),
-    [(["--to", "it"], 1), (["--format", "pdf"], 2), (["--threshold", "120"], 2)],
+    [(["--to", "it"], 2), (["--format", "pdf"], 2), (["--threshold", "120"], 2)],
 )
 def test_usage_errors(runner: CliRunner, workspace: Path, args: list[str], code: int) -> None:
     actual, _ = run(runner, workspace, "export", *args)

@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 
 from tirage.document import Document
 from tirage.errors import CatalogError
+from tirage.languages import gettext_code
 from tirage.locking import modify_po
 from tirage.pofile import parse_po, read_text
 from tirage.workspace import Workspace, language_name
@@ -108,7 +109,7 @@ def new_catalog(template: polib.POFile, lang: str, ws: Workspace, doc_name: str)
         "PO-Revision-Date": template.metadata.get("POT-Creation-Date", timestamp()),
         "Last-Translator": ws.translator,
         "Language-Team": f"{name} ({ws.team})" if ws.team else name,
-        "Language": lang,
+        "Language": gettext_code(lang),
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
