@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -121,8 +122,14 @@ def test_stale_temp_files_are_removed_and_live_ones_kept(
             workspace / "locales" / "en" / f".{INTERVIEW}.po.{live.pid}.q1w2e3r4.tmp",
             workspace / "locales" / "en" / "notes.tmp",  # not ours
         ]
+        # Named by an older tirage, without a PID: removed once an hour old.
+        legacy = workspace / "locales" / "en" / f".{INTERVIEW}.po.k2j4_x9a.tmp"
+        fresh = workspace / "locales" / "en" / f".{INTERVIEW}.po.q1w2e3r4.tmp"
+        stale.append(legacy)
+        kept.append(fresh)
         for path in stale + kept:
             path.write_text("half a save", encoding="utf-8")
+        os.utime(legacy, (time.time() - 7200, time.time() - 7200))
         result = runner.invoke(main, ["stats", "-w", str(workspace)])
         assert result.exit_code == 0, result.output
         assert not any(path.exists() for path in stale)
