@@ -5,6 +5,13 @@ reviewed share in that language (entries translated and not fuzzy, over the docu
 distinct msgids as the source reads now) is at least the threshold. With `include_fuzzy`,
 fuzzy entries count too. A held-back edition's old files are removed, so `editions/` holds
 only what passes the gate and hreflang links never point at a withdrawn page.
+
+An edition never claims a language it is not in:
+- below `FLOOR` (the share of its passages shown in the target language), it is refused
+  whatever the threshold, unless `allow_untranslated` asks for it (a preview; with no
+  translation at all it is then the source, byte for byte);
+- every passage it leaves in the source language is labelled: `lang` in HTML, a visible
+  `[fr] ` in text and Markdown; and its credit says how many there are.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
+from babel import Locale, UnknownLocaleError
 
 from tirage.document import Document, Segment
 from tirage.editions.credit import credit_from_po, credit_line
@@ -27,6 +35,7 @@ from tirage.readers import read_document
 from tirage.workspace import Workspace
 
 EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html"}
+FLOOR = 50.0  # % of an edition's passages that must be in its language
 FORMAT_NAMES = {
     "txt": "text",
     "text": "text",
@@ -70,6 +79,10 @@ class Coverage:
     def share(self, include_fuzzy: bool) -> float:
         return self.reviewed_share + (self.fuzzy_share if include_fuzzy else 0.0)
 
+    def shown(self, include_fuzzy: bool) -> int:
+        """Passages an edition shows in the target language."""
+        return self.reviewed + (self.fuzzy if include_fuzzy else 0)
+
 
 def coverage(doc: Document, translations: Translations) -> Coverage:
     """Counted over distinct msgids: a repeated block is one catalog entry."""
@@ -92,6 +105,11 @@ def passes(cov: Coverage, threshold: float, include_fuzzy: bool) -> bool:
     return cov.share(include_fuzzy) + 1e-9 >= threshold
 
 
+def above_floor(cov: Coverage, include_fuzzy: bool) -> bool:
+    """Whether most of an edition would be in its language (see FLOOR)."""
+    return cov.share(include_fuzzy) + 1e-9 >= FLOOR
+
+
 @dataclass
 class EditionResult:
     """One document in one language: the gate's verdict and the files it led to."""
@@ -100,6 +118,9 @@ class EditionResult:
     lang: str
     coverage: Coverage
     published: bool
+    below_floor: bool = False  # refused (or, allowed, written) under FLOOR
+    left: int = 0  # passages left in the source language, labelled
+    no_format: list[str] = field(default_factory=list)  # asked formats the source has not
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
@@ -109,6 +130,8 @@ class EditionResult:
 class ExportReport:
     threshold: float
     include_fuzzy: bool
+    source_lang: str = ""
+    allow_untranslated: bool = False
     results: list[EditionResult] = field(default_factory=list)
 
     def for_lang(self, lang: str) -> list[EditionResult]:
@@ -145,16 +168,24 @@ def export_workspace(
     formats: Sequence[str],
     threshold: float | None = None,
     include_fuzzy: bool = False,
+    allow_untranslated: bool = False,
 ) -> ExportReport:
     limit = ws.threshold if threshold is None else threshold
-    report = ExportReport(limit, include_fuzzy)
+    report = ExportReport(limit, include_fuzzy, ws.source_lang, allow_untranslated)
     for source in ws.sources():
         doc = read_document(source, ws.root, ws.source_lang)
         catalogs = {lang: load_translations(ws.po_path(lang, doc.stem)) for lang in ws.targets}
         covered = {lang: coverage(doc, catalogs[lang][0]) for lang in ws.targets}
-        published = [lang for lang in ws.targets if passes(covered[lang], limit, include_fuzzy)]
+        low = {lang for lang in ws.targets if not above_floor(covered[lang], include_fuzzy)}
+        published = [
+            lang
+            for lang in ws.targets
+            if passes(covered[lang], limit, include_fuzzy)
+            and (allow_untranslated or lang not in low)
+        ]
         for lang in langs:
-            result = EditionResult(doc.stem, lang, covered[lang], lang in published)
+            cov = covered[lang]
+            result = EditionResult(doc.stem, lang, cov, lang in published, lang in low)
             report.results.append(result)
             translations, po = catalogs[lang]
             paths = {fmt: edition_path(ws, lang, doc.stem, fmt) for fmt in EXTENSIONS}
@@ -164,14 +195,22 @@ def export_workspace(
                         path.unlink()
                         result.removed.append(path)
                 continue
-            unreviewed = include_fuzzy and covered[lang].fuzzy > 0
-            credit = credit_line(credit_from_po(po, ws.source_lang, unreviewed), lang)
+            shown = cov.shown(include_fuzzy)
+            # With no translation at all (allowed), the edition is the source as it is.
+            result.left = cov.total - shown if shown else 0
+            mark = ws.source_lang if result.left else ""
+            unreviewed = include_fuzzy and cov.fuzzy > 0
+            credit = ""
+            if shown:
+                found = credit_from_po(po, ws.source_lang, unreviewed, result.left)
+                credit = credit_line(found, lang)
             alternates = [(code, f"../{code}/{doc.stem}.html") for code in published]
+            result.no_format = [f for f in formats if f not in formats_for(doc, formats)]
             for fmt in formats_for(doc, formats):
                 if fmt == "text":
-                    text = render_text(doc, translations, lang, include_fuzzy)
+                    text = render_text(doc, translations, lang, include_fuzzy, credit, mark)
                 elif fmt == "markdown":
-                    text = render_markdown(doc, translations, lang, include_fuzzy, credit)
+                    text = render_markdown(doc, translations, lang, include_fuzzy, credit, mark)
                 else:
                     text = render_html(
                         doc, translations, lang, ws.source_lang, include_fuzzy, credit, alternates
@@ -185,6 +224,7 @@ def describe(report: ExportReport, langs: Sequence[str], root: Path) -> list[str
     """One line per language (per document when there are several) for the user."""
     lines: list[str] = []
     need = f"need {report.threshold:g}%"
+    source = _language_name(report.source_lang)
     for lang in langs:
         results = report.for_lang(lang)
         for result in results:
@@ -194,12 +234,46 @@ def describe(report: ExportReport, langs: Sequence[str], root: Path) -> list[str
             if report.include_fuzzy and cov.fuzzy:
                 share += f" + {cov.fuzzy_share:.0f}% fuzzy"
             if not result.published:
-                verdict = "not published"
+                if result.below_floor and passes(cov, report.threshold, report.include_fuzzy):
+                    verdict = (
+                        f"not published: under {FLOOR:g}% of it would be in {_language_name(lang)}"
+                        " (--allow-untranslated writes it anyway)"
+                    )
+                    lines.append(f"{prefix}{share}: {verdict}")
+                else:
+                    lines.append(f"{prefix}{share}, {need}: not published")
                 if result.removed:
-                    verdict += f", {len(result.removed)} old edition(s) removed"
-                lines.append(f"{prefix}{share}, {need}: {verdict}")
+                    gone = ", ".join(p.name for p in result.removed)
+                    lines.append(
+                        f"  removed {gone}, written earlier: editions/ holds only "
+                        "what passes the gate now"
+                    )
                 continue
             names = [p.name for p in result.written + result.unchanged]
             state = f"{len(result.written)} written, {len(result.unchanged)} unchanged"
-            lines.append(f"{prefix}{share}: published {', '.join(names)} ({state})")
+            if not names:
+                asked = ", ".join(result.no_format)
+                lines.append(
+                    f"{prefix}{share}: nothing written: a Markdown source has no "
+                    f"{asked} edition (its formats are markdown and html)"
+                )
+                continue
+            line = f"{prefix}{share}: published {', '.join(names)} ({state})"
+            if cov.shown(report.include_fuzzy) == 0:
+                line += f"; untranslated: the {source} source as it is (--allow-untranslated)"
+            elif result.left:
+                line += (
+                    f"; {result.left} passage(s) left in {source}, marked "
+                    f'[{report.source_lang}] and lang="{report.source_lang}"'
+                )
+            lines.append(line)
+            if result.no_format:
+                lines.append(f"  no {', '.join(result.no_format)} edition for a Markdown source")
     return lines
+
+
+def _language_name(code: str) -> str:
+    try:
+        return Locale.parse(code.replace("-", "_")).get_language_name("en") or code
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code

@@ -36,6 +36,11 @@ def _export_options(command: F) -> F:
                 is_flag=True,
                 help="Count and use fuzzy (unreviewed) translations.",
             ),
+            click.option(
+                "--allow-untranslated",
+                is_flag=True,
+                help="Write an edition even when under half of it is translated (a preview).",
+            ),
             click.option("--strict", is_flag=True, help="Exit 1 when a language is held back."),
             quiet_option,
             workspace_option,
@@ -51,13 +56,16 @@ def _run_export(
     formats: str | None,
     threshold: float | None,
     include_fuzzy: bool,
+    allow_untranslated: bool,
     strict: bool,
     quiet: bool,
 ) -> None:
 
     ws = load_workspace(workspace_dir)
     langs = ws.select_targets(to)
-    report = export_workspace(ws, langs, parse_formats(formats), threshold, include_fuzzy)
+    report = export_workspace(
+        ws, langs, parse_formats(formats), threshold, include_fuzzy, allow_untranslated
+    )
     if not quiet:
         for line in describe(report, langs, ws.root):
             click.echo(line)
@@ -73,12 +81,18 @@ def export_command(
     formats: str | None,
     threshold: float | None,
     include_fuzzy: bool,
+    allow_untranslated: bool,
     strict: bool,
     quiet: bool,
     workspace_dir: Path,
 ) -> None:
-    """Write editions/<lang>/<doc>.{txt,md,html} for every language reviewed enough."""
-    _run_export(workspace_dir, to, formats, threshold, include_fuzzy, strict, quiet)
+    """Write editions/<lang>/<doc>.{txt,md,html} for every language reviewed enough.
+
+    A language that does not pass loses the editions an earlier export wrote, so editions/
+    holds only what passes now. Passages left in the source language are marked."""
+    _run_export(
+        workspace_dir, to, formats, threshold, include_fuzzy, allow_untranslated, strict, quiet
+    )
 
 
 def _invoke(ctx: click.Context, command: click.Command, **values: Any) -> None:
@@ -96,6 +110,7 @@ def build_command(
     formats: str | None,
     threshold: float | None,
     include_fuzzy: bool,
+    allow_untranslated: bool,
     strict: bool,
     quiet: bool,
     workspace_dir: Path,
@@ -103,7 +118,8 @@ def build_command(
     """The main job: update catalogs, machine-translate what is missing, export editions.
 
     A language without an engine or model is not machine-translated (one line says how to
-    install one); what is already translated is still published.
+    install one); what is already translated is still published. As with export, a
+    language that does not pass the gate loses the editions an earlier export wrote.
     """
 
     ws = load_workspace(workspace_dir)
@@ -114,7 +130,9 @@ def build_command(
             _invoke(ctx, translate_command, workspace_dir=workspace_dir, to=lang, quiet=quiet)
         except (EngineError, ModelPackageError) as exc:
             click.echo(f"{lang}: not machine-translated: {exc.format()}")
-    _run_export(workspace_dir, to, formats, threshold, include_fuzzy, strict, quiet)
+    _run_export(
+        workspace_dir, to, formats, threshold, include_fuzzy, allow_untranslated, strict, quiet
+    )
 
 
 COMMANDS: list[click.Command] = [export_command, build_command]

@@ -1,6 +1,9 @@
 """The credit line of an edition, from its catalog's header: "Translated from French by
 Jane Doe, 26 November 2025." Language names and dates come from babel; the few words around
-them from a small table (English for a language not in it)."""
+them from a small table (English for a language not in it).
+
+The credit tells the truth about what a reader gets: it says so when passages are not yet
+reviewed (fuzzy translations included) and when passages are left in the source language."""
 
 from __future__ import annotations
 
@@ -25,11 +28,14 @@ class Credit:
     translator: str = ""  # a name only: e-mail addresses are not published
     revised: date | None = None
     unreviewed: bool = False  # the edition includes fuzzy (unreviewed) translations
+    untranslated: int = 0  # passages left in the source language
 
 
-def credit_from_po(po: polib.POFile | None, source_lang: str, unreviewed: bool) -> Credit:
+def credit_from_po(
+    po: polib.POFile | None, source_lang: str, unreviewed: bool, untranslated: int = 0
+) -> Credit:
     if po is None:
-        return Credit(source_lang, unreviewed=unreviewed)
+        return Credit(source_lang, unreviewed=unreviewed, untranslated=untranslated)
     translator = po.metadata.get("Last-Translator", "").strip()
     if translator in _PLACEHOLDER_NAMES or translator.startswith("FULL NAME"):
         translator = ""
@@ -41,7 +47,7 @@ def credit_from_po(po: polib.POFile | None, source_lang: str, unreviewed: bool) 
             revised = date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
         except ValueError:
             revised = None
-    return Credit(source_lang, translator, revised, unreviewed)
+    return Credit(source_lang, translator, revised, unreviewed, untranslated)
 
 
 def credit_line(credit: Credit, lang: str) -> str:
@@ -51,22 +57,29 @@ def credit_line(credit: Credit, lang: str) -> str:
     source = _language_name(credit.source_lang, code)
     when = format_date(credit.revised, "long", locale=locale or "en") if credit.revised else ""
     name = credit.translator
+    left = credit.untranslated
     if code == "fr":
         text = ("Traduit de l’" if _VOWEL.match(source) else "Traduit du ") + source
         text += f" par {name}" if name else ""
         text += f", le {when}" if when else ""
         note = " Certains passages ne sont pas encore relus."
+        kept = f" {left} passages restent en {source}." if left > 1 else ""
+        kept = kept or f" Un passage reste en {source}."
     elif code == "es":
         text = f"Traducido del {source}"
         text += f" por {name}" if name else ""
         text += f", {when}" if when else ""
         note = " Algunos pasajes aún no están revisados."
+        kept = f" {left} pasajes quedan en {source}." if left > 1 else ""
+        kept = kept or f" Un pasaje queda en {source}."
     elif code == "de":
         origin = f"dem {source}en" if source.endswith("sch") else source
         text = f"Übersetzt aus {origin}"
         text += f" von {name}" if name else ""
         text += f", {when}" if when else ""
         note = " Einige Passagen sind noch nicht geprüft."
+        kept = f" {left} Passagen bleiben auf {source}." if left > 1 else ""
+        kept = kept or f" Eine Passage bleibt auf {source}."
     else:
         if code != "en":
             source = _language_name(credit.source_lang, "en")
@@ -75,9 +88,13 @@ def credit_line(credit: Credit, lang: str) -> str:
         text += f" by {name}" if name else ""
         text += f", {when}" if when else ""
         note = " Some passages are not yet reviewed."
+        kept = f" {left} passages are left in {source}." if left > 1 else ""
+        kept = kept or f" One passage is left in {source}."
     text += "."
     if credit.unreviewed:
         text += note
+    if left:
+        text += kept
     return apply_typography(text, lang)
 
 
