@@ -297,6 +297,17 @@ class TranslationMemory:
             (source_id, tgt_lang, doc, context, raw, provenance.engine, record, now()),
         )
 
+    def raw_output(
+        self, source: str, src_lang: str, tgt_lang: str, doc: str, context: str = ""
+    ) -> str | None:
+        """The raw machine output kept for one entry, if any (see `record_mt`)."""
+        row = self.db.execute(
+            "SELECT m.raw FROM sources s JOIN mt_raw m ON m.source_id = s.id "
+            "WHERE s.lang = ? AND s.text = ? AND m.tgt_lang = ? AND m.doc = ? AND m.context = ?",
+            (src_lang, source, tgt_lang, doc, context),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def record_review(
         self,
         source: str,

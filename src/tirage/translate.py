@@ -12,13 +12,15 @@ For each target language:
    `kill -9` loses at most the batch in flight; the next run resumes where it stopped.
 
 Every filled entry is `#, fuzzy` and carries a `# tirage-mt:` provenance record.
+With `redo`, entries whose only content is machine output (see `redo_candidates`) are
+translated again, and the same re-check before saving leaves any a human touched meanwhile.
 This module never prints; the CLI reports what it returns.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +32,7 @@ from tirage.memory import TranslationMemory
 from tirage.mt.base import Engine, open_engine
 from tirage.pofile import read_po, save_po
 from tirage.protect import translate_protected
-from tirage.provenance import Provenance, set_provenance
+from tirage.provenance import Provenance, get_provenance, set_provenance
 from tirage.workspace import Workspace
 
 Key = tuple[str | None, str]  # (msgctxt, msgid)
@@ -38,12 +40,16 @@ ProgressFn = Callable[[str, int, int], None]  # language, done, total
 CHUNK = 64  # sentences per saved batch: big enough for CTranslate2, small enough to lose
 SAVE_RATIO = 10.0  # engine work between saves: at least this many times the last save's cost
 MEMORY_MIN_SCORE = 75.0
+REDO_ALL = "all"
+# Machine output that `redo` may replace, per catalog: (msgctxt, msgid) → the raw text.
+Replaceable = Mapping[Path, Mapping[Key, str]]
 
 
 @dataclass
 class LanguageReport:
     lang: str
     pending: int = 0  # untranslated on disk when the run started
+    redo: int = 0  # machine output selected to be translated again
     memory: int = 0  # filled from the translation memory
     engine: int = 0  # filled by the engine
     kept: int = 0  # filled meanwhile by someone else: left as they are
@@ -56,7 +62,7 @@ class LanguageReport:
 
     @property
     def left(self) -> int:
-        return self.pending - self.memory - self.engine - self.kept - self.empty
+        return self.pending + self.redo - self.memory - self.engine - self.kept - self.empty
 
 
 @dataclass
@@ -101,13 +107,20 @@ def translate_workspace(
     engine: str | None = None,
     progress: ProgressFn | None = None,
     chunk: int = CHUNK,
+    redo: str | None = None,
 ) -> Report:
     report = Report()
     keep = load_glossary(ws.glossary_path).keep
     for lang in langs:
-        report.languages.append(
-            translate_language(ws, lang, catalogs(ws, lang, docs), engine, keep, progress, chunk)
-        )
+        paths = catalogs(ws, lang, docs)
+        again = redo_candidates(ws, lang, paths, redo) if redo else {}
+        done = translate_language(ws, lang, paths, engine, keep, progress, chunk, again)
+        report.languages.append(done)
+        if done.engine:
+            # Put the raw output on record now, before anyone edits it: `redo` and the
+            # post-edit distance compare against it.
+            with TranslationMemory.open(ws) as tm:
+                tm.refresh(ws)
     return report
 
 
@@ -119,26 +132,29 @@ def translate_language(
     keep: Sequence[str],
     progress: ProgressFn | None = None,
     chunk: int = CHUNK,
+    redo: Replaceable | None = None,
 ) -> LanguageReport:
 
     report = LanguageReport(lang)
     pending: dict[Key, list[Path]] = {}
     where: dict[Key, str] = {}
+    redo = redo or {}
     for path in paths:
         for entry in read_po(path):
-            if is_pending(entry):
-                key = (entry.msgctxt, entry.msgid)
+            key = (entry.msgctxt, entry.msgid)
+            if is_pending(entry) or key in redo.get(path, {}):
                 pending.setdefault(key, []).append(path)
                 if entry.occurrences and key not in where:
                     where[key] = ":".join(entry.occurrences[0])
-    report.pending = sum(len(files) for files in pending.values())
+    report.redo = sum(len(keys) for keys in redo.values())
+    report.pending = sum(len(files) for files in pending.values()) - report.redo
     if not pending:
         return report
 
     # Pre-engine step: the translation memory.
     remembered = memory_matches(ws, lang, list(pending))
     if remembered:
-        filled, kept = fill(pending, remembered)
+        filled, kept = fill(pending, remembered, redo)
         report.memory += filled
         report.kept += kept
         for key in remembered:
@@ -166,7 +182,7 @@ def translate_language(
     def flush() -> None:
         nonlocal last_save, save_cost
         started = time.monotonic()
-        filled, kept = fill({k: pending[k] for k in unsaved}, unsaved)
+        filled, kept = fill({k: pending[k] for k in unsaved}, unsaved, redo)
         report.engine += filled
         report.kept += kept
         unsaved.clear()
@@ -207,8 +223,13 @@ def _place_order(place: str) -> tuple[str, int, str]:
     return (name, int(line) if line.isdigit() else 0, text)
 
 
-def fill(pending: dict[Key, list[Path]], fills: dict[Key, Fill]) -> tuple[int, int]:
-    """Write fills into each catalog, re-read from disk first; (filled, kept as found)."""
+def fill(
+    pending: dict[Key, list[Path]], fills: dict[Key, Fill], redo: Replaceable | None = None
+) -> tuple[int, int]:
+    """Write fills into each catalog, re-read from disk first; (filled, kept as found).
+
+    An entry is filled when it is still untranslated, or, for `redo`, still the same
+    machine output."""
 
     by_path: dict[Path, set[Key]] = {}
     for key, paths in pending.items():
@@ -223,7 +244,8 @@ def fill(pending: dict[Key, list[Path]], fills: dict[Key, Fill]) -> tuple[int, i
             key = (entry.msgctxt, entry.msgid)
             if key not in keys or entry.obsolete:
                 continue
-            if not is_pending(entry):
+            raw = (redo or {}).get(path, {}).get(key)
+            if not is_pending(entry) and not is_machine_output(entry, raw):
                 continue
             apply_fill(entry, fills[key])
             changed += 1
@@ -238,10 +260,50 @@ def apply_fill(entry: polib.POEntry, result: Fill) -> None:
     entry.msgstr = result.text
     if result.fuzzy and "fuzzy" not in entry.flags:
         entry.flags.append("fuzzy")
+    elif not result.fuzzy and "fuzzy" in entry.flags:  # a reviewed memory match, on a redo
+        entry.flags.remove("fuzzy")
     # A fill replaces nothing a human wrote, so a stale "previous msgid" would only mislead.
     entry.previous_msgid = None
     entry.previous_msgctxt = None
     set_provenance(entry, result.provenance)
+
+
+def is_machine_output(entry: polib.POEntry, raw: str | None) -> bool:
+    """Whether an entry holds nothing but machine output: fuzzy, with a `tirage-mt:` record,
+    its text the raw output on record (`raw`), and no source change (after one, the text
+    may be a reviewer's). A reviewed entry, or one whose text a human changed, is not."""
+    return (
+        raw is not None
+        and not entry.obsolete
+        and not entry.msgid_plural
+        and "fuzzy" in entry.flags
+        and entry.previous_msgid is None
+        and get_provenance(entry) is not None
+        and entry.msgstr == raw
+    )
+
+
+def redo_candidates(ws: Workspace, lang: str, paths: Sequence[Path], engine: str) -> Replaceable:
+    """The entries of `paths` whose only content is output of `engine` (or of any engine,
+    including memory fills, for "all"), with their raw text.
+
+    The raw output comes from the translation memory, refreshed first: it keeps the first
+    text seen with each provenance record, so a text a human changed afterwards no longer
+    matches it."""
+    found: dict[Path, dict[Key, str]] = {}
+    with TranslationMemory.open(ws) as tm:
+        tm.refresh(ws)
+        for path in paths:
+            for entry in read_po(path):
+                provenance = get_provenance(entry)
+                if provenance is None or engine not in (REDO_ALL, provenance.engine):
+                    continue
+                context = entry.msgctxt or ""
+                raw = tm.raw_output(entry.msgid, ws.source_lang, lang, path.stem, context)
+                if is_machine_output(entry, raw):
+                    assert raw is not None
+                    found.setdefault(path, {})[(entry.msgctxt, entry.msgid)] = raw
+    return found
 
 
 def first_engine(ws: Workspace, names: Sequence[str], lang: str) -> Engine:

@@ -16,12 +16,26 @@ from tirage.mt.base import ENGINES
 @click.option("--to", "to", metavar="LANG,...", help="Target languages (default: all).")
 @click.option("--doc", "docs", multiple=True, metavar="NAME", help="Only this document.")
 @click.option("--engine", type=click.Choice(ENGINES), help="Default: [translate] engine.")
+@click.option(
+    "--redo",
+    type=click.Choice([*ENGINES, "memory", "all"]),
+    help="Also translate again what this engine (or any: all) wrote that no human touched.",
+)
 @quiet_option
 @workspace_option
 def translate_command(
-    to: str | None, docs: tuple[str, ...], engine: str | None, quiet: bool, workspace_dir: Path
+    to: str | None,
+    docs: tuple[str, ...],
+    engine: str | None,
+    redo: str | None,
+    quiet: bool,
+    workspace_dir: Path,
 ) -> None:
-    """Fill untranslated entries with machine translations (fuzzy, with provenance)."""
+    """Fill untranslated entries with machine translations (fuzzy, with provenance).
+
+    With --redo, entries whose only content is earlier machine output (fuzzy, with a
+    provenance record, text unchanged since) are translated again; reviewed entries and
+    any text a human edited are never touched."""
     from tirage.translate import translate_workspace
     from tirage.workspace import load_workspace
 
@@ -44,7 +58,9 @@ def translate_command(
             bar.__exit__(None, None, None)
 
     try:
-        report = translate_workspace(ws, langs, docs=docs, engine=engine, progress=progress)
+        report = translate_workspace(
+            ws, langs, docs=docs, engine=engine, progress=progress, redo=redo
+        )
     finally:
         for bar, _ in bars.values():
             bar.render_finish()
@@ -52,6 +68,8 @@ def translate_command(
         for lr in report.languages:
             by = f"{lr.engine_name} {lr.model} {lr.version}".strip() if lr.engine else ""
             parts = [f"{lr.pending} untranslated"]
+            if lr.redo:
+                parts.append(f"{lr.redo} machine translations to redo")
             if lr.memory:
                 parts.append(f"{lr.memory} from memory")
             if lr.engine:
