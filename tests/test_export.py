@@ -221,3 +221,20 @@ def test_build_without_models_publishes_what_is_reviewed(
     assert "de: 0% reviewed, need 80%: not published" in lines
     assert "es: 0% reviewed, need 80%: not published" in lines
     assert (workspace / "locales" / f"{INTERVIEW}.pot").is_file()
+
+
+def test_credit_names_the_engines_of_unreviewed_output(runner: CliRunner, workspace: Path) -> None:
+    write_catalog(workspace, "es", share=1.0)
+    path = workspace / "locales" / "es" / f"{INTERVIEW}.po"
+    po = polib.pofile(str(path))
+    for entry in po:
+        entry.flags.append("fuzzy")
+        entry.tcomment = "tirage-mt: engine=apertium; model=fr-es; version=3.8.3"
+    save_po(path, po)
+    _, out = run(runner, workspace, "export", "--to", "es", "--include-fuzzy")
+    assert "published" in out
+    text = (workspace / "editions" / "es" / f"{INTERVIEW}.txt").read_text(encoding="utf-8")
+    assert text.endswith(
+        "Traducido del francés por Jane Doe, 28 de mayo de 2015. Algunos pasajes aún no "
+        "están revisados. Traducción automática: Apertium.\n"
+    )

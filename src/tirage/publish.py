@@ -31,6 +31,7 @@ from tirage.editions.render import Translations
 from tirage.editions.text import render_text
 from tirage.errors import UsageError
 from tirage.pofile import read_po, write_atomic
+from tirage.provenance import get_provenance
 from tirage.readers import read_document
 from tirage.workspace import Workspace
 
@@ -153,6 +154,17 @@ def load_translations(path: Path) -> tuple[Translations, polib.POFile | None]:
     return Translations.from_po(po), po
 
 
+def machine_engines(po: polib.POFile | None) -> tuple[str, ...]:
+    """The engines whose unreviewed output (fuzzy, with a record) a catalog holds."""
+    found: set[str] = set()
+    for entry in po or ():
+        provenance = get_provenance(entry)
+        if entry.msgstr and "fuzzy" in entry.flags and provenance is not None:
+            found.add(provenance.engine)
+    found.discard("memory")  # a memory match is a human's translation, reused
+    return tuple(sorted(found))
+
+
 def edition_path(ws: Workspace, lang: str, stem: str, fmt: str) -> Path:
     return ws.editions_dir / lang / f"{stem}{EXTENSIONS[fmt]}"
 
@@ -202,7 +214,8 @@ def export_workspace(
             unreviewed = include_fuzzy and cov.fuzzy > 0
             credit = ""
             if shown:
-                found = credit_from_po(po, ws.source_lang, unreviewed, result.left)
+                engines = machine_engines(po) if unreviewed else ()
+                found = credit_from_po(po, ws.source_lang, unreviewed, result.left, engines)
                 credit = credit_line(found, lang)
             alternates = [(code, f"../{code}/{doc.stem}.html") for code in published]
             result.no_format = [f for f in formats if f not in formats_for(doc, formats)]

@@ -3,7 +3,8 @@ Jane Doe, 26 November 2025." Language names and dates come from babel; the few w
 them from a small table (English for a language not in it).
 
 The credit tells the truth about what a reader gets: it says so when passages are not yet
-reviewed (fuzzy translations included) and when passages are left in the source language."""
+reviewed (fuzzy translations included), naming the engines of that unreviewed output, and
+when passages are left in the source language."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from babel.dates import format_date
 
 from tirage.editions.typography import apply_typography
 
+ENGINE_NAMES = {"argos": "Argos Translate", "apertium": "Apertium", "pseudo": "pseudo-localisation"}
 _PLACEHOLDER_NAMES = {"", "FULL NAME", "FULL NAME <EMAIL@ADDRESS>"}
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _VOWEL = re.compile(r"^[aeiouyhâéèêîôû]", re.I)
@@ -29,13 +31,20 @@ class Credit:
     revised: date | None = None
     unreviewed: bool = False  # the edition includes fuzzy (unreviewed) translations
     untranslated: int = 0  # passages left in the source language
+    engines: tuple[str, ...] = ()  # engines whose unreviewed output the edition shows
 
 
 def credit_from_po(
-    po: polib.POFile | None, source_lang: str, unreviewed: bool, untranslated: int = 0
+    po: polib.POFile | None,
+    source_lang: str,
+    unreviewed: bool,
+    untranslated: int = 0,
+    engines: tuple[str, ...] = (),
 ) -> Credit:
     if po is None:
-        return Credit(source_lang, unreviewed=unreviewed, untranslated=untranslated)
+        return Credit(
+            source_lang, unreviewed=unreviewed, untranslated=untranslated, engines=engines
+        )
     translator = po.metadata.get("Last-Translator", "").strip()
     if translator in _PLACEHOLDER_NAMES or translator.startswith("FULL NAME"):
         translator = ""
@@ -47,7 +56,7 @@ def credit_from_po(
             revised = date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
         except ValueError:
             revised = None
-    return Credit(source_lang, translator, revised, unreviewed, untranslated)
+    return Credit(source_lang, translator, revised, unreviewed, untranslated, engines)
 
 
 def credit_line(credit: Credit, lang: str) -> str:
@@ -58,11 +67,13 @@ def credit_line(credit: Credit, lang: str) -> str:
     when = format_date(credit.revised, "long", locale=locale or "en") if credit.revised else ""
     name = credit.translator
     left = credit.untranslated
+    machines = ", ".join(ENGINE_NAMES.get(e, e) for e in credit.engines)
     if code == "fr":
         text = ("Traduit de l’" if _VOWEL.match(source) else "Traduit du ") + source
         text += f" par {name}" if name else ""
         text += f", le {when}" if when else ""
         note = " Certains passages ne sont pas encore relus."
+        note += f" Traduction automatique : {machines}." if machines else ""
         kept = f" {left} passages restent en {source}." if left > 1 else ""
         kept = kept or f" Un passage reste en {source}."
     elif code == "es":
@@ -70,6 +81,7 @@ def credit_line(credit: Credit, lang: str) -> str:
         text += f" por {name}" if name else ""
         text += f", {when}" if when else ""
         note = " Algunos pasajes aún no están revisados."
+        note += f" Traducción automática: {machines}." if machines else ""
         kept = f" {left} pasajes quedan en {source}." if left > 1 else ""
         kept = kept or f" Un pasaje queda en {source}."
     elif code == "de":
@@ -78,6 +90,7 @@ def credit_line(credit: Credit, lang: str) -> str:
         text += f" von {name}" if name else ""
         text += f", {when}" if when else ""
         note = " Einige Passagen sind noch nicht geprüft."
+        note += f" Maschinelle Übersetzung: {machines}." if machines else ""
         kept = f" {left} Passagen bleiben auf {source}." if left > 1 else ""
         kept = kept or f" Eine Passage bleibt auf {source}."
     else:
@@ -88,6 +101,7 @@ def credit_line(credit: Credit, lang: str) -> str:
         text += f" by {name}" if name else ""
         text += f", {when}" if when else ""
         note = " Some passages are not yet reviewed."
+        note += f" Machine translation: {machines}." if machines else ""
         kept = f" {left} passages are left in {source}." if left > 1 else ""
         kept = kept or f" One passage is left in {source}."
     text += "."
