@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from tirage.document import Document
 from tirage.errors import CatalogError
-from tirage.pofile import read_po, save_po
+from tirage.pofile import inherit_header, read_po, save_po
 from tirage.workspace import Workspace, language_name
 
 FUZZY_THRESHOLD = 60.0
@@ -124,6 +124,7 @@ def merge(old: polib.POFile, template: polib.POFile) -> tuple[polib.POFile, Merg
     report = MergeReport()
     merged = polib.POFile(wrapwidth=79, check_for_duplicates=False)
     merged.metadata = dict(old.metadata)
+    inherit_header(old, merged)
     if "POT-Creation-Date" in template.metadata:
         merged.metadata["POT-Creation-Date"] = template.metadata["POT-Creation-Date"]
     merged.header = old.header
