@@ -11,6 +11,7 @@ Merge rules (those of `msgmerge --previous`, checked against it in the tests):
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Iterable
@@ -24,7 +25,9 @@ from rapidfuzz import fuzz, process
 
 from tirage.document import Document
 from tirage.errors import CatalogError
-from tirage.pofile import inherit_header, read_po, save_po
+from tirage.languages import gettext_code
+from tirage.locking import modify_po
+from tirage.pofile import inherit_header, parse_po, read_text
 from tirage.workspace import Workspace, language_name
 
 FUZZY_THRESHOLD = 60.0
@@ -49,6 +52,8 @@ class UpdateResult:
     catalog: polib.POFile
     report: MergeReport
     written: bool = False
+    template: polib.POFile | None = None  # for a language's catalog: what it merges
+    read: str | None = None  # the file's text when the plan read it
 
 
 def timestamp() -> str:
@@ -104,7 +109,7 @@ def new_catalog(template: polib.POFile, lang: str, ws: Workspace, doc_name: str)
         "PO-Revision-Date": template.metadata.get("POT-Creation-Date", timestamp()),
         "Last-Translator": ws.translator,
         "Language-Team": f"{name} ({ws.team})" if ws.team else name,
-        "Language": lang,
+        "Language": gettext_code(lang),
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
@@ -268,21 +273,25 @@ def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[Up
     """The document's new template and merged catalogs, computed without writing anything."""
     pot_path = ws.pot_path(doc.stem)
     template = build_template(doc)
+    pot_text = None
     if pot_path.exists():
-        previous = read_po(pot_path)
+        pot_text = read_text(pot_path)
+        previous = parse_po(pot_text, pot_path)
         if same_entries(previous, template):
             template.metadata["POT-Creation-Date"] = previous.metadata.get("POT-Creation-Date", "")
-    plans = [UpdateResult(pot_path, template, MergeReport())]
+    plans = [UpdateResult(pot_path, template, MergeReport(), read=pot_text)]
     for lang in langs:
         path = ws.po_path(lang, doc.stem)
+        text = None
         if path.exists():
-            old = read_po(path)
+            text = read_text(path)
+            old = parse_po(text, path)
             merged, report = merge(old, template)
             if translated_count(merged) < translated_count(old):
                 raise CatalogError("merge would lose translations; catalog left as it was", path)
         else:
             merged, report = merge(new_catalog(template, lang, ws, doc.name), template)
-        plans.append(UpdateResult(path, merged, report))
+        plans.append(UpdateResult(path, merged, report, template=template, read=text))
     return plans
 
 
@@ -294,5 +303,19 @@ def update_documents(
     langs = list(langs)
     plans = [plan for doc in docs for plan in plan_document(ws, doc, langs)]
     for plan in plans:
-        plan.written = save_po(plan.path, plan.catalog)
+        change = functools.partial(_merge_again, plan)
+        planned = None if plan.read is None else (plan.read, plan.catalog)
+        plan.written = modify_po(ws, plan.path, change, planned=planned)
     return plans
+
+
+def _merge_again(plan: UpdateResult, old: polib.POFile | None) -> polib.POFile:
+    """The merge done again on the catalog as it is when it is saved: a fill or a
+    translator's save made since the plan was read is merged, never undone."""
+    if old is None or plan.template is None:
+        return plan.catalog
+    merged, plan.report = merge(old, plan.template)
+    if translated_count(merged) < translated_count(old):
+        raise CatalogError("merge would lose translations; catalog left as it was", plan.path)
+    plan.catalog = merged
+    return merged

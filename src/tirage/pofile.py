@@ -12,7 +12,6 @@ import functools
 import itertools
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,8 +20,18 @@ import polib
 from tirage.errors import CatalogError
 from tirage.linebreak import breaks as line_breaks
 from tirage.pogrammar import check_messages, for_polib
+from tirage.tempfiles import make_temp_file
 
-__all__ = ["format_po", "inherit_header", "parse_po", "read_po", "save_po", "write_atomic"]
+__all__ = [
+    "format_entry",
+    "format_po",
+    "inherit_header",
+    "parse_po",
+    "read_po",
+    "read_text",
+    "save_po",
+    "write_atomic",
+]
 
 PAGE_WIDTH = 79
 
@@ -90,6 +99,11 @@ def _check_lines(text: str, path: Path | None) -> None:
 
 def read_po(path: Path) -> polib.POFile:
     """Parse the PO/POT file at `path`; any problem becomes one `CatalogError`."""
+    return parse_po(read_text(path), path)
+
+
+def read_text(path: Path) -> str:
+    """The text of the catalog at `path` (UTF-8), unparsed."""
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -97,11 +111,10 @@ def read_po(path: Path) -> polib.POFile:
     except OSError as exc:
         raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", path) from None
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CatalogError("catalog is not valid UTF-8", path, line) from None
-    return parse_po(text, path)
 
 
 def parse_po(text: str, path: Path | None = None) -> polib.POFile:
@@ -404,6 +417,11 @@ def _first_msgstr(entry: polib.POEntry) -> str:
     return str(entry.msgstr or "")
 
 
+def format_entry(entry: polib.POEntry) -> str:
+    """One entry as `format_po` writes it inside a catalog (without the blank line)."""
+    return "".join(line + "\n" for line in _entry_lines(entry))
+
+
 def format_po(po: polib.POFile) -> str:
     """The catalog as text, byte for byte what GNU `msgcat` (0.21, width 79) would write."""
     live = [e for e in po if not e.obsolete and not (e.msgid == "" and e.msgctxt is None)]
@@ -442,7 +460,7 @@ def write_atomic(path: Path, data: str) -> bool:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, temp = make_temp_file(path)  # named after this process: see tirage.tempfiles
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)

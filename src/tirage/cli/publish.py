@@ -3,6 +3,7 @@ whole main job (update, machine translation where a model is available, export).
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,15 @@ from tirage.cli.options import F, quiet_option, workspace_option
 from tirage.cli.translate import translate_command
 from tirage.errors import EngineError, ModelPackageError, TirageError
 from tirage.publish import describe, export_workspace, parse_formats
+from tirage.terminal import visible
 from tirage.workspace import load_workspace
+
+
+def _finite(_ctx: click.Context, _param: click.Parameter, value: float | None) -> float | None:
+    # FloatRange lets nan through: every comparison with it is false.
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("nan is not a number from 0 to 100")
+    return value
 
 
 def _export_options(command: F) -> F:
@@ -29,6 +38,7 @@ def _export_options(command: F) -> F:
             click.option(
                 "--threshold",
                 type=click.FloatRange(0, 100),
+                callback=_finite,
                 help="Reviewed share (%) a language needs (default: [publish] threshold).",
             ),
             click.option(
@@ -68,7 +78,7 @@ def _run_export(
     )
     if not quiet:
         for line in describe(report, langs, ws.root):
-            click.echo(line)
+            click.echo(visible(line))
     if strict and report.held_back:
         held = ", ".join(report.held_back)
         raise TirageError(f"held back (--strict): {held}")
@@ -129,7 +139,8 @@ def build_command(
         try:
             _invoke(ctx, translate_command, workspace_dir=workspace_dir, to=lang, quiet=quiet)
         except (EngineError, ModelPackageError) as exc:
-            click.echo(f"{lang}: not machine-translated: {exc.format()}")
+            if not quiet:  # a notice, not an error: what is translated is still published
+                click.echo(visible(f"{lang}: not machine-translated: {exc.format()}"))
     _run_export(
         workspace_dir, to, formats, threshold, include_fuzzy, allow_untranslated, strict, quiet
     )
