@@ -126,7 +126,7 @@ def parse_po(text: str, path: Path | None = None) -> polib.POFile:
     _check_syntax(text, path)
     lines = text.splitlines()
     reading = check_messages(lines, path)
-    readable = for_polib(lines, path)
+    readable = for_polib(text, lines, path)
     if readable is not None:
         text = "\n".join(readable) + "\n"
     try:

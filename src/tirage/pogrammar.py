@@ -42,6 +42,13 @@ _RARE_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]|[0-7]|a)")
 # How a decoded character is written back for polib, which decodes these itself.
 _POLIB_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\v": "\\v", "\b": "\\b", "\f": "\\f"}
 _POLIB_ESCAPES.update({"\\": "\\\\", '"': '\\"'})
+# A line `for_polib` changes: a comment marker without a space after it, flags not in the
+# `#, a, b` form, a bare `#|`, or an escape polib does not know.
+_FOR_POLIB = re.compile(
+    r"^#(?:[^ ~|.:,\n]|[.:][^ \n]|,(?! [^\s,]+(?:, ?[^\s,]+)*[ \t]*$)|~?\|[ \t]*$)"
+    r"|\\(?:x[0-9A-Fa-f]|[0-7]|a)",
+    re.M,
+)
 _FLAG_SEPARATORS = re.compile(r"[\s,]+")
 _BARE_PREVIOUS = re.compile(r"#~?\|[ \t]*")
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
@@ -71,37 +78,49 @@ def unescape(literal: str, errors: str = "replace") -> str:
 
 
 def _tokens(lines: list[str], path: Path | None) -> list[Token]:
-    """The tokens of lines that passed the line syntax check."""
+    """The tokens of lines that passed the line syntax check. A string that continues a
+    keyword of its kind (obsolete, previous) is joined to it, as the grammar reads it."""
     tokens: list[Token] = []
     for number, line in enumerate(lines, 1):
-        if not line or line[0] not in '#m"\t ':
-            continue  # blank (the line check let nothing else through)
-        obsolete = line.startswith("#~")
-        rest = line[2:] if obsolete else line
-        previous = rest.startswith("#|") if not obsolete else rest.startswith("|")
-        if previous:
-            rest = rest[1:] if obsolete else rest[2:]
-        elif not obsolete and rest.startswith("#"):
+        if not line:
+            continue
+        if line[0] == '"':  # the most common line: a live string continuing a keyword
+            obsolete = previous = False
+            kind, index, literal = "string", 0, line
+        elif line[0] == "#" and not line.startswith(("#~", "#|")):
             tokens.append(("comment", False, number, 0, line))
             continue
-        rest = rest.lstrip(" \t")
-        if not rest:
-            if previous:  # a bare `#|` is a comment
-                tokens.append(("comment", obsolete, number, 0, ""))
-            continue
-        if rest[0] == '"':
-            kind, index, literal = "string", 0, rest
         else:
-            found = _KEYWORD.match(rest)
-            if found is None:  # cannot happen after the line check
-                raise CatalogError("syntax error", path, number)
-            kind = found.group(1) if found.group(2) is None else "msgstr[]"
-            index = int(found.group(2) or 0)
-            literal = rest[found.end() :].lstrip(" \t")
-            if previous and kind not in _PREVIOUS_KEYWORDS:
-                raise CatalogError(f'keyword "{kind}" unknown', path, number)
+            obsolete = line.startswith("#~")
+            rest = line[2:] if obsolete else line
+            previous = rest.startswith("|") if obsolete else rest.startswith("#|")
+            if previous:
+                rest = rest[1:] if obsolete else rest[2:]
+            rest = rest.lstrip(" \t")
+            if not rest:
+                if previous:  # a bare `#|` is a comment
+                    tokens.append(("comment", obsolete, number, 0, ""))
+                continue  # a blank line (the line check let nothing else through)
+            if rest[0] == '"':
+                kind, index, literal = "string", 0, rest
+            else:
+                found = _KEYWORD.match(rest)
+                if found is None:  # cannot happen after the line check
+                    raise CatalogError("syntax error", path, number)
+                kind = found.group(1) if found.group(2) is None else "msgstr[]"
+                index = int(found.group(2) or 0)
+                literal = rest[found.end() :].lstrip(" \t")
+                if previous and kind not in _PREVIOUS_KEYWORDS:
+                    raise CatalogError(f'keyword "{kind}" unknown', path, number)
         literal = literal.rstrip(" \t")[1:-1]
-        tokens.append((("prev_" if previous else "") + kind, obsolete, number, index, literal))
+        if previous:
+            kind = "prev_" + kind
+        if kind[-6:] == "string" and tokens:
+            last = tokens[-1]
+            if last[1] == obsolete and last[0] != "comment" and last[0][:5] == kind[:5]:
+                tokens[-1] = (last[0], obsolete, last[2], last[3], last[4] + literal)
+                continue
+        tokens.append((kind, obsolete, number, index, literal))
     return tokens
 
 
@@ -119,16 +138,18 @@ class _Reader:
     """gettext's grammar over a token list; `messages()` raises on the first error."""
 
     def __init__(self, tokens: list[Token], path: Path | None) -> None:
-        self.tokens = tokens
+        self.end = len(tokens)
+        # A last token of no kind: reading past the end needs no test.
+        self.tokens = [*tokens, ("", False, tokens[-1][2] + 1 if tokens else 1, 0, "")]
         self.path = path
         self.at = 0
         self.reading = Reading()
 
     def kind(self) -> str:
-        return self.tokens[self.at][0] if self.at < len(self.tokens) else ""
+        return self.tokens[self.at][0]
 
     def line(self, fallback: int) -> int:
-        return self.tokens[self.at][2] if self.at < len(self.tokens) else fallback
+        return self.tokens[self.at][2] if self.at < self.end else fallback
 
     def fail(self, message: str, line: int) -> CatalogError:
         return CatalogError(message, self.path, line)
@@ -146,9 +167,10 @@ class _Reader:
         seen: dict[tuple[str | None, str], int] = {}
         fuzzy = False
         comments: list[str] = []
-        while self.at < len(self.tokens):
-            if self.kind() == "comment":
-                comments.append(self.tokens[self.at][4])
+        tokens = self.tokens
+        while self.at < self.end:
+            if tokens[self.at][0] == "comment":
+                comments.append(tokens[self.at][4])
                 fuzzy = fuzzy or _is_fuzzy(comments[-1])
                 self.at += 1
                 continue
@@ -199,7 +221,7 @@ class _Reader:
         if kind == "prev_msgctxt":
             fields["msgctxt"] = unescape(self.strings("prev_string"))
             if self.kind() != "prev_msgid":
-                raise self.fail("syntax error", self.line(self.tokens[-1][2] + 1))
+                raise self.fail("syntax error", self.tokens[self.at][2])
             kind = "prev_msgid"
         if kind == "prev_msgid":
             fields["msgid"] = unescape(self.strings("prev_string"))
@@ -211,12 +233,11 @@ class _Reader:
 
     def intro(self) -> tuple[tuple[str | None, str], int]:
         """`[msgctxt] msgid`; the message's key and the msgid's line."""
-        end = self.tokens[-1][2] + 1
         context: str | None = None
         if self.kind() == "msgctxt":
             context = unescape(self.strings("string"))
         if self.kind() != "msgid":
-            raise self.fail("syntax error", self.line(end))
+            raise self.fail("syntax error", self.tokens[self.at][2])
         line = self.tokens[self.at][2]
         return (context, unescape(self.strings("string"))), line
 
@@ -247,7 +268,7 @@ def _is_comment(line: str) -> bool:
 
 
 def _is_fuzzy(comment: str) -> bool:
-    return comment.startswith("#,") and "fuzzy" in (f.strip() for f in comment[2:].split(","))
+    return comment[:2] == "#," and "fuzzy" in _FLAG_SEPARATORS.split(comment[2:])
 
 
 def _newlines(msgid: str, plural: str | None, forms: list[str]) -> str:
@@ -275,7 +296,7 @@ def check_messages(lines: list[str], path: Path | None) -> Reading:
     return reading
 
 
-def for_polib(lines: list[str], path: Path | None) -> list[str] | None:
+def for_polib(text: str, lines: list[str], path: Path | None) -> list[str] | None:
     """The lines as polib can read them with gettext's meaning (None: they already are).
 
     - `\\a` and byte escapes are decoded (a run of byte escapes as UTF-8, as msgcat writes
@@ -285,6 +306,9 @@ def for_polib(lines: list[str], path: Path | None) -> list[str] | None:
     - comments after the last message go (polib would drop the message with them);
     - a comment whose marker is not followed by a space gets one: for gettext `#x` is the
       translator comment "x" and `#.x` the extracted comment "x"; polib refuses both."""
+    last = next((line for line in reversed(lines) if line.strip()), "")
+    if not _is_comment(last) and not _FOR_POLIB.search(text):
+        return None
     changed = False
     result: list[str] = []
     for number, line in enumerate(lines, 1):
