@@ -36,7 +36,7 @@ def with_context(body: str, tag: str) -> str:
     for line in body.split("\n"):
         found = _KEYWORD.match(line)
         if found and found.group(2) == "msgctxt":
-            line, context = f'{found.group(0)}{tag} {line[found.end() :]}', True
+            line, context = f"{found.group(0)}{tag} {line[found.end() :]}", True
         elif found:
             if not context:
                 lines.append(f'{found.group(1)}msgctxt "{tag}"')

@@ -72,14 +72,23 @@ def test_reviewed_language_is_published(runner: CliRunner, workspace: Path) -> N
     assert code == 0
     assert out.splitlines()[0].startswith("en: 100% reviewed: published")
     assert "es: 50% reviewed, need 80%: not published" in out
-    assert editions(workspace) == [f"en/{INTERVIEW}.{ext}" for ext in ("html", "md", "txt")]
+    assert editions(workspace) == [
+        *(f"en/{INTERVIEW}.{ext}" for ext in ("html", "md", "txt")),
+        f"fr/{INTERVIEW}.html",  # the original, which the English edition links to
+    ]
+    assert f"fr {INTERVIEW}: the original, linked from each edition" in out
     html = (workspace / "editions" / "en" / f"{INTERVIEW}.html").read_text(encoding="utf-8")
     assert "&lt;en&gt; Lyon" in html
     assert 'hreflang="en"' in html and 'hreflang="es"' not in html
+    original = (workspace / "editions" / "fr" / f"{INTERVIEW}.html").read_text(encoding="utf-8")
+    assert original.startswith('<!DOCTYPE html>\n<html lang="fr"')
+    assert '<p class="answer"><span' not in original  # the source is no fallback here
+    assert "Thierry Alvergnat : « La province" in original
     assert "Translated from French by Jane Doe, May 28, 2015." in html
     # Running again changes nothing.
     _, out = run(runner, workspace, "export")
     assert "(0 written, 3 unchanged)" in out
+    assert "(0 written, 1 unchanged)" in out
 
 
 def test_threshold_zero_never_publishes_the_source_as_a_translation(
@@ -127,13 +136,14 @@ def test_fuzzy_counts_only_when_included(runner: CliRunner, workspace: Path) -> 
 def test_held_back_language_loses_its_old_editions(runner: CliRunner, workspace: Path) -> None:
     write_catalog(workspace, "en", share=0.85)
     run(runner, workspace, "export", "--to", "en")
-    assert len(editions(workspace)) == 3
+    assert len(editions(workspace)) == 4
     _, out = run(runner, workspace, "export", "--to", "en", "--threshold", "90")
     assert "en: 85% reviewed, need 90%: not published" in out
     assert (
         f"  removed {INTERVIEW}.txt, {INTERVIEW}.md, {INTERVIEW}.html, written earlier: "
         "editions/ holds only what passes the gate now"
     ) in out.splitlines()
+    assert f"fr {INTERVIEW}: no edition published, 1 old page(s) removed" in out
     assert editions(workspace) == []
 
 
@@ -143,7 +153,7 @@ def test_build_says_which_earlier_editions_it_removes(
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
     write_catalog(workspace, "de", share=0.6)
     run(runner, workspace, "export", "--to", "de", "--threshold", "50")
-    assert len(editions(workspace)) == 3
+    assert len(editions(workspace)) == 4  # with the original, which the editions link to
     _, out = run(runner, workspace, "build", "--to", "de")
     assert "de: 60% reviewed, need 80%: not published" in out
     assert "written earlier: editions/ holds only what passes the gate now" in out
@@ -190,14 +200,14 @@ def test_text_format_of_a_markdown_source_says_why_nothing_is_written(
     assert code == 0
     assert out.splitlines() == [
         "en: 100% reviewed: nothing written: a Markdown source has no text edition "
-        "(its formats are markdown and html)"
+        "(its formats: markdown, html, pdf)"
     ]
     assert not (workspace / "editions").exists() or editions(workspace) == []
 
 
 @pytest.mark.parametrize(
     ("args", "code"),
-    [(["--to", "it"], 2), (["--format", "pdf"], 2), (["--threshold", "120"], 2)],
+    [(["--to", "it"], 2), (["--format", "docx"], 2), (["--threshold", "120"], 2)],
 )
 def test_usage_errors(runner: CliRunner, workspace: Path, args: list[str], code: int) -> None:
     actual, _ = run(runner, workspace, "export", *args)

@@ -441,10 +441,11 @@ def format_po(po: polib.POFile) -> str:
 # Saving
 
 
-def write_atomic(path: Path, data: str) -> bool:
-    """Write `data` (UTF-8) to `path` atomically; False, untouched, when already identical."""
+def write_atomic(path: Path, data: str | bytes) -> bool:
+    """Write `data` (text as UTF-8) to `path` atomically; False, untouched, when already
+    identical."""
     path = Path(path)
-    payload = data.encode("utf-8")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         if path.read_bytes() == payload:
             return False

@@ -119,10 +119,41 @@ def _choice(choices: tuple[str, ...]) -> Check:
     return check
 
 
+def _text(value: Any) -> str:
+    text = _string(value).strip()
+    if not text:
+        raise Invalid("must not be empty")
+    return text
+
+
+def _base_url(value: Any) -> str:
+    url = _string(value).strip()
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+        raise Invalid(f"must be an http(s) URL, e.g. https://example.org/news/, not '{url}'")
+    return url
+
+
+def _page(value: Any) -> str:
+    from tirage.editions.pdf import parse_page  # page sizes; WeasyPrint is not imported
+
+    page = _string(value).strip()
+    try:
+        parse_page(page)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    return page
+
+
 # Table ("" for the top level) → key → check. New settings go here.
 SCHEMA: dict[str, dict[str, Check]] = {
     "": {"source_language": _language, "target_languages": _languages},
-    "publish": {"threshold": _number(0, 100), "allow_linked_editions": _boolean},
+    "publish": {
+        "threshold": _number(0, 100),
+        "allow_linked_editions": _boolean,
+        "name": _text,  # the publication (JSON-LD, the PDF's Author)
+        "base_url": _base_url,  # where editions/ is published
+        "page": _page,  # the print edition's page size
+    },
     "translate": {
         "engine": _engine,
         "fallback": _engines,

@@ -13,7 +13,13 @@ from tirage.languages import canonical, did_you_mean, same
 from tirage.settings import read_settings
 
 CONFIG_NAME = "tirage.toml"
-SOURCE_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
+SOURCE_SUFFIXES = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
 DEFAULT_THRESHOLD = 80.0
 
 
@@ -29,6 +35,15 @@ class EngineSettings:
 
 
 @dataclass(frozen=True)
+class PublishSettings:
+    """`[publish]` keys for the editions' metadata and the print edition."""
+
+    name: str = ""  # the publication, in JSON-LD and the PDF's Author
+    base_url: str = ""  # where editions/ is published; "" gives relative links
+    page: str = "A4"  # the print edition's page: A4, A5, A3, letter, legal, tabloid, "W H"
+
+
+@dataclass(frozen=True)
 class Workspace:
     root: Path
     source_lang: str
@@ -38,6 +53,7 @@ class Workspace:
     team: str = ""
     engine: EngineSettings = field(default_factory=EngineSettings)
     allow_linked_editions: bool = False  # [publish]: editions/ may link outside the root
+    publish: PublishSettings = field(default_factory=PublishSettings)
 
     @property
     def config_path(self) -> Path:
@@ -165,6 +181,9 @@ def load_workspace(root: Path) -> Workspace:
             batch_size=translate.get("batch_size", defaults.batch_size),
         ),
         allow_linked_editions=publish.get("allow_linked_editions", False),
+        publish=PublishSettings(
+            **{key: publish[key] for key in ("name", "base_url", "page") if key in publish}
+        ),
     )
     check_inside(ws)  # before anything is read or written
     remove_leftovers(ws)
@@ -181,6 +200,9 @@ def render_config(source: str, targets: list[str]) -> str:
         "[publish]\n"
         "# Share of reviewed segments (translated, not fuzzy) a language needs to be exported.\n"
         f"threshold = {DEFAULT_THRESHOLD:g}\n"
+        '# name = "Example Weekly"                  # the publisher, in JSON-LD and PDFs\n'
+        '# base_url = "https://example.org/news/"  # where editions/ is published\n'
+        '# page = "A4"                             # print edition: A4, letter, tabloid…\n'
         "\n"
         "[translate]\n"
         'engine = "argos"      # argos | apertium | pseudo\n'

@@ -13,7 +13,7 @@ from tirage.cli.core import update
 from tirage.cli.options import F, quiet_option, workspace_option
 from tirage.cli.translate import translate_command
 from tirage.errors import EngineError, ModelPackageError, TirageError
-from tirage.publish import describe, export_workspace, parse_formats
+from tirage.publish import describe, export_workspace, parse_formats, refuse_formats
 from tirage.terminal import visible
 from tirage.workspace import load_workspace
 
@@ -33,7 +33,8 @@ def _export_options(command: F) -> F:
                 "--format",
                 "formats",
                 metavar="FMT,...",
-                help="text, markdown, html (default: all; text only for text sources).",
+                help="text, markdown, html, pdf (default: text, markdown, html; text only for "
+                "text sources; pdf, the print edition, only when asked for).",
             ),
             click.option(
                 "--threshold",
@@ -73,6 +74,8 @@ def _run_export(
 
     ws = load_workspace(workspace_dir)
     langs = ws.select_targets(to)
+    if formats:
+        refuse_formats(ws, parse_formats(formats))
     report = export_workspace(
         ws, langs, parse_formats(formats), threshold, include_fuzzy, allow_untranslated
     )
@@ -96,7 +99,7 @@ def export_command(
     quiet: bool,
     workspace_dir: Path,
 ) -> None:
-    """Write editions/<lang>/<doc>.{txt,md,html} for every language reviewed enough.
+    """Write editions/<lang>/<doc>.{txt,md,html,pdf} for every language reviewed enough.
 
     A language that does not pass loses the editions an earlier export wrote, so editions/
     holds only what passes now. Passages left in the source language are marked."""

@@ -7,6 +7,7 @@ from tirage.document import Document, Segment
 from tirage.editions.render import (
     Translations,
     fallback_label,
+    refuse_html_source,
     trail_text,
     translated_source,
     with_credit,
@@ -25,6 +26,7 @@ def render_text(
     """Byte for byte the source where nothing is translated and no credit or label is asked.
 
     `fallback_lang` (the source language) labels every passage left untranslated."""
+    refuse_html_source(doc, "text")
 
     def transform(segment: Segment, msgstr: str) -> str:
         text = apply_typography(msgstr, lang)
