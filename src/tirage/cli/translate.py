@@ -20,12 +20,26 @@ if TYPE_CHECKING:
 @click.option("--to", "to", metavar="LANG,...", help="Target languages (default: all).")
 @doc_option
 @click.option("--engine", type=click.Choice(ENGINES), help="Default: [translate] engine.")
+@click.option(
+    "--redo",
+    type=click.Choice([*ENGINES, "memory", "all"]),
+    help="Also translate again what this engine (or any: all) wrote that no human touched.",
+)
 @quiet_option
 @workspace_option
 def translate_command(
-    to: str | None, docs: tuple[str, ...], engine: str | None, quiet: bool, workspace_dir: Path
+    to: str | None,
+    docs: tuple[str, ...],
+    engine: str | None,
+    redo: str | None,
+    quiet: bool,
+    workspace_dir: Path,
 ) -> None:
-    """Fill untranslated entries with machine translations (fuzzy, with provenance)."""
+    """Fill untranslated entries with machine translations (fuzzy, with provenance).
+
+    With --redo, entries whose only content is earlier machine output (fuzzy, with a
+    provenance record, text unchanged since) are translated again; reviewed entries and
+    any text a human edited are never touched."""
     from tirage.translate import translate_workspace
     from tirage.workspace import load_workspace
 
@@ -48,7 +62,9 @@ def translate_command(
             bar.__exit__(None, None, None)
 
     try:
-        report = translate_workspace(ws, langs, docs=docs, engine=engine, progress=progress)
+        report = translate_workspace(
+            ws, langs, docs=docs, engine=engine, progress=progress, redo=redo
+        )
     finally:
         for bar, _ in bars.values():
             bar.render_finish()
@@ -65,7 +81,7 @@ def translate_command(
 def describe(lr: LanguageReport) -> str:
     """What a run did for one language, in words: "en: 33 untranslated entries: 33
     machine-translated by pseudo (fuzzy, for review); 0 left untranslated"."""
-    if not lr.pending:
+    if not lr.pending and not lr.redo:
         return f"{lr.lang}: nothing to translate (no untranslated entries)"
     parts = []
     if lr.memory:
@@ -80,7 +96,10 @@ def describe(lr: LanguageReport) -> str:
     if lr.empty:
         parts.append(f"{lr.empty} left empty by the engine")
     done = ", ".join(parts) + "; " if parts else ""
-    return f"{lr.lang}: {_entries(lr.pending)}: {done}{lr.left} left untranslated"
+    what = _entries(lr.pending)
+    if lr.redo:  # --redo
+        what += f", {lr.redo} machine translation{'' if lr.redo == 1 else 's'} to redo"
+    return f"{lr.lang}: {what}: {done}{lr.left} left untranslated"
 
 
 def _entries(count: int) -> str:
