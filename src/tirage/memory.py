@@ -279,6 +279,17 @@ class TranslationMemory:
             (source_id, tgt_lang, doc, context, raw, provenance.engine, record, now()),
         )
 
+    def raw_mt(
+        self, source: str, src_lang: str, tgt_lang: str, doc: str, context: str = ""
+    ) -> str | None:
+        """The raw machine output kept for one entry, if any."""
+        row = self.db.execute(
+            "SELECT m.raw FROM mt_raw m JOIN sources s ON s.id = m.source_id "
+            "WHERE s.lang = ? AND s.text = ? AND m.tgt_lang = ? AND m.doc = ? AND m.context = ?",
+            (src_lang, source, tgt_lang, doc, context),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def record_review(
         self,
         source: str,
