@@ -1,0 +1,267 @@
+"""What the desk's pages show, computed from the workspace with tirage's own modules:
+statistics from `stats`, the publish gate from `publish`, checks from `checks`, memory
+matches and post-edit distances from `memory`, queue order and authorship from `review`.
+
+Nothing here knows about HTTP; the app turns these models into responses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from tirage.checks import Context, check_entry
+from tirage.document import Document
+from tirage.editions.render import Translations
+from tirage.memory import FILENAME, Match, TranslationMemory
+from tirage.pofile import read_po
+from tirage.provenance import get_provenance
+from tirage.publish import Coverage, coverage, passes
+from tirage.readers import read_document
+from tirage.review import (
+    Catalog,
+    Findings,
+    author,
+    catalog_paths,
+    checks_context,
+    confidence,
+    describe_confidence,
+    errors_in,
+    load_catalog,
+    memory_matches,
+    needs_review,
+    queue_items,
+    queue_key,
+    source_changed,
+    word_diff,
+)
+from tirage.stats import STATES, CatalogStats, PostEditSummary, catalog_stats
+from tirage.workspace import Workspace
+
+FILTERS = {
+    "review": "needs review",
+    "untranslated": "untranslated",
+    "errors": "with errors",
+    "changed": "source changed",
+    "all": "all",
+}
+
+
+def catalog_path(ws: Workspace, lang: str, doc: str) -> Path | None:
+    """The catalog of `doc` in `lang`, only if the workspace has it: a request names a
+    catalog, it never builds a path."""
+    for path in catalog_paths(ws, lang):
+        if path.stem == doc:
+            return path
+    return None
+
+
+def source_document(ws: Workspace, doc: str) -> Document | None:
+    for path in ws.sources():
+        if path.stem == doc:
+            return read_document(path, ws.root, ws.source_lang)
+    return None
+
+
+# -- dashboard -------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    stats: CatalogStats
+    coverage: Coverage | None  # None when the source document is gone
+    published: bool
+    post_edit: list[PostEditSummary]
+
+    def bar(self, words: bool) -> list[tuple[str, float, int]]:
+        """(state, percent, count) of the progress bar, in segments or in words."""
+        counts = self.stats.words if words else self.stats.segments
+        total = self.stats.total_words if words else self.stats.total
+        return [
+            (state, 100.0 * counts[state] / total if total else 0.0, counts[state])
+            for state in STATES[:-1]
+        ]
+
+
+@dataclass
+class Dashboard:
+    rows: list[Row]
+    languages: list[tuple[str, bool]]  # (lang, every document passes the gate)
+    post_edit: list[PostEditSummary]
+    threshold: float
+
+
+def dashboard(ws: Workspace) -> Dashboard:
+    rows: list[Row] = []
+    documents: dict[str, Document | None] = {}
+    memory = None
+    if (ws.state_dir / FILENAME).is_file():
+        memory = TranslationMemory.open(ws)
+    try:
+        for lang in ws.targets:
+            for path in catalog_paths(ws, lang):
+                po = read_po(path)
+                stats = catalog_stats(po, path.stem, lang, Path(ws.relative(path)))
+                if path.stem not in documents:
+                    documents[path.stem] = source_document(ws, path.stem)
+                doc = documents[path.stem]
+                cov = coverage(doc, Translations.from_po(po)) if doc is not None else None
+                gate = cov is not None and passes(cov, ws.threshold, False)
+                edits = memory.post_edit_summary((lang,), path.stem) if memory else []
+                rows.append(Row(stats, cov, gate, edits))
+        post_edit = memory.post_edit_summary(ws.targets) if memory else []
+    finally:
+        if memory is not None:
+            memory.close()
+    rows.sort(key=lambda row: (row.stats.doc, ws.targets.index(row.stats.lang)))
+    languages = []
+    for lang in ws.targets:
+        mine = [row.published for row in rows if row.stats.lang == lang]
+        languages.append((lang, bool(mine) and all(mine)))
+    return Dashboard(rows, languages, post_edit, ws.threshold)
+
+
+# -- review page -----------------------------------------------------------------------------
+
+
+@dataclass
+class Listed:
+    position: int
+    msgid: str
+    state: str
+
+
+@dataclass
+class Current:
+    position: int
+    entry: polib.POEntry
+    author: str
+    confidence: str
+    findings: Findings
+    matches: list[Match]
+    diff: list[tuple[str, str]]
+    context: list[tuple[str, bool]]  # the paragraph's sentences, (text, is this one)
+    role: str
+    line: str
+
+
+@dataclass
+class ReviewPage:
+    lang: str
+    doc: str
+    filter: str
+    query: str
+    counts: dict[str, int]
+    listed: list[Listed]
+    current: Current | None
+    previous: int | None
+    next: int | None
+    stats: CatalogStats
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def entry_state(entry: polib.POEntry) -> str:
+    if not entry.msgstr:
+        return "untranslated"
+    if source_changed(entry):
+        return "changed"
+    if "fuzzy" in entry.flags:
+        return "fuzzy"
+    return "reviewed"
+
+
+def _filtered(catalog: Catalog, context: Context) -> dict[str, list[int]]:
+    active = catalog.active
+    queue = sorted(queue_items(catalog, context), key=queue_key)
+    errors = [i for i, e in enumerate(active) if e.msgstr and errors_in(check_entry(e, context))]
+    return {
+        "review": [item.position for item in queue],
+        "untranslated": [i for i, e in enumerate(active) if not e.msgstr],
+        "errors": errors,
+        "changed": [i for i, e in enumerate(active) if source_changed(e)],
+        "all": list(range(len(active))),
+    }
+
+
+def _paragraph(doc: Document | None, msgid: str) -> list[tuple[str, bool]]:
+    if doc is None:
+        return [(msgid, True)]
+    for block in doc.blocks:
+        if any(segment.text == msgid for segment in block.segments):
+            return [(segment.text, segment.text == msgid) for segment in block.segments]
+    return [(msgid, True)]
+
+
+def review_page(
+    ws: Workspace, lang: str, path: Path, filter_name: str, query: str, wanted: int | None
+) -> ReviewPage:
+    catalog = load_catalog(path)
+    context = checks_context(ws, lang)
+    lists = _filtered(catalog, context)
+    chosen = filter_name if filter_name in FILTERS else "review"
+    positions = lists[chosen]
+    if query:
+        needle = query.casefold()
+        positions = [
+            i
+            for i in positions
+            if needle in catalog.active[i].msgid.casefold()
+            or needle in catalog.active[i].msgstr.casefold()
+        ]
+    listed = [Listed(i, catalog.active[i].msgid, entry_state(catalog.active[i])) for i in positions]
+    stats = catalog_stats(catalog.po, catalog.doc, lang, Path(ws.relative(path)))
+    position = wanted if wanted is not None and 0 <= wanted < len(catalog.active) else None
+    if position is None and positions:
+        position = positions[0]
+    page = ReviewPage(
+        lang,
+        catalog.doc,
+        chosen,
+        query,
+        {name: len(found) for name, found in lists.items()},
+        listed,
+        None,
+        None,
+        None,
+        stats,
+    )
+    if position is None:
+        return page
+    if position in positions:
+        index = positions.index(position)
+        page.previous = positions[index - 1] if index > 0 else None
+        page.next = positions[index + 1] if index + 1 < len(positions) else None
+    else:  # asked for by number, outside the filter: move on to the filter's first
+        page.next = positions[0] if positions else None
+    page.current = current_entry(ws, lang, catalog, position, context)
+    return page
+
+
+def current_entry(
+    ws: Workspace, lang: str, catalog: Catalog, position: int, context: Context
+) -> Current:
+    entry = catalog.active[position]
+    matches: list[Match] = []
+    raw = None
+    if (ws.state_dir / FILENAME).is_file():
+        with TranslationMemory.open(ws) as memory:
+            matches = memory_matches(memory, entry, ws.source_lang, lang)
+            raw = memory.raw_mt(entry.msgid, ws.source_lang, lang, catalog.doc, entry.msgctxt or "")
+    who = author(entry, raw) if entry.msgstr else "untranslated"
+    score = describe_confidence(confidence(get_provenance(entry))) if needs_review(entry) else ""
+    diff = word_diff(entry.previous_msgid, entry.msgid) if entry.previous_msgid else []
+    line = ", ".join(f"{name}:{number}" if number else name for name, number in entry.occurrences)
+    return Current(
+        position,
+        entry,
+        who,
+        score,
+        check_entry(entry, context),
+        matches,
+        diff,
+        _paragraph(source_document(ws, catalog.doc), entry.msgid),
+        entry.comment or "",
+        line,
+    )
