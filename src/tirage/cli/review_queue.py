@@ -40,6 +40,7 @@ from tirage.review import (
     memory_matches,
     raw_output,
     reviewer_notice,
+    visible,
     word_diff,
 )
 from tirage.workspace import Workspace
@@ -86,14 +87,6 @@ def read_key_from_terminal() -> str:
     return data.decode("utf-8", "replace")
 
 
-def shown(text: str) -> str:
-    """Text from a catalog, safe to print: control characters become visible escapes."""
-    return "".join(
-        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
-        for ch in text
-    )
-
-
 class ReviewSession:
     """One pass through the queue. All terminal I/O goes through click."""
 
@@ -138,17 +131,17 @@ class ReviewSession:
             catalog.active[item.position + 1] if item.position + 1 < len(catalog.active) else None
         )
         if before is not None:
-            click.secho(f"   {shown(before.msgid)}", dim=True)
-        click.secho(f" ▶ {shown(entry.msgid)}", fg="cyan")
+            click.secho(f"   {visible(before.msgid)}", dim=True)
+        click.secho(f" ▶ {visible(entry.msgid)}", fg="cyan")
         if after is not None:
-            click.secho(f"   {shown(after.msgid)}", dim=True)
+            click.secho(f"   {visible(after.msgid)}", dim=True)
         if entry.previous_msgid:
             click.secho("Source changed; it was:", bold=True)
-            click.echo(f"   {shown(entry.previous_msgid)}")
+            click.echo(f"   {visible(entry.previous_msgid)}")
             click.echo(f"   {self.diff(entry.previous_msgid, entry.msgid)}")
         raw = raw_output(self.memory, self.ws, self.lang, item)
         click.secho(f"Translation ({author(entry, raw)}):", bold=True)
-        click.echo(f"   {shown(entry.msgstr)}")
+        click.echo(f"   {visible(entry.msgstr)}")
         self.matches = []
         if self.memory is not None:
             self.matches = memory_matches(self.memory, entry, self.ws.source_lang, self.lang)
@@ -156,13 +149,13 @@ class ReviewSession:
                 click.secho("Memory:", bold=True)
                 for number, match in enumerate(self.matches, 1):
                     click.echo(
-                        f"   {number}  {match.score:5.1f}%  {shown(match.target)}  [{match.doc}]"
+                        f"   {number}  {match.score:5.1f}%  {visible(match.target)}  [{match.doc}]"
                     )
         if item.findings:
             click.secho("Checks:", bold=True)
             for check, evidence in item.findings:
                 colour = "red" if check.severity == "error" else "yellow"
-                click.secho(f"   [{check.severity}] {check.name}: {shown(evidence)}", fg=colour)
+                click.secho(f"   [{check.severity}] {check.name}: {visible(evidence)}", fg=colour)
         click.echo(f"{KEYS} > ", nl=False)
 
     @staticmethod
@@ -171,11 +164,11 @@ class ReviewSession:
         parts = []
         for kind, text in word_diff(old, new):
             if kind == DELETED:
-                parts.append(click.style(f"[-{shown(text)}-]", fg="red"))
+                parts.append(click.style(f"[-{visible(text)}-]", fg="red"))
             elif kind == INSERTED:
-                parts.append(click.style(f"{{+{shown(text)}+}}", fg="green"))
+                parts.append(click.style(f"{{+{visible(text)}+}}", fg="green"))
             else:
-                parts.append(shown(text))
+                parts.append(visible(text))
         return "".join(parts)
 
     # -- deciding --------------------------------------------------------------------------
@@ -204,8 +197,8 @@ class ReviewSession:
                 entry.msgstr = item.base
                 return False
             click.secho("This entry changed on disk since it was shown; not saved.", fg="red")
-            click.echo(f"   yours:   {shown(entry.msgstr)}")
-            click.echo(f"   on disk: {shown(conflict.disk)}")
+            click.echo(f"   yours:   {visible(entry.msgstr)}")
+            click.echo(f"   on disk: {visible(conflict.disk)}")
             click.echo("The version on disk is shown again: accept it, or edit it into yours.")
             entry.msgstr = item.base = conflict.disk
             item.findings = check_entry(entry, self.context)
@@ -229,7 +222,7 @@ class ReviewSession:
             return True
         click.echo()
         for check, evidence in errors:
-            click.secho(f"   [error] {check.name}: {shown(evidence)}", fg="red")
+            click.secho(f"   [error] {check.name}: {visible(evidence)}", fg="red")
         click.echo("Accept it with this error? [y/N] ", nl=False)
         answer = self.read_key().lower()
         click.echo(answer if answer.isprintable() else "")

@@ -86,10 +86,6 @@ def serve(
     bound = sock.getsockname()[1]
     shown = f"[{address}]" if ":" in address else address
     url = f"http://{shown}:{bound}/?token={token}"
-    from tirage.memory import TranslationMemory
-
-    with TranslationMemory.open(ws) as memory:
-        memory.refresh(ws)
     app = create_app(ws, who, token, hosts)
     click.echo(f"tirage serve: the review desk of {ws.root.resolve()}")
     click.echo(f"Decisions are signed Last-Translator: {who.name} (from {who.origin}).")
@@ -103,6 +99,8 @@ def serve(
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # uvicorn shut down gracefully, then re-raised the Ctrl+C it caught
     finally:
         sock.close()
     click.echo("tirage serve: stopped.")

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.applications import Starlette
 from starlette.datastructures import URL
 from starlette.requests import Request
@@ -38,12 +39,14 @@ from tirage.errors import TirageError
 from tirage.memory import TranslationMemory
 from tirage.pofile import read_po
 from tirage.review import (
+    HIDDEN,
     Conflict,
     Decision,
     Reviewer,
     apply_decision,
     checks_context,
     reviewer_notice,
+    visible,
 )
 from tirage.serve.pages import (
     FILTERS,
@@ -154,6 +157,21 @@ def csrf_token(token: str) -> str:
     return hmac.new(token.encode(), b"tirage-csrf", hashlib.sha256).hexdigest()
 
 
+def exact(value: str) -> Markup:
+    """A value that must reach the browser unchanged (the text being edited, a key the page
+    sends back): HTML-escaped, with control characters as character references, so the
+    page's bytes carry none and the DOM gets the exact text."""
+    escaped = str(escape(value))
+    return Markup(HIDDEN.sub(lambda m: f"&#x{ord(m.group(0)):x};", escaped))
+
+
+def shown(value: Any) -> Any:
+    """Every value a template prints: control characters made visible (see `visible`)."""
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return visible(value)
+
+
 class Desk:
     """The routes, over one workspace and one reviewer."""
 
@@ -166,7 +184,9 @@ class Desk:
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=shown,
         )
+        self.templates.filters["exact"] = exact
         self.templates.globals.update(
             filters=FILTERS,
             language_name=language_name,
@@ -290,6 +310,8 @@ def review_url(lang: str, doc: str, filter_name: str, query: str, n: int | None)
 def create_app(
     ws: Workspace, reviewer: Reviewer, token: str, hosts: Iterable[str] = LOOPBACK
 ) -> ASGIApp:
+    with TranslationMemory.open(ws) as memory:
+        memory.refresh(ws)  # matches from what translators saved while no desk was running
     desk = Desk(ws, reviewer, token)
     app = Starlette(
         routes=[
