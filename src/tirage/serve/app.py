@@ -68,6 +68,12 @@ PREVIEW_CSP = (
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 STATIC = Path(__file__).parent / "static"
+STATE_NAMES = {
+    "translated": "reviewed",
+    "fuzzy_mt": "machine",
+    "fuzzy_source": "source changed",
+    "untranslated": "untranslated",
+}
 
 
 def hostname(host_header: str) -> str:
@@ -192,6 +198,7 @@ class Desk:
             language_name=language_name,
             review_url=review_url,
             source_lang=ws.source_lang,
+            state_names=STATE_NAMES,
         )
 
     def render(self, name: str, status: int = 200, **values: Any) -> HTMLResponse:

@@ -84,6 +84,10 @@ class Row:
             for state in STATES[:-1]
         ]
 
+    def counts(self, words: bool) -> list[tuple[str, int]]:
+        """The states that hold something, with their counts."""
+        return [(state, count) for state, _, count in self.bar(words) if count]
+
 
 @dataclass
 class Dashboard:
