@@ -25,8 +25,9 @@ from tirage.catalog import timestamp
 from tirage.checks import ERROR, Check, Context, check_entry
 from tirage.errors import TirageError
 from tirage.glossary import load_glossary
+from tirage.locking import modify_po
 from tirage.memory import Match, TranslationMemory
-from tirage.pofile import read_po, save_po
+from tirage.pofile import read_po
 from tirage.provenance import Provenance, get_provenance
 from tirage.workspace import Workspace
 
@@ -288,37 +289,42 @@ class Decision:
 def apply_decision(
     ws: Workspace, decision: Decision, memory: TranslationMemory | None = None
 ) -> Saved:
-    """Write one decision into the catalog as it is on disk now, atomically, and record it
-    in the memory (with the post-edit distance from the raw machine output)."""
-    fresh = read_po(decision.path)
-    target = fresh.find(decision.msgid, msgctxt=decision.msgctxt)
-    if target is None:
-        raise Conflict(decision.path, decision.msgid, None)
-    if target.msgstr != decision.base:
-        raise Conflict(decision.path, decision.msgid, target.msgstr, "fuzzy" in target.flags)
-    provenance = get_provenance(target)
-    context = decision.msgctxt or ""
-    if memory is not None and provenance is not None and "fuzzy" in target.flags:
-        # The raw output goes on record before the reviewed text replaces it.
-        memory.record_mt(
-            target.msgid,
-            target.msgstr,
-            ws.source_lang,
-            decision.lang,
-            decision.doc,
-            provenance,
-            context,
-        )
-    target.msgstr = decision.msgstr
-    mark_reviewed(target)
-    changed = fresh.metadata.get("Last-Translator") != decision.reviewer
-    fresh.metadata["Last-Translator"] = decision.reviewer
-    fresh.metadata["PO-Revision-Date"] = timestamp()
-    save_po(decision.path, fresh)
+    """Write one decision into the catalog as it is on disk now (through `modify_po`: under
+    the catalog's lock, re-checked before the atomic rename) and record it in the memory,
+    with the post-edit distance from the raw machine output."""
+    saved: list[Saved] = []
+
+    def decide(fresh: polib.POFile | None) -> polib.POFile:
+        target = None if fresh is None else fresh.find(decision.msgid, msgctxt=decision.msgctxt)
+        if fresh is None or target is None:
+            raise Conflict(decision.path, decision.msgid, None)
+        if target.msgstr != decision.base:
+            raise Conflict(decision.path, decision.msgid, target.msgstr, "fuzzy" in target.flags)
+        provenance = get_provenance(target)
+        if memory is not None and provenance is not None and "fuzzy" in target.flags:
+            # The raw output goes on record before the reviewed text replaces it.
+            memory.record_mt(
+                target.msgid,
+                target.msgstr,
+                ws.source_lang,
+                decision.lang,
+                decision.doc,
+                provenance,
+                decision.msgctxt or "",
+            )
+        target.msgstr = decision.msgstr
+        mark_reviewed(target)
+        changed = fresh.metadata.get("Last-Translator") != decision.reviewer
+        fresh.metadata["Last-Translator"] = decision.reviewer
+        fresh.metadata["PO-Revision-Date"] = timestamp()
+        saved[:] = [Saved(target, changed)]
+        return fresh
+
+    modify_po(ws, decision.path, decide)
     if memory is not None:
-        memory.record_entry(target, ws.source_lang, decision.lang, decision.doc)
+        memory.record_entry(saved[0].entry, ws.source_lang, decision.lang, decision.doc)
         memory.commit()
-    return Saved(target, changed)
+    return saved[0]
 
 
 def raw_output(
