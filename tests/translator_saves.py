@@ -16,8 +16,22 @@ import sys
 import time
 from pathlib import Path
 
-
-WORDS = "le chat la maison un livre rouge bleu mange lit regarde sous sur avec".split()
+WORDS = [
+    "le",
+    "chat",
+    "la",
+    "maison",
+    "un",
+    "livre",
+    "rouge",
+    "bleu",
+    "mange",
+    "lit",
+    "regarde",
+    "sous",
+    "sur",
+    "avec",
+]
 
 
 def write_workspace(root: Path, sentences: int) -> None:
