@@ -16,6 +16,7 @@ import math
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,15 +104,16 @@ def queue_key(item: Item) -> tuple[int, float, int, int, int]:
     return (1, item.confidence, 0, 0, 0)
 
 
-def queue_items(catalog: Catalog, context: Context) -> list[Item]:
-    """The entries of one catalog that need review, in catalog order."""
+def queue_items(catalog: Catalog, check: Callable[[polib.POEntry], Findings]) -> list[Item]:
+    """The entries of one catalog that need review, in catalog order; `check` gives an
+    entry's findings (the web desk caches them)."""
     return [
         Item(
             catalog,
             entry,
             position,
             confidence(get_provenance(entry)),
-            check_entry(entry, context),
+            check(entry),
             entry.msgstr,
         )
         for position, entry in enumerate(catalog.active)
@@ -131,7 +133,7 @@ def build_queue(ws: Workspace, lang: str, docs: tuple[str, ...] = ()) -> list[It
     items: list[Item] = []
     for path in catalog_paths(ws, lang):
         if not docs or path.stem in docs:
-            items += queue_items(load_catalog(path), context)
+            items += queue_items(load_catalog(path), lambda e: check_entry(e, context))
     items.sort(key=queue_key)
     return items
 

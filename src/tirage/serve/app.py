@@ -44,17 +44,10 @@ from tirage.review import (
     Decision,
     Reviewer,
     apply_decision,
-    checks_context,
     reviewer_notice,
     visible,
 )
-from tirage.serve.pages import (
-    FILTERS,
-    catalog_path,
-    dashboard,
-    review_page,
-    source_document,
-)
+from tirage.serve.pages import FILTERS, Memo, catalog_path, dashboard, review_page
 from tirage.workspace import Workspace, language_name
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -185,6 +178,7 @@ class Desk:
         self.ws = ws
         self.reviewer = reviewer
         self.csrf = csrf_token(token)
+        self.memo = Memo(ws)
         self.templates = Environment(
             loader=PackageLoader("tirage.serve", "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -211,7 +205,7 @@ class Desk:
         return HTMLResponse(page, status)
 
     async def dashboard(self, request: Request) -> Response:
-        return self.render("dashboard.html", board=dashboard(self.ws))
+        return self.render("dashboard.html", board=dashboard(self.ws, self.memo))
 
     def _catalog(self, request: Request) -> tuple[str, str, Path]:
         lang = str(request.path_params["lang"])
@@ -229,6 +223,7 @@ class Desk:
         wanted = request.query_params.get("n", "")
         page = review_page(
             self.ws,
+            self.memo,
             lang,
             path,
             request.query_params.get("filter", "review"),
@@ -242,7 +237,7 @@ class Desk:
             lang, doc, path = self._catalog(request)
         except LookupError:
             return self.render("missing.html", 404)
-        document = source_document(self.ws, doc)
+        document = self.memo.document(doc)
         if document is None:
             return self.render("missing.html", 404)
         po = read_po(path)
@@ -299,7 +294,7 @@ class Desk:
             return JSONResponse({"error": "malformed request"}, 400)
         if lang not in self.ws.targets:
             return JSONResponse({"error": "not a target language"}, 404)
-        found = check_pair(msgid, msgstr, checks_context(self.ws, lang)) if msgstr else []
+        found = check_pair(msgid, msgstr, self.memo.context(lang)) if msgstr else []
         return JSONResponse(
             [{"check": c.name, "severity": c.severity, "evidence": e} for c, e in found]
         )
@@ -320,6 +315,9 @@ def create_app(
     with TranslationMemory.open(ws) as memory:
         memory.refresh(ws)  # matches from what translators saved while no desk was running
     desk = Desk(ws, reviewer, token)
+    desk.memo.warm()
+    for name in desk.templates.list_templates():
+        desk.templates.get_template(name)  # compiled now, not on a reviewer's first page
     app = Starlette(
         routes=[
             Route("/", desk.dashboard),

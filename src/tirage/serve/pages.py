@@ -7,8 +7,11 @@ Nothing here knows about HTTP; the app turns these models into responses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TypeVar, cast
 
 import polib
 
@@ -49,19 +52,97 @@ FILTERS = {
 }
 
 
+T = TypeVar("T")
+MEMO_LIMIT = 200_000  # findings kept between requests; beyond, the memo starts afresh
+
+
+class Memo:
+    """What pages would otherwise recompute on every request: parsed source documents and
+    dashboard rows, kept while their files' modification time and size stay the same, and
+    check findings per (language, source, translation), kept while the glossary is."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._files: dict[tuple[str, Path], tuple[tuple[int, int, int], object]] = {}
+        self._findings: dict[tuple[str, str, str], Findings] = {}
+        self._contexts: dict[str, Context] = {}
+        self._glossary: tuple[int, int, int] | None = None
+
+    @staticmethod
+    def _stamp(path: Path) -> tuple[int, int, int]:
+        """A file's version: atomic saves (ours, most editors') make a new inode, and an
+        in-place write changes the size or the modification time."""
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return (0, 0, -1)
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def file(self, kind: str, path: Path, make: Callable[[], T]) -> T:
+        stamp = self._stamp(path)
+        kept = self._files.get((kind, path))
+        if kept is not None and kept[0] == stamp:
+            return cast(T, kept[1])
+        value = make()
+        self._files[(kind, path)] = (stamp, value)
+        return value
+
+    def glossary_stamp(self) -> tuple[int, int, int]:
+        return self._stamp(self.ws.glossary_path)
+
+    def context(self, lang: str) -> Context:
+        stamp = self.glossary_stamp()
+        if stamp != self._glossary or len(self._findings) > MEMO_LIMIT:
+            self._glossary = stamp
+            self._contexts.clear()
+            self._findings.clear()
+        if lang not in self._contexts:
+            self._contexts[lang] = checks_context(self.ws, lang)
+        return self._contexts[lang]
+
+    def findings(self, lang: str, entry: polib.POEntry) -> Findings:
+        context = self.context(lang)
+        if entry.msgid_plural or entry.obsolete:
+            return check_entry(entry, context)
+        key = (lang, entry.msgid, entry.msgstr)
+        found = self._findings.get(key)
+        if found is None:
+            found = self._findings[key] = check_entry(entry, context)
+        return found
+
+    def warm(self) -> None:
+        """Parse every catalog and check every entry now, at start-up, so that no reviewer
+        waits for it on a first page (a 2,000-entry catalog's checks take about a second)."""
+        for lang in self.ws.targets:
+            for path in catalog_paths(self.ws, lang):
+                self.lists(lang, path)
+                self.document(path.stem)
+
+    def catalog(self, path: Path) -> Catalog:
+        return self.file("catalog", path, partial(load_catalog, path))
+
+    def lists(self, lang: str, path: Path) -> dict[str, list[int]]:
+        """The entries of each filter, as positions; kept while the catalog and the glossary
+        (which the checks read) stay the same."""
+        make = partial(_filtered, self.catalog(path), lang, self)
+        return self.file(f"lists {self.glossary_stamp()}", path, make)
+
+    def document(self, doc: str) -> Document | None:
+        found = [path for path in self.ws.sources() if path.stem == doc]
+        if not found:
+            return None
+        source = found[0]
+        return self.file(
+            "document", source, lambda: read_document(source, self.ws.root, self.ws.source_lang)
+        )
+
+
 def catalog_path(ws: Workspace, lang: str, doc: str) -> Path | None:
     """The catalog of `doc` in `lang`, only if the workspace has it: a request names a
     catalog, it never builds a path."""
     for path in catalog_paths(ws, lang):
         if path.stem == doc:
             return path
-    return None
-
-
-def source_document(ws: Workspace, doc: str) -> Document | None:
-    for path in ws.sources():
-        if path.stem == doc:
-            return read_document(path, ws.root, ws.source_lang)
     return None
 
 
@@ -89,6 +170,16 @@ class Row:
         return [(state, count) for state, _, count in self.bar(words) if count]
 
 
+def _measure(
+    ws: Workspace, memo: Memo, lang: str, path: Path
+) -> tuple[CatalogStats, Coverage | None]:
+    """`tirage stats`'s counts of one catalog, and what the publish gate counts."""
+    po = read_po(path)
+    stats = catalog_stats(po, path.stem, lang, Path(ws.relative(path)))
+    doc = memo.document(path.stem)
+    return stats, coverage(doc, Translations.from_po(po)) if doc else None
+
+
 @dataclass
 class Dashboard:
     rows: list[Row]
@@ -97,21 +188,15 @@ class Dashboard:
     threshold: float
 
 
-def dashboard(ws: Workspace) -> Dashboard:
+def dashboard(ws: Workspace, memo: Memo) -> Dashboard:
     rows: list[Row] = []
-    documents: dict[str, Document | None] = {}
     memory = None
     if (ws.state_dir / FILENAME).is_file():
         memory = TranslationMemory.open(ws)
     try:
         for lang in ws.targets:
             for path in catalog_paths(ws, lang):
-                po = read_po(path)
-                stats = catalog_stats(po, path.stem, lang, Path(ws.relative(path)))
-                if path.stem not in documents:
-                    documents[path.stem] = source_document(ws, path.stem)
-                doc = documents[path.stem]
-                cov = coverage(doc, Translations.from_po(po)) if doc is not None else None
+                stats, cov = memo.file("dashboard", path, partial(_measure, ws, memo, lang, path))
                 gate = cov is not None and passes(cov, ws.threshold, False)
                 edits = memory.post_edit_summary((lang,), path.stem) if memory else []
                 rows.append(Row(stats, cov, gate, edits))
@@ -176,10 +261,14 @@ def entry_state(entry: polib.POEntry) -> str:
     return "reviewed"
 
 
-def _filtered(catalog: Catalog, context: Context) -> dict[str, list[int]]:
+def _filtered(catalog: Catalog, lang: str, memo: Memo) -> dict[str, list[int]]:
     active = catalog.active
-    queue = sorted(queue_items(catalog, context), key=queue_key)
-    errors = [i for i, e in enumerate(active) if e.msgstr and errors_in(check_entry(e, context))]
+
+    def check(entry: polib.POEntry) -> Findings:
+        return memo.findings(lang, entry)
+
+    queue = sorted(queue_items(catalog, check), key=queue_key)
+    errors = [i for i, e in enumerate(active) if e.msgstr and errors_in(check(e))]
     return {
         "review": [item.position for item in queue],
         "untranslated": [i for i, e in enumerate(active) if not e.msgstr],
@@ -199,11 +288,16 @@ def _paragraph(doc: Document | None, msgid: str) -> list[tuple[str, bool]]:
 
 
 def review_page(
-    ws: Workspace, lang: str, path: Path, filter_name: str, query: str, wanted: int | None
+    ws: Workspace,
+    memo: Memo,
+    lang: str,
+    path: Path,
+    filter_name: str,
+    query: str,
+    wanted: int | None,
 ) -> ReviewPage:
-    catalog = load_catalog(path)
-    context = checks_context(ws, lang)
-    lists = _filtered(catalog, context)
+    catalog = memo.catalog(path)
+    lists = memo.lists(lang, path)
     chosen = filter_name if filter_name in FILTERS else "review"
     positions = lists[chosen]
     if query:
@@ -215,7 +309,7 @@ def review_page(
             or needle in catalog.active[i].msgstr.casefold()
         ]
     listed = [Listed(i, catalog.active[i].msgid, entry_state(catalog.active[i])) for i in positions]
-    stats = catalog_stats(catalog.po, catalog.doc, lang, Path(ws.relative(path)))
+    stats = catalog_stats(catalog.po, catalog.doc, lang, Path(ws.relative(path)), words=False)
     position = wanted if wanted is not None and 0 <= wanted < len(catalog.active) else None
     if position is None and positions:
         position = positions[0]
@@ -239,13 +333,11 @@ def review_page(
         page.next = positions[index + 1] if index + 1 < len(positions) else None
     else:  # asked for by number, outside the filter: move on to the filter's first
         page.next = positions[0] if positions else None
-    page.current = current_entry(ws, lang, catalog, position, context)
+    page.current = current_entry(ws, memo, lang, catalog, position)
     return page
 
 
-def current_entry(
-    ws: Workspace, lang: str, catalog: Catalog, position: int, context: Context
-) -> Current:
+def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, position: int) -> Current:
     entry = catalog.active[position]
     matches: list[Match] = []
     raw = None
@@ -262,10 +354,10 @@ def current_entry(
         entry,
         who,
         score,
-        check_entry(entry, context),
+        memo.findings(lang, entry),
         matches,
         diff,
-        _paragraph(source_document(ws, catalog.doc), entry.msgid),
+        _paragraph(memo.document(catalog.doc), entry.msgid),
         entry.comment or "",
         line,
     )
