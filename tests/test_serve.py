@@ -299,3 +299,17 @@ def test_binding_beyond_loopback_warns(desk: Path) -> None:
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=20)
     assert "warning: listening on 0.0.0.0: anyone who can reach it" in err
+
+
+def test_a_long_list_shows_a_window_around_the_current_entry(desk: Path) -> None:
+    po = polib.POFile()
+    po.metadata = {"Language": "es", "Content-Type": "text/plain; charset=UTF-8"}
+    for number in range(400):
+        po.append(
+            polib.POEntry(msgid=f"Frase {number}.", msgstr=f"Frase {number}.", flags=["fuzzy"])
+        )
+    save_po(desk / "locales" / "es" / "big.po", po)
+    page = client(desk).get("/review/es/big?filter=all&n=350").text
+    assert "251–400 of 400" in page and '<ol class="entries" start="251">' in page
+    assert 'class="fuzzy current"><a href="/review/es/big?filter=all&amp;n=350">Frase 350.' in page
+    assert "Frase 249." not in page

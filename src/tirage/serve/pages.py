@@ -8,7 +8,7 @@ Nothing here knows about HTTP; the app turns these models into responses.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TypeVar, cast
@@ -53,6 +53,7 @@ FILTERS = {
 
 
 T = TypeVar("T")
+WINDOW = 300  # entries listed in the sidebar around the current one
 MEMO_LIMIT = 200_000  # findings kept between requests; beyond, the memo starts afresh
 
 
@@ -248,7 +249,8 @@ class ReviewPage:
     previous: int | None
     next: int | None
     stats: CatalogStats
-    extra: dict[str, str] = field(default_factory=dict)
+    total: int  # entries in the filtered list, of which `listed` is a window
+    offset: int  # the window's first index in the filtered list
 
 
 def entry_state(entry: polib.POEntry) -> str:
@@ -308,7 +310,14 @@ def review_page(
             if needle in catalog.active[i].msgid.casefold()
             or needle in catalog.active[i].msgstr.casefold()
         ]
-    listed = [Listed(i, catalog.active[i].msgid, entry_state(catalog.active[i])) for i in positions]
+    # The sidebar shows a window of the list around the current entry: a page of a
+    # 20,000-entry catalog would otherwise be mostly 20,000 links.
+    here = positions.index(wanted) if wanted in positions else 0
+    low = max(0, here - WINDOW // 3)
+    listed = [
+        Listed(i, catalog.active[i].msgid, entry_state(catalog.active[i]))
+        for i in positions[low : low + WINDOW]
+    ]
     stats = catalog_stats(catalog.po, catalog.doc, lang, Path(ws.relative(path)), words=False)
     position = wanted if wanted is not None and 0 <= wanted < len(catalog.active) else None
     if position is None and positions:
@@ -324,6 +333,8 @@ def review_page(
         None,
         None,
         stats,
+        len(positions),
+        low,
     )
     if position is None:
         return page
