@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 
 from serve_workspace import MATCHED, make_workspace
 from tirage.cli import main
+from tirage.memory import TranslationMemory
 from tirage.pofile import read_po, save_po
 from tirage.review import Reviewer
 from tirage.serve.app import STATIC, create_app, csrf_token
@@ -183,6 +184,12 @@ def test_a_save_writes_the_catalog_and_a_stale_page_conflicts(desk: Path) -> Non
     assert po.find(MATCHED).msgstr == "¿Tiene ella los medios?" and not po.find(MATCHED).fuzzy
     assert po.metadata["Last-Translator"] == RITA.name
     assert "tirage-mt: engine=apertium" in po.find(MATCHED).tcomment  # post-edited MT
+    with TranslationMemory.open(load_workspace(desk)) as memory:  # the save reached the memory
+        found = memory.lookup(MATCHED, "fr", "es")
+        assert found is not None and found.target == "¿Tiene ella los medios?"
+        assert [(s.engine, s.segments) for s in memory.post_edit_summary(("es",))] == [
+            ("apertium", 1)
+        ]
     # Someone else saves the entry; a page that still shows the old text must not win.
     po.find("Bien sûr.").msgstr = "Claro."
     save_po(path, po)

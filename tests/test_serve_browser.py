@@ -199,8 +199,14 @@ def test_review_in_the_browser(served: tuple[str, Path], browser: WebDriver) -> 
     box.send_keys("Texto de Poedit, revisado.")
     browser.find_element(By.ID, "keep-mine").click()
     press(browser, Keys.CONTROL, Keys.ENTER)
-    moved_on_from(browser, conflicted)
+    skipped = moved_on_from(browser, conflicted)
     assert entry(catalog, conflicted) == ("Texto de Poedit, revisado.", False)
+
+    # Alt+Enter skips: the next entry comes, and the skipped one is left as it was.
+    before = catalog.read_bytes()
+    press(browser, Keys.ALT, Keys.ENTER)
+    moved_on_from(browser, skipped)
+    assert catalog.read_bytes() == before
 
     # The preview marks what is still in French.
     browser.get(re.sub(r"/review/.*", "/preview/es/doc", browser.current_url))
