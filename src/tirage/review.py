@@ -141,16 +141,6 @@ def build_queue(ws: Workspace, lang: str, docs: tuple[str, ...] = ()) -> list[It
 # -- what to show ---------------------------------------------------------------------------
 
 
-HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str) -> str:
-    """Text from a catalog made safe to show: control characters (a terminal escape, say)
-    and bidi overrides become visible escapes such as `\\x1b` instead of acting on the
-    screen. No-break spaces and joiners are text, and stay."""
-    return HIDDEN.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
-
-
 def describe_confidence(value: float | None) -> str:
     return "no score" if value is None else f"confidence {value:.0%}"
 

@@ -40,9 +40,9 @@ from tirage.review import (
     memory_matches,
     raw_output,
     reviewer_notice,
-    visible,
     word_diff,
 )
+from tirage.terminal import visible
 from tirage.workspace import Workspace
 
 KEYS = "[a]ccept  [e]dit  [i]nline  [1-9] match  [s]kip  [b]ack  [q]uit"
@@ -247,7 +247,7 @@ class ReviewSession:
             finally:
                 readline.set_startup_hook()
         except ImportError:
-            click.echo(f"   {text}")
+            click.echo(f"   {visible(text)}")
             line = input("> ")
         except EOFError:
             return None

@@ -39,15 +39,14 @@ from tirage.errors import TirageError
 from tirage.memory import TranslationMemory
 from tirage.pofile import read_po
 from tirage.review import (
-    HIDDEN,
     Conflict,
     Decision,
     Reviewer,
     apply_decision,
     reviewer_notice,
-    visible,
 )
 from tirage.serve.pages import FILTERS, Memo, catalog_path, dashboard, review_page
+from tirage.terminal import visible
 from tirage.workspace import Workspace, language_name
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -160,15 +159,19 @@ def exact(value: str) -> Markup:
     """A value that must reach the browser unchanged (the text being edited, a key the page
     sends back): HTML-escaped, with control characters as character references, so the
     page's bytes carry none and the DOM gets the exact text."""
-    escaped = str(escape(value))
-    return Markup(HIDDEN.sub(lambda m: f"&#x{ord(m.group(0)):x};", escaped))
+    return Markup(
+        "".join(
+            ch if visible(ch, newlines=True) == ch else f"&#x{ord(ch):x};"
+            for ch in str(escape(value))
+        )
+    )
 
 
 def shown(value: Any) -> Any:
-    """Every value a template prints: control characters made visible (see `visible`)."""
+    """Every value a template prints: control characters shown as escapes (`\\x1b`)."""
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
-    return visible(value)
+    return visible(value, newlines=True)
 
 
 class Desk:
