@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -301,11 +302,12 @@ def test_binding_beyond_loopback_warns(desk: Path) -> None:
     try:
         assert process.stdout is not None
         url = [process.stdout.readline() for _ in range(4)][3]
-        assert url.strip().startswith("http://0.0.0.0:")
+        assert url.strip().startswith(f"http://{socket.gethostname()}:")
     finally:
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=20)
     assert "warning: listening on 0.0.0.0: anyone who can reach it" in err
+    assert "It answers to: " in err and socket.gethostname().lower() in err
 
 
 def test_a_long_list_shows_a_window_around_the_current_entry(desk: Path) -> None:

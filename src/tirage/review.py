@@ -290,6 +290,8 @@ def apply_decision(
         target = None if fresh is None else fresh.find(decision.msgid, msgctxt=decision.msgctxt)
         if fresh is None or target is None:
             raise Conflict(decision.path, decision.msgid, None)
+        if target.msgid_plural:
+            raise TirageError("a plural entry: edit its forms in a PO editor", decision.path)
         if target.msgstr != decision.base:
             raise Conflict(decision.path, decision.msgid, target.msgstr, "fuzzy" in target.flags)
         provenance = get_provenance(target)

@@ -15,6 +15,20 @@ from tirage.workspace import load_workspace
 
 DEFAULT_PORT = 8470
 PORT_TRIES = 10  # without --port, the next free port is taken, as Jupyter does
+WILDCARDS = ("0.0.0.0", "::")
+
+
+def machine_names() -> set[str]:
+    """The names and addresses this machine is reached by, for `--host 0.0.0.0`: the Host
+    header of a request must be one of them (or loopback)."""
+    names = {socket.gethostname()}
+    try:
+        names.add(socket.getfqdn())
+        for info in socket.getaddrinfo(socket.gethostname(), None):
+            names.add(str(info[4][0]))
+    except OSError:
+        pass  # no resolver: the host name alone
+    return {name.lower() for name in names if name}
 
 
 def bind(host: str, port: int | None) -> socket.socket:
@@ -73,18 +87,23 @@ def serve(
     who = Reviewer(reviewer, "--reviewer") if reviewer else default_reviewer(ws)
     address = host or "127.0.0.1"
     hosts = set(LOOPBACK)
+    shown_host = address
     if host is not None and host not in LOOPBACK:
+        names = machine_names() if host in WILDCARDS else {host}
         click.secho(
             f"warning: listening on {host}: anyone who can reach it and has the address "
             "below can change your catalogs",
             fg="yellow",
             err=True,
         )
-        hosts.add(host)
+        hosts |= names
+        if host in WILDCARDS:
+            shown_host = socket.gethostname()
+            click.echo(f"It answers to: {', '.join(sorted(hosts))}.", err=True)
     sock = bind(address, port)
     token = secrets.token_urlsafe(32)
     bound = sock.getsockname()[1]
-    shown = f"[{address}]" if ":" in address else address
+    shown = f"[{shown_host}]" if ":" in shown_host else shown_host
     url = f"http://{shown}:{bound}/?token={token}"
     app = create_app(ws, who, token, hosts)
     click.echo(f"tirage serve: the review desk of {ws.root.resolve()}")
