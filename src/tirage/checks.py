@@ -26,6 +26,7 @@ from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbo
 
 from tirage.addresses import EMAIL, URL, without_addresses
 from tirage.editions.typography import NBSP, NNBSP, typography_for
+from tirage.markup import tag_signature
 from tirage.pofile import read_po
 
 ERROR = "error"
@@ -303,6 +304,27 @@ def added_markup(source: str, target: str, ctx: Context) -> Iterator[str]:
             yield f"Markdown link to {url} is not in the source"
     for scheme in _schemes(target) - _schemes(source):
         yield f"link scheme {scheme} is not in the source"
+
+
+@check("html-tags", ERROR)
+def html_tags(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """The inline HTML of a segment read from a page: the same tags, attributes included, and
+    never-translated elements (`<code>…</code>`) unchanged. (A tag of a kind the source does
+    not have at all is the `markup` check's.)"""
+    if "<" not in source and "<" not in target:
+        return
+    src, tgt = tag_signature(source), tag_signature(target)
+    for tag in sorted(src - tgt):
+        yield f"{tag} is missing or changed"
+    kinds = {_tag_kind(tag) for tag in src}
+    for tag in sorted(tgt - src):
+        if _tag_kind(tag) in kinds:
+            yield f"{tag} is not in the source"
+
+
+def _tag_kind(signature: str) -> str:
+    """`a` for `<a href="/x">` and `</a>`: the element's name in a tag_signature entry."""
+    return signature.lstrip("</").split(" ", 1)[0].split(">", 1)[0]
 
 
 # -- punctuation and typography ---------------------------------------------------------------

@@ -32,6 +32,7 @@ from tirage.editions.text import render_text
 from tirage.errors import UsageError
 from tirage.pofile import read_po, write_atomic
 from tirage.readers import read_document
+from tirage.readers.html import HTML_SUFFIXES
 from tirage.workspace import Workspace
 
 EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf"}
@@ -147,8 +148,22 @@ def edition_path(ws: Workspace, lang: str, stem: str, fmt: str) -> Path:
 
 
 def formats_for(doc: Document, formats: Iterable[str]) -> list[str]:
-    """A text source has all three editions; a Markdown source has Markdown and HTML."""
+    """A text source has all three editions; a Markdown source has Markdown and HTML; an HTML
+    source has HTML only."""
+    if doc.format == "html":
+        return [f for f in formats if f == "html"]
     return [f for f in formats if not (f == "text" and doc.format != "text")]
+
+
+def refuse_formats(ws: Workspace, formats: Sequence[str]) -> None:
+    """Formats asked for by name that an HTML source cannot have: refused before any write."""
+    other = [f for f in formats if f != "html"]
+    pages = [p for p in ws.sources() if p.suffix.lower() in HTML_SUFFIXES]
+    if other and pages:
+        names = " and ".join("Markdown" if f == "markdown" else f for f in other)
+        raise UsageError(
+            f"{ws.relative(pages[0])}: no {names} edition of an HTML source (use --format html)"
+        )
 
 
 def export_workspace(

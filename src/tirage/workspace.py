@@ -13,7 +13,13 @@ from tirage.languages import canonical, did_you_mean, same
 from tirage.settings import read_settings
 
 CONFIG_NAME = "tirage.toml"
-SOURCE_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
+SOURCE_SUFFIXES = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
 DEFAULT_THRESHOLD = 80.0
 
 

@@ -106,7 +106,7 @@ def update(workspace_dir: Path, quiet: bool) -> None:
     ws = load_workspace(workspace_dir)
     sources = ws.sources()
     if not sources:
-        raise SourceError("no documents in source/ (add .txt or .md files)", ws.source_dir)
+        raise SourceError("no documents in source/ (add .txt, .md or .html files)", ws.source_dir)
     docs = [read_document(path, ws.root, ws.source_lang) for path in sources]
     results = update_documents(ws, docs, ws.targets)
     with TranslationMemory.open(ws) as memory:  # every reviewed entry, for the next translate

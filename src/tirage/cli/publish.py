@@ -13,7 +13,7 @@ from tirage.cli.core import update
 from tirage.cli.options import F, quiet_option, workspace_option
 from tirage.cli.translate import translate_command
 from tirage.errors import EngineError, ModelPackageError, TirageError
-from tirage.publish import describe, export_workspace, parse_formats
+from tirage.publish import describe, export_workspace, parse_formats, refuse_formats
 from tirage.terminal import visible
 from tirage.workspace import load_workspace
 
@@ -68,6 +68,8 @@ def _run_export(
 
     ws = load_workspace(workspace_dir)
     langs = ws.select_targets(to)
+    if formats:
+        refuse_formats(ws, parse_formats(formats))
     report = export_workspace(ws, langs, parse_formats(formats), threshold, include_fuzzy)
     if not quiet:
         for line in describe(report, langs, ws.root):

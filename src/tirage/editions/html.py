@@ -114,6 +114,11 @@ def render_html(
     style: str = STYLE,
 ) -> str:
     """The HTML edition; with `style`, another style sheet in place of the screen one."""
+    if doc.format == "html":  # the page's own markup, translated in place
+        from tirage.editions.html_source import render_html_source
+
+        alternates = context.links.alternates() if context is not None else []
+        return render_html_source(doc, translations, lang, include_fuzzy, alternates, source_lang)
     if doc.format == "markdown":
         transform = markdown_transform(doc, lang)
     else:

@@ -7,11 +7,18 @@ from pathlib import Path
 
 from tirage.document import Document
 from tirage.errors import SourceError
+from tirage.readers.charset import decode_html
+from tirage.readers.html import HTML_SUFFIXES, read_html
 from tirage.readers.markdown import read_markdown
 from tirage.readers.text import read_text
 from tirage.terminal import escape, first_control
 
-READERS = {".txt": read_text, ".md": read_markdown, ".markdown": read_markdown}
+READERS = {
+    ".txt": read_text,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    **dict.fromkeys(HTML_SUFFIXES, read_html),
+}
 
 # Tab, newline and a CRLF line end are text; any other C0 control, DEL or C1 control in a
 # document would reach catalogs, editions and terminals.
@@ -35,6 +42,11 @@ def check_name(path: Path) -> None:
 
 def load_source(path: Path) -> str:
     """The source's text, or a one-line SourceError for what a reader cannot take."""
+    return _load(path)[0]
+
+
+def _load(path: Path) -> tuple[str, str]:
+    """The source's text and the charset it was read in."""
     check_name(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
@@ -44,6 +56,12 @@ def load_source(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror}", path) from None
+    if path.suffix.lower() in HTML_SUFFIXES:  # its charset first: UTF-16 has NUL bytes
+        text, encoding = decode_html(data, path)
+        check_text(text, path)
+        if not text.strip():
+            raise SourceError("empty document: nothing to translate", path)
+        return text, encoding
     if b"\0" in data[:8192]:
         raise SourceError("binary file, not a text document", path)
     try:
@@ -54,15 +72,17 @@ def load_source(path: Path) -> str:
     check_text(text, path)
     if not text.strip():
         raise SourceError("empty document: nothing to translate", path)
-    return text.removeprefix("\ufeff")
+    return text.removeprefix("\ufeff"), "utf-8"
 
 
 def read_document(path: Path, root: Path, lang: str = "fr") -> Document:
     """Read one source file; `name` in the result is relative to the workspace root."""
-    text = load_source(path)
+    text, encoding = _load(path)
     try:
         name = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         name = path.as_posix()
     reader = READERS[path.suffix.lower()]
-    return reader(path, name, text, lang)
+    doc = reader(path, name, text, lang)
+    doc.encoding = encoding
+    return doc
