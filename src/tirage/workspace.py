@@ -25,6 +25,12 @@ class EngineSettings:
     beam_size: int = 2
     compute_type: str = "int8"
     batch_size: int = 32
+    device: str = "auto"  # cpu | cuda | auto (a GPU when CTranslate2 sees one)
+    # Archive scale (tirage.cluster): "" runs here; "auto" starts or joins a local Ray
+    # instance; "HOST:PORT" joins that cluster.
+    ray: str = ""
+    actors_per_node: int = 1  # Ray actors per CPU node (a GPU node: one per GPU)
+    threads_per_actor: int = 0  # CTranslate2 workers per actor; 0: the node's CPUs ÷ actors
 
 
 @dataclass(frozen=True)
@@ -150,10 +156,23 @@ def parse_workspace(root: Path, data: dict[str, Any], path: Path) -> Workspace:
             beam_size=int(translate.get("beam_size", 2)),
             compute_type=str(translate.get("compute_type", "int8")),
             batch_size=int(translate.get("batch_size", 32)),
+            device=str(translate.get("device", "auto")),
+            ray=str(translate.get("ray", "")),
+            actors_per_node=int(translate.get("actors_per_node", 1)),
+            threads_per_actor=int(translate.get("threads_per_actor", 0)),
         )
         threshold = float(publish.get("threshold", DEFAULT_THRESHOLD))
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"bad setting: {exc}", path) from None
+    if engine.device not in ("cpu", "cuda", "auto"):
+        raise ConfigError(
+            f"device must be cpu, cuda or auto, not '{engine.device}'",
+            path,
+            _line_of_key(path, "device"),
+        )
+    if engine.actors_per_node < 1 or engine.threads_per_actor < 0:
+        key = "actors_per_node" if engine.actors_per_node < 1 else "threads_per_actor"
+        raise ConfigError(f"{key} must be a positive number", path, _line_of_key(path, key))
     team = data.get("team", {})
     return Workspace(
         root=root,

@@ -16,17 +16,46 @@ from tirage.mt.base import ENGINES
 @click.option("--to", "to", metavar="LANG,...", help="Target languages (default: all).")
 @click.option("--doc", "docs", multiple=True, metavar="NAME", help="Only this document.")
 @click.option("--engine", type=click.Choice(ENGINES), help="Default: [translate] engine.")
+@click.option(
+    "--device",
+    type=click.Choice(("cpu", "cuda", "auto")),
+    help="Where CTranslate2 runs (default: [translate] device, auto).",
+)
+@click.option(
+    "--ray",
+    "ray_address",
+    is_flag=False,
+    flag_value="auto",
+    metavar="[ADDRESS]",
+    help="Translate on a Ray cluster (tirage[ray]); no address: start or join a local one.",
+)
 @quiet_option
 @workspace_option
 def translate_command(
-    to: str | None, docs: tuple[str, ...], engine: str | None, quiet: bool, workspace_dir: Path
+    to: str | None,
+    docs: tuple[str, ...],
+    engine: str | None,
+    device: str | None,
+    ray_address: str | None,
+    quiet: bool,
+    workspace_dir: Path,
 ) -> None:
     """Fill untranslated entries with machine translations (fuzzy, with provenance)."""
-    from tirage.translate import translate_workspace
+    from dataclasses import replace
+
+    from tirage.translate import Runner, translate_workspace
     from tirage.workspace import load_workspace
 
     ws = load_workspace(workspace_dir)
+    if device:
+        ws = replace(ws, engine=replace(ws.engine, device=device))
     langs = ws.select_targets(to)
+    address = ray_address or ws.engine.ray
+    runner: Runner | None = None
+    if address:
+        from tirage.cluster import RayRunner
+
+        runner = RayRunner.connect(address, ws)
     bars: dict[str, Any] = {}
     show = not quiet and sys.stderr.isatty()
 
@@ -44,10 +73,14 @@ def translate_command(
             bar.__exit__(None, None, None)
 
     try:
-        report = translate_workspace(ws, langs, docs=docs, engine=engine, progress=progress)
+        report = translate_workspace(
+            ws, langs, docs=docs, engine=engine, progress=progress, runner=runner
+        )
     finally:
         for bar, _ in bars.values():
             bar.render_finish()
+        if runner is not None:
+            runner.close()
     if not quiet:
         for lr in report.languages:
             by = f"{lr.engine_name} {lr.model} {lr.version}".strip() if lr.engine else ""
