@@ -27,6 +27,7 @@ import hashlib
 import io
 import os
 import shutil
+import socket
 import tarfile
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from tirage.errors import EngineError, TirageError
+from tirage.errors import EngineError, TirageError, UsageError
 from tirage.models import ModelInfo, find_route
 from tirage.mt.base import Engine, open_engine
 from tirage.protect import Protected, translate_protected
@@ -43,6 +44,7 @@ from tirage.workspace import Workspace
 
 INSTALL_HINT = "Ray is not installed; install it with `pip install 'tirage[ray]'`"
 RESTARTS = 3  # an actor is restarted, and its batch retried, this many times before we give up
+CONNECT_TIMEOUT = 10.0  # seconds to reach a cluster's address before giving up
 IN_FLIGHT = 2  # batches queued per actor: one running, one waiting, so no actor idles
 
 
@@ -84,6 +86,9 @@ class TranslatorActor:
         self.threads = threads
         self.device = device
         self.engines: dict[str, Engine] = {}
+
+    def ready(self) -> None:
+        pass
 
     def describe(self, spec: PairSpec) -> tuple[str, str, str]:
         engine = self._engine(spec)
@@ -148,8 +153,13 @@ class RayRunner:
 
     @classmethod
     def connect(cls, address: str, ws: Workspace) -> RayRunner:
-        ray = import_ray()
         where = "a local Ray instance" if address == "auto" else f"the Ray cluster at {address}"
+        if address != "auto":
+            reach(address, where)
+        # Ray asks by default whether it may report usage; tirage never reaches the network.
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "error")  # our errors are one line
+        ray = import_ray()
         try:
             ray.init(
                 address=None if address == "auto" else address,
@@ -174,6 +184,8 @@ class RayRunner:
                 ).remote(threads, device)
                 for node, threads in placements
             ]
+            # Started and importing tirage on their nodes, or an error now rather than later.
+            ray.get([actor.ready.remote() for actor in actors])
         except BaseException:
             ray.shutdown()
             raise
@@ -219,6 +231,19 @@ class RayRunner:
         for actor in self.actors:
             self.ray.kill(actor)
         self.ray.shutdown()
+
+
+def reach(address: str, where: str) -> None:
+    """Fail in seconds, with one line, where Ray would retry an unreachable address for
+    minutes."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise UsageError(f"--ray: '{address}' is not a Ray address (HOST:PORT)")
+    try:
+        with socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT):
+            pass
+    except OSError as exc:
+        raise EngineError(f"cannot reach {where}: {exc.strerror or first_line(exc)}") from None
 
 
 def first_line(exc: BaseException) -> str:
