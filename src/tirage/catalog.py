@@ -11,6 +11,7 @@ Merge rules (those of `msgmerge --previous`, checked against it in the tests):
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Iterable
@@ -24,7 +25,8 @@ from rapidfuzz import fuzz, process
 
 from tirage.document import Document
 from tirage.errors import CatalogError
-from tirage.pofile import read_po, save_po
+from tirage.locking import modify_po
+from tirage.pofile import read_po
 from tirage.workspace import Workspace, language_name
 
 FUZZY_THRESHOLD = 60.0
@@ -49,6 +51,7 @@ class UpdateResult:
     catalog: polib.POFile
     report: MergeReport
     written: bool = False
+    template: polib.POFile | None = None  # for a language's catalog: what it merges
 
 
 def timestamp() -> str:
@@ -281,7 +284,7 @@ def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[Up
                 raise CatalogError("merge would lose translations; catalog left as it was", path)
         else:
             merged, report = merge(new_catalog(template, lang, ws, doc.name), template)
-        plans.append(UpdateResult(path, merged, report))
+        plans.append(UpdateResult(path, merged, report, template=template))
     return plans
 
 
@@ -293,5 +296,17 @@ def update_documents(
     langs = list(langs)
     plans = [plan for doc in docs for plan in plan_document(ws, doc, langs)]
     for plan in plans:
-        plan.written = save_po(plan.path, plan.catalog)
+        plan.written = modify_po(ws, plan.path, functools.partial(_merge_again, plan))
     return plans
+
+
+def _merge_again(plan: UpdateResult, old: polib.POFile | None) -> polib.POFile:
+    """The merge done again on the catalog as it is when it is saved: a fill or a
+    translator's save made since the plan was read is merged, never undone."""
+    if old is None or plan.template is None:
+        return plan.catalog
+    merged, plan.report = merge(old, plan.template)
+    if translated_count(merged) < translated_count(old):
+        raise CatalogError("merge would lose translations; catalog left as it was", plan.path)
+    plan.catalog = merged
+    return merged

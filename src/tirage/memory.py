@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
+import filelock
 import polib
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -37,6 +38,8 @@ from tirage.stats import PostEditSummary
 from tirage.workspace import Workspace
 
 FILENAME = "memory.sqlite"
+BUSY_WAIT = 120.0  # seconds to wait while another tirage process writes to the memory
+BUSY = f"the translation memory was busy with another tirage process for {BUSY_WAIT:g} s"
 CANDIDATES = 48  # sentences fetched from the index per fuzzy lookup, then scored
 QUERY_TERMS = 8  # rarest words of the query whose postings are read
 
@@ -160,14 +163,18 @@ class TranslationMemory:
     def open_path(cls, path: Path) -> TranslationMemory:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, timeout=30)
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
-            db.executescript(_SCHEMA)
-            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                _count_terms(db)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                db.commit()
+            db = sqlite3.connect(path, timeout=BUSY_WAIT)
+            # Several tirage processes may open a new memory at once: one creates it.
+            with filelock.FileLock(path.with_name(path.name + ".lock"), timeout=BUSY_WAIT):
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")
+                db.executescript(_SCHEMA)
+                if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                    _count_terms(db)
+                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                    db.commit()
+        except filelock.Timeout:
+            raise TirageError(BUSY, path) from None
         except sqlite3.DatabaseError as exc:
             raise TirageError(f"cannot open the translation memory: {exc}", path) from None
         except OSError as exc:
@@ -196,7 +203,20 @@ class TranslationMemory:
 
     # -- writing ---------------------------------------------------------------------------
 
+    def _write(self) -> None:
+        """Take the write lock before reading what a write depends on, and keep it until
+        `commit`: another process cannot slip a row in between (a unique-key error), and a
+        read snapshot never has to be upgraded (SQLite's "database is locked" in WAL mode,
+        which no busy timeout retries)."""
+        if self.db.in_transaction:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            raise TirageError(BUSY, self.path) from None
+
     def _source_id(self, lang: str, text: str) -> int:
+        self._write()
         row = self.db.execute(
             "SELECT id FROM sources WHERE lang = ? AND text = ?", (lang, text)
         ).fetchone()
@@ -226,6 +246,7 @@ class TranslationMemory:
         """Record one reviewed translation; True when it was new or changed."""
         if not source.strip() or not target.strip():
             return False
+        self._write()
         # The common case on a refresh: the unit is known and unchanged. One indexed join.
         row = self.db.execute(
             "SELECT u.id, u.doc, u.post_edited FROM sources s JOIN units u ON u.source_id = s.id "
@@ -348,6 +369,7 @@ class TranslationMemory:
     ) -> int:
         """Record one catalog (`po`, when the caller has it parsed already, is what `path`
         holds). A catalog unchanged since it was last recorded has nothing new to teach."""
+        self._write()
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         key = workspace.relative(path)
         seen = self.db.execute("SELECT digest FROM catalogs WHERE path = ?", (key,))

@@ -12,7 +12,6 @@ import functools
 import itertools
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import polib
 
 from tirage.errors import CatalogError
 from tirage.linebreak import breaks as line_breaks
+from tirage.tempfiles import make_temp_file
 
 __all__ = ["format_po", "parse_po", "read_po", "save_po", "write_atomic"]
 
@@ -395,7 +395,7 @@ def write_atomic(path: Path, data: str) -> bool:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, temp = make_temp_file(path)  # named after this process: see tirage.tempfiles
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)

@@ -29,8 +29,9 @@ from tirage.catalog import timestamp
 from tirage.checks import Context, check_entry
 from tirage.errors import TirageError
 from tirage.glossary import load_glossary
+from tirage.locking import modify_po
 from tirage.memory import TranslationMemory
-from tirage.pofile import read_po, save_po
+from tirage.pofile import read_po
 from tirage.provenance import Provenance, get_provenance
 from tirage.workspace import Workspace
 
@@ -252,19 +253,22 @@ class ReviewSession:
                 entry.msgctxt or "",
             )
         _reviewed(entry)
+
         # The decision goes into the catalog as it is on disk now, not as it was when the
         # queue was built: what a translator saved meanwhile in another tool stays.
-        fresh = read_po(catalog.path)
-        target = fresh.find(entry.msgid, msgctxt=entry.msgctxt)
-        if target is None:
-            raise TirageError(
-                "entry gone from the catalog (was it updated?); not saved", catalog.path
-            )
-        target.msgstr = entry.msgstr
-        _reviewed(target)
-        fresh.metadata["Last-Translator"] = self.reviewer
-        fresh.metadata["PO-Revision-Date"] = timestamp()
-        save_po(catalog.path, fresh)
+        def decide(fresh: polib.POFile | None) -> polib.POFile:
+            target = None if fresh is None else fresh.find(entry.msgid, msgctxt=entry.msgctxt)
+            if fresh is None or target is None:
+                raise TirageError(
+                    "entry gone from the catalog (was it updated?); not saved", catalog.path
+                )
+            target.msgstr = entry.msgstr
+            _reviewed(target)
+            fresh.metadata["Last-Translator"] = self.reviewer
+            fresh.metadata["PO-Revision-Date"] = timestamp()
+            return fresh
+
+        modify_po(self.ws, catalog.path, decide)
         if self.memory is not None:
             self.memory.record_entry(entry, self.ws.source_lang, self.lang, catalog.doc)
             self.memory.commit()

@@ -8,7 +8,9 @@ For each target language:
 3. the engine translates the rest in batches, sorted by length, with protected spans masked
    (`tirage.protect`);
 4. after every batch, each touched catalog is read again and only entries that are *still*
-   untranslated are filled (a translator may have saved meanwhile), then saved atomically.
+   untranslated are filled (a translator may have saved meanwhile), then saved atomically
+   under the catalog's lock (`tirage.locking.modify_po`, which re-checks the file just
+   before the rename, so a save made during ours is never overwritten).
    `kill -9` loses at most the batch in flight; the next run resumes where it stopped.
 
 Every filled entry is `#, fuzzy` and carries a `# tirage-mt:` provenance record.
@@ -27,9 +29,10 @@ import polib
 
 from tirage.errors import CatalogError, EngineError
 from tirage.glossary import load_glossary
+from tirage.locking import modify_po
 from tirage.memory import TranslationMemory
 from tirage.mt.base import Engine, open_engine
-from tirage.pofile import read_po, save_po
+from tirage.pofile import read_po
 from tirage.protect import Protected, translate_protected
 from tirage.provenance import Provenance, set_provenance
 from tirage.workspace import Workspace
@@ -194,7 +197,7 @@ def translate_language(
     # Pre-engine step: the translation memory.
     remembered = memory_matches(ws, lang, list(pending))
     if remembered:
-        filled, kept = fill(pending, remembered)
+        filled, kept = fill(ws, pending, remembered)
         report.memory += filled
         report.kept += kept
         for key in remembered:
@@ -223,7 +226,7 @@ def translate_language(
     def flush() -> None:
         nonlocal last_save, save_cost
         started = time.monotonic()
-        filled, kept = fill({k: pending[k] for k in unsaved}, unsaved)
+        filled, kept = fill(ws, {k: pending[k] for k in unsaved}, unsaved)
         report.engine += filled
         report.kept += kept
         unsaved.clear()
@@ -267,8 +270,9 @@ def _place_order(place: str) -> tuple[str, int, str]:
     return (name, int(line) if line.isdigit() else 0, text)
 
 
-def fill(pending: dict[Key, list[Path]], fills: dict[Key, Fill]) -> tuple[int, int]:
-    """Write fills into each catalog, re-read from disk first; (filled, kept as found)."""
+def fill(ws: Workspace, pending: dict[Key, list[Path]], fills: dict[Key, Fill]) -> tuple[int, int]:
+    """Write fills into each catalog as it is on disk at the moment of saving (`modify_po`):
+    only entries still untranslated there are filled. (filled, kept as found)."""
 
     by_path: dict[Path, set[Key]] = {}
     for key, paths in pending.items():
@@ -277,21 +281,31 @@ def fill(pending: dict[Key, list[Path]], fills: dict[Key, Fill]) -> tuple[int, i
                 by_path.setdefault(path, set()).add(key)
     filled = kept = 0
     for path, keys in sorted(by_path.items()):
-        po = read_po(path)  # a translator may have saved since we read it
-        changed = 0
+        done = fill_catalog(ws, path, keys, fills)
+        filled += done
+        kept += len(keys) - done
+    return filled, kept
+
+
+def fill_catalog(ws: Workspace, path: Path, keys: set[Key], fills: dict[Key, Fill]) -> int:
+    """Fill the entries of `keys` still untranslated in one catalog; how many were filled."""
+    # What each key was the last time `change` saw it: it sees an entry again when a
+    # translator saved meanwhile, and only the catalog as written counts.
+    filled: dict[Key, bool] = {}
+
+    def change(po: polib.POFile | None) -> polib.POFile | None:
+        if po is None:
+            raise CatalogError("catalog removed while translating", path)
         for entry in po:
             key = (entry.msgctxt, entry.msgid)
-            if key not in keys or entry.obsolete:
-                continue
-            if not is_pending(entry):
-                continue
-            apply_fill(entry, fills[key])
-            changed += 1
-        kept += len(keys) - changed
-        filled += changed
-        if changed:
-            save_po(path, po)
-    return filled, kept
+            if key in keys and not entry.obsolete:
+                filled[key] = is_pending(entry)
+                if filled[key]:
+                    apply_fill(entry, fills[key])
+        return po
+
+    modify_po(ws, path, change, entrywise=True)
+    return sum(filled.values())
 
 
 def apply_fill(entry: polib.POEntry, result: Fill) -> None:

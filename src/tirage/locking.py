@@ -1,0 +1,244 @@
+"""Read-modify-write of a catalog that never loses anybody's save: `modify_po`.
+
+Every tirage command that changes a PO file (translate's fills, update's merge, a review
+decision, the web desk, the Ray runner) goes through `modify_po`. It does two things:
+
+1. It holds an inter-process lock, `.tirage/locks/<catalog path>.lock` (flock through the
+   filelock library), for the whole read-modify-write, so tirage processes take turns on a
+   catalog. One that waits longer than `LOCK_WAIT` stops with one line.
+2. A translator's tool does not take our lock (Poedit, a script, an editor). So just before
+   the atomic rename, the file is compared with the bytes the change was computed from. If
+   they differ, the change is applied again to the fresh file, and the save is tried again.
+   The rename itself is an atomic exchange (Linux `renameat2(RENAME_EXCHANGE)`): the file it
+   displaces is compared once more, and if a save slipped in during the last microseconds
+   it is put back and the loop goes round. Nothing anybody saved is ever overwritten.
+
+Re-applying a change to a big catalog (20,000 entries: seconds to parse and format) would
+never catch up with a tool saving several times a second. A change that only looks at one
+entry at a time (`entrywise=True`: a fill, a review decision) is therefore re-applied block
+by block: the file is split into its entries, those only the other writer changed are taken
+from the file as it is now, those only we changed from our output, and an entry both
+changed is parsed alone and given to `change` again. Anything else (a different number of
+entries, the header) falls back to a full re-read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import filelock
+import polib
+
+from tirage.errors import CatalogError
+from tirage.pofile import format_po, parse_po
+from tirage.tempfiles import make_temp_file
+from tirage.workspace import Workspace
+
+__all__ = ["LOCK_WAIT", "Change", "catalog_lock", "modify_po"]
+
+Change = Callable[[polib.POFile | None], polib.POFile | None]
+"""Given the catalog as it is on disk (None: no such file), edit it in place (or build a new
+one) and return what to write, or None to leave the file as it is. It may be called several
+times, each time on a fresher catalog, so it must decide from what it is given only."""
+
+LOCK_WAIT = 120.0  # seconds to wait for another tirage process to finish with a catalog
+SAVE_WAIT = 120.0  # seconds to keep trying while another writer keeps changing the file
+_SEPARATOR = "\n\n"  # between two entries in gettext's output; never inside one
+
+
+def lock_path(ws: Workspace, path: Path) -> Path:
+    """Where the lock for the catalog at `path` lives: under `.tirage/locks/`."""
+    try:
+        relative = path.resolve().relative_to(ws.root.resolve())
+    except ValueError:
+        raise CatalogError("catalog outside the workspace", path) from None
+    return ws.state_dir / "locks" / relative.parent / f"{relative.name}.lock"
+
+
+@contextlib.contextmanager
+def catalog_lock(ws: Workspace, path: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
+    """Hold the catalog's inter-process lock. Do not nest two for one catalog."""
+    lock_file = lock_path(ws, path)
+    try:
+        lock_file.parent.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(lock_file, timeout=wait)
+        lock.acquire()
+    except filelock.Timeout:
+        raise CatalogError(
+            f"another tirage process has held this catalog for {wait:g} s; try again later",
+            path,
+        ) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot lock: {exc.strerror or exc}", lock_file) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def modify_po(ws: Workspace, path: Path, change: Change, *, entrywise: bool = False) -> bool:
+    """Apply `change` to the catalog at `path` and save it, without losing a save made by
+    anyone meanwhile; True if the file was written.
+
+    `entrywise=True` promises that `change` edits each entry from that entry alone (and
+    leaves the header alone), which lets a retry on a big catalog take milliseconds.
+    """
+    with catalog_lock(ws, path):
+        deadline = time.monotonic() + SAVE_WAIT
+        base = _read(path)
+        ours = _apply(change, base, path)
+        while True:
+            if ours is None or ours == base:
+                return False
+            if _install(path, ours, base):
+                return True
+            if time.monotonic() > deadline:
+                raise CatalogError(
+                    f"the file kept changing while tirage saved it, for {SAVE_WAIT:g} s; "
+                    "nothing was written, try again",
+                    path,
+                )
+            theirs = _read(path)
+            merged = None
+            if entrywise and base is not None and theirs is not None:
+                merged = _merge(base, ours, theirs, lambda block: _redo(change, block, path))
+            base = theirs
+            ours = merged if merged is not None else _apply(change, theirs, path)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _read(path: Path) -> str | None:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", path) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError("catalog is not valid UTF-8", path, line) from None
+
+
+def _apply(change: Change, text: str | None, path: Path) -> str | None:
+    result = change(None if text is None else parse_po(text, path))
+    return None if result is None else format_po(result)
+
+
+def _merge(base: str, ours: str, theirs: str, redo: Callable[[str], str | None]) -> str | None:
+    """Three-way merge, entry by entry; None when the entries do not line up."""
+    b, o, t = base.split(_SEPARATOR), ours.split(_SEPARATOR), theirs.split(_SEPARATOR)
+    if not len(b) == len(o) == len(t):
+        return None
+    merged: list[str] = []
+    for mine, old, new in zip(o, b, t, strict=True):
+        if new in (old, mine):
+            merged.append(mine)
+        elif mine == old:
+            merged.append(new)
+        else:
+            again = redo(new)
+            if again is None:
+                return None
+            merged.append(again)
+    return _SEPARATOR.join(merged)
+
+
+def _redo(change: Change, block: str, path: Path) -> str | None:
+    """`change` applied to one entry's text alone; None when that is not one plain entry."""
+    try:
+        po = parse_po(block if block.endswith("\n") else block + "\n", path)
+    except CatalogError:
+        return None
+    if len(po) != 1 or po.metadata or po.header:
+        return None  # the header, or several entries not separated as gettext does
+    result = change(po)
+    if result is None:
+        return block
+    text = format_po(result)
+    if result.metadata or _SEPARATOR in text.rstrip("\n"):
+        return None
+    return text if block.endswith("\n") else text.rstrip("\n")
+
+
+def _install(path: Path, text: str, expected: str | None) -> bool:
+    """Put `text` at `path` if the file still holds `expected` (None: does not exist)."""
+    payload = text.encode("utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = make_temp_file(path)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if expected is None:
+                return _create(temp, path)
+            try:
+                os.chmod(temp, path.stat().st_mode & 0o7777)
+            except FileNotFoundError:
+                return False  # removed meanwhile: start again from nothing
+            if _read(path) != expected:
+                return False
+            if not _exchange(temp, path):
+                os.replace(temp, path)  # no atomic exchange here: the check above must do
+                return True
+            if _read(Path(temp)) == expected:
+                return True
+            # Somebody saved between our check and our exchange: theirs goes back in place
+            # (and should a second save have come in that instant, the newer one stays).
+            _exchange(temp, path)
+            if _read(Path(temp)) != text:
+                os.replace(temp, path)
+            return False
+        finally:
+            Path(temp).unlink(missing_ok=True)
+    except OSError as exc:
+        raise CatalogError(f"cannot write: {exc.strerror or exc}", path) from None
+
+
+def _create(temp: str, path: Path) -> bool:
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temp, 0o666 & ~umask)
+    try:
+        os.link(temp, path)  # unlike a rename, fails if somebody created the file meanwhile
+    except FileExistsError:
+        return False
+    return True
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: str | Path, b: str | Path) -> bool:
+    """Swap two paths atomically; False where the system or file system cannot."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+_LIBC: list[ctypes.CDLL] = []
+
+
+def _libc() -> ctypes.CDLL:
+    if not _LIBC:
+        _LIBC.append(ctypes.CDLL(None, use_errno=True))
+    return _LIBC[0]
