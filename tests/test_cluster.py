@@ -321,3 +321,31 @@ def test_killing_an_actor_loses_nothing(
     err = process.communicate(timeout=600)[1]
     assert process.returncode == 0, err
     _assert_same_as_local(prepared, ws)
+
+
+def test_unreachable_cluster_is_one_line(
+    cluster: Cluster, prepared: Prepared, tmp_path: Path
+) -> None:
+    ws = _copy(prepared, tmp_path / "ws")
+    nobody = f"127.0.0.1:{PORT + 1}"  # nothing listens there in the cluster's namespace
+    process = _ray_translate(cluster, prepared, ws, "--ray", nobody)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert err == f"tirage: cannot reach the Ray cluster at {nobody}: Connection refused\n"
+    assert out == ""
+
+
+def test_cuda_on_a_cluster_without_gpus_is_one_line(
+    cluster: Cluster, prepared: Prepared, tmp_path: Path
+) -> None:
+    ws = _copy(prepared, tmp_path / "ws")
+    process = _ray_translate(cluster, prepared, ws, "--ray", ADDRESS, "--device", "cuda")
+    err = process.communicate(timeout=120)[1]
+    assert process.returncode == 1
+    # Ray's core may log a warning first (it looks for a route to 8.8.8.8 to find the node's
+    # address, and there is none in this namespace); ours is the last line, alone.
+    assert err.splitlines()[-1] == (
+        f"tirage: device 'cuda': the Ray cluster at {ADDRESS} has no GPU; use --device cpu"
+    )
+    assert "Traceback" not in err
+    assert _filled_count(ws) == _filled_count(prepared.base)

@@ -158,7 +158,6 @@ class RayRunner:
             reach(address, where)
         # Ray asks by default whether it may report usage; tirage never reaches the network.
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "error")  # our errors are one line
         ray = import_ray()
         try:
             ray.init(
