@@ -11,10 +11,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from test_editions import _real_en, pseudo_catalog
 from tirage.editions import Translations, render_html
 from tirage.editions.credit import credit_from_po, credit_line
+from tirage.editions.metadata import EditionContext, Links, Publication
 from tirage.readers import read_document
 
 from conftest import INTERVIEW, REPO
@@ -77,3 +79,35 @@ def test_chromium_renders_the_english_edition(tmp_path: Path) -> None:
     )
     assert taken.returncode == 0, taken.stderr[-2000:]
     assert shot.stat().st_size > 10_000
+
+
+def test_json_ld_and_language_links_in_chromium(tmp_path: Path) -> None:
+    """The JSON-LD is data under the page's strict CSP: Chromium reports no violation (it
+    does for an inline script, the control), and the language links take the palette."""
+    doc = read_document(REPO / "source" / f"{INTERVIEW}.txt", REPO)
+    context = EditionContext(Links.build(Publication(), "fr", ["en", "es"], doc.stem))
+    html = render_html(doc, pseudo_catalog(doc), "en", "fr", context=context)
+    pages = {"edition": html, "control": html.replace("</main>", "<script>1</script></main>")}
+    reports = {}
+    for name, text in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(text, encoding="utf-8")
+        run = chromium(tmp_path, "--enable-logging=stderr", "--v=0", "--dump-dom", path.as_uri())
+        assert run.returncode == 0, run.stderr[-2000:]
+        reports[name] = [line for line in run.stderr.splitlines() if "Content Security" in line]
+        if name == "edition":
+            assert len(re.findall(r"<script", run.stdout)) == 1
+            assert '<script type="application/ld+json">' in run.stdout
+    assert reports["edition"] == []
+    assert reports["control"], "the control's inline script should have been refused"
+
+    shot = tmp_path / "nav.png"
+    path = tmp_path / "edition.html"
+    taken = chromium(tmp_path, f"--screenshot={shot}", "--window-size=800,160", path.as_uri())
+    assert taken.returncode == 0, taken.stderr[-2000:]
+    image = Image.open(shot).convert("RGB")
+    colours = [colour for _, colour in image.getcolors(maxcolors=1 << 16) or []]
+    # Chromium's default link blue (#0000EE) and visited purple (#551A8B) are absent; the
+    # edition's rust (#8a3b12, as in the kicker) is there.
+    assert not [c for c in colours if c[2] > 150 and c[0] < 110 and c[1] < 80]
+    assert [c for c in colours if c[0] > 110 and c[1] < 80 and c[2] < 50]

@@ -37,8 +37,8 @@ def test_init_creates_a_workspace(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_init_refuses_unknown_language(runner: CliRunner, tmp_path: Path) -> None:
-    out = run(runner, "init", str(tmp_path / "x"), "--source", "fr", "--targets", "xx", code=1)
-    assert "unknown language code 'xx'" in out
+    out = run(runner, "init", str(tmp_path / "x"), "--source", "fr", "--targets", "xx", code=2)
+    assert "--targets: unknown language code 'xx'" in out
 
 
 def test_segment_prints_sentences_and_json(runner: CliRunner, tmp_path: Path) -> None:

@@ -94,8 +94,12 @@ def test_cuda_without_a_gpu_is_one_line(workspace: Path, argos_installed: dict[s
 @pytest.mark.parametrize(
     ("setting", "message"),
     [
-        ('device = "gpu"', "device must be cpu, cuda or auto, not 'gpu'"),
-        ("actors_per_node = 0", "actors_per_node must be a positive number"),
+        ('device = "gpu"', "translate.device: must be one of cpu, cuda, auto, not 'gpu'"),
+        (
+            "actors_per_node = 0",
+            "translate.actors_per_node: must be a whole number from 1 to 1024, not 0",
+        ),
+        ('ray = "head"', "translate.ray: must be \"auto\" or HOST:PORT, not 'head'"),
     ],
 )
 def test_bad_cluster_settings_name_the_line(workspace: Path, setting: str, message: str) -> None:

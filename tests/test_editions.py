@@ -7,6 +7,7 @@ Regenerate the golden files with `TIRAGE_REGEN_GOLDEN=1 pytest tests/test_editio
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import polib
@@ -15,6 +16,7 @@ import pytest
 from tirage.document import Block, Document, Segment
 from tirage.editions import Translations, render_html, render_markdown, render_text
 from tirage.editions.credit import Credit, credit_from_po, credit_line
+from tirage.editions.metadata import EditionContext, Links, Publication
 from tirage.editions.render import Edit, apply_edits, segment_edits
 from tirage.readers import read_document
 
@@ -52,8 +54,9 @@ def render(doc: Document, translations: Translations, fmt: str) -> str:
         return render_text(doc, translations, "en")
     if fmt == "md":
         return render_markdown(doc, translations, "en", credit=CREDIT)
-    alternates = [("en", f"../en/{doc.stem}.html"), ("es", f"../es/{doc.stem}.html")]
-    return render_html(doc, translations, "en", "fr", credit=CREDIT, alternates=alternates)
+    links = Links.build(Publication(), "fr", ["en", "es"], doc.stem)
+    context = EditionContext(links, credit=Credit("fr", "Jane Doe", date(2015, 5, 28)))
+    return render_html(doc, translations, "en", "fr", credit=CREDIT, context=context)
 
 
 @pytest.mark.parametrize("fmt", ["txt", "md", "html"])
@@ -83,10 +86,9 @@ def test_interview_english_golden(interview: Document, fmt: str) -> None:
     elif fmt == "md":
         actual = render_markdown(interview, translations, "en", credit=credit)
     else:
-        alternates = [("en", f"../en/{INTERVIEW}.html")]
-        actual = render_html(
-            interview, translations, "en", "fr", credit=credit, alternates=alternates
-        )
+        links = Links.build(Publication(), "fr", ["en"], INTERVIEW)
+        context = EditionContext(links, credit=credit_from_po(po, "fr", False))
+        actual = render_html(interview, translations, "en", "fr", credit=credit, context=context)
     assert_golden(actual, GOLDEN / "en" / f"{INTERVIEW}.{fmt}")
 
 

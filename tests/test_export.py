@@ -72,14 +72,23 @@ def test_reviewed_language_is_published(runner: CliRunner, workspace: Path) -> N
     assert code == 0
     assert out.splitlines()[0].startswith("en: 100% reviewed: published")
     assert "es: 50% reviewed, need 80%: not published" in out
-    assert editions(workspace) == [f"en/{INTERVIEW}.{ext}" for ext in ("html", "md", "txt")]
+    assert editions(workspace) == [
+        *(f"en/{INTERVIEW}.{ext}" for ext in ("html", "md", "txt")),
+        f"fr/{INTERVIEW}.html",  # the original, which the English edition links to
+    ]
+    assert f"fr {INTERVIEW}: the original, linked from each edition" in out
     html = (workspace / "editions" / "en" / f"{INTERVIEW}.html").read_text(encoding="utf-8")
     assert "&lt;en&gt; Lyon" in html
     assert 'hreflang="en"' in html and 'hreflang="es"' not in html
+    original = (workspace / "editions" / "fr" / f"{INTERVIEW}.html").read_text(encoding="utf-8")
+    assert original.startswith('<!DOCTYPE html>\n<html lang="fr"')
+    assert '<p class="answer"><span' not in original  # the source is no fallback here
+    assert "Thierry Alvergnat : « La province" in original
     assert "Translated from French by Jane Doe, May 28, 2015." in html
     # Running again changes nothing.
     _, out = run(runner, workspace, "export")
     assert "(0 written, 3 unchanged)" in out
+    assert "(0 written, 1 unchanged)" in out
 
 
 def test_threshold_option_and_identity(runner: CliRunner, workspace: Path) -> None:
@@ -105,15 +114,16 @@ def test_fuzzy_counts_only_when_included(runner: CliRunner, workspace: Path) -> 
 def test_held_back_language_loses_its_old_editions(runner: CliRunner, workspace: Path) -> None:
     write_catalog(workspace, "en", share=0.85)
     run(runner, workspace, "export", "--to", "en")
-    assert len(editions(workspace)) == 3
+    assert len(editions(workspace)) == 4
     _, out = run(runner, workspace, "export", "--to", "en", "--threshold", "90")
     assert "not published, 3 old edition(s) removed" in out
+    assert f"fr {INTERVIEW}: no edition published, 1 old page(s) removed" in out
     assert editions(workspace) == []
 
 
 @pytest.mark.parametrize(
     ("args", "code"),
-    [(["--to", "it"], 1), (["--format", "pdf"], 2), (["--threshold", "120"], 2)],
+    [(["--to", "it"], 2), (["--format", "docx"], 2), (["--threshold", "120"], 2)],
 )
 def test_usage_errors(runner: CliRunner, workspace: Path, args: list[str], code: int) -> None:
     actual, _ = run(runner, workspace, "export", *args)

@@ -71,7 +71,7 @@ def test_fills_every_entry_fuzzy_with_provenance(
     # A second run has nothing to do and changes nothing.
     before = (workspace / "locales" / "en" / f"{DOC}.po").read_bytes()
     again = run("translate", "-w", str(workspace), "--to", "en")
-    assert again.exit_code == 0 and "0 untranslated" in again.output
+    assert again.exit_code == 0 and "nothing to translate" in again.output
     assert (workspace / "locales" / "en" / f"{DOC}.po").read_bytes() == before
 
 
@@ -157,7 +157,8 @@ def test_no_engine_still_applies_memory(workspace: Path, argos_empty: dict[str, 
     save_po(path, po)
     result = run("translate", "-w", str(workspace), "--to", "en", "--doc", "bref")
     assert result.exit_code == 1
-    assert "1 from memory" in result.output and "1 left" in result.output
+    assert "1 filled from the translation memory" in result.output
+    assert "1 left untranslated" in result.output
     assert result.output.splitlines()[-1].startswith("tirage: no Argos package for fr→en")
     entry = next(e for e in entries(workspace / "locales" / "en" / "bref.po") if e.msgstr)
     # Reviewed in the interview's catalog: not translated twice, not sent back for review.
@@ -188,7 +189,7 @@ def test_fallback_engine_takes_a_pair_argos_lacks(
     update(workspace)
     result = run("translate", "-w", str(workspace), "--to", "es,de")
     assert result.exit_code == 1  # German: neither engine has the pair
-    assert "es: 48 untranslated, 48 by apertium fr-es" in result.output
+    assert "es: 48 untranslated entries: 48 machine-translated by apertium (fr-es" in result.output
     last = result.output.splitlines()[-1]
     assert last.startswith("tirage: no Argos package for fr→de") and "apertium:" in last
     spanish = entries(workspace / "locales" / "es" / f"{DOC}.po")
@@ -239,7 +240,7 @@ def test_resume_after_kill_9(workspace: Path, argos_installed: dict[str, str]) -
     assert all(not name.startswith("long.po") or name.endswith(".po") for name in leftovers)
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    assert f"{total - len(first)} untranslated" in done.stdout
+    assert f"{total - len(first)} untranslated entries" in done.stdout
     final = entries(path)
     assert all(e.msgstr and "fuzzy" in e.flags for e in final)
     assert all(e.msgstr == first[e.msgid] for e in final if e.msgid in first)
@@ -260,5 +261,5 @@ def test_no_network_namespace(workspace: Path, argos_installed: dict[str, str]) 
         env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "en: 48 untranslated, 48 by argos" in done.stdout
-    assert "es: 48 untranslated, 48 by argos" in done.stdout
+    assert "en: 48 untranslated entries: 48 machine-translated by argos" in done.stdout
+    assert "es: 48 untranslated entries: 48 machine-translated by argos" in done.stdout

@@ -16,8 +16,22 @@ import sys
 import time
 from pathlib import Path
 
-
-WORDS = "le chat la maison un livre rouge bleu mange lit regarde sous sur avec".split()
+WORDS = [
+    "le",
+    "chat",
+    "la",
+    "maison",
+    "un",
+    "livre",
+    "rouge",
+    "bleu",
+    "mange",
+    "lit",
+    "regarde",
+    "sous",
+    "sur",
+    "avec",
+]
 
 
 def write_workspace(root: Path, sentences: int) -> None:
@@ -48,12 +62,35 @@ def msgstr_of(lines: list[str]) -> str:
 
 
 def save_once(catalog: Path, number: int, rnd: random.Random) -> str | None:
-    """Translate one random live entry of `catalog` as `human <number>`; its identity."""
-    blocks = catalog.read_text(encoding="utf-8").split("\n\n")
-    live = [i for i, b in enumerate(blocks) if i > 0 and "msgid " in b and "#~" not in b]
-    if not live:
-        return None
-    index = rnd.choice(live)
+    """Translate one random live entry of `catalog` as `human <number>`; its identity.
+
+    Like an editor that notices the file changed on disk, it saves only over the file it
+    read (same inode, size and time, checked just before its rename). Without the lock it
+    can still, rarely, overwrite a save of tirage's that lands between check and rename:
+    machine fills, which the next `translate` makes again."""
+    pick = rnd.random()
+    while True:
+        seen = _stamp(catalog)
+        text = catalog.read_text(encoding="utf-8")
+        blocks = text.split("\n\n")
+        live = [i for i, b in enumerate(blocks) if i > 0 and "msgid " in b and "#~" not in b]
+        if not live:
+            return None
+        index = live[int(pick * len(live))]
+        msgid = _translate_block(blocks, index, number)
+        temp = catalog.with_name(f".{catalog.name}.editor")
+        temp.write_text("\n\n".join(blocks), encoding="utf-8")
+        if _stamp(catalog) == seen:
+            os.replace(temp, catalog)
+            return msgid
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    status = path.stat()
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def _translate_block(blocks: list[str], index: int, number: int) -> str:
     lines = blocks[index].rstrip("\n").split("\n")
     kept: list[str] = []
     in_msgstr = False
@@ -71,13 +108,9 @@ def save_once(catalog: Path, number: int, rnd: random.Random) -> str | None:
             continue
         in_msgstr = False
         kept.append(line)
-    msgid = entry_of(kept)
     ending = "\n" if blocks[index].endswith("\n") else ""
     blocks[index] = "\n".join(kept) + ending
-    temp = catalog.with_name(f".{catalog.name}.editor")
-    temp.write_text("\n\n".join(blocks), encoding="utf-8")
-    os.replace(temp, catalog)
-    return msgid
+    return entry_of(kept)
 
 
 def lost_saves(catalog: Path, log: Path) -> tuple[int, int]:

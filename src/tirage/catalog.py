@@ -25,8 +25,9 @@ from rapidfuzz import fuzz, process
 
 from tirage.document import Document
 from tirage.errors import CatalogError
+from tirage.languages import gettext_code
 from tirage.locking import modify_po
-from tirage.pofile import read_po
+from tirage.pofile import parse_po, read_text
 from tirage.workspace import Workspace, language_name
 
 FUZZY_THRESHOLD = 60.0
@@ -52,6 +53,7 @@ class UpdateResult:
     report: MergeReport
     written: bool = False
     template: polib.POFile | None = None  # for a language's catalog: what it merges
+    read: str | None = None  # the file's text when the plan read it
 
 
 def timestamp() -> str:
@@ -107,7 +109,7 @@ def new_catalog(template: polib.POFile, lang: str, ws: Workspace, doc_name: str)
         "PO-Revision-Date": template.metadata.get("POT-Creation-Date", timestamp()),
         "Last-Translator": ws.translator,
         "Language-Team": f"{name} ({ws.team})" if ws.team else name,
-        "Language": lang,
+        "Language": gettext_code(lang),
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
@@ -270,21 +272,25 @@ def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[Up
     """The document's new template and merged catalogs, computed without writing anything."""
     pot_path = ws.pot_path(doc.stem)
     template = build_template(doc)
+    pot_text = None
     if pot_path.exists():
-        previous = read_po(pot_path)
+        pot_text = read_text(pot_path)
+        previous = parse_po(pot_text, pot_path)
         if same_entries(previous, template):
             template.metadata["POT-Creation-Date"] = previous.metadata.get("POT-Creation-Date", "")
-    plans = [UpdateResult(pot_path, template, MergeReport())]
+    plans = [UpdateResult(pot_path, template, MergeReport(), read=pot_text)]
     for lang in langs:
         path = ws.po_path(lang, doc.stem)
+        text = None
         if path.exists():
-            old = read_po(path)
+            text = read_text(path)
+            old = parse_po(text, path)
             merged, report = merge(old, template)
             if translated_count(merged) < translated_count(old):
                 raise CatalogError("merge would lose translations; catalog left as it was", path)
         else:
             merged, report = merge(new_catalog(template, lang, ws, doc.name), template)
-        plans.append(UpdateResult(path, merged, report, template=template))
+        plans.append(UpdateResult(path, merged, report, template=template, read=text))
     return plans
 
 
@@ -296,7 +302,9 @@ def update_documents(
     langs = list(langs)
     plans = [plan for doc in docs for plan in plan_document(ws, doc, langs)]
     for plan in plans:
-        plan.written = modify_po(ws, plan.path, functools.partial(_merge_again, plan))
+        change = functools.partial(_merge_again, plan)
+        planned = None if plan.read is None else (plan.read, plan.catalog)
+        plan.written = modify_po(ws, plan.path, change, planned=planned)
     return plans
 
 

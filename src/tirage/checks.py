@@ -26,6 +26,7 @@ from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbo
 
 from tirage.addresses import EMAIL, URL, without_addresses
 from tirage.editions.typography import NBSP, NNBSP, typography_for
+from tirage.markup import tag_signature
 from tirage.pofile import read_po
 
 ERROR = "error"
@@ -253,6 +254,77 @@ def placeholders(source: str, target: str, ctx: Context) -> Iterator[str]:
             )
         elif tgt_marks[mark] % 2:
             yield f"Markdown {mark} is unbalanced"
+
+
+# -- markup a translation adds -------------------------------------------------------------
+
+_HTML_TAG = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>|<!--|<!\[CDATA\[|<\?")
+# Link targets: Markdown `](…)`, autolinks `<scheme:…>`, and HTML attributes that load or link.
+_LINK_TARGET = re.compile(
+    r"\]\(\s*<?([^)\s>]+)"
+    r"|<([A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*)>"
+    r"|\b(?:href|src|action|formaction|poster|background)\s*=\s*[\"']?\s*([^\"'\s>]+)",
+    re.IGNORECASE,
+)
+_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.-]*):")
+# Script schemes are dangerous even outside a recognised link (a renderer may autolink them).
+_SCRIPT_SCHEME = re.compile(r"\b(javascript|vbscript)\s*:|\bdata:[\w.+-]+/[\w.+-]+[;,]", re.I)
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def _tags(text: str) -> Counter[str]:
+    return Counter(
+        f"<{m.group(1).lstrip('/').lower()}>" if m.group(1) else m.group(0)
+        for m in _HTML_TAG.finditer(text)
+    )
+
+
+def _schemes(text: str) -> Counter[str]:
+    found: Counter[str] = Counter()
+    for match in _LINK_TARGET.finditer(text):
+        scheme = _SCHEME.match(next(g for g in match.groups() if g is not None))
+        if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+            found[scheme.group(1).lower() + ":"] += 1
+    for match in _SCRIPT_SCHEME.finditer(text):
+        name = (match.group(1) or "data").lower() + ":"
+        found[name] = max(found[name], 1)
+    return found
+
+
+@check("markup", ERROR)
+def added_markup(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """HTML, Markdown links and link schemes (other than http, https, mailto) that the
+    translation has and the source has not: a translator's `<script>` must not be published."""
+    for tag in _tags(target) - _tags(source):
+        yield f"HTML {tag} is not in the source"
+    src_links = Counter(url for _, url in _LINK.findall(source))
+    tgt_links = Counter(url for _, url in _LINK.findall(target))
+    if tgt_links.total() > src_links.total():  # a changed target is the placeholders check's
+        for url in tgt_links - src_links:
+            yield f"Markdown link to {url} is not in the source"
+    for scheme in _schemes(target) - _schemes(source):
+        yield f"link scheme {scheme} is not in the source"
+
+
+@check("html-tags", ERROR)
+def html_tags(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """The inline HTML of a segment read from a page: the same tags, attributes included, and
+    never-translated elements (`<code>…</code>`) unchanged. (A tag of a kind the source does
+    not have at all is the `markup` check's.)"""
+    if "<" not in source and "<" not in target:
+        return
+    src, tgt = tag_signature(source), tag_signature(target)
+    for tag in sorted(src - tgt):
+        yield f"{tag} is missing or changed"
+    kinds = {_tag_kind(tag) for tag in src}
+    for tag in sorted(tgt - src):
+        if _tag_kind(tag) in kinds:
+            yield f"{tag} is not in the source"
+
+
+def _tag_kind(signature: str) -> str:
+    """`a` for `<a href="/x">` and `</a>`: the element's name in a tag_signature entry."""
+    return signature.lstrip("</").split(" ", 1)[0].split(">", 1)[0]
 
 
 # -- punctuation and typography ---------------------------------------------------------------

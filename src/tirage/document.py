@@ -50,9 +50,13 @@ class Block:
 class Document:
     path: Path
     name: str  # path relative to the workspace, e.g. "source/interview.txt"
-    format: str  # "text" or "markdown"
+    format: str  # "text", "markdown" or "html"
     text: str
     blocks: list[Block]
+    # HTML sources: the charset the page was read in, and places in it an edition edits
+    # (the <html> tag, the charset declaration, the end of the head…).
+    encoding: str = "utf-8"
+    marks: dict[str, Span] = field(default_factory=dict)
 
     @property
     def stem(self) -> str:

@@ -13,12 +13,17 @@ flag a translation that lost one; `translate` terms must appear in the given lan
 from __future__ import annotations
 
 import csv
+import difflib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tirage import languages
 from tirage.errors import ConfigError
 
 ACTIONS = ("keep", "translate")
+COLUMNS = ("term", "action", "note")
+MAX_FIELD = 1000  # characters; a term or its note is a few words
 
 
 @dataclass(frozen=True)
@@ -48,26 +53,89 @@ class Glossary:
 
 
 def load_glossary(path: Path) -> Glossary:
-    """Read glossary.csv; a missing file is an empty glossary."""
+    """Read glossary.csv; a missing file is an empty glossary.
+
+    Anything that would silently lose a rule is refused at its line: a quote left open (it
+    would swallow the rows after it), a field longer than MAX_FIELD, more fields than the
+    header has columns, a column that is not a language code.
+    """
     if not path.is_file():
         return Glossary()
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError("not UTF-8 text", path) from None
-    rows = csv.DictReader(text.splitlines())
-    if rows.fieldnames is None or "term" not in rows.fieldnames:
+    except UnicodeDecodeError as exc:
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        raise ConfigError("not UTF-8 text", path, line) from None
+    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    end = 0
+    try:
+        for row in rows:
+            start, end = end + 1, rows.line_num
+            if row:
+                _check_row(row, records[0][1] if records else row, path, start, end)
+                records.append((start, row))
+    except csv.Error as exc:
+        raise ConfigError(f"{_csv_problem(exc)}", path, end + 1) from None
+    if not records or records[0][0] != 1 or records[0][1][0].strip() != "term":
         raise ConfigError("the first line must be a header starting with 'term'", path, 1)
-    langs = [name for name in rows.fieldnames if name not in ("term", "action", "note")]
+    header = [name.strip() for name in records[0][1]]
+    langs = _check_header(header, path)
     terms: list[Term] = []
-    for row in rows:
-        line = rows.line_num
-        source = (row.get("term") or "").strip()
-        action = (row.get("action") or "keep").strip() or "keep"
+    for line, values in records[1:]:
+        if len(values) > len(header):
+            raise ConfigError(
+                f"{len(values)} fields, but the header has {len(header)} columns", path, line
+            )
+        fields = dict(zip(header, values, strict=False))
+        source = (fields.get("term") or "").strip()
+        action = (fields.get("action") or "keep").strip() or "keep"
         if not source:
             raise ConfigError("empty term", path, line)
         if action not in ACTIONS:
             raise ConfigError(f"action must be keep or translate, not '{action}'", path, line)
-        targets = {lang: (row.get(lang) or "").strip() for lang in langs if row.get(lang)}
-        terms.append(Term(source, action, targets, (row.get("note") or "").strip()))
+        targets = {lang: (fields.get(lang) or "").strip() for lang in langs if fields.get(lang)}
+        terms.append(Term(source, action, targets, (fields.get("note") or "").strip()))
     return Glossary(tuple(terms))
+
+
+def _check_row(row: list[str], columns: list[str], path: Path, start: int, end: int) -> None:
+    for index, value in enumerate(row):
+        column = f"column '{columns[index].strip()}': " if index < len(columns) else ""
+        if "\n" in value or "\r" in value:
+            raise ConfigError(
+                f"{column}a quoted field runs on to line {end}: unbalanced quote?", path, start
+            )
+        if len(value) > MAX_FIELD:
+            raise ConfigError(f"{column}longer than {MAX_FIELD} characters", path, start)
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    message = str(exc)
+    if "field larger than field limit" in message or "unexpected end of data" in message:
+        return "a quote opened on this line is never closed"
+    return f"CSV syntax error: {message}"
+
+
+def _check_header(header: list[str], path: Path) -> list[str]:
+    """The language columns; every other column must be term, action or note."""
+    langs = []
+    for name in header:
+        if header.count(name) > 1:
+            raise ConfigError(f"column '{name}' appears twice in the header", path, 1)
+        if name in COLUMNS:
+            continue
+        if languages.canonical(name) is None:
+            hint = languages.did_you_mean(name) or _closest_column(name)
+            raise ConfigError(
+                f"column '{name}' is neither {', '.join(COLUMNS)} nor a language code{hint}",
+                path,
+                1,
+            )
+        langs.append(name)
+    return langs
+
+
+def _closest_column(name: str) -> str:
+    close = difflib.get_close_matches(name, COLUMNS, n=1)
+    return f"; did you mean {close[0]}?" if close else ""

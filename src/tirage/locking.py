@@ -36,7 +36,7 @@ import filelock
 import polib
 
 from tirage.errors import CatalogError
-from tirage.pofile import format_po, parse_po
+from tirage.pofile import format_entry, format_po, parse_po, read_text
 from tirage.tempfiles import make_temp_file
 from tirage.workspace import Workspace
 
@@ -50,6 +50,7 @@ times, each time on a fresher catalog, so it must decide from what it is given o
 LOCK_WAIT = 120.0  # seconds to wait for another tirage process to finish with a catalog
 SAVE_WAIT = 120.0  # seconds to keep trying while another writer keeps changing the file
 _SEPARATOR = "\n\n"  # between two entries in gettext's output; never inside one
+_EMPTY_HEADER = 'msgid ""\nmsgstr ""\n\n'
 
 
 def lock_path(ws: Workspace, path: Path) -> Path:
@@ -82,17 +83,26 @@ def catalog_lock(ws: Workspace, path: Path, wait: float = LOCK_WAIT) -> Iterator
         lock.release()
 
 
-def modify_po(ws: Workspace, path: Path, change: Change, *, entrywise: bool = False) -> bool:
+def modify_po(
+    ws: Workspace,
+    path: Path,
+    change: Change,
+    *,
+    entrywise: bool = False,
+    planned: tuple[str, polib.POFile] | None = None,
+) -> bool:
     """Apply `change` to the catalog at `path` and save it, without losing a save made by
     anyone meanwhile; True if the file was written.
 
     `entrywise=True` promises that `change` edits each entry from that entry alone (and
     leaves the header alone), which lets a retry on a big catalog take milliseconds.
+    `planned` is a text the caller read from `path` and what `change` makes of it: while the
+    file still holds that text, that catalog is written without parsing the file again.
     """
     with catalog_lock(ws, path):
         deadline = time.monotonic() + SAVE_WAIT
         base = _read(path)
-        ours = _apply(change, base, path)
+        ours = _apply(change, base, path, entrywise, planned)
         while True:
             if ours is None or ours == base:
                 return False
@@ -109,29 +119,76 @@ def modify_po(ws: Workspace, path: Path, change: Change, *, entrywise: bool = Fa
             if entrywise and base is not None and theirs is not None:
                 merged = _merge(base, ours, theirs, lambda block: _redo(change, block, path))
             base = theirs
-            ours = merged if merged is not None else _apply(change, theirs, path)
+            ours = merged if merged is not None else _apply(change, theirs, path, entrywise)
 
 
 # ---------------------------------------------------------------------------------------------
 
 
 def _read(path: Path) -> str | None:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    return read_text(path) if os.path.lexists(path) else None
+
+
+def _apply(
+    change: Change,
+    text: str | None,
+    path: Path,
+    entrywise: bool,
+    planned: tuple[str, polib.POFile] | None = None,
+) -> str | None:
+    if planned is not None and planned[0] == text:
+        return format_po(planned[1])
+    if text is None:
+        result = change(None)
+        return None if result is None else format_po(result)
+    po = parse_po(text, path)
+    if not entrywise:
+        result = change(po)
+        return None if result is None else format_po(result)
+    entries = list(po)
+    before = [_state(entry) for entry in entries]
+    result = change(po)
+    if result is None:
         return None
-    except OSError as exc:
-        raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", path) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CatalogError("catalog is not valid UTF-8", path, line) from None
+    if result is not po or list(map(id, po)) != list(map(id, entries)):
+        return format_po(result)
+    touched = [i for i, entry in enumerate(entries) if _state(entry) != before[i]]
+    return _splice(text, entries, touched) or format_po(result)
 
 
-def _apply(change: Change, text: str | None, path: Path) -> str | None:
-    result = change(None if text is None else parse_po(text, path))
-    return None if result is None else format_po(result)
+def _state(entry: polib.POEntry) -> tuple[object, ...]:
+    return (
+        entry.msgstr,
+        dict(entry.msgstr_plural),
+        list(entry.flags),
+        entry.tcomment,
+        entry.comment,
+        list(entry.occurrences),
+        entry.previous_msgid,
+        entry.previous_msgctxt,
+        entry.previous_msgid_plural,
+        entry.obsolete,
+    )
+
+
+def _splice(text: str, entries: list[polib.POEntry], touched: list[int]) -> str | None:
+    """`text` with only the touched entries written again: formatting the whole of a big
+    catalog takes seconds (its line breaking), this takes milliseconds. None when the
+    file's entries are not one to a block, where polib says they start."""
+    blocks = text.split(_SEPARATOR)
+    offset = len(blocks) - len(entries)  # 1 with a header block
+    if offset not in (0, 1):
+        return None
+    starts = [1]
+    for block in blocks:
+        starts.append(starts[-1] + block.count("\n") + 2)
+    for index in touched:
+        if entries[index].linenum != starts[index + offset]:
+            return None
+        block = blocks[index + offset]
+        new = format_entry(entries[index])
+        blocks[index + offset] = new if block.endswith("\n") else new.rstrip("\n")
+    return _SEPARATOR.join(blocks)
 
 
 def _merge(base: str, ours: str, theirs: str, redo: Callable[[str], str | None]) -> str | None:
@@ -155,11 +212,13 @@ def _merge(base: str, ours: str, theirs: str, redo: Callable[[str], str | None])
 
 def _redo(change: Change, block: str, path: Path) -> str | None:
     """`change` applied to one entry's text alone; None when that is not one plain entry."""
+    # An empty header first: polib takes the comments opening a file for the file's own.
+    text = _EMPTY_HEADER + block + ("" if block.endswith("\n") else "\n")
     try:
-        po = parse_po(block if block.endswith("\n") else block + "\n", path)
+        po = parse_po(text, path)
     except CatalogError:
         return None
-    if len(po) != 1 or po.metadata or po.header:
+    if len(po) != 1 or po.metadata or po.header or (po[0].msgid == "" and not po[0].msgctxt):
         return None  # the header, or several entries not separated as gettext does
     result = change(po)
     if result is None:

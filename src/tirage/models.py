@@ -16,7 +16,6 @@ import logging
 import os
 import shutil
 import stat
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -24,9 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from tirage import languages
 from tirage.errors import EngineError, ModelPackageError
+from tirage.tempfiles import make_temp_dir, remove_stale
 
 PIVOT = "en"
+# An Argos package is a few hundred MB; these limits stop a zip bomb before it is extracted.
+MAX_UNCOMPRESSED = 4 << 30  # bytes, the whole package
+MAX_RATIO = 100  # uncompressed / compressed, for any member larger than RATIO_FLOOR
+RATIO_FLOOR = 1 << 20
 INSTALL_HINT = "get the .argosmodel file elsewhere and run `tirage models install FILE.argosmodel`"
 TOKENIZERS = ("sentencepiece.model", "bpe.model")
 
@@ -172,6 +177,7 @@ def _check_members(archive: zipfile.ZipFile, path: Path) -> ArchiveCheck:
         )
     top = tops.pop()
     names = {info.filename.rstrip("/") for info in infos}
+    _check_sizes(infos, path)
     bad = archive.testzip()
     if bad is not None:
         raise ModelPackageError(f"corrupt archive: bad CRC for {bad}", path)
@@ -186,6 +192,10 @@ def _check_members(archive: zipfile.ZipFile, path: Path) -> ArchiveCheck:
     for key in ("from_code", "to_code"):
         if not isinstance(metadata.get(key), str) or not metadata[key]:
             raise ModelPackageError(f"{top}/metadata.json has no {key}", path)
+        if languages.parse(metadata[key]) is None:
+            raise ModelPackageError(
+                f"{top}/metadata.json: {key} {metadata[key]!r} is not a language code", path
+            )
     if metadata.get("type", "translate") != "translate":
         raise ModelPackageError(f"not a translation package (type {metadata['type']!r})", path)
     if f"{top}/model/model.bin" not in names:
@@ -198,11 +208,31 @@ def _check_members(archive: zipfile.ZipFile, path: Path) -> ArchiveCheck:
     return ArchiveCheck(top=top, metadata=metadata, size=size)
 
 
+def _check_sizes(infos: list[zipfile.ZipInfo], path: Path) -> None:
+    """Refuse what would extract to more than MAX_UNCOMPRESSED, or compresses suspiciously well.
+
+    The sizes are the archive's own claims; `_extract` holds each member to its claim."""
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNCOMPRESSED:
+        raise ModelPackageError(
+            f"would extract to {total} bytes, more than the limit of {MAX_UNCOMPRESSED}", path
+        )
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise ModelPackageError(
+                f"{info.filename} compresses {ratio:.0f}:1, more than the limit of "
+                f"{MAX_RATIO}:1 (a zip bomb?)",
+                path,
+            )
+
+
 # --- install and remove -----------------------------------------------------------------
 
 
 def install_file(path: Path) -> ModelInfo:
-    """Validate and install an .argosmodel; an installed package for the pair is replaced."""
+    """Validate and install an .argosmodel; an installed package for the pair is replaced,
+    a package of another pair never is."""
     check = validate_archive(path)
     target_dir = data_dir()
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -210,8 +240,10 @@ def install_file(path: Path) -> ModelInfo:
     if check.size > free:
         raise ModelPackageError(f"needs {check.size} bytes, only {free} free", path)
     old = find_model(str(check.metadata["from_code"]), str(check.metadata["to_code"]))
+    _refuse_other_pair(target_dir / check.top, check, path)
     # Extract beside the data directory (argos lists every folder inside it), then rename.
-    staging = Path(tempfile.mkdtemp(prefix=".tirage-install-", dir=target_dir.parent))
+    remove_stale(target_dir.parent, depth=0)  # what a killed install left
+    staging = make_temp_dir(target_dir.parent, "install")
     try:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
@@ -247,8 +279,35 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, root: Path) -> Non
         dest.mkdir(parents=True, exist_ok=True)
         return
     dest.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
     with archive.open(info) as src, open(dest, "wb") as out:
-        shutil.copyfileobj(src, out, 1 << 20)
+        while chunk := src.read(1 << 20):
+            written += len(chunk)
+            if written > info.file_size:  # zipfile stops at the claim; belt and braces
+                raise ModelPackageError(
+                    f"{info.filename} is larger than the archive says", archive.filename
+                )
+            out.write(chunk)
+
+
+def _refuse_other_pair(folder: Path, check: ArchiveCheck, path: Path) -> None:
+    """An installed folder of the same name holding another pair is never replaced."""
+    if not folder.exists():
+        return
+    new = (check.metadata["from_code"], check.metadata["to_code"])
+    pair: tuple[object, object] | None
+    try:
+        old = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+        pair = (old.get("from_code"), old.get("to_code"))
+    except (OSError, ValueError, AttributeError):
+        pair = None
+    if pair != new:
+        have = f"{pair[0]}→{pair[1]}" if pair else "an unreadable package"
+        raise ModelPackageError(
+            f"would replace {folder.name} ({have}) with {new[0]}→{new[1]}; "
+            "remove it first with `tirage models remove`",
+            path,
+        )
 
 
 def remove(source: str, target: str) -> ModelInfo:
@@ -256,7 +315,7 @@ def remove(source: str, target: str) -> ModelInfo:
     if model is None or model.path is None:
         raise ModelPackageError(f"no installed package for {source}→{target}")
     # Move it out of the data directory first, so a crash leaves no half-removed package.
-    trash = Path(tempfile.mkdtemp(prefix=".tirage-remove-", dir=model.path.parent.parent))
+    trash = make_temp_dir(model.path.parent.parent, "remove")
     try:
         os.replace(model.path, trash / model.path.name)
     except OSError as exc:

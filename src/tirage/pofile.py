@@ -21,7 +21,15 @@ from tirage.errors import CatalogError
 from tirage.linebreak import breaks as line_breaks
 from tirage.tempfiles import make_temp_file
 
-__all__ = ["format_po", "parse_po", "read_po", "save_po", "write_atomic"]
+__all__ = [
+    "format_entry",
+    "format_po",
+    "parse_po",
+    "read_po",
+    "read_text",
+    "save_po",
+    "write_atomic",
+]
 
 PAGE_WIDTH = 79
 
@@ -75,6 +83,11 @@ def _check_lines(text: str, path: Path | None) -> None:
 
 def read_po(path: Path) -> polib.POFile:
     """Parse the PO/POT file at `path`; any problem becomes one `CatalogError`."""
+    return parse_po(read_text(path), path)
+
+
+def read_text(path: Path) -> str:
+    """The text of the catalog at `path` (UTF-8), unparsed."""
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -82,11 +95,10 @@ def read_po(path: Path) -> polib.POFile:
     except OSError as exc:
         raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", path) from None
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CatalogError("catalog is not valid UTF-8", path, line) from None
-    return parse_po(text, path)
 
 
 def parse_po(text: str, path: Path | None = None) -> polib.POFile:
@@ -357,6 +369,11 @@ def _first_msgstr(entry: polib.POEntry) -> str:
     return str(entry.msgstr or "")
 
 
+def format_entry(entry: polib.POEntry) -> str:
+    """One entry as `format_po` writes it inside a catalog (without the blank line)."""
+    return "".join(line + "\n" for line in _entry_lines(entry))
+
+
 def format_po(po: polib.POFile) -> str:
     """The catalog as text, byte for byte what GNU `msgcat` (0.21, width 79) would write."""
     live = [e for e in po if not e.obsolete and not (e.msgid == "" and e.msgctxt is None)]
@@ -376,10 +393,11 @@ def format_po(po: polib.POFile) -> str:
 # Saving
 
 
-def write_atomic(path: Path, data: str) -> bool:
-    """Write `data` (UTF-8) to `path` atomically; False, untouched, when already identical."""
+def write_atomic(path: Path, data: str | bytes) -> bool:
+    """Write `data` (text as UTF-8) to `path` atomically; False, untouched, when already
+    identical."""
     path = Path(path)
-    payload = data.encode("utf-8")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         if path.read_bytes() == payload:
             return False

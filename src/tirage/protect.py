@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tirage.addresses import EMAIL, URL
+from tirage.markup import markup_spans
 from tirage.mt.base import DEFAULT_MASK, Engine
 
 # In priority order: an earlier kind wins where two overlap.
@@ -68,6 +69,8 @@ def find_protected(text: str, keep_terms: Iterable[str] = ()) -> list[tuple[int,
         if end > start and all(end <= s or start >= e for s, e in taken):
             taken.append((start, end))
 
+    for start, end in html_markup(text):
+        claim(start, end)
     for _, pattern in PATTERNS:
         for found in pattern.finditer(text):
             claim(found.start(), found.end())
@@ -77,6 +80,15 @@ def find_protected(text: str, keep_terms: Iterable[str] = ()) -> list[tuple[int,
         for found in re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text):
             claim(found.start(), found.end())
     return sorted(taken)
+
+
+def html_markup(text: str) -> list[tuple[int, int]]:
+    """Inline HTML of a msgid read from a page (or written in Markdown): each tag whole (with
+    the URLs in it), an inline never-translated element (`<code>…</code>`,
+    `translate="no"`) whole, and the escaped & < > of its text."""
+    if "<" not in text and "&" not in text:
+        return []
+    return markup_spans(text)
 
 
 def protect(text: str, keep_terms: Iterable[str] = (), template: str = DEFAULT_MASK) -> Masked:

@@ -5,6 +5,12 @@ reviewed share in that language (entries translated and not fuzzy, over the docu
 distinct msgids as the source reads now) is at least the threshold. With `include_fuzzy`,
 fuzzy entries count too. A held-back edition's old files are removed, so `editions/` holds
 only what passes the gate and hreflang links never point at a withdrawn page.
+
+Beside the translations, the original is written as an HTML page too
+(`editions/<source lang>/<doc>.html`, the source as it is), while at least one translation
+of the document is published: every edition links to it, and it is the `x-default` of the
+set. (Only as HTML: the other formats would be copies of the source.) The print edition
+(`pdf`) is written only when asked for: it is not a default format.
 """
 
 from __future__ import annotations
@@ -19,33 +25,39 @@ from tirage.document import Document, Segment
 from tirage.editions.credit import credit_from_po, credit_line
 from tirage.editions.html import render_html
 from tirage.editions.markdown import render_markdown
+from tirage.editions.metadata import EditionContext, Links, Publication
+from tirage.editions.pdf import render_print_edition
 from tirage.editions.render import Translations
 from tirage.editions.text import render_text
 from tirage.errors import UsageError
 from tirage.pofile import read_po, write_atomic
 from tirage.readers import read_document
+from tirage.readers.html import HTML_SUFFIXES
 from tirage.workspace import Workspace
 
-EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html"}
+EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf"}
+# The print edition takes about a second a page set, so it is written only when asked for.
+DEFAULT_FORMATS = ("text", "markdown", "html")
 FORMAT_NAMES = {
     "txt": "text",
     "text": "text",
     "md": "markdown",
     "markdown": "markdown",
     "html": "html",
+    "pdf": "pdf",
 }
 
 
 def parse_formats(requested: str | None) -> tuple[str, ...]:
-    """`--format md,html` → ("markdown", "html"); every format when None."""
+    """`--format md,html` → ("markdown", "html"); the default formats when None."""
     if not requested:
-        return tuple(EXTENSIONS)
+        return DEFAULT_FORMATS
     formats: list[str] = []
     for name in (part.strip().lower() for part in requested.split(",")):
         if not name:
             continue
         if name not in FORMAT_NAMES:
-            raise UsageError(f"unknown format '{name}' (choose from text, markdown, html)")
+            raise UsageError(f"unknown format '{name}' (choose from text, markdown, html, pdf)")
         if FORMAT_NAMES[name] not in formats:
             formats.append(FORMAT_NAMES[name])
     return tuple(formats)
@@ -103,6 +115,7 @@ class EditionResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    original: bool = False  # the source language's page, not a translation
 
 
 @dataclass
@@ -118,7 +131,7 @@ class ExportReport:
     def held_back(self) -> list[str]:
         langs: list[str] = []
         for result in self.results:
-            if not result.published and result.lang not in langs:
+            if not result.published and not result.original and result.lang not in langs:
                 langs.append(result.lang)
         return langs
 
@@ -135,8 +148,22 @@ def edition_path(ws: Workspace, lang: str, stem: str, fmt: str) -> Path:
 
 
 def formats_for(doc: Document, formats: Iterable[str]) -> list[str]:
-    """A text source has all three editions; a Markdown source has Markdown and HTML."""
+    """A text source has all three editions; a Markdown source has Markdown and HTML; an HTML
+    source has HTML only."""
+    if doc.format == "html":
+        return [f for f in formats if f == "html"]
     return [f for f in formats if not (f == "text" and doc.format != "text")]
+
+
+def refuse_formats(ws: Workspace, formats: Sequence[str]) -> None:
+    """Formats asked for by name that an HTML source cannot have: refused before any write."""
+    other = [f for f in formats if f != "html"]
+    pages = [p for p in ws.sources() if p.suffix.lower() in HTML_SUFFIXES]
+    if other and pages:
+        names = " and ".join("Markdown" if f == "markdown" else f for f in other)
+        raise UsageError(
+            f"{ws.relative(pages[0])}: no {names} edition of an HTML source (use --format html)"
+        )
 
 
 def export_workspace(
@@ -148,37 +175,74 @@ def export_workspace(
 ) -> ExportReport:
     limit = ws.threshold if threshold is None else threshold
     report = ExportReport(limit, include_fuzzy)
+    publication = Publication(ws.publish.name, ws.publish.base_url)
     for source in ws.sources():
         doc = read_document(source, ws.root, ws.source_lang)
         catalogs = {lang: load_translations(ws.po_path(lang, doc.stem)) for lang in ws.targets}
         covered = {lang: coverage(doc, catalogs[lang][0]) for lang in ws.targets}
         published = [lang for lang in ws.targets if passes(covered[lang], limit, include_fuzzy)]
+        links = Links.build(publication, ws.source_lang, published, doc.stem)
         for lang in langs:
             result = EditionResult(doc.stem, lang, covered[lang], lang in published)
             report.results.append(result)
             translations, po = catalogs[lang]
             paths = {fmt: edition_path(ws, lang, doc.stem, fmt) for fmt in EXTENSIONS}
             if not result.published:
-                for path in paths.values():
-                    if path.is_file():
-                        path.unlink()
-                        result.removed.append(path)
+                _remove(paths.values(), result)
                 continue
             unreviewed = include_fuzzy and covered[lang].fuzzy > 0
-            credit = credit_line(credit_from_po(po, ws.source_lang, unreviewed), lang)
-            alternates = [(code, f"../{code}/{doc.stem}.html") for code in published]
+            found = credit_from_po(po, ws.source_lang, unreviewed)
+            credit = credit_line(found, lang)
+            context = EditionContext(links, publication.name, found)
             for fmt in formats_for(doc, formats):
+                text: str | bytes
                 if fmt == "text":
                     text = render_text(doc, translations, lang, include_fuzzy)
                 elif fmt == "markdown":
                     text = render_markdown(doc, translations, lang, include_fuzzy, credit)
-                else:
+                elif fmt == "html":
                     text = render_html(
-                        doc, translations, lang, ws.source_lang, include_fuzzy, credit, alternates
+                        doc, translations, lang, ws.source_lang, include_fuzzy, credit, context
+                    )
+                else:
+                    text = render_print_edition(
+                        doc,
+                        translations,
+                        lang,
+                        ws.source_lang,
+                        include_fuzzy,
+                        credit,
+                        context,
+                        ws.publish.page,
+                        paths[fmt],
                     )
                 written = write_atomic(paths[fmt], text)
                 (result.written if written else result.unchanged).append(paths[fmt])
+        report.results.append(_export_original(ws, doc, formats, links, bool(published)))
     return report
+
+
+def _export_original(
+    ws: Workspace, doc: Document, formats: Sequence[str], links: Links, wanted: bool
+) -> EditionResult:
+    """The source's own page (HTML only), which every edition links to as the original."""
+    lang = ws.source_lang
+    result = EditionResult(doc.stem, lang, coverage(doc, Translations()), wanted, original=True)
+    path = edition_path(ws, lang, doc.stem, "html")
+    if not wanted:
+        _remove([path], result)
+    elif "html" in formats:
+        context = EditionContext(links, ws.publish.name)
+        page = render_html(doc, Translations(), lang, lang, context=context)
+        (result.written if write_atomic(path, page) else result.unchanged).append(path)
+    return result
+
+
+def _remove(paths: Iterable[Path], result: EditionResult) -> None:
+    for path in paths:
+        if path.is_file():
+            path.unlink()
+            result.removed.append(path)
 
 
 def describe(report: ExportReport, langs: Sequence[str], root: Path) -> list[str]:
@@ -202,4 +266,13 @@ def describe(report: ExportReport, langs: Sequence[str], root: Path) -> list[str
             names = [p.name for p in result.written + result.unchanged]
             state = f"{len(result.written)} written, {len(result.unchanged)} unchanged"
             lines.append(f"{prefix}{share}: published {', '.join(names)} ({state})")
+    for result in report.results:
+        if result.original and (result.written or result.unchanged or result.removed):
+            names = [p.name for p in result.written + result.unchanged]
+            state = f"{len(result.written)} written, {len(result.unchanged)} unchanged"
+            if result.published:
+                verdict = f"the original, linked from each edition: {', '.join(names)} ({state})"
+            else:
+                verdict = f"no edition published, {len(result.removed)} old page(s) removed"
+            lines.append(f"{result.lang} {result.doc}: {verdict}")
     return lines

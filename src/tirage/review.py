@@ -33,6 +33,7 @@ from tirage.locking import modify_po
 from tirage.memory import TranslationMemory
 from tirage.pofile import read_po
 from tirage.provenance import Provenance, get_provenance
+from tirage.terminal import visible
 from tirage.workspace import Workspace
 
 KEYS = "[a]ccept  [e]dit  [i]nline  [s]kip  [b]ack  [q]uit"
@@ -208,10 +209,10 @@ class ReviewSession:
             catalog.active[item.position + 1] if item.position + 1 < len(catalog.active) else None
         )
         if before is not None:
-            click.secho(f"   {before.msgid}", dim=True)
-        click.secho(f" ▶ {entry.msgid}", fg="cyan")
+            click.secho(f"   {visible(before.msgid)}", dim=True)
+        click.secho(f" ▶ {visible(entry.msgid)}", fg="cyan")
         if after is not None:
-            click.secho(f"   {after.msgid}", dim=True)
+            click.secho(f"   {visible(after.msgid)}", dim=True)
         provenance = get_provenance(entry)
         if provenance is not None:
             label = provenance.to_comment().partition(" ")[2]
@@ -219,20 +220,20 @@ class ReviewSession:
             label = f"source changed; was: {entry.previous_msgid}"
         else:
             label = "fuzzy"
-        click.secho(f"Translation ({label}):", bold=True)
-        click.echo(f"   {entry.msgstr}")
+        click.secho(f"Translation ({visible(label)}):", bold=True)
+        click.echo(f"   {visible(entry.msgstr)}")
         if self.memory is not None:
             matches = self.memory.search(entry.msgid, self.ws.source_lang, self.lang, 60.0, 3)
             if matches:
                 click.secho("Memory:", bold=True)
                 for match in matches:
-                    click.echo(f"   {match.score:5.1f}%  {match.target}  [{match.doc}]")
+                    click.echo(visible(f"   {match.score:5.1f}%  {match.target}  [{match.doc}]"))
         findings = check_entry(entry, self.context)
         if findings:
             click.secho("Checks:", bold=True)
             for check, evidence in findings:
                 colour = "red" if check.severity == "error" else "yellow"
-                click.secho(f"   [{check.severity}] {check.name}: {evidence}", fg=colour)
+                click.secho(visible(f"   [{check.severity}] {check.name}: {evidence}"), fg=colour)
         click.echo(f"{KEYS} > ", nl=False)
 
     # -- deciding --------------------------------------------------------------------------
@@ -298,7 +299,7 @@ class ReviewSession:
             finally:
                 readline.set_startup_hook()
         except ImportError:
-            click.echo(f"   {text}")
+            click.echo(f"   {visible(text)}")
             line = input("> ")
         except EOFError:
             return None

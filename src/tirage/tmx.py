@@ -87,43 +87,78 @@ def _same_lang(code: str, wanted: str) -> bool:
 def import_tmx(
     memory: TranslationMemory, path: Path, src_lang: str, targets: tuple[str, ...]
 ) -> int:
-    """Add every translation from `src_lang` into one of `targets`; the number added."""
+    """Add every translation from `src_lang` into one of `targets`; the number added.
+
+    The file is streamed, one <tu> at a time, each dropped once recorded: memory stays flat
+    whatever the size of the file. A file that turns out broken halfway adds nothing."""
     try:
-        tree = ET.parse(path)
+        added = _import_units(memory, path, src_lang, targets)
+    except BaseException:
+        memory.db.rollback()
+        raise
+    memory.commit()
+    return added
+
+
+def _import_units(
+    memory: TranslationMemory, path: Path, src_lang: str, targets: tuple[str, ...]
+) -> int:
+    added = 0
+    body: ET.Element | None = None
+    try:
+        events = ET.iterparse(path, events=("start", "end"))
+        _, root = next(events)
+        if root.tag != "tmx":
+            raise CatalogError("not a TMX file: no <tmx><body>", path)
+        for event, element in events:
+            if event == "start":
+                if element.tag == "body" and body is None:
+                    body = element
+                continue
+            if element.tag == "tu" and body is not None:
+                added += _import_unit(memory, element, path, src_lang, targets)
+                body.clear()  # the units read so far: nothing keeps them any longer
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else None
         raise CatalogError(f"not a TMX file: {exc.msg}", path, line) from None
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path) from None
-    root = tree.getroot()
-    if root.tag != "tmx" or root.find("body") is None:
+    if body is None:
         raise CatalogError("not a TMX file: no <tmx><body>", path)
+    return added
+
+
+def _import_unit(
+    memory: TranslationMemory,
+    tu: ET.Element,
+    path: Path,
+    src_lang: str,
+    targets: tuple[str, ...],
+) -> int:
+    props = {p.get("type", ""): (p.text or "") for p in tu.findall("prop")}
+    doc = props.get("x-tirage-doc") or path.stem
+    post_edited = props.get("x-tirage-post-edited") == "1"
+    when = _iso_date(tu.get("changedate") or tu.get("creationdate"))
+    texts: dict[str, str] = {}
+    for tuv in tu.findall("tuv"):
+        seg = tuv.find("seg")
+        if seg is not None:
+            texts[_lang_of(tuv)] = "".join(seg.itertext())
+    source = next((t for code, t in texts.items() if _same_lang(code, src_lang)), None)
+    if source is None:
+        return 0
     added = 0
-    for tu in root.iter("tu"):
-        props = {p.get("type", ""): (p.text or "") for p in tu.findall("prop")}
-        doc = props.get("x-tirage-doc") or path.stem
-        post_edited = props.get("x-tirage-post-edited") == "1"
-        when = _iso_date(tu.get("changedate") or tu.get("creationdate"))
-        texts: dict[str, str] = {}
-        for tuv in tu.findall("tuv"):
-            seg = tuv.find("seg")
-            if seg is not None:
-                texts[_lang_of(tuv)] = "".join(seg.itertext())
-        source = next((t for code, t in texts.items() if _same_lang(code, src_lang)), None)
-        if source is None:
-            continue
-        for lang in targets:
-            target = next((t for code, t in texts.items() if _same_lang(code, lang)), None)
-            if target is not None:
-                added += memory.add(
-                    source,
-                    target,
-                    src_lang,
-                    lang,
-                    doc,
-                    post_edited=post_edited,
-                    origin="tmx",
-                    when=when,
-                )
-    memory.commit()
+    for lang in targets:
+        target = next((t for code, t in texts.items() if _same_lang(code, lang)), None)
+        if target is not None:
+            added += memory.add(
+                source,
+                target,
+                src_lang,
+                lang,
+                doc,
+                post_edited=post_edited,
+                origin="tmx",
+                when=when,
+            )
     return added

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 
-from tirage.errors import ConfigError
+from tirage.containment import check_inside, remove_leftovers
+from tirage.errors import ConfigError, UsageError
+from tirage.languages import canonical, did_you_mean, same
+from tirage.settings import read_settings
 
 CONFIG_NAME = "tirage.toml"
-SOURCE_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
+SOURCE_SUFFIXES = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
 DEFAULT_THRESHOLD = 80.0
 
 
@@ -34,6 +41,15 @@ class EngineSettings:
 
 
 @dataclass(frozen=True)
+class PublishSettings:
+    """`[publish]` keys for the editions' metadata and the print edition."""
+
+    name: str = ""  # the publication, in JSON-LD and the PDF's Author
+    base_url: str = ""  # where editions/ is published; "" gives relative links
+    page: str = "A4"  # the print edition's page: A4, A5, A3, letter, legal, tabloid, "W H"
+
+
+@dataclass(frozen=True)
 class Workspace:
     root: Path
     source_lang: str
@@ -42,6 +58,8 @@ class Workspace:
     translator: str = ""
     team: str = ""
     engine: EngineSettings = field(default_factory=EngineSettings)
+    allow_linked_editions: bool = False  # [publish]: editions/ may link outside the root
+    publish: PublishSettings = field(default_factory=PublishSettings)
 
     @property
     def config_path(self) -> Path:
@@ -88,27 +106,37 @@ class Workspace:
         except ValueError:
             return path.as_posix()
 
-    def select_targets(self, requested: str | None) -> tuple[str, ...]:
-        """Targets named by `--to en,es`, checked against tirage.toml; all when None."""
+    def select_targets(self, requested: str | None, option: str = "--to") -> tuple[str, ...]:
+        """Targets named by `--to en,es` (any case), as tirage.toml spells them; all when None.
+
+        A code that is not a target is a usage error of the option, with a suggestion.
+        """
         if not requested:
             return self.targets
-        langs = tuple(code.strip() for code in requested.split(",") if code.strip())
-        for lang in langs:
-            if lang not in self.targets:
+        langs = []
+        for code in (code.strip() for code in requested.split(",")):
+            if not code:
+                continue
+            match = [target for target in self.targets if same(target, code)]
+            if not match:
                 known = ", ".join(self.targets)
-                raise ConfigError(
-                    f"'{lang}' is not a target language (targets: {known})", self.config_path
-                )
-        return langs
+                hint = did_you_mean(code, self.targets)
+                what = "a target language" if canonical(code) else "a language code"
+                raise UsageError(f"{option}: '{code}' is not {what} (targets: {known}){hint}")
+            langs.append(match[0])
+        return tuple(langs)
 
 
-def check_language(code: str, path: Path | None = None, line: int | None = None) -> str:
-    """Accept only language codes that babel knows (fr, en, pt_BR, sr_Latn…)."""
-    try:
-        Locale.parse(code.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        raise ConfigError(f"unknown language code '{code}'", path, line) from None
-    return code
+def check_language(code: str, option: str | None = None) -> str:
+    """A language code babel knows (fr, en, pt-BR, sr_Latn…), in babel's case (`EN` → en).
+
+    Given on the command line (`option`), a bad code is a usage error naming the option.
+    """
+    found = canonical(code)
+    if found is None:
+        message = f"unknown language code '{code}'{did_you_mean(code)}"
+        raise UsageError(f"{option}: {message}") if option else ConfigError(message)
+    return found
 
 
 def language_name(code: str, in_lang: str = "en") -> str:
@@ -117,79 +145,59 @@ def language_name(code: str, in_lang: str = "en") -> str:
     return locale.get_display_name(in_lang) or code
 
 
-def load_workspace(root: Path) -> Workspace:
-    path = root / CONFIG_NAME
-    if not path.is_file():
-        raise ConfigError(
-            f"no {CONFIG_NAME} here; create a workspace with `tirage init {root}`", root
-        )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError("not UTF-8 text", path) from None
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise ConfigError(f"invalid TOML: {exc.args[0].split(' (at')[0]}", path, line) from None
-    return parse_workspace(root, data, path)
-
-
-def parse_workspace(root: Path, data: dict[str, Any], path: Path) -> Workspace:
-    source = data.get("source_language")
-    if not isinstance(source, str):
-        raise ConfigError('source_language must be a language code, e.g. "fr"', path)
-    targets = data.get("target_languages")
-    if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
-        raise ConfigError('target_languages must be a list, e.g. ["en", "es"]', path)
-    for key, codes in (("source_language", [source]), ("target_languages", targets)):
-        for code in codes:
-            try:
-                check_language(code)
-            except ConfigError as exc:
-                # The file is read again for the line only when there is an error to place.
-                raise ConfigError(exc.message, path, _line_of_key(path, key)) from None
-    publish = data.get("publish", {})
-    translate = data.get("translate", {})
-    try:
-        engine = EngineSettings(
-            engine=str(translate.get("engine", "argos")),
-            fallback=tuple(str(name) for name in translate.get("fallback", [])),
-            beam_size=int(translate.get("beam_size", 2)),
-            compute_type=str(translate.get("compute_type", "int8")),
-            batch_size=int(translate.get("batch_size", 32)),
-            device=str(translate.get("device", "auto")),
-            ray=str(translate.get("ray", "")),
-            actors_per_node=int(translate.get("actors_per_node", 1)),
-            threads_per_actor=int(translate.get("threads_per_actor", 0)),
-        )
-        threshold = float(publish.get("threshold", DEFAULT_THRESHOLD))
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"bad setting: {exc}", path) from None
-    if engine.device not in ("cpu", "cuda", "auto"):
-        raise ConfigError(
-            f"device must be cpu, cuda or auto, not '{engine.device}'",
-            path,
-            _line_of_key(path, "device"),
-        )
-    if engine.actors_per_node < 1 or engine.threads_per_actor < 0:
-        key = "actors_per_node" if engine.actors_per_node < 1 else "threads_per_actor"
-        raise ConfigError(f"{key} must be a positive number", path, _line_of_key(path, key))
-    team = data.get("team", {})
-    return Workspace(
-        root=root,
-        source_lang=source,
-        targets=tuple(targets),
-        threshold=threshold,
-        translator=str(team.get("translator", "")),
-        team=str(team.get("name", "")),
-        engine=engine,
-    )
-
-
-def _line_of_key(path: Path, key: str) -> int | None:
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if text.lstrip().startswith(key):
-            return number
+def find_root(start: Path) -> Path | None:
+    """The nearest folder holding tirage.toml, from `start` up through its parents (as git
+    finds its repository), or None."""
+    start = start.absolute()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
     return None
+
+
+def load_workspace(root: Path) -> Workspace:
+    """The workspace holding `root` (tirage.toml there or in a parent folder)."""
+    if not root.is_dir():
+        raise ConfigError("no such folder", root)
+    found = find_root(root)
+    if found is None:
+        raise ConfigError(
+            f"no {CONFIG_NAME} here or in any parent folder; "
+            f"create a workspace with `tirage init {root}`",
+            root,
+        )
+    if found != root.absolute():
+        root = found
+    path = root / CONFIG_NAME
+    values = read_settings(path)
+    top, publish, translate, team = (values[t] for t in ("", "publish", "translate", "team"))
+    defaults = EngineSettings()
+    ws = Workspace(
+        root=root,
+        source_lang=top["source_language"],
+        targets=tuple(top["target_languages"]),
+        threshold=publish.get("threshold", DEFAULT_THRESHOLD),
+        translator=team.get("translator", ""),
+        team=team.get("name", ""),
+        engine=EngineSettings(
+            engine=translate.get("engine", defaults.engine),
+            fallback=translate.get("fallback", defaults.fallback),
+            beam_size=translate.get("beam_size", defaults.beam_size),
+            compute_type=translate.get("compute_type", defaults.compute_type),
+            batch_size=translate.get("batch_size", defaults.batch_size),
+            device=translate.get("device", defaults.device),
+            ray=translate.get("ray", defaults.ray),
+            actors_per_node=translate.get("actors_per_node", defaults.actors_per_node),
+            threads_per_actor=translate.get("threads_per_actor", defaults.threads_per_actor),
+        ),
+        allow_linked_editions=publish.get("allow_linked_editions", False),
+        publish=PublishSettings(
+            **{key: publish[key] for key in ("name", "base_url", "page") if key in publish}
+        ),
+    )
+    check_inside(ws)  # before anything is read or written
+    remove_leftovers(ws)
+    return ws
 
 
 def render_config(source: str, targets: list[str]) -> str:
@@ -202,6 +210,9 @@ def render_config(source: str, targets: list[str]) -> str:
         "[publish]\n"
         "# Share of reviewed segments (translated, not fuzzy) a language needs to be exported.\n"
         f"threshold = {DEFAULT_THRESHOLD:g}\n"
+        '# name = "Example Weekly"                  # the publisher, in JSON-LD and PDFs\n'
+        '# base_url = "https://example.org/news/"  # where editions/ is published\n'
+        '# page = "A4"                             # print edition: A4, letter, tabloid…\n'
         "\n"
         "[translate]\n"
         'engine = "argos"      # argos | apertium | pseudo\n'

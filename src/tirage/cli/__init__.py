@@ -10,13 +10,14 @@ import click
 from tirage import __version__
 from tirage.cli import core, models, publish, quality, translate
 from tirage.errors import TirageError
+from tirage.terminal import visible
 
 
 class UserError(click.ClickException):
     """A TirageError on its way out: one line on stderr, exit 1."""
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"tirage: {self.format_message()}", err=True)
+        click.echo(f"tirage: {visible(self.format_message())}", err=True)
 
 
 class UserUsageError(UserError):

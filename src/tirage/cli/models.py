@@ -15,6 +15,7 @@ from tirage.models import (
     installed_models,
     remove,
 )
+from tirage.terminal import visible
 
 
 @click.group("models")
@@ -33,7 +34,7 @@ def list_command() -> None:
         )
         return
     for model in found:
-        click.echo(f"{model.from_code} → {model.to_code}\t{model.name}\t{model.version}")
+        click.echo(visible(f"{model.from_code} → {model.to_code}\t{model.name}\t{model.version}"))
 
 
 @models_group.command("install")
@@ -47,7 +48,8 @@ def install_command(what: tuple[str, ...]) -> None:
         model = install_pair(what[0], what[1])
     else:
         raise UsageError("give FILE.argosmodel, or two language codes (e.g. `fr en`)")
-    click.echo(f"installed {model.name} {model.version} ({model.from_code} → {model.to_code})")
+    pair = f"{model.from_code} → {model.to_code}"
+    click.echo(visible(f"installed {model.name} {model.version} ({pair})"))
 
 
 @models_group.command("remove")
@@ -57,7 +59,7 @@ def remove_command(source: str, target: str) -> None:
     """Remove the installed package for SOURCE → TARGET."""
 
     model = remove(source, target)
-    click.echo(f"removed {model.name} {model.version}")
+    click.echo(visible(f"removed {model.name} {model.version}"))
 
 
 @models_group.command("available")
@@ -67,7 +69,8 @@ def available_command() -> None:
     have = {(m.from_code, m.to_code) for m in installed_models()}
     for model in available_models():
         mark = "installed" if (model.from_code, model.to_code) in have else ""
-        click.echo(f"{model.from_code} → {model.to_code}\t{model.name}\t{model.version}\t{mark}")
+        line = f"{model.from_code} → {model.to_code}\t{model.name}\t{model.version}\t{mark}"
+        click.echo(visible(line))
 
 
 COMMANDS: list[click.Command] = [models_group]

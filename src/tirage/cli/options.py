@@ -26,3 +26,22 @@ def workspace_option(command: F) -> F:
 
 def quiet_option(command: F) -> F:
     return click.option("--quiet", "-q", is_flag=True, help="Print only errors.")(command)
+
+
+def _doc_names(
+    _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    # `interview.txt`, `source/interview.txt` and `interview` name the same document.
+    return tuple(Path(name).stem for name in value)
+
+
+def doc_option(command: F) -> F:
+    """`--doc NAME`, repeatable, spelled and documented the same in every command."""
+    return click.option(
+        "--doc",
+        "docs",
+        multiple=True,
+        metavar="NAME",
+        callback=_doc_names,
+        help="Only this document of source/, with or without its extension (repeatable).",
+    )(command)

@@ -3,6 +3,7 @@ whole main job (update, machine translation where a model is available, export).
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,16 @@ from tirage.cli.core import update
 from tirage.cli.options import F, quiet_option, workspace_option
 from tirage.cli.translate import translate_command
 from tirage.errors import EngineError, ModelPackageError, TirageError
-from tirage.publish import describe, export_workspace, parse_formats
+from tirage.publish import describe, export_workspace, parse_formats, refuse_formats
+from tirage.terminal import visible
 from tirage.workspace import load_workspace
+
+
+def _finite(_ctx: click.Context, _param: click.Parameter, value: float | None) -> float | None:
+    # FloatRange lets nan through: every comparison with it is false.
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("nan is not a number from 0 to 100")
+    return value
 
 
 def _export_options(command: F) -> F:
@@ -24,11 +33,13 @@ def _export_options(command: F) -> F:
                 "--format",
                 "formats",
                 metavar="FMT,...",
-                help="text, markdown, html (default: all; text only for text sources).",
+                help="text, markdown, html, pdf (default: text, markdown, html; text only for "
+                "text sources; pdf, the print edition, only when asked for).",
             ),
             click.option(
                 "--threshold",
                 type=click.FloatRange(0, 100),
+                callback=_finite,
                 help="Reviewed share (%) a language needs (default: [publish] threshold).",
             ),
             click.option(
@@ -57,10 +68,12 @@ def _run_export(
 
     ws = load_workspace(workspace_dir)
     langs = ws.select_targets(to)
+    if formats:
+        refuse_formats(ws, parse_formats(formats))
     report = export_workspace(ws, langs, parse_formats(formats), threshold, include_fuzzy)
     if not quiet:
         for line in describe(report, langs, ws.root):
-            click.echo(line)
+            click.echo(visible(line))
     if strict and report.held_back:
         held = ", ".join(report.held_back)
         raise TirageError(f"held back (--strict): {held}")
@@ -77,7 +90,7 @@ def export_command(
     quiet: bool,
     workspace_dir: Path,
 ) -> None:
-    """Write editions/<lang>/<doc>.{txt,md,html} for every language reviewed enough."""
+    """Write editions/<lang>/<doc>.{txt,md,html,pdf} for every language reviewed enough."""
     _run_export(workspace_dir, to, formats, threshold, include_fuzzy, strict, quiet)
 
 
@@ -113,7 +126,8 @@ def build_command(
         try:
             _invoke(ctx, translate_command, workspace_dir=workspace_dir, to=lang, quiet=quiet)
         except (EngineError, ModelPackageError) as exc:
-            click.echo(f"{lang}: not machine-translated: {exc.format()}")
+            if not quiet:  # a notice, not an error: what is translated is still published
+                click.echo(visible(f"{lang}: not machine-translated: {exc.format()}"))
     _run_export(workspace_dir, to, formats, threshold, include_fuzzy, strict, quiet)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from tirage.checks import Context, check_files, has_errors
-from tirage.cli.options import workspace_option
+from tirage.cli.options import doc_option, workspace_option
 from tirage.errors import UsageError
 from tirage.glossary import load_glossary
 from tirage.memory import FILENAME, TranslationMemory
@@ -16,6 +16,7 @@ from tirage.pofile import read_po
 from tirage.review import review as run_review
 from tirage.review import stdin_is_terminal
 from tirage.stats import CatalogStats, catalog_stats, format_post_edit, format_table
+from tirage.terminal import json_visible, visible
 from tirage.tmx import export_tmx, import_tmx
 from tirage.workspace import Workspace, load_workspace
 
@@ -66,14 +67,14 @@ def stats(workspace_dir: Path, to: str | None, as_json: bool) -> None:
             data = row.to_json()
             data["post_edit"] = by_doc.get((row.doc, row.lang), {})
             out.append(data)
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(json_visible(json.dumps(out, ensure_ascii=False, indent=2)))
         return
     if not rows:
         click.echo("No catalogs yet: run `tirage update`.")
         return
-    click.echo(format_table(rows))
+    click.echo(visible(format_table(rows), newlines=True))
     click.echo()
-    click.echo(format_post_edit(post_edits))
+    click.echo(visible(format_post_edit(post_edits), newlines=True))
 
 
 @click.command()
@@ -94,10 +95,11 @@ def check(
         paths = [(path, ws.relative(path)) for _, path in _catalogs(ws, (lang,))]
         findings += check_files(paths, context, reviewed_only=reviewed_only)
     if as_json:
-        click.echo(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2))
+        out = json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2)
+        click.echo(json_visible(out))
     else:
         for finding in findings:
-            click.echo(finding.format())
+            click.echo(visible(finding.format()))
         errors = sum(f.severity == "error" for f in findings)
         click.echo(f"{errors} errors, {len(findings) - errors} warnings", err=True)
     if has_errors(findings):
@@ -107,7 +109,7 @@ def check(
 @click.command()
 @workspace_option
 @click.option("--to", "to", metavar="LANG", required=True, help="The language to review.")
-@click.option("--doc", "docs", multiple=True, help="Only this document (repeatable).")
+@doc_option
 @click.option("--reviewer", default=None, help='Recorded as Last-Translator, "Name <email>".')
 @click.option("--editor", default=None, help="Editor command (default: $VISUAL or $EDITOR).")
 def review(
@@ -138,7 +140,7 @@ def memory_import(workspace_dir: Path, file: Path, to: str | None) -> None:
     ws = load_workspace(workspace_dir)
     with TranslationMemory.open(ws) as tm:
         added = import_tmx(tm, file, ws.source_lang, ws.select_targets(to))
-        click.echo(f"{file}: {added} units added ({len(tm)} in the memory)")
+        click.echo(visible(f"{file}: {added} units added ({len(tm)} in the memory)"))
 
 
 @memory.command("export")
@@ -150,7 +152,7 @@ def memory_export(workspace_dir: Path, file: Path) -> None:
     with TranslationMemory.open(ws) as tm:
         tm.refresh(ws)
         count = export_tmx(tm, file, ws.source_lang)
-    click.echo(f"{file}: {count} units")
+    click.echo(visible(f"{file}: {count} units"))
 
 
 COMMANDS: list[click.Command] = [stats, check, review, memory]

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from tirage.cli.options import quiet_option, workspace_option
+from tirage.cli.options import doc_option, quiet_option, workspace_option
 from tirage.mt.base import ENGINES
+from tirage.terminal import visible
+
+if TYPE_CHECKING:
+    from tirage.translate import LanguageReport
 
 
 @click.command("translate")
 @click.option("--to", "to", metavar="LANG,...", help="Target languages (default: all).")
-@click.option("--doc", "docs", multiple=True, metavar="NAME", help="Only this document.")
+@doc_option
 @click.option("--engine", type=click.Choice(ENGINES), help="Default: [translate] engine.")
 @click.option(
     "--device",
@@ -83,24 +87,37 @@ def translate_command(
             runner.close()
     if not quiet:
         for lr in report.languages:
-            by = f"{lr.engine_name} {lr.model} {lr.version}".strip() if lr.engine else ""
-            parts = [f"{lr.pending} untranslated"]
-            if lr.memory:
-                parts.append(f"{lr.memory} from memory")
-            if lr.engine:
-                parts.append(f"{lr.engine} by {by}")
-            if lr.kept:
-                parts.append(f"{lr.kept} translated meanwhile, kept")
-            if lr.empty:
-                parts.append(f"{lr.empty} left empty by the engine")
-            if lr.left:
-                parts.append(f"{lr.left} left")
-            click.echo(f"{lr.lang}: " + ", ".join(parts))
+            click.echo(describe(lr))
             for place in lr.fallback:
-                click.echo(f"  masks lost, translated between them: {place}")
+                click.echo(visible(f"  masks lost, translated between them: {place}"))
     errors = report.errors
     if errors:
         raise errors[0]
+
+
+def describe(lr: LanguageReport) -> str:
+    """What a run did for one language, in words: "en: 33 untranslated entries: 33
+    machine-translated by pseudo (fuzzy, for review); 0 left untranslated"."""
+    if not lr.pending:
+        return f"{lr.lang}: nothing to translate (no untranslated entries)"
+    parts = []
+    if lr.memory:
+        parts.append(f"{lr.memory} filled from the translation memory")
+    if lr.engine:
+        by = lr.engine_name
+        if lr.model and lr.model != lr.engine_name:
+            by += f" ({lr.model} {lr.version})".replace(" )", ")")
+        parts.append(f"{lr.engine} machine-translated by {by} (fuzzy, for review)")
+    if lr.kept:
+        parts.append(f"{lr.kept} translated by someone else meanwhile, kept")
+    if lr.empty:
+        parts.append(f"{lr.empty} left empty by the engine")
+    done = ", ".join(parts) + "; " if parts else ""
+    return f"{lr.lang}: {_entries(lr.pending)}: {done}{lr.left} left untranslated"
+
+
+def _entries(count: int) -> str:
+    return f"{count} untranslated entr{'y' if count == 1 else 'ies'}"
 
 
 COMMANDS: list[click.Command] = [translate_command]

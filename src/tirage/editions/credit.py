@@ -25,6 +25,7 @@ class Credit:
     translator: str = ""  # a name only: e-mail addresses are not published
     revised: date | None = None
     unreviewed: bool = False  # the edition includes fuzzy (unreviewed) translations
+    team: str = ""  # the translating team named in Language-Team, if any
 
 
 def credit_from_po(po: polib.POFile | None, source_lang: str, unreviewed: bool) -> Credit:
@@ -41,7 +42,23 @@ def credit_from_po(po: polib.POFile | None, source_lang: str, unreviewed: bool) 
             revised = date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
         except ValueError:
             revised = None
-    return Credit(source_lang, translator, revised, unreviewed)
+    return Credit(source_lang, translator, revised, unreviewed, _team(po))
+
+
+def _team(po: polib.POFile) -> str:
+    """The team in `Language-Team`: "English (Acme)" and "Acme <l10n@acme.org>" name one;
+    a bare language name ("German", as `tirage update` writes it with no team configured),
+    gettext's placeholder and a mailing list alone do not."""
+    value = po.metadata.get("Language-Team", "").strip()
+    value = re.sub(r"\s*<[^>]*>\s*$", "", value).strip()
+    inner = re.fullmatch(r"[^()]*\(([^()]+)\)", value)
+    if inner:
+        return inner.group(1).strip()
+    language = po.metadata.get("Language", "").strip()
+    named = _language_name(language, "en") if language else ""
+    if value.upper() == "LANGUAGE" or value.casefold() == named.casefold():
+        return ""
+    return value
 
 
 def credit_line(credit: Credit, lang: str) -> str:

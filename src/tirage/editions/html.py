@@ -7,14 +7,18 @@
 - A source fallback (an untranslated segment) is wrapped in `<span lang="fr">`.
 - Text sources keep their editorial roles: kicker, title, breadcrumb, standfirst, then each
   question as an `<h2 class="question">` set apart from its answer paragraphs.
+- With an `EditionContext`, the page links to the original and to every other published
+  language (`hreflang`), and carries schema.org JSON-LD (`metadata.py`).
+- The print edition (`pdf.py`) is this page with the print style sheet in place of STYLE.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from markdown_it import MarkdownIt
@@ -25,6 +29,16 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from tirage.document import Document, Segment
 from tirage.editions.markdown import markdown_transform
+from tirage.editions.metadata import (
+    Article,
+    EditionContext,
+    Links,
+    article_kind,
+    hreflang,
+    json_ld,
+    link_elements,
+    script_element,
+)
 from tirage.editions.render import (
     FALLBACK_END,
     FALLBACK_START,
@@ -50,8 +64,11 @@ blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid #ccc;color:#444
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}
 pre{overflow:auto;background:#f0eee8;padding:.75rem}
 .credit{margin-top:3rem;font-size:.9rem;color:#555;border-top:1px solid #ddd;padding-top:.75rem}
+a{color:#8a3b12;text-underline-offset:.15em}a:visited{color:#6b2d0d}
+a:hover,a:focus-visible{color:#1d1d1b}a:focus-visible{outline:2px solid #8a3b12}
 nav.languages{font:.85rem system-ui,sans-serif;margin-bottom:1.5rem}
-nav.languages a{margin-right:.75rem}
+nav.languages a,nav.languages span{margin-right:.9rem}
+nav.languages [aria-current]{font-weight:600;color:#1d1d1b}
 """.strip()
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -81,8 +98,9 @@ class Page:
     title: str
     description: str = ""
     credit: str = ""
-    # (language, href) of every published edition of the document, this one included.
-    alternates: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    links: Links | None = None  # the original and the published editions
+    json_ld: dict[str, Any] | None = None
+    style: str = STYLE
 
 
 def render_html(
@@ -92,8 +110,15 @@ def render_html(
     source_lang: str,
     include_fuzzy: bool = False,
     credit: str = "",
-    alternates: Sequence[tuple[str, str]] = (),
+    context: EditionContext | None = None,
+    style: str = STYLE,
 ) -> str:
+    """The HTML edition; with `style`, another style sheet in place of the screen one."""
+    if doc.format == "html":  # the page's own markup, translated in place
+        from tirage.editions.html_source import render_html_source
+
+        alternates = context.links.alternates() if context is not None else []
+        return render_html_source(doc, translations, lang, include_fuzzy, alternates, source_lang)
     if doc.format == "markdown":
         transform = markdown_transform(doc, lang)
     else:
@@ -103,22 +128,43 @@ def render_html(
 
     edits = marked_edits(doc, translations, include_fuzzy, transform)
     texts = {id(block): block_text(doc, block, edits) for block in doc.blocks}
+    fallback_lang = source_lang if lang != source_lang else ""
+    if doc.format == "markdown":
+        body = _markdown_body(apply_edits(doc.text, edits), fallback_lang)
+    else:
+        body = _text_body(doc, texts, fallback_lang)
+    title, description = _title_and_description(doc, texts)
+    data = None
+    if context is not None:
+        original = {id(block): block_text(doc, block, []) for block in doc.blocks}
+        article = Article(
+            kind=article_kind(block.role for block in doc.blocks),
+            lang=lang,
+            headline=title,
+            description=description,
+            links=context.links,
+            publication=context.publication,
+            credit=context.credit,
+            original_headline=_title_and_description(doc, original)[0],
+        )
+        data = json_ld(article)
+    links = context.links if context is not None else None
+    page = Page(lang, source_lang, title, description, credit, links, data, style)
+    return frame(page, body)
+
+
+def _title_and_description(doc: Document, texts: dict[int, str]) -> tuple[str, str]:
     first = {b.role: strip_marks(texts[id(b)]) for b in reversed(doc.blocks)}
     if doc.format == "markdown":
-        body = _markdown_body(apply_edits(doc.text, edits), source_lang)
         fm = {
             b.attrs.get("key"): strip_marks(texts[id(b)])
             for b in doc.blocks
             if b.role == "front_matter"
         }
         title = fm.get("title") or _first_heading(doc, texts) or doc.stem
-        description = fm.get("description") or first.get("paragraph", "")
-    else:
-        body = _text_body(doc, texts, source_lang)
-        title = first.get("title") or first.get("paragraph") or doc.stem
-        description = first.get("standfirst") or first.get("paragraph", "")
-    page = Page(lang, source_lang, title, description, credit, tuple(alternates))
-    return frame(page, body)
+        return title, fm.get("description") or first.get("paragraph", "")
+    title = first.get("title") or first.get("paragraph") or doc.stem
+    return title, first.get("standfirst") or first.get("paragraph", "")
 
 
 def _first_heading(doc: Document, texts: dict[int, str]) -> str:
@@ -128,7 +174,10 @@ def _first_heading(doc: Document, texts: dict[int, str]) -> str:
 
 
 def _mark_fallbacks(html: str, source_lang: str) -> str:
-    """Sentinel pairs become `<span lang>`; a pair that straddles a tag is only dropped."""
+    """Sentinel pairs become `<span lang>`; a pair that straddles a tag is only dropped.
+    With no `source_lang` (the original's own page), every pair is dropped."""
+    if not source_lang:
+        return strip_marks(html)
     attr = escape(source_lang)
     html = _MARKED.sub(lambda m: f'<span lang="{attr}">{m.group(1)}</span>', html)
     return strip_marks(html)
@@ -199,25 +248,44 @@ def frame(page: Page, body: str) -> str:
     if page.description:
         head.append(f'<meta name="description" content="{escape(page.description)}">')
     head.append('<meta name="generator" content="tirage">')
-    for code, href in page.alternates:
-        head.append(
-            f'<link rel="alternate" hreflang="{escape(code.replace("_", "-"))}" '
-            f'href="{escape(href)}">'
-        )
-    head.extend([f"<style>\n{STYLE}\n</style>", "</head>", "<body>", "<main>"])
-    others = [(c, h) for c, h in page.alternates if c != page.lang]
-    if others:
-        links = " ".join(
-            f'<a hreflang="{escape(c.replace("_", "-"))}" lang="{escape(c.replace("_", "-"))}" '
-            f'href="{escape(h)}">{escape(_autonym(c), quote=False)}</a>'
-            for c, h in others
-        )
-        head.append(f'<nav class="languages">{links}</nav>')
+    if page.links is not None:
+        head.extend(link_elements(page.links.alternates()))
+    if page.json_ld is not None:
+        head.append(script_element(page.json_ld))
+    head.extend([f"<style>\n{page.style}\n</style>", "</head>", "<body>", "<main>"])
+    if page.links is not None and len(page.links.editions) > 1:
+        head.append(_language_nav(page.links, page.lang))
     tail = ["<article>", body, "</article>"]
     if page.credit:
         tail.append(f'<footer class="credit"><p>{escape(page.credit, quote=False)}</p></footer>')
     tail.extend(["</main>", "</body>", "</html>"])
     return "\n".join(head + tail) + "\n"
+
+
+# The language switcher's accessible name, in the edition's language (English otherwise).
+_NAV_LABELS = {
+    "en": "Languages",
+    "fr": "Langues",
+    "de": "Sprachen",
+    "es": "Idiomas",
+    "it": "Lingue",
+    "pt": "Idiomas",
+    "nl": "Talen",
+}
+
+
+def _language_nav(links: Links, lang: str) -> str:
+    """The original first, then the other published languages; this one is not a link."""
+    items = []
+    for code, href in links.editions:
+        tag = escape(hreflang(code))
+        name = escape(_autonym(code), quote=False)
+        if code == lang:
+            items.append(f'<span lang="{tag}" aria-current="page">{name}</span>')
+        else:
+            items.append(f'<a hreflang="{tag}" lang="{tag}" href="{escape(href)}">{name}</a>')
+    label = _NAV_LABELS.get(lang.replace("-", "_").split("_")[0], "Languages")
+    return f'<nav class="languages" aria-label="{label}">{" ".join(items)}</nav>'
 
 
 def _autonym(code: str) -> str:

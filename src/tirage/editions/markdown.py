@@ -14,11 +14,13 @@ from __future__ import annotations
 import re
 
 from tirage.document import Document, Segment
+from tirage.editions.html_source import html_transform
 from tirage.editions.render import (
     Transform,
     Translations,
     block_text,
     marked_edits,
+    refuse_html_source,
     strip_marks,
     translated_source,
 )
@@ -39,6 +41,7 @@ def render_markdown(
     include_fuzzy: bool = False,
     credit: str = "",
 ) -> str:
+    refuse_html_source(doc, "Markdown")
     if doc.format == "markdown":
         return render_markdown_source(doc, translations, lang, include_fuzzy)
     return render_markdown_from_text(doc, translations, lang, include_fuzzy, credit)
@@ -54,8 +57,12 @@ def render_markdown_source(
 
 def markdown_transform(doc: Document, lang: str) -> Transform:
     """Fits a translation to its place in a Markdown source."""
+    in_html = {id(s) for b in doc.blocks if b.attrs.get("markup") == "html" for s in b.segments}
+    html = html_transform(doc, lang) if in_html else None
 
     def transform(segment: Segment, msgstr: str) -> str:
+        if html is not None and id(segment) in in_html:  # inside a raw HTML block
+            return html(segment, msgstr)
         text = apply_typography(msgstr, lang, markup=True)
         if segment.role in _ONE_LINE_ROLES:
             text = " ".join(text.split("\n"))

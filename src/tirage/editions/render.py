@@ -20,6 +20,7 @@ from itertools import pairwise
 import polib
 
 from tirage.document import Block, Document, Segment, Span
+from tirage.errors import UsageError
 
 # Around a source fallback in text handed to a writer that marks it (HTML's lang="fr").
 # Unicode noncharacters: they do not occur in interchanged text, and escaping leaves them be.
@@ -121,7 +122,8 @@ def apply_edits(text: str, edits: Iterable[Edit], window: Span | None = None) ->
     position = lo
     for edit in sorted(edits, key=lambda e: (e.start, e.end)):
         start, end = max(edit.start, lo), min(edit.end, hi)
-        if start > end or edit.end <= lo or edit.start >= hi:
+        ends_before = edit.end < lo or (edit.end == lo and edit.start < lo)
+        if start > end or ends_before or edit.start >= hi:  # an insertion at lo is kept
             continue
         if start < position:
             raise ValueError(f"overlapping edits at offset {edit.start}")
@@ -179,6 +181,12 @@ def marked_edits(
 def block_text(doc: Document, block: Block, edits: list[Edit]) -> str:
     """A block's text after the edits, on one line (for writers that reflow text)."""
     return _SPACES.sub(" ", apply_edits(doc.text, edits, block.span)).strip()
+
+
+def refuse_html_source(doc: Document, fmt: str) -> None:
+    """An HTML page has HTML editions only: its layout cannot be carried into other formats."""
+    if doc.format == "html":
+        raise UsageError(f"{doc.name}: no {fmt} edition of an HTML source (HTML only)")
 
 
 def strip_marks(text: str) -> str:

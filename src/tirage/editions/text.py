@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tirage.document import Document, Segment
-from tirage.editions.render import Translations, translated_source
+from tirage.editions.render import Translations, refuse_html_source, translated_source
 from tirage.editions.typography import apply_typography
 
 
@@ -11,6 +11,7 @@ def render_text(
     doc: Document, translations: Translations, lang: str, include_fuzzy: bool = False
 ) -> str:
     """Byte for byte the source where nothing is translated."""
+    refuse_html_source(doc, "text")
 
     def transform(segment: Segment, msgstr: str) -> str:
         return apply_typography(msgstr, lang)

@@ -2,18 +2,52 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tirage.document import Document
 from tirage.errors import SourceError
+from tirage.readers.charset import decode_html
+from tirage.readers.html import HTML_SUFFIXES, read_html
 from tirage.readers.markdown import read_markdown
 from tirage.readers.text import read_text
+from tirage.terminal import escape, first_control
 
-READERS = {".txt": read_text, ".md": read_markdown, ".markdown": read_markdown}
+READERS = {
+    ".txt": read_text,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    **dict.fromkeys(HTML_SUFFIXES, read_html),
+}
+
+# Tab, newline and a CRLF line end are text; any other C0 control, DEL or C1 control in a
+# document would reach catalogs, editions and terminals.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+
+
+def check_text(text: str, path: Path | str) -> None:
+    """Refuse a control character in a document, at its line."""
+    found = _CONTROL.search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        raise SourceError(f"control character {escape(found.group(0))} in the text", path, line)
+
+
+def check_name(path: Path) -> None:
+    """Refuse a file name holding a control character (a newline breaks PO references)."""
+    found = first_control(path.name)
+    if found is not None:
+        raise SourceError(f"control character {found} in the file name", path)
 
 
 def load_source(path: Path) -> str:
     """The source's text, or a one-line SourceError for what a reader cannot take."""
+    return _load(path)[0]
+
+
+def _load(path: Path) -> tuple[str, str]:
+    """The source's text and the charset it was read in."""
+    check_name(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(READERS))
@@ -22,6 +56,12 @@ def load_source(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror}", path) from None
+    if path.suffix.lower() in HTML_SUFFIXES:  # its charset first: UTF-16 has NUL bytes
+        text, encoding = decode_html(data, path)
+        check_text(text, path)
+        if not text.strip():
+            raise SourceError("empty document: nothing to translate", path)
+        return text, encoding
     if b"\0" in data[:8192]:
         raise SourceError("binary file, not a text document", path)
     try:
@@ -29,17 +69,20 @@ def load_source(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise SourceError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})", path, line) from None
+    check_text(text, path)
     if not text.strip():
         raise SourceError("empty document: nothing to translate", path)
-    return text.removeprefix("\ufeff")
+    return text.removeprefix("\ufeff"), "utf-8"
 
 
 def read_document(path: Path, root: Path, lang: str = "fr") -> Document:
     """Read one source file; `name` in the result is relative to the workspace root."""
-    text = load_source(path)
+    text, encoding = _load(path)
     try:
         name = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         name = path.as_posix()
     reader = READERS[path.suffix.lower()]
-    return reader(path, name, text, lang)
+    doc = reader(path, name, text, lang)
+    doc.encoding = encoding
+    return doc

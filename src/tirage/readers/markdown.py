@@ -18,6 +18,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from tirage.document import Block, Document, Segment, Span, line_of
 from tirage.errors import SourceError
+from tirage.readers.html import read_fragment
 from tirage.readers.segments import segment_pieces
 
 FRONT_MATTER_KEYS = ("title", "description")
@@ -52,6 +53,9 @@ def read_markdown(path: Path, name: str, text: str, lang: str) -> Document:
             heading_level = ""
         elif token.type == "front_matter":
             blocks.extend(_front_matter(path, text, token, line_starts))
+        elif token.type == "html_block" and token.map:  # the HTML reader's rules apply
+            end = min(line_starts[token.map[1]], len(text))
+            blocks.extend(read_fragment(text, line_starts[token.map[0]], end, lang))
         elif token.type in _SKIPPED and token.map:
             start, end = line_starts[token.map[0]], line_starts[token.map[1]]
             blocks.append(Block(_SKIPPED[token.type], (start, end), token.map[0] + 1))

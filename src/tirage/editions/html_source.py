@@ -1,0 +1,141 @@
+"""The HTML edition of an HTML source: the page's own markup, each segment translated in place.
+
+- Text segments keep the tags of their msgid as the translator placed them; anything else in a
+  translation is escaped (`markup.write_fragment`), and typography touches text only.
+- Attribute segments are escaped for the quotes they sit in.
+- The page says what it now is: `<html lang dir>` set to the edition's language (and
+  `xml:lang` when the page has it), the charset declaration set to UTF-8 (editions are
+  UTF-8), and one `<link rel="alternate" hreflang>` for the original and for each published
+  language, just before `</head>`.
+With no translation and no alternates, the edition differs from the source in those head
+edits only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape, unescape
+
+from tirage.document import Block, Document, Segment
+from tirage.editions.render import Edit, Transform, Translations, apply_edits, segment_edits
+from tirage.editions.typography import apply_typography
+from tirage.markup import write_attribute, write_fragment
+
+
+def html_transform(doc: Document, lang: str) -> Transform:
+    """Fits a translation to its place in HTML: text with its inline markup, or an attribute
+    value. Also used for the HTML blocks of a Markdown source."""
+    blocks: dict[int, Block] = {id(s): b for b in doc.blocks for s in b.segments}
+
+    def typography(text: str) -> str:
+        return apply_typography(text, lang)
+
+    def transform(segment: Segment, msgstr: str) -> str:
+        block = blocks.get(id(segment))
+        if block is not None and "attribute" in block.attrs:
+            quote = block.attrs.get("quote", '"')
+            return write_attribute(typography(unescape(msgstr)), quote)
+        return write_fragment(msgstr, segment.text, typography)
+
+    return transform
+
+
+def render_html_source(
+    doc: Document,
+    translations: Translations,
+    lang: str,
+    include_fuzzy: bool = False,
+    alternates: Sequence[tuple[str, str]] = (),
+    source_lang: str = "",
+) -> str:
+    """The page in `lang`; `alternates` are (language, href) of the published editions."""
+    transform = html_transform(doc, lang)
+    edits: list[Edit] = []
+    for segment in doc.segments():
+        msgstr = translations.choose(segment, include_fuzzy)
+        if msgstr is not None:
+            edits.extend(segment_edits(doc.text, segment, transform(segment, msgstr)))
+    edits.extend(head_edits(doc, lang, alternates, source_lang))
+    return apply_edits(doc.text, edits)
+
+
+def head_edits(
+    doc: Document, lang: str, alternates: Sequence[tuple[str, str]], source_lang: str
+) -> list[Edit]:
+    """lang and dir on <html>, the charset as UTF-8, the hreflang links."""
+    from tirage.editions.html import text_direction  # the direction table of all HTML editions
+
+    marks = doc.marks
+    code = lang.replace("_", "-")
+    direction = text_direction(lang)
+    edits: list[Edit] = []
+    if "html" in marks:
+        insert_at = marks["html"][0] + len("<html")
+        for key, name, value in (("lang", "lang", code), ("dir", "dir", direction)):
+            if key in marks:
+                edits.append(_value_edit(doc.text, marks[key], value))
+            else:
+                edits.append(Edit(insert_at, insert_at, f' {name}="{value}"'))
+        if "xml_lang" in marks:
+            edits.append(_value_edit(doc.text, marks["xml_lang"], code))
+    else:
+        at = _prologue_end(doc)
+        edits.append(Edit(at, at, f'<html lang="{code}" dir="{direction}">'))
+    if "xml_encoding" in marks:
+        edits.append(_value_edit(doc.text, marks["xml_encoding"], "UTF-8"))
+    if "charset" in marks:
+        edits.append(_value_edit(doc.text, marks["charset"], "utf-8"))
+    if "content_type" in marks:
+        edits.append(_value_edit(doc.text, marks["content_type"], "text/html; charset=utf-8"))
+    if "charset" not in marks and "content_type" not in marks:
+        at = _head_start(doc)
+        edits.append(Edit(at, at, '<meta charset="utf-8">'))
+    links = alternate_links(doc, alternates, source_lang)
+    if links:
+        at = marks["head_end"][0] if "head_end" in marks else _head_start(doc)
+        edits.append(Edit(at, at, links))
+    return edits
+
+
+def alternate_links(doc: Document, alternates: Sequence[tuple[str, str]], source_lang: str) -> str:
+    """`<link rel="alternate" hreflang>` for the original (its canonical URL when the page
+    names one) and each published edition."""
+    if not alternates:
+        return ""
+    pairs: list[tuple[str, str]] = []
+    if source_lang:
+        if "canonical" in doc.marks:
+            start, end = doc.marks["canonical"]
+            original = unescape(doc.text[start:end]).strip()
+        else:
+            original = ""
+        pairs.append((source_lang, original or f"../../{doc.name}"))
+    pairs.extend(alternates)
+    links = []
+    for code, href in pairs:
+        hreflang = escape(code.replace("_", "-"))
+        links.append(f'<link rel="alternate" hreflang="{hreflang}" href="{escape(href)}">\n')
+    return "".join(links)
+
+
+def _head_start(doc: Document) -> int:
+    if "head_start" in doc.marks:
+        return doc.marks["head_start"][0]
+    if "html" in doc.marks:
+        return doc.marks["html"][1]
+    return _prologue_end(doc)
+
+
+def _prologue_end(doc: Document) -> int:
+    """Where the page's content starts: after the doctype and the comments before it."""
+    if "content" in doc.marks:
+        return doc.marks["content"][0]
+    return doc.marks["doctype"][1] if "doctype" in doc.marks else 0
+
+
+def _value_edit(text: str, span: tuple[int, int], value: str) -> Edit:
+    """Replace an attribute value (an unquoted one gets quotes if it needs them)."""
+    start, end = span
+    quote = text[start - 1 : start]
+    quoted = quote in ("'", '"') and text[end : end + 1] == quote
+    return Edit(start, end, value if quoted or " " not in value else f'"{value}"')

@@ -1,0 +1,148 @@
+"""Links out of the workspace are refused; a killed process's leftovers are cleaned up."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tirage.cli import main
+from tirage.models import data_dir, install_file
+from tirage.tempfiles import pid_alive
+
+from conftest import INTERVIEW
+
+
+def refused(runner: CliRunner, ws: Path, *args: str) -> str:
+    """Run a command that must fail with one line; that line."""
+    result = runner.invoke(main, [*args, "-w", str(ws)])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)  # no traceback
+    assert "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tirage: "), result.output
+    return lines[0]
+
+
+def snapshot(*folders: Path) -> dict[str, bytes]:
+    """Every file under the folders (links not followed), with its bytes."""
+    found: dict[str, bytes] = {}
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                found[str(path)] = path.read_bytes()
+    return found
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.txt").write_text("root:x:0:0:secret\n", encoding="utf-8")
+    return folder
+
+
+def test_linked_source_is_refused(runner: CliRunner, workspace: Path, outside: Path) -> None:
+    (workspace / "source" / "passwd.txt").symlink_to(outside / "secret.txt")
+    before = snapshot(workspace, outside)
+    line = refused(runner, workspace, "update")
+    assert "source/passwd.txt: a link to " in line and "outside the workspace" in line
+    assert snapshot(workspace, outside) == before
+    assert not (workspace / "locales").exists()
+
+
+def test_linked_language_folder_is_refused(
+    runner: CliRunner, workspace: Path, outside: Path
+) -> None:
+    assert runner.invoke(main, ["update", "-w", str(workspace), "-q"]).exit_code == 0
+    shutil.rmtree(workspace / "locales" / "de")
+    (workspace / "locales" / "de").symlink_to(outside, target_is_directory=True)
+    before = snapshot(workspace, outside)
+    for command in ("update", "translate"):
+        line = refused(runner, workspace, command)
+        assert "locales/de: a link to " in line
+    assert snapshot(workspace, outside) == before
+
+
+def test_linked_catalog_is_refused(runner: CliRunner, workspace: Path, outside: Path) -> None:
+    assert runner.invoke(main, ["update", "-w", str(workspace), "-q"]).exit_code == 0
+    po = workspace / "locales" / "es" / f"{INTERVIEW}.po"
+    shutil.move(po, outside / po.name)
+    po.symlink_to(outside / po.name)
+    before = snapshot(workspace, outside)
+    line = refused(runner, workspace, "update")
+    assert f"locales/es/{INTERVIEW}.po: a link to " in line
+    assert snapshot(workspace, outside) == before
+
+
+def test_linked_editions_refused_unless_allowed(
+    runner: CliRunner, workspace: Path, outside: Path
+) -> None:
+    assert runner.invoke(main, ["update", "-w", str(workspace), "-q"]).exit_code == 0
+    (workspace / "editions").symlink_to(outside, target_is_directory=True)
+    line = refused(runner, workspace, "export")
+    assert "editions: a link to " in line and "allow_linked_editions = true" in line
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
+    config = workspace / "tirage.toml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("threshold = 80", "threshold = 0")
+    config.write_text(text.replace("[publish]", "[publish]\nallow_linked_editions = true"))
+    result = runner.invoke(main, ["export", "-w", str(workspace)])
+    assert result.exit_code == 0, result.output
+    assert (outside / "en" / f"{INTERVIEW}.txt").is_file()
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    assert not pid_alive(process.pid)
+    return process.pid
+
+
+def test_stale_temp_files_are_removed_and_live_ones_kept(
+    runner: CliRunner, workspace: Path
+) -> None:
+    assert runner.invoke(main, ["update", "-w", str(workspace), "-q"]).exit_code == 0
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        dead = dead_pid()
+        (workspace / "editions" / "en").mkdir(parents=True)
+        stale = [
+            workspace / "locales" / "en" / f".{INTERVIEW}.po.{dead}.k2j4_x9a.tmp",
+            workspace / "locales" / f".{INTERVIEW}.pot.{dead}.a1b2c3d4.tmp",
+            workspace / "editions" / "en" / f".{INTERVIEW}.html.{dead}.zzzzzzzz.tmp",
+        ]
+        kept = [
+            workspace / "locales" / "en" / f".{INTERVIEW}.po.{live.pid}.q1w2e3r4.tmp",
+            workspace / "locales" / "en" / "notes.tmp",  # not ours
+        ]
+        for path in stale + kept:
+            path.write_text("half a save", encoding="utf-8")
+        result = runner.invoke(main, ["stats", "-w", str(workspace)])
+        assert result.exit_code == 0, result.output
+        assert not any(path.exists() for path in stale)
+        assert all(path.exists() for path in kept)
+    finally:
+        live.kill()
+        live.wait()
+
+
+def test_killed_install_staging_is_removed(
+    argos_archives: dict[str, Path], argos_empty: dict[str, str]
+) -> None:
+    parent = data_dir().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    stale = parent / f".tirage-install-{dead_pid()}-k2j4_x9a"
+    (stale / "translate-fr_en" / "model").mkdir(parents=True)
+    (stale / "translate-fr_en" / "model" / "model.bin").write_bytes(b"\0" * 1024)
+    live = parent / f".tirage-install-{os.getpid()}-q1w2e3r4"
+    live.mkdir()
+    install_file(argos_archives["fr_en"])
+    assert not stale.exists()
+    assert live.exists()  # this very process is alive
+    live.rmdir()

@@ -1,0 +1,193 @@
+"""No lost save: a translator saving while tirage works, two tirage processes at once."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polib
+import pytest
+
+from tirage import locking
+from tirage.locking import modify_po
+from tirage.pofile import format_po, read_po
+from tirage.workspace import load_workspace
+from translator_saves import lost_saves, save_once, write_workspace
+
+HAMMER = Path(__file__).with_name("translator_saves.py")
+
+
+def tirage(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tirage", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process: subprocess.Popen[str]) -> str:
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    assert err == "", err
+    return out
+
+
+def built(factory: pytest.TempPathFactory, entries: int) -> Path:
+    root = factory.mktemp("ws") / "ws"
+    write_workspace(root, entries)
+    finish(tirage("update", "-w", str(root), "-q"))
+    return root
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace with one 20,000-entry catalog, built once, copied by each test."""
+    return built(tmp_path_factory, 20_000)
+
+
+@pytest.fixture(scope="module")
+def medium(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """4,000 entries: two processes at once (bench/concurrency.py goes up to 20,000)."""
+    return built(tmp_path_factory, 4_000)
+
+
+def copy(src: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    shutil.copytree(src, root)
+    return root
+
+
+def untranslated(po_path: Path) -> int:
+    return sum(1 for e in read_po(po_path) if e.msgid and not e.obsolete and not e.msgstr)
+
+
+def test_translator_saves_while_translate_runs_are_never_lost(big: Path, tmp_path: Path) -> None:
+    root = copy(big, tmp_path)
+    po = root / "locales" / "de" / "doc.po"
+    log, stop = tmp_path / "saves.log", tmp_path / "stop"
+    translator = subprocess.Popen(
+        [sys.executable, str(HAMMER), str(po), str(log), str(stop), "0.05", "0.2"]
+    )
+    try:
+        time.sleep(0.3)
+        finish(tirage("translate", "-w", str(root), "-q"))
+    finally:
+        stop.touch()
+        translator.wait(timeout=30)
+    lost, saves = lost_saves(po, log)
+    assert saves >= 10  # the translator did save while the batch ran
+    assert (lost, saves) == (0, saves)
+    # The translator's tool takes no lock: it may overwrite fills (never the other way
+    # round). The next run fills what it did.
+    finish(tirage("translate", "-w", str(root), "-q"))
+    assert untranslated(po) == 0
+    assert lost_saves(po, log) == (0, saves)
+    assert not [p for p in po.parent.iterdir() if p.name != "doc.po"]  # no temp file left
+
+
+def test_update_beside_translate_never_undoes_a_fill(medium: Path, tmp_path: Path) -> None:
+    root = copy(medium, tmp_path)
+    po = root / "locales" / "de" / "doc.po"
+    translate = tirage("translate", "-w", str(root), "-q")
+    updates = 0
+    while translate.poll() is None or updates == 0:
+        finish(tirage("update", "-w", str(root), "-q"))
+        updates += 1
+    finish(translate)
+    finish(tirage("update", "-w", str(root), "-q"))
+    assert untranslated(po) == 0
+
+
+def test_two_translate_runs_at_once(medium: Path, tmp_path: Path) -> None:
+    root = copy(medium, tmp_path)
+    po = root / "locales" / "de" / "doc.po"
+    runs = [tirage("translate", "-w", str(root)) for _ in range(2)]
+    for run in runs:
+        finish(run)  # both complete: no "database is locked", no error at all
+    entries = [e for e in read_po(po) if e.msgid]
+    assert len(entries) == 4_000
+    assert all(e.msgstr and "fuzzy" in e.flags for e in entries)
+
+
+# -- modify_po, with a save landing inside its read-modify-write -----------------------------
+
+
+def fill_all(po: polib.POFile | None) -> polib.POFile | None:
+    assert po is not None
+    for entry in po:
+        if entry.msgid and not entry.msgstr:
+            entry.msgstr = "machine"
+            entry.flags.append("fuzzy")
+    return po
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "rename"])
+@pytest.mark.parametrize("entrywise", [True, False])
+def test_a_save_during_the_change_is_merged_not_overwritten(
+    tmp_path: Path, entrywise: bool, exchange: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not exchange:  # a file system without an atomic exchange: the check alone
+        monkeypatch.setattr(locking, "_exchange", lambda a, b: False)
+    root = tmp_path / "ws"
+    write_workspace(root, 1)
+    ws = load_workspace(root)
+    po = root / "locales" / "de" / "doc.po"
+    po.parent.mkdir(parents=True)
+    catalog = polib.POFile()
+    catalog.metadata = {"Language": "de"}
+    catalog.extend(polib.POEntry(msgid=f"Phrase {n}.") for n in range(50))
+    po.write_text(format_po(catalog), encoding="utf-8")
+    log = tmp_path / "saves.log"
+    calls = 0
+
+    def change(catalog: polib.POFile | None) -> polib.POFile | None:
+        nonlocal calls
+        calls += 1
+        if calls <= 3:  # a translator saves while tirage is working, three times
+            entry = save_once(po, calls, random.Random(calls))
+            with log.open("a", encoding="utf-8") as out:
+                out.write(f"{calls}\t{entry}\n")
+        return fill_all(catalog)
+
+    assert modify_po(ws, po, change, entrywise=entrywise)
+    lost, saves = lost_saves(po, log)
+    assert (lost, saves) == (0, 3)
+    texts = [e.msgstr for e in read_po(po) if e.msgid]
+    assert texts.count("machine") == 47
+    assert os.listdir(po.parent) == ["doc.po"]
+
+
+def test_a_save_in_the_last_instant_is_put_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save landing between tirage's last check and its rename: the exchange hands the
+    displaced file back, tirage sees it is not what it read, and swaps it back in place."""
+    root = tmp_path / "ws"
+    write_workspace(root, 1)
+    ws = load_workspace(root)
+    po = root / "locales" / "de" / "doc.po"
+    po.parent.mkdir(parents=True)
+    catalog = polib.POFile()
+    catalog.metadata = {"Language": "de"}
+    catalog.extend(polib.POEntry(msgid=f"Phrase {n}.") for n in range(20))
+    po.write_text(format_po(catalog), encoding="utf-8")
+    real = locking._exchange
+    saved: list[str | None] = []
+
+    def late(a: str | Path, b: str | Path) -> bool:
+        if not saved:
+            saved.append(save_once(po, 1, random.Random(5)))
+        return real(a, b)
+
+    monkeypatch.setattr(locking, "_exchange", late)
+    assert modify_po(ws, po, fill_all, entrywise=True)
+    entries = [e for e in read_po(po) if e.msgid]
+    assert [e.msgstr for e in entries].count("human 1") == 1
+    assert [e.msgstr for e in entries].count("machine") == 19
+    assert os.listdir(po.parent) == ["doc.po"]
