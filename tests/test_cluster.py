@@ -238,7 +238,8 @@ def test_ray_run_fills_like_a_local_run(
     process = _ray_translate(cluster, prepared, ws, "--ray", ADDRESS)
     out, err = process.communicate(timeout=600)
     assert process.returncode == 0, err
-    assert "en: " in out and "es: " in out and " by argos translate-fr_en+translate-en_es" in out
+    assert "en: " in out and "by argos (translate-fr_en 0.1)" in out
+    assert "es: " in out and "by argos (translate-fr_en+translate-en_es 0.1+0.1)" in out
     for rel in _catalogs(ws):
         entries = [e for e in read_po(ws / rel) if e.msgid and not e.obsolete]
         local = {e.msgid: e.msgstr for e in read_po(prepared.local / rel)}
