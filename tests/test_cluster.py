@@ -51,6 +51,13 @@ SENTENCES = 400  # per generated document: a run lasts long enough to be killed 
 class Cluster:
     process: subprocess.Popen[bytes]
     prefix: list[str]  # runs a command inside the cluster's network namespace
+    up: bool = False
+
+    def wait(self) -> None:
+        """Ray starts while the reference workspace is translated; wait on first use."""
+        if not self.up:
+            _wait_until_up(self.prefix, self.process)
+            self.up = True
 
     def netns(self) -> str:
         return os.readlink(f"/proc/{self.process.pid}/ns/net")
@@ -87,7 +94,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     if command[0] == "unshare":
         prefix = ["nsenter", "-t", str(process.pid), "-U", "-n", "--preserve-credentials"]
     try:
-        _wait_until_up(prefix, process)
         yield Cluster(process, prefix)
     finally:
         process.send_signal(signal.SIGTERM)  # `--block`: ray start stops everything it began
@@ -195,6 +201,7 @@ def _copy(prepared: Prepared, dest: Path) -> Path:
 def _ray_translate(
     cluster: Cluster, prepared: Prepared, ws: Path, *more: str
 ) -> subprocess.Popen[str]:
+    cluster.wait()
     command = [*cluster.prefix, sys.executable, "-m", "tirage", "translate", "-w", str(ws)]
     return subprocess.Popen(
         [*command, *more],
