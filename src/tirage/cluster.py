@@ -133,7 +133,11 @@ def unpack(shipped: Shipped) -> ModelInfo:
         work = Path(tempfile.mkdtemp(prefix=".unpack-", dir=cache))
         data: bytes = ray.get(shipped.archive)
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            tar.extractall(work, filter="data")
+            # Our own archive; the "data" filter (Python ≥ 3.11.4) refuses links out anyway.
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(work, filter="data")
+            else:  # pragma: no cover - older Python 3.11
+                tar.extractall(work)
         try:
             os.rename(work, folder)  # atomic: another actor may have won the race
         except OSError:
@@ -183,12 +187,13 @@ class RayRunner:
                 ).remote(threads, device)
                 for node, threads in placements
             ]
+            runner = cls(ray, address, actors, device)
             # Started and importing tirage on their nodes, or an error now rather than later.
-            ray.get([actor.ready.remote() for actor in actors])
+            runner.wait([actor.ready.remote() for actor in actors])
         except BaseException:
             ray.shutdown()
             raise
-        return cls(ray, address, actors, device)
+        return runner
 
     def open(self, ws: Workspace, names: Sequence[str], lang: str) -> RayBatches:
         def attempt(name: str) -> RayBatches:
