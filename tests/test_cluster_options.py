@@ -116,3 +116,24 @@ def test_a_malformed_address_is_a_usage_error(workspace: Path) -> None:
     result = CliRunner().invoke(main, ["translate", "-w", str(workspace), "--ray", "nowhere"])
     assert result.exit_code == 2
     assert result.output == "tirage: --ray: 'nowhere' is not a Ray address (HOST:PORT)\n"
+
+
+def test_a_local_instance_needs_loopback(workspace: Path) -> None:
+    """In a fresh network namespace (`unshare -n`) loopback is down: one line, at once."""
+    if subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode != 0:
+        pytest.skip("user namespaces are not allowed here")
+    pytest.importorskip("ray")
+    code = """
+        from tirage.cli import main
+        main(["translate", "--ray", "-w", "ws"])
+    """
+    done = subprocess.run(
+        ["unshare", "-rn", sys.executable, "-c", textwrap.dedent(code)],
+        cwd=workspace.parent, env={**os.environ, "PYTHONPATH": SRC},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr == (
+        "tirage: cannot start a local Ray instance: 127.0.0.1 is unusable (Network is "
+        "unreachable); bring the loopback interface up (`ip link set lo up`)\n"
+    )

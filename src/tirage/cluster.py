@@ -158,11 +158,13 @@ class RayRunner:
     @classmethod
     def connect(cls, address: str, ws: Workspace) -> RayRunner:
         where = "a local Ray instance" if address == "auto" else f"the Ray cluster at {address}"
+        ray = import_ray()
         if address != "auto":
             reach(address, where)
+        else:
+            loopback(where)
         # Ray asks by default whether it may report usage; tirage never reaches the network.
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-        ray = import_ray()
         try:
             ray.init(
                 address=None if address == "auto" else address,
@@ -248,6 +250,19 @@ def reach(address: str, where: str) -> None:
             pass
     except OSError as exc:
         raise EngineError(f"cannot reach {where}: {exc.strerror or first_line(exc)}") from None
+
+
+def loopback(where: str) -> None:
+    """A local instance talks over 127.0.0.1: fail at once where it is down (a fresh
+    `unshare -n` namespace), where Ray would wait for its own servers for minutes."""
+    try:
+        with socket.create_server(("127.0.0.1", 0)) as server:
+            socket.create_connection(server.getsockname(), timeout=CONNECT_TIMEOUT).close()
+    except OSError as exc:
+        raise EngineError(
+            f"cannot start {where}: 127.0.0.1 is unusable ({exc.strerror or first_line(exc)}); "
+            "bring the loopback interface up (`ip link set lo up`)"
+        ) from None
 
 
 def first_line(exc: BaseException) -> str:
