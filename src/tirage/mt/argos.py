@@ -37,7 +37,8 @@ def cpu_count() -> int:
 
 
 def resolve_device(device: str) -> str:
-    """ "auto" → "cuda" when CTranslate2 sees a GPU, else "cpu"; "cuda" without one is an error."""
+    """The device to run on: for "auto", "cuda" when CTranslate2 sees a GPU, else "cpu";
+    "cuda" without one is an error."""
     if device not in DEVICES:
         raise EngineError(f"unknown device '{device}' (choose from {', '.join(DEVICES)})")
     if device == "cpu":
