@@ -12,6 +12,7 @@ import pytest
 from test_browser import CHROMIUM, chromium
 from test_html_corpus import pseudo_translations
 from tirage.editions import render_html
+from tirage.editions.metadata import EditionContext, Links, Publication
 from tirage.readers import read_document
 
 from conftest import DATA, REPO
@@ -48,8 +49,9 @@ def dump(tmp_path: Path, page: Path) -> _Dom:
 
 def test_chromium_opens_the_pseudo_edition_of_a_page(tmp_path: Path) -> None:
     doc = read_document(PAGE, PAGE.parent)
-    alternates = [("en", "../en/dns.html")]
-    edition = render_html(doc, pseudo_translations(doc), "en", "fr", alternates=alternates)
+    links = Links.build(Publication(), "fr", ["en"], "dns")
+    context = EditionContext(links)
+    edition = render_html(doc, pseudo_translations(doc), "en", "fr", context=context)
     path = tmp_path / "en" / "dns.html"
     path.parent.mkdir()
     path.write_text(edition, encoding="utf-8")
@@ -58,8 +60,8 @@ def test_chromium_opens_the_pseudo_edition_of_a_page(tmp_path: Path) -> None:
 
     before, after = dump(tmp_path, source), dump(tmp_path, path)
     assert after.html_attrs.get("lang") == "en" and after.html_attrs.get("dir") == "ltr"
-    # The edition adds a <meta charset> and two <link rel="alternate">, nothing else.
-    assert after.elements == before.elements + 3
+    # The edition adds a <meta charset> and the <link rel="alternate">s, nothing else.
+    assert after.elements == before.elements + 1 + len(links.alternates())
     assert after.hrefs == before.hrefs
     assert re.search(r"Ƥ|Ş|ŕ", edition)  # pseudo-localised text is what the page shows
 

@@ -16,6 +16,7 @@ import pytest
 from tirage.catalog import build_template
 from tirage.document import Document
 from tirage.editions import Translations, render_html
+from tirage.editions.metadata import EditionContext, Links, Publication
 from tirage.editions.render import translated_source
 from tirage.markup import NEVER_TRANSLATED, collapse, fragment_tokens
 from tirage.mt.pseudo import pseudo
@@ -184,8 +185,8 @@ def structure(text: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_pseudo_edition_keeps_the_dom(page: Path) -> None:
     doc = read(page)
-    alternates = [("fr", "../fr/page.html"), ("en", "../en/page.html")]
-    edition = render_html(doc, pseudo_translations(doc), "en", "fr", alternates=alternates)
+    links = Links.build(Publication(), "fr", ["en"], page.stem)
+    edition = render_html(doc, pseudo_translations(doc), "en", "fr", context=EditionContext(links))
     assert structure(edition) == structure(doc.text)
     tree = html5lib.parse(edition, namespaceHTMLElements=False)
     assert tree.get("lang") == "en" and tree.get("dir") == "ltr"

@@ -118,7 +118,7 @@ def render_html(
         from tirage.editions.html_source import render_html_source
 
         alternates = context.links.alternates() if context is not None else []
-        return render_html_source(doc, translations, lang, include_fuzzy, alternates, source_lang)
+        return render_html_source(doc, translations, lang, include_fuzzy, alternates)
     if doc.format == "markdown":
         transform = markdown_transform(doc, lang)
     else:

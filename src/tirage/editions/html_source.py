@@ -5,8 +5,8 @@
 - Attribute segments are escaped for the quotes they sit in.
 - The page says what it now is: `<html lang dir>` set to the edition's language (and
   `xml:lang` when the page has it), the charset declaration set to UTF-8 (editions are
-  UTF-8), and one `<link rel="alternate" hreflang>` for the original and for each published
-  language, just before `</head>`.
+  UTF-8), and the `<link rel="alternate" hreflang>` of the original and each published
+  language (the same links as every other edition's), just before `</head>`.
 With no translation and no alternates, the edition differs from the source in those head
 edits only.
 """
@@ -14,9 +14,10 @@ edits only.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape, unescape
+from html import unescape
 
 from tirage.document import Block, Document, Segment
+from tirage.editions.metadata import link_elements
 from tirage.editions.render import Edit, Transform, Translations, apply_edits, segment_edits
 from tirage.editions.typography import apply_typography
 from tirage.markup import write_attribute, write_fragment
@@ -46,22 +47,20 @@ def render_html_source(
     lang: str,
     include_fuzzy: bool = False,
     alternates: Sequence[tuple[str, str]] = (),
-    source_lang: str = "",
 ) -> str:
-    """The page in `lang`; `alternates` are (language, href) of the published editions."""
+    """The page in `lang`; `alternates` are (hreflang, href) of the original and the
+    published editions (`metadata.Links.alternates`)."""
     transform = html_transform(doc, lang)
     edits: list[Edit] = []
     for segment in doc.segments():
         msgstr = translations.choose(segment, include_fuzzy)
         if msgstr is not None:
             edits.extend(segment_edits(doc.text, segment, transform(segment, msgstr)))
-    edits.extend(head_edits(doc, lang, alternates, source_lang))
+    edits.extend(head_edits(doc, lang, alternates))
     return apply_edits(doc.text, edits)
 
 
-def head_edits(
-    doc: Document, lang: str, alternates: Sequence[tuple[str, str]], source_lang: str
-) -> list[Edit]:
+def head_edits(doc: Document, lang: str, alternates: Sequence[tuple[str, str]]) -> list[Edit]:
     """lang and dir on <html>, the charset as UTF-8, the hreflang links."""
     from tirage.editions.html import text_direction  # the direction table of all HTML editions
 
@@ -90,32 +89,16 @@ def head_edits(
     if "charset" not in marks and "content_type" not in marks:
         at = _head_start(doc)
         edits.append(Edit(at, at, '<meta charset="utf-8">'))
-    links = alternate_links(doc, alternates, source_lang)
+    links = alternate_links(alternates)
     if links:
         at = marks["head_end"][0] if "head_end" in marks else _head_start(doc)
         edits.append(Edit(at, at, links))
     return edits
 
 
-def alternate_links(doc: Document, alternates: Sequence[tuple[str, str]], source_lang: str) -> str:
-    """`<link rel="alternate" hreflang>` for the original (its canonical URL when the page
-    names one) and each published edition."""
-    if not alternates:
-        return ""
-    pairs: list[tuple[str, str]] = []
-    if source_lang:
-        if "canonical" in doc.marks:
-            start, end = doc.marks["canonical"]
-            original = unescape(doc.text[start:end]).strip()
-        else:
-            original = ""
-        pairs.append((source_lang, original or f"../../{doc.name}"))
-    pairs.extend(alternates)
-    links = []
-    for code, href in pairs:
-        hreflang = escape(code.replace("_", "-"))
-        links.append(f'<link rel="alternate" hreflang="{hreflang}" href="{escape(href)}">\n')
-    return "".join(links)
+def alternate_links(alternates: Sequence[tuple[str, str]]) -> str:
+    """The `<link rel="alternate" hreflang>` elements, one a line (metadata.py writes them)."""
+    return "".join(f"{link}\n" for link in link_elements(alternates))
 
 
 def _head_start(doc: Document) -> int:

@@ -409,7 +409,7 @@ class _Reader(Scanner):
     def _page_marks(
         self, tag: str, attrs: list[tuple[str, str | None]], start: int, end: int, raw: str
     ) -> None:
-        if tag not in ("html", "head", "body", "meta", "link"):
+        if tag not in ("html", "head", "body", "meta"):
             return
         values = dict(attrs)
         spans = _attribute_spans(raw, start)
@@ -427,8 +427,6 @@ class _Reader(Scanner):
             attribute = "charset" if key == "charset" else "content"
             if attribute in spans:
                 self.marks.set(key, spans[attribute][:2])
-        elif tag == "link" and "canonical" in (values.get("rel") or "").lower().split():
-            self.marks.set("canonical", spans.get("href", (start, start))[:2])
 
     # -- runs into blocks -------------------------------------------------------------------
 
