@@ -7,6 +7,9 @@
   standfirst in bold, questions as `##` headings, answers and paragraphs as they are, and
   the credit line last. Its text is escaped, so nothing in it turns into markup.
   A block repeated verbatim in the source (`repeat`) is written once.
+- Given the source language, a passage left in it is labelled with a visible `[fr]`
+  (not in YAML front matter, where it would change the value's type), and a credit line
+  closes a Markdown source's edition too.
 """
 
 from __future__ import annotations
@@ -17,13 +20,17 @@ from collections.abc import Sequence
 from tirage.document import Document, Segment
 from tirage.editions.html_source import html_transform
 from tirage.editions.render import (
+    FALLBACK_START,
     Transform,
     Translations,
     block_text,
+    fallback_label,
     marked_edits,
     refuse_html_source,
     strip_marks,
+    trail_text,
     translated_source,
+    with_credit,
 )
 from tirage.editions.typography import apply_typography
 
@@ -41,13 +48,15 @@ def render_markdown(
     lang: str,
     include_fuzzy: bool = False,
     credit: str = "",
+    fallback_lang: str = "",
     keep: Sequence[str] = (),
 ) -> str:
     """`keep`: the glossary's do-not-translate terms, which typography leaves as they are."""
     refuse_html_source(doc, "Markdown")
+    args = (doc, translations, lang, include_fuzzy, credit, fallback_lang, keep)
     if doc.format == "markdown":
-        return render_markdown_source(doc, translations, lang, include_fuzzy, keep)
-    return render_markdown_from_text(doc, translations, lang, include_fuzzy, credit, keep)
+        return render_markdown_source(*args)
+    return render_markdown_from_text(*args)
 
 
 def render_markdown_source(
@@ -55,11 +64,19 @@ def render_markdown_source(
     translations: Translations,
     lang: str,
     include_fuzzy: bool = False,
+    credit: str = "",
+    fallback_lang: str = "",
     keep: Sequence[str] = (),
 ) -> str:
-    """Byte for byte the source where nothing is translated."""
+    """Byte for byte the source where nothing is translated and no credit or label is asked."""
     transform = markdown_transform(doc, lang, keep)
-    return translated_source(doc, translations, include_fuzzy, transform)
+    mark = escape_markdown(fallback_label(fallback_lang)) if fallback_lang else ""
+
+    def label(segment: Segment) -> str:
+        return "" if segment.role == "front_matter" else mark
+
+    text = translated_source(doc, translations, include_fuzzy, transform, label)
+    return with_credit(text, "*" + escape_markdown(credit) + "*" if credit else "", "---")
 
 
 def markdown_transform(doc: Document, lang: str, keep: Sequence[str] = ()) -> Transform:
@@ -126,19 +143,23 @@ def render_markdown_from_text(
     lang: str,
     include_fuzzy: bool = False,
     credit: str = "",
+    fallback_lang: str = "",
     keep: Sequence[str] = (),
 ) -> str:
     def transform(segment: Segment, msgstr: str) -> str:
         return apply_typography(msgstr, lang, keep)
 
+    label = fallback_label(fallback_lang) if fallback_lang else ""
     edits = marked_edits(doc, translations, include_fuzzy, transform)
     parts: list[str] = []
     for block in doc.blocks:
         if block.attrs.get("repeat"):
             continue
-        text = strip_marks(block_text(doc, block, edits))
+        text = strip_marks(block_text(doc, block, edits).replace(FALLBACK_START, label))
         if not text:
             continue
+        if block.role == "breadcrumb":
+            text = trail_text(text)
         prefix, suffix = _TEXT_ROLES.get(block.role, ("", ""))
         if block.role == "heading":
             prefix = "#" * int(block.attrs.get("level", "2") or 2) + " "
