@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 @doc_option
 @click.option("--engine", type=click.Choice(ENGINES), help="Default: [translate] engine.")
 @click.option(
+    "--redo",
+    type=click.Choice([*ENGINES, "memory", "all"]),
+    help="Also translate again what this engine (or any: all) wrote that no human touched.",
+)
+@click.option(
     "--device",
     type=click.Choice(("cpu", "cuda", "auto")),
     help="Where CTranslate2 runs (default: [translate] device, auto).",
@@ -39,12 +44,17 @@ def translate_command(
     to: str | None,
     docs: tuple[str, ...],
     engine: str | None,
+    redo: str | None,
     device: str | None,
     ray_address: str | None,
     quiet: bool,
     workspace_dir: Path,
 ) -> None:
-    """Fill untranslated entries with machine translations (fuzzy, with provenance)."""
+    """Fill untranslated entries with machine translations (fuzzy, with provenance).
+
+    With --redo, entries whose only content is earlier machine output (fuzzy, with a
+    provenance record, text unchanged since) are translated again; reviewed entries and
+    any text a human edited are never touched."""
     from dataclasses import replace
 
     from tirage.translate import Runner, translate_workspace
@@ -78,7 +88,7 @@ def translate_command(
 
     try:
         report = translate_workspace(
-            ws, langs, docs=docs, engine=engine, progress=progress, runner=runner
+            ws, langs, docs=docs, engine=engine, progress=progress, redo=redo, runner=runner
         )
     finally:
         for bar, _ in bars.values():
@@ -98,7 +108,7 @@ def translate_command(
 def describe(lr: LanguageReport) -> str:
     """What a run did for one language, in words: "en: 33 untranslated entries: 33
     machine-translated by pseudo (fuzzy, for review); 0 left untranslated"."""
-    if not lr.pending:
+    if not lr.pending and not lr.redo:
         return f"{lr.lang}: nothing to translate (no untranslated entries)"
     parts = []
     if lr.memory:
@@ -113,7 +123,10 @@ def describe(lr: LanguageReport) -> str:
     if lr.empty:
         parts.append(f"{lr.empty} left empty by the engine")
     done = ", ".join(parts) + "; " if parts else ""
-    return f"{lr.lang}: {_entries(lr.pending)}: {done}{lr.left} left untranslated"
+    what = _entries(lr.pending)
+    if lr.redo:  # --redo
+        what += f", {lr.redo} machine translation{'' if lr.redo == 1 else 's'} to redo"
+    return f"{lr.lang}: {what}: {done}{lr.left} left untranslated"
 
 
 def _entries(count: int) -> str:
