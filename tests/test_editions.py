@@ -82,7 +82,7 @@ def test_interview_english_golden(interview: Document, fmt: str) -> None:
     translations = Translations.from_po(po)
     credit = credit_line(credit_from_po(po, "fr", False), "en")
     if fmt == "txt":
-        actual = render_text(interview, translations, "en")
+        actual = render_text(interview, translations, "en", credit=credit)
     elif fmt == "md":
         actual = render_markdown(interview, translations, "en", credit=credit)
     else:
@@ -211,3 +211,60 @@ def test_credit_line(lang: str, expected: str) -> None:
 def test_credit_french_and_unreviewed() -> None:
     line = credit_line(Credit("en", unreviewed=True), "fr")
     assert line == "Traduit de l’anglais. Certains passages ne sont pas encore relus."
+
+
+def test_breadcrumb_is_a_trail(interview: Document) -> None:
+    translations = Translations.from_dict({"Lyon # Réseaux d'accompagnement": "Lyon # Networks"})
+    html = render_html(interview, translations, "en", "fr")
+    assert (
+        '<nav class="breadcrumb" aria-label="Breadcrumb"><ol><li>Lyon</li><li>'
+        '<span class="sep" aria-hidden="true">›</span>Networks</li></ol></nav>'
+    ) in html
+    assert "Lyon › Networks\n" in render_markdown(interview, translations, "en")
+    assert "\nLyon › Networks\n" in render_text(interview, translations, "en")
+    assert " # " not in render_markdown(interview, translations, "en").split("\n\n")[2]
+    # An untranslated trail keeps its source language on each item.
+    html = render_html(interview, Translations(), "en", "fr")
+    assert '<li><span lang="fr">Lyon</span></li>' in html
+    assert (
+        '<span class="sep" aria-hidden="true">›</span><span lang="fr">Réseaux d'
+        "'accompagnement</span></li>"
+    ) in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "left", "expected"),
+    [
+        ("en", 1, "Translated from French. One passage is left in French."),
+        ("en", 3, "Translated from French. 3 passages are left in French."),
+        ("es", 2, "Traducido del francés. 2 pasajes quedan en francés."),
+        ("de", 1, "Übersetzt aus dem Französischen. Eine Passage bleibt auf Französisch."),
+    ],
+)
+def test_credit_says_what_is_left_in_the_source_language(
+    lang: str, left: int, expected: str
+) -> None:
+    assert credit_line(Credit("fr", untranslated=left), lang) == expected
+
+
+def test_credit_french_source_left_in_english() -> None:
+    line = credit_line(Credit("en", untranslated=2), "fr")
+    assert line == "Traduit de l’anglais. 2 passages restent en anglais."
+
+
+def test_labels_only_where_asked(interview: Document, sample_md: Document) -> None:
+    """Labels and credit are the export's to ask for: with neither, the source stays as is."""
+    assert render_text(interview, Translations(), "en", credit="", fallback_lang="") == (
+        interview.text
+    )
+    one = Translations.from_dict({"Bien sûr.": "Of course."})
+    text = render_text(interview, one, "en", fallback_lang="fr")
+    assert "Of course. [fr] Et nous avons pu" in text
+    md = render_markdown(sample_md, pseudo_catalog(sample_md), "en", fallback_lang="fr")
+    assert "[fr]" not in md  # everything translated: nothing to label
+    first = next(s for s in sample_md.segments() if s.role == "heading")
+    md = render_markdown(
+        sample_md, Translations.from_dict({first.text: "Title"}), "en", fallback_lang="fr"
+    )
+    assert "\\[fr\\] " in md
+    assert "title: \\[fr\\]" not in md and "title: [fr]" not in md  # YAML keeps its value

@@ -91,9 +91,31 @@ def test_reviewed_language_is_published(runner: CliRunner, workspace: Path) -> N
     assert "(0 written, 1 unchanged)" in out
 
 
-def test_threshold_option_and_identity(runner: CliRunner, workspace: Path) -> None:
-    code, _ = run(runner, workspace, "export", "--threshold", "0", "--format", "txt")
+def test_threshold_zero_never_publishes_the_source_as_a_translation(
+    runner: CliRunner, workspace: Path
+) -> None:
+    """An edition never claims a language it is not in: under half translated, it is
+    refused whatever the threshold, unless --allow-untranslated asks for a preview."""
+    code, out = run(runner, workspace, "export", "--threshold", "0")
     assert code == 0
+    assert (
+        "en: 0% reviewed: not published: under 50% of it would be in English "
+        "(--allow-untranslated writes it anyway)"
+    ) in out.splitlines()
+    assert not (workspace / "editions").exists() or editions(workspace) == []
+    write_catalog(workspace, "en", share=0.3)
+    _, out = run(runner, workspace, "export", "--threshold", "0", "--to", "en")
+    assert "not published: under 50%" in out
+    _, out = run(runner, workspace, "export", "--threshold", "60", "--to", "en")
+    assert "reviewed, need 60%: not published" in out
+
+
+def test_allow_untranslated_writes_the_source_as_it_is(runner: CliRunner, workspace: Path) -> None:
+    code, out = run(
+        runner, workspace, "export", "--threshold", "0", "--format", "txt", "--allow-untranslated"
+    )
+    assert code == 0
+    assert "untranslated: the French source as it is (--allow-untranslated)" in out
     source = (workspace / "source" / f"{INTERVIEW}.txt").read_bytes()
     for lang in ("en", "es", "de"):
         assert (workspace / "editions" / lang / f"{INTERVIEW}.txt").read_bytes() == source
@@ -116,9 +138,71 @@ def test_held_back_language_loses_its_old_editions(runner: CliRunner, workspace:
     run(runner, workspace, "export", "--to", "en")
     assert len(editions(workspace)) == 4
     _, out = run(runner, workspace, "export", "--to", "en", "--threshold", "90")
-    assert "not published, 3 old edition(s) removed" in out
+    assert "en: 85% reviewed, need 90%: not published" in out
+    assert (
+        f"  removed {INTERVIEW}.txt, {INTERVIEW}.md, {INTERVIEW}.html, written earlier: "
+        "editions/ holds only what passes the gate now"
+    ) in out.splitlines()
     assert f"fr {INTERVIEW}: no edition published, 1 old page(s) removed" in out
     assert editions(workspace) == []
+
+
+def test_build_says_which_earlier_editions_it_removes(
+    runner: CliRunner, workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
+    write_catalog(workspace, "de", share=0.6)
+    run(runner, workspace, "export", "--to", "de", "--threshold", "50")
+    assert len(editions(workspace)) == 4  # with the original, which the editions link to
+    _, out = run(runner, workspace, "build", "--to", "de")
+    assert "de: 60% reviewed, need 80%: not published" in out
+    assert "written earlier: editions/ holds only what passes the gate now" in out
+    assert editions(workspace) == []
+
+
+def test_passages_left_in_the_source_language_are_labelled_and_credited(
+    runner: CliRunner, workspace: Path
+) -> None:
+    write_catalog(workspace, "en", share=0.85)
+    code, out = run(runner, workspace, "export", "--to", "en")
+    assert code == 0
+    left = int(out.split("; ")[1].split()[0])
+    assert left > 0
+    assert f'; {left} passage(s) left in French, marked [fr] and lang="fr"' in out
+    folder = workspace / "editions" / "en"
+    text = (folder / f"{INTERVIEW}.txt").read_text(encoding="utf-8")
+    markdown = (folder / f"{INTERVIEW}.md").read_text(encoding="utf-8")
+    html = (folder / f"{INTERVIEW}.html").read_text(encoding="utf-8")
+    credit = (
+        f"Translated from French by Jane Doe, May 28, 2015. {left} passages are left in French."
+    )
+    # The text edition has its credit too, and every passage left in French is marked.
+    assert text.endswith(f"\n\n---\n\n{credit}\n")
+    assert markdown.endswith(f"*{credit}*\n") and credit in html
+    assert "[fr] Je pense aussi" in text or text.count("[fr] ") >= left
+    assert markdown.count("\\[fr\\] ") >= left
+    assert html.count('<span lang="fr">') >= left
+
+
+def test_text_format_of_a_markdown_source_says_why_nothing_is_written(
+    runner: CliRunner, workspace: Path
+) -> None:
+    for path in (workspace / "source").iterdir():
+        path.unlink()
+    (workspace / "source" / "note.md").write_text("# Titre\n\nBien sûr.\n", encoding="utf-8")
+    assert run(runner, workspace, "update", "-q")[0] == 0
+    path = workspace / "locales" / "en" / "note.po"
+    po = polib.pofile(str(path))
+    for entry in po:
+        entry.msgstr = "EN " + entry.msgid
+    save_po(path, po)
+    code, out = run(runner, workspace, "export", "--to", "en", "--format", "text")
+    assert code == 0
+    assert out.splitlines() == [
+        "en: 100% reviewed: nothing written: a Markdown source has no text edition "
+        "(its formats: markdown, html, pdf)"
+    ]
+    assert not (workspace / "editions").exists() or editions(workspace) == []
 
 
 @pytest.mark.parametrize(
@@ -147,3 +231,20 @@ def test_build_without_models_publishes_what_is_reviewed(
     assert "de: 0% reviewed, need 80%: not published" in lines
     assert "es: 0% reviewed, need 80%: not published" in lines
     assert (workspace / "locales" / f"{INTERVIEW}.pot").is_file()
+
+
+def test_credit_names_the_engines_of_unreviewed_output(runner: CliRunner, workspace: Path) -> None:
+    write_catalog(workspace, "es", share=1.0)
+    path = workspace / "locales" / "es" / f"{INTERVIEW}.po"
+    po = polib.pofile(str(path))
+    for entry in po:
+        entry.flags.append("fuzzy")
+        entry.tcomment = "tirage-mt: engine=apertium; model=fr-es; version=3.8.3"
+    save_po(path, po)
+    _, out = run(runner, workspace, "export", "--to", "es", "--include-fuzzy")
+    assert "published" in out
+    text = (workspace / "editions" / "es" / f"{INTERVIEW}.txt").read_text(encoding="utf-8")
+    assert text.endswith(
+        "Traducido del francés por Jane Doe, 28 de mayo de 2015. Algunos pasajes aún no "
+        "están revisados. Traducción automática: Apertium.\n"
+    )

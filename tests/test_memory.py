@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import polib
@@ -299,3 +300,61 @@ def test_refresh_skips_catalogs_unchanged_since_the_last_one(
         assert memory.refresh(ws) == 1
         assert parsed == ["de"]  # en and es were read by the update's refresh already
         assert memory.refresh(ws) == 0 and parsed == ["de"]
+
+
+def test_tmx_tells_accepted_machine_output_from_post_edits(tmp_path: Path, workspace: Path) -> None:
+    """Machine output a reviewer accepted unchanged is exported as such, not as post-edited;
+    a human's translation as human; and an import reads it back the same."""
+    ws = load_workspace(workspace)
+    path = ws.po_path("es", "doc")
+    entries = []
+    for msgid, raw in [("Bien sûr.", "Bien seguro."), ("Oui.", "Sí.")]:
+        entry = polib.POEntry(msgid=msgid, msgstr=raw, flags=["fuzzy"])
+        set_provenance(entry, Provenance("apertium", "fr-es", "3.8.3"))
+        entries.append(entry)
+    entries.append(polib.POEntry(msgid="Non.", msgstr="No."))  # a human's
+    write_catalog(path, entries, "es")
+    with TranslationMemory.open(ws) as memory:
+        memory.refresh(ws)  # the raw output is on record
+        po = read_po(path)
+        for entry in po:
+            if entry.msgid == "Bien sûr.":
+                entry.msgstr = "Por supuesto."  # post-edited
+            entry.flags = [f for f in entry.flags if f != "fuzzy"]  # "Sí." accepted as is
+        save_po(path, po)
+        memory.refresh(ws)
+        out = tmp_path / "out.tmx"
+        export_tmx(memory, out, "fr")
+    tree = ET.parse(out)
+    found = {}
+    for tu in tree.getroot().iter("tu"):
+        props = {p.get("type"): p.text for p in tu.findall("prop")}
+        source = tu.findall("tuv")[0].findtext("seg")
+        found[source] = (props["x-tirage-origin"], props["x-tirage-post-edited"])
+    assert found == {
+        "Bien sûr.": ("mt-post-edited", "1"),
+        "Oui.": ("mt-accepted", "0"),
+        "Non.": ("human", "0"),
+    }
+    fresh = TranslationMemory.open_path(tmp_path / "again.sqlite")
+    try:
+        import_tmx(fresh, out, "fr", ("es",))
+        units = {u.source: (u.post_edited, u.mt_accepted) for u in fresh.units()}
+        assert units == {"Bien sûr.": (True, False), "Oui.": (False, True), "Non.": (False, False)}
+    finally:
+        fresh.close()
+
+
+def test_older_memory_gains_mt_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    memory = TranslationMemory.open_path(path)
+    memory.add("Oui.", "Yes.", "fr", "en", "doc")
+    memory.db.execute("INSERT INTO catalogs (path, digest) VALUES ('locales/en/doc.po', 'x')")
+    memory.db.execute("ALTER TABLE units DROP COLUMN mt_accepted")
+    memory.db.execute("PRAGMA user_version = 1")
+    memory.commit()
+    memory.close()
+    with TranslationMemory.open_path(path) as again:
+        assert [(u.target, u.mt_accepted) for u in again.units()] == [("Yes.", False)]
+        # Every catalog is recorded again on the next refresh, with the new distinction.
+        assert again.db.execute("SELECT count(*) FROM catalogs").fetchone() == (0,)

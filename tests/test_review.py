@@ -246,7 +246,10 @@ def test_review_through_a_pty(workspace: Path, tmp_path: Path) -> None:
         assert summary[("argos", "en")].unchanged == 1  # "Of course." accepted as is
         assert summary[("memory", "en")].edit_ratio > 0
         match = memory.lookup("Bien sûr.", "fr", "en")
-        assert match is not None and match.post_edited
+        # Accepted unchanged: machine output a reviewer accepted, not a post-edit.
+        assert match is not None and match.mt_accepted and not match.post_edited
+        edited = memory.lookup("Le label nous a poussés.", "fr", "en")
+        assert edited is not None and edited.post_edited and not edited.mt_accepted
 
     # A second session: only the skipped entry is left; quit at once.
     term = start_review(workspace, tmp_path)

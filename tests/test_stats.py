@@ -198,3 +198,26 @@ def test_post_edit_distance_per_engine_and_language(workspace: Path, runner: Cli
     assert 0 < argos["edit_ratio"] < 0.5
     text = runner.invoke(group, ["stats", "-w", str(workspace), "--to", "en"]).output
     assert re.search(rf"argos\s+en\s+{len(reviewed)} segments\s+ratio 0\.\d+", text)
+
+
+def test_source_change_wins_over_machine_provenance(workspace: Path) -> None:
+    """A reviewed machine translation whose sentence changed is fuzzy from the source change:
+    `update` keeps its record and adds `#| msgid`, and stats must not call it raw MT."""
+    runner = CliRunner()
+    assert runner.invoke(group, ["update", "-q", "-w", str(workspace)]).exit_code == 0
+    path = workspace / "locales" / "en" / f"{INTERVIEW}.po"
+    po = read_po(path)
+    entry = next(e for e in po if e.msgid == "Bien sûr.")
+    entry.msgstr = "Of course."
+    set_provenance(entry, Provenance("argos", "translate-fr_en", "1.9", -0.5))
+    save_po(path, po)  # reviewed machine output: translated, with a record
+    source = workspace / "source" / f"{INTERVIEW}.txt"
+    source.write_text(source.read_text().replace("Bien sûr.", "Bien sûr !"))
+    assert runner.invoke(group, ["update", "-q", "-w", str(workspace)]).exit_code == 0
+    po = read_po(path)
+    changed = next(e for e in po if e.msgid == "Bien sûr !")
+    assert changed.previous_msgid == "Bien sûr." and "fuzzy" in changed.flags
+    assert "tirage-mt:" in changed.tcomment
+    stats = catalog_stats(po, INTERVIEW, "en", path)
+    assert stats.segments[FUZZY_SOURCE] == 1
+    assert stats.segments[FUZZY_MT] == 0

@@ -263,3 +263,82 @@ def test_no_network_namespace(workspace: Path, argos_installed: dict[str, str]) 
     assert done.returncode == 0, done.stderr
     assert "en: 48 untranslated entries: 48 machine-translated by argos" in done.stdout
     assert "es: 48 untranslated entries: 48 machine-translated by argos" in done.stdout
+
+
+@pytest.mark.skipif(find_mode("fr", "es") is None, reason="apertium fr-es not installed")
+def test_redo_replaces_machine_output_only(workspace: Path) -> None:
+    """`--redo` translates again what an engine wrote and nobody touched (pseudo drafts,
+    here, replaced by an Apertium pass); a reviewed entry, a human's edit left fuzzy, a
+    human's translation and another engine's output all stay."""
+    update(workspace)
+    path = workspace / "locales" / "es" / f"{DOC}.po"
+    po = read_po(path)
+    live = [e for e in po if e.msgid and not e.obsolete]
+    live[0].msgstr = "Una traducción humana."  # a human's, no record
+    save_po(path, po)
+    result = run("translate", "-w", str(workspace), "--to", "es", "--engine", "pseudo")
+    assert result.exit_code == 0, result.output
+    po = read_po(path)
+    live = [e for e in po if e.msgid and not e.obsolete]
+    live[1].flags.remove("fuzzy")  # reviewed machine output
+    live[2].msgstr = "Corregido a mano."  # edited by a human, still fuzzy
+    raw = {e.msgid: e.msgstr for e in live}
+    save_po(path, po)
+    # Without --redo, or redoing another engine's output, nothing is translated again.
+    for extra in ([], ["--redo", "argos"]):
+        again = run("translate", "-w", str(workspace), "--to", "es", "--engine", "apertium", *extra)
+        assert again.exit_code == 0 and "by apertium" not in again.output, again.output
+        assert "es: nothing to translate" in again.output
+    assert {e.msgid: e.msgstr for e in entries(path)} == raw
+    result = run(
+        "translate", "-w", str(workspace), "--to", "es", "--engine", "apertium", "--redo", "pseudo"
+    )
+    assert result.exit_code == 0, result.output
+    redone = len(live) - 3
+    assert f"0 untranslated entries, {redone} machine translations to redo: " in result.output
+    assert "machine-translated by apertium" in result.output  # some may come from memory
+    after = {e.msgid: e for e in entries(path)}
+    assert after[live[0].msgid].msgstr == "Una traducción humana."
+    assert after[live[1].msgid].msgstr == raw[live[1].msgid]
+    assert "fuzzy" not in after[live[1].msgid].flags
+    assert get_provenance(after[live[1].msgid]).engine == "pseudo"  # type: ignore[union-attr]
+    assert after[live[2].msgid].msgstr == "Corregido a mano."
+    engines = []
+    for entry in live[3:]:
+        again = after[entry.msgid]
+        engines.append(get_provenance(again).engine)  # type: ignore[union-attr]
+        assert "fuzzy" in again.flags
+        assert engines[-1] == "memory" or not again.msgstr.startswith("[")
+    # Memory fills what resembles a reviewed sentence; Apertium does the rest.
+    assert engines.count("apertium") >= redone - 2 and "pseudo" not in engines
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("none", True),
+        ("edited", False),
+        ("reviewed", False),
+        ("source changed", False),
+        ("no record", False),
+        ("no raw on record", False),
+    ],
+)
+def test_is_machine_output(change: str, expected: bool) -> None:
+    from tirage.provenance import Provenance, set_provenance
+    from tirage.translate import is_machine_output
+
+    entry = polib.POEntry(msgid="Oui.", msgstr="[Öûî. ~~]", flags=["fuzzy"])
+    set_provenance(entry, Provenance("pseudo", "pseudo", "1"))
+    raw: str | None = entry.msgstr
+    if change == "edited":
+        entry.msgstr = "Yes."
+    elif change == "reviewed":
+        entry.flags.remove("fuzzy")
+    elif change == "source changed":
+        entry.previous_msgid = "Oui !"
+    elif change == "no record":
+        set_provenance(entry, None)
+    elif change == "no raw on record":
+        raw = None
+    assert is_machine_output(entry, raw) is expected

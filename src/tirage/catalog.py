@@ -27,7 +27,7 @@ from tirage.document import Document
 from tirage.errors import CatalogError
 from tirage.languages import gettext_code
 from tirage.locking import modify_po
-from tirage.pofile import parse_po, read_text
+from tirage.pofile import inherit_header, parse_po, read_text
 from tirage.workspace import Workspace, language_name
 
 FUZZY_THRESHOLD = 60.0
@@ -129,6 +129,7 @@ def merge(old: polib.POFile, template: polib.POFile) -> tuple[polib.POFile, Merg
     report = MergeReport()
     merged = polib.POFile(wrapwidth=79, check_for_duplicates=False)
     merged.metadata = dict(old.metadata)
+    inherit_header(old, merged)
     if "POT-Creation-Date" in template.metadata:
         merged.metadata["POT-Creation-Date"] = template.metadata["POT-Creation-Date"]
     merged.header = old.header

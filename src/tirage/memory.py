@@ -8,7 +8,9 @@ Indel similarity, the same 0–100 ratio translators know from CAT tools.
 The memory also keeps each raw machine translation it has seen (an entry that is fuzzy and
 carries a `tirage-mt:` record). When that entry is later reviewed, the character edit ratio
 between the raw output and the reviewed text is stored: the post-edit distance that
-`tirage stats` reports per engine and language.
+`tirage stats` reports per engine and language. A reviewed unit says how it was made: a
+human's translation, machine output a reviewer accepted unchanged (`mt_accepted`), or machine
+output a reviewer changed (`post_edited`).
 
 TMX 1.4b import and export sit at the edge, in `tirage.tmx`.
 """
@@ -70,6 +72,7 @@ CREATE TABLE IF NOT EXISTS units (
     changed TEXT NOT NULL,
     post_edited INTEGER NOT NULL DEFAULT 0,
     origin TEXT NOT NULL DEFAULT 'catalog',
+    mt_accepted INTEGER NOT NULL DEFAULT 0,
     UNIQUE (source_id, tgt_lang, target)
 );
 CREATE INDEX IF NOT EXISTS units_by_source ON units (source_id, tgt_lang);
@@ -103,7 +106,7 @@ CREATE TABLE IF NOT EXISTS catalogs (
 """
 
 _WORD = re.compile(r"[^\W_]+")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: units.mt_accepted
 POSTINGS_BUDGET = 3_000  # rowids read from the index per fuzzy lookup, beyond the 2 rarest words
 
 
@@ -115,6 +118,7 @@ class Match:
     doc: str
     post_edited: bool = False
     origin: str = "catalog"  # "catalog": reviewed in one of ours; "tmx": imported
+    mt_accepted: bool = False  # machine output accepted unchanged in review
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,7 @@ class Unit:
     changed: str
     post_edited: bool
     origin: str
+    mt_accepted: bool = False
 
 
 def now() -> str:
@@ -170,6 +175,7 @@ class TranslationMemory:
                 db.execute("PRAGMA synchronous = NORMAL")
                 db.executescript(_SCHEMA)
                 if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                    _add_mt_accepted(db)
                     _count_terms(db)
                     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                     db.commit()
@@ -242,6 +248,7 @@ class TranslationMemory:
         post_edited: bool = False,
         origin: str = "catalog",
         when: str | None = None,
+        mt_accepted: bool = False,
     ) -> bool:
         """Record one reviewed translation; True when it was new or changed."""
         if not source.strip() or not target.strip():
@@ -249,7 +256,8 @@ class TranslationMemory:
         self._write()
         # The common case on a refresh: the unit is known and unchanged. One indexed join.
         row = self.db.execute(
-            "SELECT u.id, u.doc, u.post_edited FROM sources s JOIN units u ON u.source_id = s.id "
+            "SELECT u.id, u.doc, u.post_edited, u.mt_accepted FROM sources s "
+            "JOIN units u ON u.source_id = s.id "
             "WHERE s.lang = ? AND s.text = ? AND u.tgt_lang = ? AND u.target = ?",
             (src_lang, source, tgt_lang, target),
         ).fetchone()
@@ -258,15 +266,25 @@ class TranslationMemory:
             source_id = self._source_id(src_lang, source)
             self.db.execute(
                 "INSERT INTO units (source_id, tgt_lang, target, doc, created, changed, "
-                "post_edited, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (source_id, tgt_lang, target, doc, stamp, stamp, int(post_edited), origin),
+                "post_edited, origin, mt_accepted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    source_id,
+                    tgt_lang,
+                    target,
+                    doc,
+                    stamp,
+                    stamp,
+                    int(post_edited),
+                    origin,
+                    int(mt_accepted),
+                ),
             )
             return True
-        if row[1] == doc and bool(row[2]) == post_edited:
+        if row[1] == doc and bool(row[2]) == post_edited and bool(row[3]) == mt_accepted:
             return False
         self.db.execute(
-            "UPDATE units SET doc = ?, post_edited = ?, changed = ? WHERE id = ?",
-            (doc, int(post_edited), stamp, row[0]),
+            "UPDATE units SET doc = ?, post_edited = ?, mt_accepted = ?, changed = ? WHERE id = ?",
+            (doc, int(post_edited), int(mt_accepted), stamp, row[0]),
         )
         return True
 
@@ -300,12 +318,12 @@ class TranslationMemory:
             (source_id, tgt_lang, doc, context, raw, provenance.engine, record, now()),
         )
 
-    def raw_mt(
+    def raw_output(
         self, source: str, src_lang: str, tgt_lang: str, doc: str, context: str = ""
     ) -> str | None:
-        """The raw machine output kept for one entry, if any."""
+        """The raw machine output kept for one entry, if any (see `record_mt`)."""
         row = self.db.execute(
-            "SELECT m.raw FROM mt_raw m JOIN sources s ON s.id = m.source_id "
+            "SELECT m.raw FROM sources s JOIN mt_raw m ON m.source_id = s.id "
             "WHERE s.lang = ? AND s.text = ? AND m.tgt_lang = ? AND m.doc = ? AND m.context = ?",
             (src_lang, source, tgt_lang, doc, context),
         ).fetchone()
@@ -351,17 +369,26 @@ class TranslationMemory:
         provenance = get_provenance(entry)
         context = entry.msgctxt or ""
         if "fuzzy" in entry.flags:
-            if provenance is not None:
+            # Raw output only: after a source change the text may be a reviewer's.
+            if provenance is not None and entry.previous_msgid is None:
                 self.record_mt(
                     entry.msgid, entry.msgstr, src_lang, tgt_lang, doc, provenance, context
                 )
             return False
-        added = self.add(
-            entry.msgid, entry.msgstr, src_lang, tgt_lang, doc, post_edited=provenance is not None
-        )
+        ratio = None
         if provenance is not None:
-            self.record_review(entry.msgid, entry.msgstr, src_lang, tgt_lang, doc, context)
-        return added
+            ratio = self.record_review(entry.msgid, entry.msgstr, src_lang, tgt_lang, doc, context)
+        # Machine output a reviewer accepted as it was is not post-edited (nor a human's).
+        accepted = ratio == 0.0 and provenance is not None and provenance.engine != "memory"
+        return self.add(
+            entry.msgid,
+            entry.msgstr,
+            src_lang,
+            tgt_lang,
+            doc,
+            post_edited=provenance is not None and not accepted,
+            mt_accepted=accepted,
+        )
 
     def refresh(self, workspace: Workspace) -> int:
         """Read every catalog of every target language; the number of new or changed units."""
@@ -419,9 +446,9 @@ class TranslationMemory:
     ) -> list[Match]:
         """Matches, best first: exact ones (score 100), then similar sentences."""
         matches = [
-            Match(source_text, str(target), 100.0, str(doc), bool(post_edited), str(origin))
-            for target, doc, post_edited, origin in self.db.execute(
-                "SELECT u.target, u.doc, u.post_edited, u.origin FROM sources s "
+            Match(source_text, str(target), 100.0, str(doc), bool(edited), str(origin), bool(mt))
+            for target, doc, edited, origin, mt in self.db.execute(
+                "SELECT u.target, u.doc, u.post_edited, u.origin, u.mt_accepted FROM sources s "
                 "JOIN units u ON u.source_id = s.id "
                 "WHERE s.lang = ? AND s.text = ? AND u.tgt_lang = ? "
                 "ORDER BY u.changed DESC, u.id DESC",
@@ -498,7 +525,8 @@ class TranslationMemory:
     def units(self, src_lang: str | None = None, tgt_lang: str | None = None) -> Iterator[Unit]:
         query = (
             "SELECT s.text, u.target, s.lang, u.tgt_lang, u.doc, u.created, u.changed, "
-            "u.post_edited, u.origin FROM units u JOIN sources s ON s.id = u.source_id "
+            "u.post_edited, u.origin, u.mt_accepted FROM units u "
+            "JOIN sources s ON s.id = u.source_id "
             "WHERE (? IS NULL OR s.lang = ?) AND (? IS NULL OR u.tgt_lang = ?) ORDER BY u.id"
         )
         for row in self.db.execute(query, (src_lang, src_lang, tgt_lang, tgt_lang)):
@@ -512,6 +540,7 @@ class TranslationMemory:
                 changed=str(row[6]),
                 post_edited=bool(row[7]),
                 origin=str(row[8]),
+                mt_accepted=bool(row[9]),
             )
 
     def post_edit_summary(
@@ -528,6 +557,15 @@ class TranslationMemory:
             for e, lang, n, avg, same in rows
             if langs is None or lang in langs
         ]
+
+
+def _add_mt_accepted(db: sqlite3.Connection) -> None:
+    """Version 2 tells accepted machine output apart: add the column to an older memory and
+    forget the catalogs' digests, so the next refresh records every unit again."""
+    columns = {str(row[1]) for row in db.execute("PRAGMA table_info(units)")}
+    if "mt_accepted" not in columns:
+        db.execute("ALTER TABLE units ADD COLUMN mt_accepted INTEGER NOT NULL DEFAULT 0")
+        db.execute("DELETE FROM catalogs")
 
 
 def _count_terms(db: sqlite3.Connection) -> None:

@@ -19,11 +19,13 @@ import polib
 
 from tirage.errors import CatalogError
 from tirage.linebreak import breaks as line_breaks
+from tirage.pogrammar import check_messages, for_polib
 from tirage.tempfiles import make_temp_file
 
 __all__ = [
     "format_entry",
     "format_po",
+    "inherit_header",
     "parse_po",
     "read_po",
     "read_text",
@@ -39,20 +41,30 @@ PAGE_WIDTH = 79
 
 _LINE_RE = re.compile(r"\(line (\d+)\)")
 # A PO line outside comments: an optional keyword, then one complete C string.
+# The escapes gettext's lexer knows (po-lex.c): any other is "invalid control sequence".
+_ESCAPES_KNOWN = r'\\(?:[ntbrfva\\"]|[0-7]{1,3}|x[0-9A-Fa-f]+)'
 _STRING_LINE = re.compile(
-    r'[ \t]*(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"(?:[^"\\]|\\.)*"[ \t]*'
+    r"[ \t]*(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"
+    rf'"(?:[^"\\]|{_ESCAPES_KNOWN})*"[ \t]*'
 )
 _OBSOLETE = re.compile(r"#~\|?[ \t]*")
+# A previous-message line: `#|` alone, or `#| msgid "…"` (msgctxt, msgid_plural) or a string.
+_PREVIOUS = re.compile(
+    rf'#\|[ \t]*(?:(?:(?:msgctxt|msgid|msgid_plural)[ \t]+)?"(?:[^"\\]|{_ESCAPES_KNOWN})*"[ \t]*)?'
+)
 
 
 # The same rules over the whole text at once, as one match of every line that passes: a
 # comment, a blank line or a string line (after an obsolete entry's "#~" or "#~|"). Only for
 # text whose one line boundary is "\n": any other line boundary that str.splitlines knows
 # sends it to the loop. Possessive and atomic groups keep it linear (and five times faster).
+_GOOD_STRING = rf'"[^"\\\n]*+(?:{_ESCAPES_KNOWN}[^"\\\n]*+)*+"'
 _GOOD_LINES = re.compile(
-    r"(?:(?:#(?!~)[^\n]*+|(?>(?:#~\|?[ \t]*)?)(?:"
+    r"(?:(?:#(?![~|])[^\n]*+"
+    rf"|#\|[ \t]*+(?:(?:(?:msgctxt|msgid|msgid_plural)[ \t]+)?{_GOOD_STRING}[ \t]*+)?"
+    r"|(?>(?:#~\|?[ \t]*)?)(?:"
     r"[ \t]*+(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"
-    r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"[ \t]*+'
+    rf"{_GOOD_STRING}[ \t]*+"
     r"|[^\S\n]*+))(?:\n|\Z))*+"
 )
 _OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -75,6 +87,10 @@ def _check_lines(text: str, path: Path | None) -> None:
     for number, line in enumerate(text.splitlines(), 1):
         if line.startswith("#~"):
             line = _OBSOLETE.sub("", line, count=1)
+        elif line.startswith("#|"):
+            if not _PREVIOUS.fullmatch(line):
+                raise CatalogError("syntax error in PO file", path, number)
+            continue
         elif line.startswith("#"):
             continue
         if line.strip() and not _STRING_LINE.fullmatch(line):
@@ -105,43 +121,75 @@ def parse_po(text: str, path: Path | None = None) -> polib.POFile:
     """Parse PO text; a syntax error becomes a `CatalogError` with its line number."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    # gettext's lexer drops a backslash before a newline, anywhere: the lines are one.
+    text = text.replace("\\\n", "")
     _check_syntax(text, path)
+    lines = text.splitlines()
+    reading = check_messages(lines, path)
+    readable = for_polib(text, lines, path)
+    if readable is not None:
+        text = "\n".join(readable) + "\n"
     try:
         po = polib.pofile(text, encoding="utf-8")
     except (OSError, ValueError, KeyError, IndexError) as exc:
         match = _LINE_RE.search(str(exc))
         line = int(match.group(1)) if match else None
         raise CatalogError("syntax error in PO file", path, line) from None
-    if "#~|" in text:
-        _restore_obsolete_previous(text, po)
+    _restore_obsolete_previous(po, reading.obsolete_previous)
+    if reading.header is not None:
+        setattr(po, _HEADER_AS_READ, (reading.header, dict(po.metadata)))
+        po.header = reading.header_comment
     if path is not None:
         po.fpath = str(path)
     return po
 
 
-_PREVIOUS_LINE = re.compile(r'#~\|\s*(?:(msgctxt|msgid|msgid_plural)\s+)?"(.*)"\s*$')
+# The header's msgstr as the file had it, and the metadata polib made of it: a header whose
+# metadata nobody changed is written back as it was (polib would lose a double space after
+# a colon, or a line without one).
+_HEADER_AS_READ = "tirage_header_as_read"
 
 
-def _restore_obsolete_previous(text: str, po: polib.POFile) -> None:
+def inherit_header(source: polib.POFile, target: polib.POFile) -> None:
+    """Let `target`, built from `source`'s metadata, write its header lines as `source` had
+    them."""
+    kept = getattr(source, _HEADER_AS_READ, None)
+    if kept is not None:
+        setattr(target, _HEADER_AS_READ, kept)
+
+
+def _header_msgstr(po: polib.POFile, metadata: dict[str, str]) -> str:
+    """The header's msgstr: each line as read while its field is unchanged, changed fields
+    rewritten in place, new ones added at the end."""
+    kept = getattr(po, _HEADER_AS_READ, None)
+    if kept is None:
+        return "".join(f"{key}: {value}\n" for key, value in metadata.items())
+    text, read = kept
+    if read == metadata:
+        return str(text)
+    body, final = (text[:-1], "\n") if text.endswith("\n") else (text, "")
+    lines: list[str] = []
+    current = None  # the field a line belongs to (polib joins a line without colon to it)
+    for line in body.split("\n"):
+        key, colon, _ = line.partition(":")
+        current = key if colon else current
+        if current is None or (current in metadata and read.get(current) == metadata[current]):
+            lines.append(line)
+        elif colon and current in metadata:
+            lines.append(f"{current}: {metadata[current]}")
+    result = "\n".join(lines) + final if lines else ""
+    added = "".join(f"{k}: {v}\n" for k, v in metadata.items() if k not in read)
+    if added and result and not result.endswith("\n"):
+        result += "\n"
+    return result + added
+
+
+def _restore_obsolete_previous(po: polib.POFile, found: list[dict[str, str]]) -> None:
     """polib ignores `#~|` lines, so an obsolete entry would lose its previous msgid on the
-    next save (msgmerge writes them): read them back, block by block, in file order."""
-    found: list[dict[str, str]] = []
-    for block in re.split(r"\n[ \t]*\n", text):
-        if not re.search(r"^#~ (?:msgctxt|msgid) ", block, re.M):
-            continue
-        fields: dict[str, str] = {}
-        current = ""
-        for line in block.splitlines():
-            match = _PREVIOUS_LINE.match(line)
-            if match is None:
-                continue
-            current = match.group(1) or current
-            if current:
-                fields[current] = fields.get(current, "") + polib.unescape(match.group(2))
-        found.append(fields)
+    next save (msgmerge writes them): put back what the grammar check read, in file order."""
     obsolete = [entry for entry in po if entry.obsolete]
-    if len(found) != len(obsolete):
-        return  # entries not separated by blank lines: leave polib's reading as it is
+    if len(found) != len(obsolete) or not any(found):
+        return
     for entry, fields in zip(obsolete, found, strict=True):
         for name, value in fields.items():
             setattr(entry, f"previous_{name}", value)
@@ -356,7 +404,7 @@ def _header_entry(po: polib.POFile) -> polib.POEntry | None:
     is_fuzzy = "fuzzy" in fuzzy if isinstance(fuzzy, list) else bool(fuzzy)
     if not metadata and not po.header and not is_fuzzy:
         return None
-    msgstr = "".join(f"{key}: {value}\n" for key, value in metadata.items())
+    msgstr = _header_msgstr(po, metadata)
     return polib.POEntry(
         msgid="", msgstr=msgstr, tcomment=po.header or "", flags=["fuzzy"] if is_fuzzy else []
     )

@@ -6,6 +6,13 @@ distinct msgids as the source reads now) is at least the threshold. With `includ
 fuzzy entries count too. A held-back edition's old files are removed, so `editions/` holds
 only what passes the gate and hreflang links never point at a withdrawn page.
 
+An edition never claims a language it is not in:
+- below `FLOOR` (the share of its passages shown in the target language), it is refused
+  whatever the threshold, unless `allow_untranslated` asks for it (a preview; with no
+  translation at all it is then the source, byte for byte);
+- every passage it leaves in the source language is labelled: `lang` in HTML, a visible
+  `[fr] ` in text and Markdown; and its credit says how many there are.
+
 Beside the translations, the original is written as an HTML page too
 (`editions/<source lang>/<doc>.html`, the source as it is), while at least one translation
 of the document is published: every edition links to it, and it is the `x-default` of the
@@ -20,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
+from babel import Locale, UnknownLocaleError
 
 from tirage.document import Document, Segment
 from tirage.editions.credit import credit_from_po, credit_line
@@ -31,6 +39,7 @@ from tirage.editions.render import Translations
 from tirage.editions.text import render_text
 from tirage.errors import UsageError
 from tirage.pofile import read_po, write_atomic
+from tirage.provenance import get_provenance
 from tirage.readers import read_document
 from tirage.readers.html import HTML_SUFFIXES
 from tirage.workspace import Workspace
@@ -38,6 +47,7 @@ from tirage.workspace import Workspace
 EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf"}
 # The print edition takes about a second a page set, so it is written only when asked for.
 DEFAULT_FORMATS = ("text", "markdown", "html")
+FLOOR = 50.0  # % of an edition's passages that must be in its language
 FORMAT_NAMES = {
     "txt": "text",
     "text": "text",
@@ -82,6 +92,10 @@ class Coverage:
     def share(self, include_fuzzy: bool) -> float:
         return self.reviewed_share + (self.fuzzy_share if include_fuzzy else 0.0)
 
+    def shown(self, include_fuzzy: bool) -> int:
+        """Passages an edition shows in the target language."""
+        return self.reviewed + (self.fuzzy if include_fuzzy else 0)
+
 
 def coverage(doc: Document, translations: Translations) -> Coverage:
     """Counted over distinct msgids: a repeated block is one catalog entry."""
@@ -104,6 +118,11 @@ def passes(cov: Coverage, threshold: float, include_fuzzy: bool) -> bool:
     return cov.share(include_fuzzy) + 1e-9 >= threshold
 
 
+def above_floor(cov: Coverage, include_fuzzy: bool) -> bool:
+    """Whether most of an edition would be in its language (see FLOOR)."""
+    return cov.share(include_fuzzy) + 1e-9 >= FLOOR
+
+
 @dataclass
 class EditionResult:
     """One document in one language: the gate's verdict and the files it led to."""
@@ -112,6 +131,11 @@ class EditionResult:
     lang: str
     coverage: Coverage
     published: bool
+    below_floor: bool = False  # refused (or, allowed, written) under FLOOR
+    left: int = 0  # passages left in the source language, labelled
+    no_format: list[str] = field(default_factory=list)  # asked formats the source has not
+    source_format: str = ""  # with no_format: the source's format, and the ones it has
+    formats: str = ""
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
@@ -122,6 +146,8 @@ class EditionResult:
 class ExportReport:
     threshold: float
     include_fuzzy: bool
+    source_lang: str = ""
+    allow_untranslated: bool = False
     results: list[EditionResult] = field(default_factory=list)
 
     def for_lang(self, lang: str) -> list[EditionResult]:
@@ -141,6 +167,17 @@ def load_translations(path: Path) -> tuple[Translations, polib.POFile | None]:
         return Translations(), None
     po = read_po(path)
     return Translations.from_po(po), po
+
+
+def machine_engines(po: polib.POFile | None) -> tuple[str, ...]:
+    """The engines whose unreviewed output (fuzzy, with a record) a catalog holds."""
+    found: set[str] = set()
+    for entry in po or ():
+        provenance = get_provenance(entry)
+        if entry.msgstr and "fuzzy" in entry.flags and provenance is not None:
+            found.add(provenance.engine)
+    found.discard("memory")  # a memory match is a human's translation, reused
+    return tuple(sorted(found))
 
 
 def edition_path(ws: Workspace, lang: str, stem: str, fmt: str) -> Path:
@@ -172,34 +209,51 @@ def export_workspace(
     formats: Sequence[str],
     threshold: float | None = None,
     include_fuzzy: bool = False,
+    allow_untranslated: bool = False,
 ) -> ExportReport:
     limit = ws.threshold if threshold is None else threshold
-    report = ExportReport(limit, include_fuzzy)
+    report = ExportReport(limit, include_fuzzy, ws.source_lang, allow_untranslated)
     publication = Publication(ws.publish.name, ws.publish.base_url)
     for source in ws.sources():
         doc = read_document(source, ws.root, ws.source_lang)
         catalogs = {lang: load_translations(ws.po_path(lang, doc.stem)) for lang in ws.targets}
         covered = {lang: coverage(doc, catalogs[lang][0]) for lang in ws.targets}
-        published = [lang for lang in ws.targets if passes(covered[lang], limit, include_fuzzy)]
+        low = {lang for lang in ws.targets if not above_floor(covered[lang], include_fuzzy)}
+        published = [
+            lang
+            for lang in ws.targets
+            if passes(covered[lang], limit, include_fuzzy)
+            and (allow_untranslated or lang not in low)
+        ]
         links = Links.build(publication, ws.source_lang, published, doc.stem)
         for lang in langs:
-            result = EditionResult(doc.stem, lang, covered[lang], lang in published)
+            cov = covered[lang]
+            result = EditionResult(doc.stem, lang, cov, lang in published, lang in low)
             report.results.append(result)
             translations, po = catalogs[lang]
             paths = {fmt: edition_path(ws, lang, doc.stem, fmt) for fmt in EXTENSIONS}
             if not result.published:
                 _remove(paths.values(), result)
                 continue
-            unreviewed = include_fuzzy and covered[lang].fuzzy > 0
-            found = credit_from_po(po, ws.source_lang, unreviewed)
-            credit = credit_line(found, lang)
+            shown = cov.shown(include_fuzzy)
+            # With no translation at all (allowed), the edition is the source as it is.
+            result.left = cov.total - shown if shown else 0
+            mark = ws.source_lang if result.left else ""
+            unreviewed = include_fuzzy and cov.fuzzy > 0
+            engines = machine_engines(po) if unreviewed else ()
+            found = credit_from_po(po, ws.source_lang, unreviewed, result.left, engines)
+            credit = credit_line(found, lang) if shown else ""
             context = EditionContext(links, publication.name, found)
+            if tuple(formats) != DEFAULT_FORMATS:  # asked for by name: say what is not made
+                result.no_format = [f for f in formats if f not in formats_for(doc, formats)]
+                result.source_format = doc.format
+                result.formats = ", ".join(formats_for(doc, EXTENSIONS))
             for fmt in formats_for(doc, formats):
                 text: str | bytes
                 if fmt == "text":
-                    text = render_text(doc, translations, lang, include_fuzzy)
+                    text = render_text(doc, translations, lang, include_fuzzy, credit, mark)
                 elif fmt == "markdown":
-                    text = render_markdown(doc, translations, lang, include_fuzzy, credit)
+                    text = render_markdown(doc, translations, lang, include_fuzzy, credit, mark)
                 elif fmt == "html":
                     text = render_html(
                         doc, translations, lang, ws.source_lang, include_fuzzy, credit, context
@@ -249,6 +303,7 @@ def describe(report: ExportReport, langs: Sequence[str], root: Path) -> list[str
     """One line per language (per document when there are several) for the user."""
     lines: list[str] = []
     need = f"need {report.threshold:g}%"
+    source = _language_name(report.source_lang)
     for lang in langs:
         results = report.for_lang(lang)
         for result in results:
@@ -258,14 +313,37 @@ def describe(report: ExportReport, langs: Sequence[str], root: Path) -> list[str
             if report.include_fuzzy and cov.fuzzy:
                 share += f" + {cov.fuzzy_share:.0f}% fuzzy"
             if not result.published:
-                verdict = "not published"
+                if result.below_floor and passes(cov, report.threshold, report.include_fuzzy):
+                    verdict = (
+                        f"not published: under {FLOOR:g}% of it would be in {_language_name(lang)}"
+                        " (--allow-untranslated writes it anyway)"
+                    )
+                    lines.append(f"{prefix}{share}: {verdict}")
+                else:
+                    lines.append(f"{prefix}{share}, {need}: not published")
                 if result.removed:
-                    verdict += f", {len(result.removed)} old edition(s) removed"
-                lines.append(f"{prefix}{share}, {need}: {verdict}")
+                    gone = ", ".join(p.name for p in result.removed)
+                    lines.append(
+                        f"  removed {gone}, written earlier: editions/ holds only "
+                        "what passes the gate now"
+                    )
                 continue
             names = [p.name for p in result.written + result.unchanged]
             state = f"{len(result.written)} written, {len(result.unchanged)} unchanged"
-            lines.append(f"{prefix}{share}: published {', '.join(names)} ({state})")
+            if not names:
+                lines.append(f"{prefix}{share}: nothing written: {_no_format(result)}")
+                continue
+            line = f"{prefix}{share}: published {', '.join(names)} ({state})"
+            if cov.shown(report.include_fuzzy) == 0:
+                line += f"; untranslated: the {source} source as it is (--allow-untranslated)"
+            elif result.left:
+                line += (
+                    f"; {result.left} passage(s) left in {source}, marked "
+                    f'[{report.source_lang}] and lang="{report.source_lang}"'
+                )
+            lines.append(line)
+            if result.no_format:
+                lines.append(f"  nothing else: {_no_format(result)}")
     for result in report.results:
         if result.original and (result.written or result.unchanged or result.removed):
             names = [p.name for p in result.written + result.unchanged]
@@ -276,3 +354,17 @@ def describe(report: ExportReport, langs: Sequence[str], root: Path) -> list[str
                 verdict = f"no edition published, {len(result.removed)} old page(s) removed"
             lines.append(f"{result.lang} {result.doc}: {verdict}")
     return lines
+
+
+def _no_format(result: EditionResult) -> str:
+    kinds = {"text": "text", "markdown": "Markdown", "html": "HTML"}
+    kind = kinds.get(result.source_format, result.source_format)
+    asked = " or ".join(result.no_format)
+    return f"a {kind} source has no {asked} edition (its formats: {result.formats})"
+
+
+def _language_name(code: str) -> str:
+    try:
+        return Locale.parse(code.replace("-", "_")).get_language_name("en") or code
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code

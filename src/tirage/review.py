@@ -327,4 +327,6 @@ def raw_output(
     if memory is None:
         return None
     entry = item.entry
-    return memory.raw_mt(entry.msgid, ws.source_lang, lang, item.catalog.doc, entry.msgctxt or "")
+    return memory.raw_output(
+        entry.msgid, ws.source_lang, lang, item.catalog.doc, entry.msgctxt or ""
+    )

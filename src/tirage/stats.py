@@ -3,8 +3,10 @@
 States follow GNU gettext (`msgfmt --statistics`): the header and obsolete entries are not
 messages; a message is *translated* when no msgstr is empty and it is not fuzzy, *fuzzy* when
 it is flagged fuzzy and has a translation, and *untranslated* otherwise. tirage splits fuzzy
-in two, using the provenance record: fuzzy from machine translation (a `tirage-mt:` record)
-and fuzzy from a source change (no record).
+in two: fuzzy from a source change (a `#| msgid` previous text, or no provenance record) and
+fuzzy from machine translation (a `tirage-mt:` record). A source change wins: a reviewed
+machine translation whose sentence changed keeps its record, but what it needs is a look at
+the new source, not a review of machine output.
 
 Words are counted as translate-toolkit's `pocount` counts them (UAX #29 words that hold a
 letter or digit, after its tag and number clean-ups), so the two tools agree.
@@ -69,7 +71,9 @@ def entry_state(entry: polib.POEntry) -> str:
     if not is_translated(entry):
         return UNTRANSLATED
     if "fuzzy" in entry.flags:
-        return FUZZY_MT if get_provenance(entry) is not None else FUZZY_SOURCE
+        if entry.previous_msgid is not None or get_provenance(entry) is None:
+            return FUZZY_SOURCE
+        return FUZZY_MT
     return TRANSLATED
 
 

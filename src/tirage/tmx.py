@@ -3,6 +3,10 @@
 The export is one <tu> per translation, readable by translate-toolkit's TMX reader (the
 tests hold it to that); the import takes any TMX 1.4 with the workspace's languages, and
 its units stay fuzzy when reused, since who reviewed them is unknown.
+
+Each <tu> says how its translation was made, in `x-tirage-origin`: `human`, `mt-accepted`
+(machine output a reviewer accepted unchanged) or `mt-post-edited`; `x-tirage-post-edited`
+(1 only for the last) is kept for older readers.
 """
 
 from __future__ import annotations
@@ -19,6 +23,13 @@ from tirage.pofile import write_atomic
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
+# (post_edited, mt_accepted) → x-tirage-origin
+_ORIGINS = {
+    (False, False): "human",
+    (False, True): "mt-accepted",
+    (True, False): "mt-post-edited",
+    (True, True): "mt-post-edited",
+}
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -64,6 +75,9 @@ def export_tmx(memory: TranslationMemory, path: Path, src_lang: str) -> int:
             changedate=_tmx_date(unit.changed),
         )
         ET.SubElement(tu, "prop", type="x-tirage-doc").text = unit.doc
+        ET.SubElement(tu, "prop", type="x-tirage-origin").text = _ORIGINS[
+            (unit.post_edited, unit.mt_accepted)
+        ]
         ET.SubElement(tu, "prop", type="x-tirage-post-edited").text = str(int(unit.post_edited))
         for lang, text in ((unit.src_lang, unit.source), (unit.tgt_lang, unit.target)):
             tuv = ET.SubElement(tu, "tuv", {XML_LANG: tmx_lang(lang)})
@@ -138,6 +152,7 @@ def _import_unit(
     props = {p.get("type", ""): (p.text or "") for p in tu.findall("prop")}
     doc = props.get("x-tirage-doc") or path.stem
     post_edited = props.get("x-tirage-post-edited") == "1"
+    mt_accepted = props.get("x-tirage-origin") == "mt-accepted"
     when = _iso_date(tu.get("changedate") or tu.get("creationdate"))
     texts: dict[str, str] = {}
     for tuv in tu.findall("tuv"):
@@ -158,6 +173,7 @@ def _import_unit(
                 lang,
                 doc,
                 post_edited=post_edited,
+                mt_accepted=mt_accepted,
                 origin="tmx",
                 when=when,
             )

@@ -47,6 +47,11 @@ def _export_options(command: F) -> F:
                 is_flag=True,
                 help="Count and use fuzzy (unreviewed) translations.",
             ),
+            click.option(
+                "--allow-untranslated",
+                is_flag=True,
+                help="Write an edition even when under half of it is translated (a preview).",
+            ),
             click.option("--strict", is_flag=True, help="Exit 1 when a language is held back."),
             quiet_option,
             workspace_option,
@@ -62,6 +67,7 @@ def _run_export(
     formats: str | None,
     threshold: float | None,
     include_fuzzy: bool,
+    allow_untranslated: bool,
     strict: bool,
     quiet: bool,
 ) -> None:
@@ -70,7 +76,9 @@ def _run_export(
     langs = ws.select_targets(to)
     if formats:
         refuse_formats(ws, parse_formats(formats))
-    report = export_workspace(ws, langs, parse_formats(formats), threshold, include_fuzzy)
+    report = export_workspace(
+        ws, langs, parse_formats(formats), threshold, include_fuzzy, allow_untranslated
+    )
     if not quiet:
         for line in describe(report, langs, ws.root):
             click.echo(visible(line))
@@ -86,12 +94,18 @@ def export_command(
     formats: str | None,
     threshold: float | None,
     include_fuzzy: bool,
+    allow_untranslated: bool,
     strict: bool,
     quiet: bool,
     workspace_dir: Path,
 ) -> None:
-    """Write editions/<lang>/<doc>.{txt,md,html,pdf} for every language reviewed enough."""
-    _run_export(workspace_dir, to, formats, threshold, include_fuzzy, strict, quiet)
+    """Write editions/<lang>/<doc>.{txt,md,html,pdf} for every language reviewed enough.
+
+    A language that does not pass loses the editions an earlier export wrote, so editions/
+    holds only what passes now. Passages left in the source language are marked."""
+    _run_export(
+        workspace_dir, to, formats, threshold, include_fuzzy, allow_untranslated, strict, quiet
+    )
 
 
 def _invoke(ctx: click.Context, command: click.Command, **values: Any) -> None:
@@ -109,6 +123,7 @@ def build_command(
     formats: str | None,
     threshold: float | None,
     include_fuzzy: bool,
+    allow_untranslated: bool,
     strict: bool,
     quiet: bool,
     workspace_dir: Path,
@@ -116,7 +131,8 @@ def build_command(
     """The main job: update catalogs, machine-translate what is missing, export editions.
 
     A language without an engine or model is not machine-translated (one line says how to
-    install one); what is already translated is still published.
+    install one); what is already translated is still published. As with export, a
+    language that does not pass the gate loses the editions an earlier export wrote.
     """
 
     ws = load_workspace(workspace_dir)
@@ -128,7 +144,9 @@ def build_command(
         except (EngineError, ModelPackageError) as exc:
             if not quiet:  # a notice, not an error: what is translated is still published
                 click.echo(visible(f"{lang}: not machine-translated: {exc.format()}"))
-    _run_export(workspace_dir, to, formats, threshold, include_fuzzy, strict, quiet)
+    _run_export(
+        workspace_dir, to, formats, threshold, include_fuzzy, allow_untranslated, strict, quiet
+    )
 
 
 COMMANDS: list[click.Command] = [export_command, build_command]

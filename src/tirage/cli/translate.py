@@ -20,17 +20,56 @@ if TYPE_CHECKING:
 @click.option("--to", "to", metavar="LANG,...", help="Target languages (default: all).")
 @doc_option
 @click.option("--engine", type=click.Choice(ENGINES), help="Default: [translate] engine.")
+@click.option(
+    "--redo",
+    type=click.Choice([*ENGINES, "memory", "all"]),
+    help="Also translate again what this engine (or any: all) wrote that no human touched.",
+)
+@click.option(
+    "--device",
+    type=click.Choice(("cpu", "cuda", "auto")),
+    help="Where CTranslate2 runs (default: [translate] device, auto).",
+)
+@click.option(
+    "--ray",
+    "ray_address",
+    is_flag=False,
+    flag_value="auto",
+    metavar="[ADDRESS]",
+    help="Translate on a Ray cluster (tirage[ray]); no address: start or join a local one.",
+)
 @quiet_option
 @workspace_option
 def translate_command(
-    to: str | None, docs: tuple[str, ...], engine: str | None, quiet: bool, workspace_dir: Path
+    to: str | None,
+    docs: tuple[str, ...],
+    engine: str | None,
+    redo: str | None,
+    device: str | None,
+    ray_address: str | None,
+    quiet: bool,
+    workspace_dir: Path,
 ) -> None:
-    """Fill untranslated entries with machine translations (fuzzy, with provenance)."""
-    from tirage.translate import translate_workspace
+    """Fill untranslated entries with machine translations (fuzzy, with provenance).
+
+    With --redo, entries whose only content is earlier machine output (fuzzy, with a
+    provenance record, text unchanged since) are translated again; reviewed entries and
+    any text a human edited are never touched."""
+    from dataclasses import replace
+
+    from tirage.translate import Runner, translate_workspace
     from tirage.workspace import load_workspace
 
     ws = load_workspace(workspace_dir)
+    if device:
+        ws = replace(ws, engine=replace(ws.engine, device=device))
     langs = ws.select_targets(to)
+    address = ray_address or ws.engine.ray
+    runner: Runner | None = None
+    if address:
+        from tirage.cluster import RayRunner
+
+        runner = RayRunner.connect(address, ws)
     bars: dict[str, Any] = {}
     show = not quiet and sys.stderr.isatty()
 
@@ -48,10 +87,14 @@ def translate_command(
             bar.__exit__(None, None, None)
 
     try:
-        report = translate_workspace(ws, langs, docs=docs, engine=engine, progress=progress)
+        report = translate_workspace(
+            ws, langs, docs=docs, engine=engine, progress=progress, redo=redo, runner=runner
+        )
     finally:
         for bar, _ in bars.values():
             bar.render_finish()
+        if runner is not None:
+            runner.close()
     if not quiet:
         for lr in report.languages:
             click.echo(describe(lr))
@@ -65,7 +108,7 @@ def translate_command(
 def describe(lr: LanguageReport) -> str:
     """What a run did for one language, in words: "en: 33 untranslated entries: 33
     machine-translated by pseudo (fuzzy, for review); 0 left untranslated"."""
-    if not lr.pending:
+    if not lr.pending and not lr.redo:
         return f"{lr.lang}: nothing to translate (no untranslated entries)"
     parts = []
     if lr.memory:
@@ -80,7 +123,10 @@ def describe(lr: LanguageReport) -> str:
     if lr.empty:
         parts.append(f"{lr.empty} left empty by the engine")
     done = ", ".join(parts) + "; " if parts else ""
-    return f"{lr.lang}: {_entries(lr.pending)}: {done}{lr.left} left untranslated"
+    what = _entries(lr.pending)
+    if lr.redo:  # --redo
+        what += f", {lr.redo} machine translation{'' if lr.redo == 1 else 's'} to redo"
+    return f"{lr.lang}: {what}: {done}{lr.left} left untranslated"
 
 
 def _entries(count: int) -> str:

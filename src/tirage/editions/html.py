@@ -5,8 +5,9 @@
 - Every piece of text is escaped: a translator's `<script>` is shown, never run. Markdown
   sources are rendered by markdown-it-py with raw HTML off.
 - A source fallback (an untranslated segment) is wrapped in `<span lang="fr">`.
-- Text sources keep their editorial roles: kicker, title, breadcrumb, standfirst, then each
-  question as an `<h2 class="question">` set apart from its answer paragraphs.
+- Text sources keep their editorial roles: kicker, title, breadcrumb (a `<nav>` trail of
+  items), standfirst, then each question as an `<h2 class="question">` set apart from its
+  answer paragraphs.
 - With an `EditionContext`, the page links to the original and to every other published
   language (`hreflang`), and carries schema.org JSON-LD (`metadata.py`).
 - The print edition (`pdf.py`) is this page with the print style sheet in place of STYLE.
@@ -42,11 +43,13 @@ from tirage.editions.metadata import (
 from tirage.editions.render import (
     FALLBACK_END,
     FALLBACK_START,
+    TRAIL_JOIN,
     Translations,
     apply_edits,
     block_text,
     marked_edits,
     strip_marks,
+    trail,
 )
 from tirage.editions.typography import apply_typography
 
@@ -56,6 +59,8 @@ main{max-width:40rem;margin:0 auto;padding:2rem 1.25rem 4rem}
 .kicker,.breadcrumb{font:600 .8rem/1.4 system-ui,sans-serif;letter-spacing:.06em;
 text-transform:uppercase;color:#8a3b12;margin:0 0 .5rem}
 .breadcrumb{text-transform:none;letter-spacing:0;color:#666}
+nav.breadcrumb ol{list-style:none;margin:0;padding:0}nav.breadcrumb li{display:inline}
+nav.breadcrumb .sep{padding:0 .4em}
 h1{font-size:2rem;line-height:1.2;margin:.25rem 0 1rem}
 .standfirst{font-size:1.15rem;font-weight:bold;color:#333}
 h2.question{font:600 1.05rem/1.45 system-ui,sans-serif;color:#8a3b12;margin:2.2rem 0 .6rem;
@@ -199,13 +204,27 @@ def _text_body(doc: Document, texts: dict[int, str], source_lang: str) -> str:
         in_header = in_header and block.role in _HEADER_ROLES
         klass = f' class="{css}"' if css else ""
         inner = _mark_fallbacks(escape(text, quote=False), source_lang)
-        (header if in_header else article).append(f"<{tag}{klass}>{inner}</{tag}>")
+        html = f"<{tag}{klass}>{inner}</{tag}>"
+        if block.role == "breadcrumb":
+            html = _breadcrumb(text, source_lang)
+        (header if in_header else article).append(html)
     parts = []
     if header:
         parts.append("<header>\n" + "\n".join(header) + "\n</header>")
     if article:
         parts.append('<div class="body">\n' + "\n".join(article) + "\n</div>")
     return "\n".join(parts)
+
+
+def _breadcrumb(text: str, source_lang: str) -> str:
+    """A trail of links' places, as a list in a labelled `nav`; the separators are shown but
+    not read out (the list says it)."""
+    separator = f'<span class="sep" aria-hidden="true">{TRAIL_JOIN.strip()}</span>'
+    items = [_mark_fallbacks(escape(item, quote=False), source_lang) for item in trail(text)]
+    inner = "".join(
+        f"<li>{separator if index else ''}{item}</li>" for index, item in enumerate(items)
+    )
+    return f'<nav class="breadcrumb" aria-label="Breadcrumb"><ol>{inner}</ol></nav>'
 
 
 def _image_as_link(

@@ -7,6 +7,9 @@
   standfirst in bold, questions as `##` headings, answers and paragraphs as they are, and
   the credit line last. Its text is escaped, so nothing in it turns into markup.
   A block repeated verbatim in the source (`repeat`) is written once.
+- Given the source language, a passage left in it is labelled with a visible `[fr]`
+  (not in YAML front matter, where it would change the value's type), and a credit line
+  closes a Markdown source's edition too.
 """
 
 from __future__ import annotations
@@ -16,13 +19,17 @@ import re
 from tirage.document import Document, Segment
 from tirage.editions.html_source import html_transform
 from tirage.editions.render import (
+    FALLBACK_START,
     Transform,
     Translations,
     block_text,
+    fallback_label,
     marked_edits,
     refuse_html_source,
     strip_marks,
+    trail_text,
     translated_source,
+    with_credit,
 )
 from tirage.editions.typography import apply_typography
 
@@ -40,19 +47,31 @@ def render_markdown(
     lang: str,
     include_fuzzy: bool = False,
     credit: str = "",
+    fallback_lang: str = "",
 ) -> str:
     refuse_html_source(doc, "Markdown")
     if doc.format == "markdown":
-        return render_markdown_source(doc, translations, lang, include_fuzzy)
-    return render_markdown_from_text(doc, translations, lang, include_fuzzy, credit)
+        return render_markdown_source(doc, translations, lang, include_fuzzy, credit, fallback_lang)
+    return render_markdown_from_text(doc, translations, lang, include_fuzzy, credit, fallback_lang)
 
 
 def render_markdown_source(
-    doc: Document, translations: Translations, lang: str, include_fuzzy: bool = False
+    doc: Document,
+    translations: Translations,
+    lang: str,
+    include_fuzzy: bool = False,
+    credit: str = "",
+    fallback_lang: str = "",
 ) -> str:
-    """Byte for byte the source where nothing is translated."""
+    """Byte for byte the source where nothing is translated and no credit or label is asked."""
     transform = markdown_transform(doc, lang)
-    return translated_source(doc, translations, include_fuzzy, transform)
+    mark = escape_markdown(fallback_label(fallback_lang)) if fallback_lang else ""
+
+    def label(segment: Segment) -> str:
+        return "" if segment.role == "front_matter" else mark
+
+    text = translated_source(doc, translations, include_fuzzy, transform, label)
+    return with_credit(text, "*" + escape_markdown(credit) + "*" if credit else "", "---")
 
 
 def markdown_transform(doc: Document, lang: str) -> Transform:
@@ -116,18 +135,22 @@ def render_markdown_from_text(
     lang: str,
     include_fuzzy: bool = False,
     credit: str = "",
+    fallback_lang: str = "",
 ) -> str:
     def transform(segment: Segment, msgstr: str) -> str:
         return apply_typography(msgstr, lang)
 
+    label = fallback_label(fallback_lang) if fallback_lang else ""
     edits = marked_edits(doc, translations, include_fuzzy, transform)
     parts: list[str] = []
     for block in doc.blocks:
         if block.attrs.get("repeat"):
             continue
-        text = strip_marks(block_text(doc, block, edits))
+        text = strip_marks(block_text(doc, block, edits).replace(FALLBACK_START, label))
         if not text:
             continue
+        if block.role == "breadcrumb":
+            text = trail_text(text)
         prefix, suffix = _TEXT_ROLES.get(block.role, ("", ""))
         if block.role == "heading":
             prefix = "#" * int(block.attrs.get("level", "2") or 2) + " "

@@ -29,6 +29,9 @@ FALLBACK_END = "\ufdd1"
 
 _DROPPABLE_GAP = re.compile(r"[\s>]*")
 _SPACES = re.compile(r"[ \t\r\n]+")  # not \s: it would eat no-break spaces
+# A newspaper system's breadcrumb separator (`Lyon # Réseaux`), or the trail's own.
+_TRAIL_SEPARATOR = re.compile(r"\s+[#›]\s+")
+TRAIL_JOIN = " › "
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,14 @@ def apply_edits(text: str, edits: Iterable[Edit], window: Span | None = None) ->
 
 
 Transform = Callable[[Segment, str], str]
+# The visible marker put before a passage left in the source language ("" for none).
+Label = Callable[[Segment], str]
+
+
+def fallback_label(source_lang: str) -> str:
+    """How text and Markdown editions mark a passage left in the source language: `[fr] `.
+    (HTML says it with `lang`.)"""
+    return f"[{source_lang}] "
 
 
 def translated_source(
@@ -143,18 +154,29 @@ def translated_source(
     translations: Translations,
     include_fuzzy: bool,
     transform: Transform,
+    label: Label | None = None,
 ) -> str:
     """The same-format edition: the source with each translated segment replaced.
 
     `transform(segment, msgstr)` prepares a translation for the format (typography,
-    escaping). Untranslated segments keep their source bytes.
+    escaping). Untranslated segments keep their source bytes, after `label(segment)`.
     """
     edits: list[Edit] = []
     for segment in doc.segments():
         msgstr = translations.choose(segment, include_fuzzy)
         if msgstr is not None:
             edits.extend(segment_edits(doc.text, segment, transform(segment, msgstr)))
+        elif label is not None and (mark := label(segment)):
+            start = segment.pieces[0][0]
+            edits.append(Edit(start, start, mark))
     return apply_edits(doc.text, edits)
+
+
+def with_credit(text: str, credit: str, rule: str) -> str:
+    """`text` with the credit after it, set apart by a blank line and `rule`."""
+    if not credit:
+        return text
+    return text + ("" if text.endswith("\n") or not text else "\n") + f"\n{rule}\n\n{credit}\n"
 
 
 def marked_edits(
@@ -191,3 +213,24 @@ def refuse_html_source(doc: Document, fmt: str) -> None:
 
 def strip_marks(text: str) -> str:
     return text.replace(FALLBACK_START, "").replace(FALLBACK_END, "")
+
+
+def trail_text(text: str) -> str:
+    """A breadcrumb trail on one line, as a reader sees it: `Lyon # Réseaux` → `Lyon › Réseaux`."""
+    return _TRAIL_SEPARATOR.sub(TRAIL_JOIN, text)
+
+
+def trail(text: str) -> list[str]:
+    """The items of a breadcrumb trail: `Lyon # Réseaux` → ["Lyon", "Réseaux"]. A fallback
+    mark pair cut by a separator is closed and reopened, so each item is balanced."""
+    items: list[str] = []
+    inside = False
+    for raw in _TRAIL_SEPARATOR.split(text.strip()):
+        item = (FALLBACK_START if inside else "") + raw
+        for char in raw:
+            if char in (FALLBACK_START, FALLBACK_END):
+                inside = char == FALLBACK_START
+        item += FALLBACK_END if inside else ""
+        if strip_marks(item).strip():
+            items.append(item)
+    return items

@@ -1,19 +1,39 @@
-"""The plain-text edition of a text source: the source with its segments translated."""
+"""The plain-text edition of a text source: the source with its segments translated, a
+visible `[fr] ` before each passage left in the source language, and the credit last."""
 
 from __future__ import annotations
 
 from tirage.document import Document, Segment
-from tirage.editions.render import Translations, refuse_html_source, translated_source
+from tirage.editions.render import (
+    Translations,
+    fallback_label,
+    refuse_html_source,
+    trail_text,
+    translated_source,
+    with_credit,
+)
 from tirage.editions.typography import apply_typography
 
 
 def render_text(
-    doc: Document, translations: Translations, lang: str, include_fuzzy: bool = False
+    doc: Document,
+    translations: Translations,
+    lang: str,
+    include_fuzzy: bool = False,
+    credit: str = "",
+    fallback_lang: str = "",
 ) -> str:
-    """Byte for byte the source where nothing is translated."""
+    """Byte for byte the source where nothing is translated and no credit or label is asked.
+
+    `fallback_lang` (the source language) labels every passage left untranslated."""
     refuse_html_source(doc, "text")
 
     def transform(segment: Segment, msgstr: str) -> str:
-        return apply_typography(msgstr, lang)
+        text = apply_typography(msgstr, lang)
+        if segment.role == "breadcrumb":
+            text = trail_text(text)
+        return text
 
-    return translated_source(doc, translations, include_fuzzy, transform)
+    label = fallback_label(fallback_lang) if fallback_lang else ""
+    text = translated_source(doc, translations, include_fuzzy, transform, lambda _: label)
+    return with_credit(text, credit, "---")

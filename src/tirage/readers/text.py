@@ -2,7 +2,7 @@
 
 Layout recognised:
 - a header of short lines before the first blank line: an optional kicker (the rubric,
-  e.g. "Lyon"), the title, and breadcrumbs ("Lyon # Réseaux d'accompagnement");
+  e.g. "Lyon"), the title, and breadcrumbs ("Lyon # Réseaux d'accompagnement", or with `›`);
 - the standfirst: the first prose paragraph after the header;
 - then paragraphs; one ending with "?" is the interviewer's question, and the paragraphs
   after it are the answer.
@@ -19,7 +19,7 @@ from pathlib import Path
 from tirage.document import Block, Document, Span, line_of
 from tirage.readers.segments import normalise, segment_pieces
 
-_BREADCRUMB = re.compile(r"\S.* # \S")
+_BREADCRUMB = re.compile(r"\S.* [#›] \S")  # `›`: a trail as tirage's text editions write it
 _FINAL = tuple('.!?…»"”:;)')
 KICKER_MAX = 60
 

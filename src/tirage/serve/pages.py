@@ -355,7 +355,9 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
     if (ws.state_dir / FILENAME).is_file():
         with TranslationMemory.open(ws) as memory:
             matches = memory_matches(memory, entry, ws.source_lang, lang)
-            raw = memory.raw_mt(entry.msgid, ws.source_lang, lang, catalog.doc, entry.msgctxt or "")
+            raw = memory.raw_output(
+                entry.msgid, ws.source_lang, lang, catalog.doc, entry.msgctxt or ""
+            )
     who = author(entry, raw) if entry.msgstr else "untranslated"
     score = describe_confidence(confidence(get_provenance(entry))) if needs_review(entry) else ""
     diff = word_diff(entry.previous_msgid, entry.msgid) if entry.previous_msgid else []
