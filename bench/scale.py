@@ -131,25 +131,30 @@ def report(label: str, result: tuple[float, float, str]) -> None:
     print(f"{label:<44} {elapsed:8.1f} s {rss:8.0f} MB  {outcome}", flush=True)
 
 
+def tmx_import(work: Path, megabytes: int, timeout: float) -> None:
+    tmx = work / "big.tmx"
+    units = write_tmx(tmx, megabytes)
+    print(f"TMX: {tmx.stat().st_size / 1e6:.0f} MB, {units} units", flush=True)
+    ws = work / "tmxws"
+    write_workspace(ws, 0)
+    parse = [sys.executable, "-c", f"import xml.etree.ElementTree as E; E.parse({str(tmx)!r})"]
+    imported = measure(tirage("memory", "import", "-w", str(ws), str(tmx)), timeout)
+    whole = measure(parse, timeout)
+    report("tirage memory import (streamed)", imported)
+    report("peer: ElementTree.parse, whole file", whole)
+    print(f"  memory ratio peer/tirage: {whole[1] / imported[1]:.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--tmx-mb", type=int, default=200)
+    parser.add_argument("--tmx-mb", type=int, default=200, help="0: no TMX import")
     parser.add_argument("--source-mb", type=float, default=50)
     parser.add_argument("--timeout", type=float, default=900)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        tmx = work / "big.tmx"
-        units = write_tmx(tmx, args.tmx_mb)
-        print(f"TMX: {tmx.stat().st_size / 1e6:.0f} MB, {units} units", flush=True)
-        ws = work / "tmxws"
-        write_workspace(ws, 0)
-        parse = [sys.executable, "-c", f"import xml.etree.ElementTree as E; E.parse({str(tmx)!r})"]
-        imported = measure(tirage("memory", "import", "-w", str(ws), str(tmx)), args.timeout)
-        whole = measure(parse, args.timeout)
-        report("tirage memory import (streamed)", imported)
-        report("peer: ElementTree.parse, whole file", whole)
-        print(f"  memory ratio peer/tirage: {whole[1] / imported[1]:.1f}x")
+        if args.tmx_mb:
+            tmx_import(work, args.tmx_mb, args.timeout)
         results = {}
         for megabytes in (args.source_mb / 10, args.source_mb):
             root = work / f"ws{megabytes:g}"

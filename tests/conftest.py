@@ -27,13 +27,26 @@ DATA = Path(__file__).resolve().parent / "data"
 INTERVIEW = "interview-thierry-alvergnat"
 
 
+LOOPBACK = ("127.0.0.1", "::1")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "loopback: the test talks to servers it started on 127.0.0.1 (tirage serve)"
+    )
+
+
 @pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any attempt to reach another host fails the test: tirage works offline."""
+def no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Any attempt to reach another host fails the test: tirage works offline. Tests marked
+    `loopback` may reach this machine's loopback address, and nothing else."""
     real_connect = socket.socket.connect
+    loopback = request.node.get_closest_marker("loopback") is not None
 
     def guarded(self: socket.socket, address: Any) -> Any:
         if self.family == socket.AF_UNIX:
+            return real_connect(self, address)
+        if loopback and isinstance(address, tuple) and address[0] in LOOPBACK:
             return real_connect(self, address)
         raise AssertionError(f"network access attempted: {address!r}")
 

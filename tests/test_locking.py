@@ -71,12 +71,17 @@ def test_translator_saves_while_translate_runs_are_never_lost(big: Path, tmp_pat
     root = copy(big, tmp_path)
     po = root / "locales" / "de" / "doc.po"
     log, stop = tmp_path / "saves.log", tmp_path / "stop"
+    translate = tirage("translate", "-w", str(root), "-q")
+    # The translator starts with the first save (the lock file appears): earlier, its
+    # translations would only slow down translate's memory lookups, which are not at stake.
+    first_save = root / ".tirage" / "locks" / "locales" / "de" / "doc.po.lock"
+    while not first_save.exists() and translate.poll() is None:
+        time.sleep(0.01)
     translator = subprocess.Popen(
         [sys.executable, str(HAMMER), str(po), str(log), str(stop), "0.05", "0.2"]
     )
     try:
-        time.sleep(0.3)
-        finish(tirage("translate", "-w", str(root), "-q"))
+        finish(translate)
     finally:
         stop.touch()
         translator.wait(timeout=30)

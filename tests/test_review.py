@@ -15,13 +15,15 @@ import pytest
 from click.testing import CliRunner
 
 from tirage.cli import main
+from tirage.cli.review_queue import ReviewSession
 from tirage.memory import TranslationMemory
 from tirage.pofile import format_po, read_po, save_po
 from tirage.provenance import Provenance, set_provenance
-from tirage.review import ReviewSession, build_queue, confidence
+from tirage.review import Reviewer, build_queue, confidence, default_reviewer
 from tirage.workspace import load_workspace
 
 REVIEWER = "Rita Reviewer <rita@example.org>"
+RITA = Reviewer(REVIEWER, "--reviewer")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]")
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
@@ -165,8 +167,8 @@ def start_review(workspace: Path, tmp_path: Path) -> Terminal:
 
 
 def test_confidence_orders_engines_on_one_scale() -> None:
-    assert confidence(None) == 0.0
-    assert confidence(Provenance("apertium")) == 0.0
+    assert confidence(None) is None
+    assert confidence(Provenance("apertium")) is None
     assert confidence(Provenance("argos", score=-2.0)) < confidence(Provenance("argos", score=-0.1))
     assert confidence(Provenance("memory", score=80.0)) == pytest.approx(0.8)
 
@@ -190,13 +192,14 @@ def test_review_through_a_pty(workspace: Path, tmp_path: Path) -> None:
     assert "Le label nous a poussés." in screen  # the sentence before
     assert "▶ Depuis 2008, nous portons l'ambition." in screen
     assert "Au niveau international, c'est bien." in screen  # the sentence after
-    assert "source changed; was: En 2008, nous portions l'ambition." in screen
+    assert re.search(r"Source changed; it was:\r?\n   En 2008, nous portions l'ambition\.", screen)
+    assert "[-En-]{+Depuis+} 2008, nous [-portions-]{+portons+} l'ambition." in screen
     term.send("s")
     # 2: the weakest machine output, with a memory match and a check finding; edit inline.
     screen = term.expect(r"2/4(.*\n)*.*\[q\]uit > ")
     assert "engine=argos; model=translate-fr_en; version=1.9; score=-2" in screen
     assert "Does she have the means ?" in screen
-    assert re.search(r"Memory:\s*\n\s*\d+\.\d%  Does he have the means\?  \[other\]", screen)
+    assert re.search(r"Memory:\s*\n\s*1 +\d+\.\d%  Does he have the means\?  \[other\]", screen)
     assert "[warning] punctuation-spacing: no space before '?'" in screen
     term.send("i")
     term.expect(r"> Does she have the means \?")  # the line editor shows the text to edit
@@ -279,10 +282,211 @@ def test_a_decision_keeps_what_a_translator_saved_meanwhile(workspace: Path) -> 
     save_po(path, po)
     keys = iter(["a", "q"])
     session = ReviewSession(
-        ws, "en", queue, "Rita <rita@example.org>", None, read_key=lambda: next(keys)
+        ws,
+        "en",
+        queue,
+        Reviewer("Rita <rita@example.org>", "--reviewer"),
+        None,
+        read_key=lambda: next(keys),
     )
     session.run()
     after = read_po(path)
     assert after.find("Bien sûr.").msgstr == "Sure." and not after.find("Bien sûr.").fuzzy
     assert not after.find(first).fuzzy
     assert after.metadata["Last-Translator"] == "Rita <rita@example.org>"
+
+
+# -- the queue's decisions, driven with scripted keys ------------------------------------------
+
+
+def scripted(
+    workspace: Path,
+    keys: list[str],
+    memory: TranslationMemory | None = None,
+    reviewer: Reviewer = RITA,
+) -> ReviewSession:
+    ws = load_workspace(workspace)
+    typed = iter(keys)
+    session = ReviewSession(
+        ws, "en", build_queue(ws, "en"), reviewer, memory, read_key=lambda: next(typed)
+    )
+    session.run()
+    return session
+
+
+def test_a_digit_inserts_a_memory_match(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = make_catalog(workspace)
+    ws = load_workspace(workspace)
+    with TranslationMemory.open(ws) as memory:
+        memory.refresh(ws)
+        # skip the first entry, insert match 1 into "En a-t-elle les moyens ?", come back
+        scripted(workspace, ["s", "1", "b", "q"], memory)
+    out = capsys.readouterr().out
+    assert "Memory match 1 inserted." in out
+    saved = read_po(path).find("En a-t-elle les moyens ?")
+    assert saved.msgstr == "Does he have the means?" and not saved.fuzzy
+    # Back on it: the text is now a human's choice, not the engine's.
+    shown_again = out.rsplit("── 2/4", 1)[1]
+    assert "Translation (human, post-edited from argos):" in shown_again
+    assert "Translation (engine=" not in out
+
+
+def test_machine_and_human_text_are_labelled(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_catalog(workspace)
+    ws = load_workspace(workspace)
+    with TranslationMemory.open(ws) as memory:
+        memory.refresh(ws)
+        scripted(workspace, ["s", "q"], memory)
+    out = capsys.readouterr().out
+    assert "Translation (human):\n   Since 2008 we carry the ambition." in out  # no record
+    assert (
+        "Translation (machine: engine=argos; model=translate-fr_en; version=1.9; score=-2):" in out
+    )
+
+
+def write_catalog(workspace: Path, entries: list[polib.POEntry]) -> Path:
+    ws = load_workspace(workspace)
+    po = polib.POFile(wrapwidth=79)
+    po.metadata = {"Language": "en", "Content-Type": "text/plain; charset=UTF-8"}
+    for item in entries:
+        po.append(item)
+    path = ws.po_path("en", "doc")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_po(path, po)
+    return path
+
+
+def test_an_error_finding_asks_before_accepting(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    apertium = Provenance("apertium", "fr-en")
+    path = write_catalog(
+        workspace, [entry("Il a 35 ans.", "He is 53.", 1, apertium, flags=["fuzzy"])]
+    )
+    scripted(workspace, ["a", "n", "q"])
+    out = capsys.readouterr().out
+    assert "[error] numbers: 35 in the source, not in the translation" in out
+    assert "Accept it with this error? [y/N]" in out and "Not accepted." in out
+    assert read_po(path).find("Il a 35 ans.").fuzzy
+    scripted(workspace, ["a", "y"])
+    assert not read_po(path).find("Il a 35 ans.").fuzzy
+
+
+def test_entries_without_a_score_say_so_and_go_by_findings_then_length(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    apertium = Provenance("apertium", "fr-es")
+    argos = Provenance("argos", "translate-fr_en", "1.9", -0.3)
+    write_catalog(
+        workspace,
+        [
+            entry("Oui.", "Yes.", 1, apertium, flags=["fuzzy"]),
+            entry("Il est venu hier soir.", "He came last night.", 2, apertium, flags=["fuzzy"]),
+            entry("Bien.", "Good.", 3, argos, flags=["fuzzy"]),
+            entry("Voir https://a.fr/x.", "See the site.", 4, apertium, flags=["fuzzy"]),
+        ],
+    )
+    queue = build_queue(load_workspace(workspace), "en")
+    assert [item.entry.msgid for item in queue] == [
+        "Voir https://a.fr/x.",  # an error finding (the URL is lost)
+        "Il est venu hier soir.",  # then the longer
+        "Oui.",
+        "Bien.",  # scored entries after those that nothing vouches for
+    ]
+    scripted(workspace, ["q"])
+    out = capsys.readouterr().out
+    assert "1/4  locales/en/doc.po:" in out and "no score" in out
+    assert "confidence 0%" not in out
+
+
+def test_the_entrys_own_text_is_not_offered_as_a_match(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_catalog(workspace)
+    ws = load_workspace(workspace)
+    other = read_po(ws.po_path("en", "other"))
+    other.append(entry("Bien sûr.", "Of course.", 3))
+    other.append(entry("Bien sûr !", "Sure!", 4))
+    save_po(ws.po_path("en", "other"), other)
+    with TranslationMemory.open(ws) as memory:
+        memory.refresh(ws)
+        assert memory.lookup("Bien sûr.", "fr", "en") is not None  # the memory has it
+        scripted(workspace, ["s", "s", "s", "q"], memory)
+    last = capsys.readouterr().out.rsplit("── 4/4", 1)[1]
+    assert "▶ Bien sûr." in last
+    assert "Of course.  [other]" not in last
+    assert re.search(r"1 +\d+\.\d%  Sure!  \[other\]", last)
+
+
+def test_last_translator_says_where_it_came_from_once(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = make_catalog(workspace)
+    git = Reviewer("Gil Git <gil@example.org>", "your git identity (git config user.name)")
+    scripted(workspace, ["s", "a", "a", "q"], reviewer=git)
+    out = capsys.readouterr().out
+    assert out.count("Last-Translator: Gil Git <gil@example.org> (from your git identity") == 1
+    assert "set [team] translator in tirage.toml" in out
+    assert read_po(path).metadata["Last-Translator"] == "Gil Git <gil@example.org>"
+    scripted(workspace, ["a", "q"], reviewer=git)  # already the Last-Translator: nothing said
+    assert "Last-Translator:" not in capsys.readouterr().out
+
+
+def test_the_reviewer_comes_from_tirage_toml_else_git(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text("[user]\n\tname = Gil Git\n\temail = gil@example.org\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    found = default_reviewer(load_workspace(workspace))
+    assert found == Reviewer("Gil Git <gil@example.org>", found.origin)
+    assert "git" in found.origin
+    config = workspace / "tirage.toml"
+    config.write_text(
+        config.read_text() + '\n[team]\ntranslator = "Tess Toml <tess@example.org>"\n'
+    )
+    found = default_reviewer(load_workspace(workspace))
+    assert found.name == "Tess Toml <tess@example.org>"
+    assert found.origin == "[team] translator in tirage.toml"
+
+
+def test_e_without_an_editor_says_it_edits_inline(
+    workspace: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_catalog(workspace)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setattr("builtins.input", lambda prompt="": "Since 2008 we have the ambition.")
+    scripted(workspace, ["e", "q"])
+    out = capsys.readouterr().out
+    assert "No $VISUAL or $EDITOR set (nor --editor): editing inline." in out
+    saved = read_po(load_workspace(workspace).po_path("en", "doc"))
+    assert saved.find("Depuis 2008, nous portons l'ambition.").msgstr == (
+        "Since 2008 we have the ambition."
+    )
+
+
+def test_an_entry_changed_on_disk_is_not_overwritten(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = make_catalog(workspace)
+    ws = load_workspace(workspace)
+    queue = build_queue(ws, "en")
+    po = read_po(path)
+    po.find("Depuis 2008, nous portons l'ambition.").msgstr = "Since 2008, Poedit's text."
+    save_po(path, po)
+    keys = iter(["a", "a", "q"])
+    ReviewSession(
+        ws, "en", queue, Reviewer(REVIEWER, "--reviewer"), None, read_key=lambda: next(keys)
+    ).run()
+    out = capsys.readouterr().out
+    assert "This entry changed on disk since it was shown; not saved." in out
+    assert "on disk: Since 2008, Poedit's text." in out
+    after = read_po(path).find("Depuis 2008, nous portons l'ambition.")
+    # The second `a` accepted the version on disk, which was shown again.
+    assert after.msgstr == "Since 2008, Poedit's text." and not after.fuzzy

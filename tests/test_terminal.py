@@ -10,9 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from tirage.cli import main
+from tirage.cli.review_queue import ReviewSession
 from tirage.pofile import save_po
 from tirage.provenance import Provenance, set_provenance
-from tirage.review import ReviewSession, build_queue
+from tirage.review import Reviewer, build_queue
 from tirage.terminal import json_visible, visible
 from tirage.workspace import load_workspace
 
@@ -84,7 +85,8 @@ def test_review_escapes_user_text(workspace: Path, capsys: pytest.CaptureFixture
     ws = load_workspace(workspace)
     queue = build_queue(ws, "en")
     keys = iter(["q"])
-    ReviewSession(ws, "en", queue, "Rita", None, read_key=lambda: next(keys)).run()
+    rita = Reviewer("Rita", "--reviewer")
+    ReviewSession(ws, "en", queue, rita, None, read_key=lambda: next(keys)).run()
     out = capsys.readouterr().out
     assert "He said" in out
     assert_escaped(out)

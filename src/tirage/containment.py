@@ -26,22 +26,25 @@ __all__ = ["check_inside", "remove_leftovers"]
 
 
 def check_inside(ws: Workspace) -> None:
-    """Refuse a source, catalog or editions folder that resolves outside the workspace."""
+    """Refuse a source, catalog or editions folder that resolves outside the workspace.
+    Only what tirage reads or writes is looked at: a linked folder of images beside the
+    sources is no concern of its."""
     root = ws.root.resolve()
     _check(root, ws.source_dir, SourceError)
-    for path in _children(ws.source_dir):
+    for path in ws.sources():
         _check(root, path, SourceError)
     _check(root, ws.locales_dir, CatalogError)
-    for path in _children(ws.locales_dir):
+    for path in _children(ws.locales_dir, ".pot"):
         _check(root, path, CatalogError)
-        if path.is_dir():
-            for catalog in _children(path):
-                _check(root, catalog, CatalogError)
+    for lang in ws.targets:
+        _check(root, ws.locales_dir / lang, CatalogError)
+        for path in _children(ws.locales_dir / lang, ".po"):
+            _check(root, path, CatalogError)
     if ws.allow_linked_editions:
         return
     _check(root, ws.editions_dir, TirageError, hint=True)
-    for path in _children(ws.editions_dir):
-        _check(root, path, TirageError, hint=True)
+    for lang in ws.targets:
+        _check(root, ws.editions_dir / lang, TirageError, hint=True)
 
 
 def remove_leftovers(ws: Workspace) -> list[Path]:
@@ -49,9 +52,9 @@ def remove_leftovers(ws: Workspace) -> list[Path]:
     return remove_stale(ws.locales_dir, depth=1) + remove_stale(ws.editions_dir, depth=1)
 
 
-def _children(folder: Path) -> list[Path]:
+def _children(folder: Path, suffix: str) -> list[Path]:
     try:
-        return [Path(entry.path) for entry in os.scandir(folder)]
+        return [Path(entry.path) for entry in os.scandir(folder) if entry.name.endswith(suffix)]
     except OSError:
         return []
 

@@ -1,59 +1,73 @@
-"""The terminal review queue: fuzzy entries of one language, least confident first.
+"""Review decisions, shared by the terminal queue (`tirage review`) and the web desk
+(`tirage serve`): what needs review and in which order, what to show about an entry, and
+how a decision reaches the catalog.
 
-For each entry it shows the source between its neighbouring sentences, the machine output
-and its provenance, memory matches and check findings, then waits for one key:
-
-    a accept   e edit ($EDITOR, or inline without one)   i edit inline
-    s skip     b back   q quit
-
-Every decision is saved at once (an atomic rewrite of that catalog), with the reviewer in
-the header's Last-Translator, and recorded in the translation memory together with the
-post-edit distance from the raw machine output.
+A decision is applied to the catalog as it is on disk at that moment, never to the copy
+the reviewer was shown: what a translator saved meanwhile in another tool stays. When the
+entry itself changed on disk since it was shown (another tab, Poedit, a `translate` run),
+the decision is refused with a `Conflict` that carries the version on disk, so the
+reviewer can pick or merge; nothing is overwritten.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
-import os
+import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
 import polib
 
 from tirage.catalog import timestamp
-from tirage.checks import Context, check_entry
+from tirage.checks import ERROR, Check, Context, check_entry
 from tirage.errors import TirageError
 from tirage.glossary import load_glossary
 from tirage.locking import modify_po
-from tirage.memory import TranslationMemory
+from tirage.memory import Match, TranslationMemory
 from tirage.pofile import read_po
 from tirage.provenance import Provenance, get_provenance
-from tirage.terminal import visible
 from tirage.workspace import Workspace
 
-KEYS = "[a]ccept  [e]dit  [i]nline  [s]kip  [b]ack  [q]uit"
 ACCEPTED, EDITED, SKIPPED = "accepted", "edited", "skipped"
+Findings = list[tuple[Check, str]]
 
 
-def confidence(provenance: Provenance | None) -> float:
+def confidence(provenance: Provenance | None) -> float | None:
     """0–1, comparable across engines: memory similarity, or exp(mean log-probability).
 
-    Entries with no score (fuzzy from a source change, or an engine that gives none) come
-    first: nothing vouches for them.
+    None when nothing vouches for the text: fuzzy from a source change, or an engine that
+    gives no score (Apertium).
     """
     if provenance is None or provenance.score is None:
-        return 0.0
+        return None
     score = provenance.score
     if provenance.engine == "memory" or score > 1:
         return max(0.0, min(1.0, score / 100))
     if score <= 0:
         return math.exp(score)
     return score
+
+
+def checks_context(ws: Workspace, lang: str) -> Context:
+    glossary = load_glossary(ws.glossary_path)
+    return Context(ws.source_lang, lang, tuple(glossary.keep), glossary.forced(lang))
+
+
+def needs_review(entry: polib.POEntry) -> bool:
+    """Fuzzy, with a translation to look at (plural entries are left to PO editors)."""
+    return "fuzzy" in entry.flags and bool(entry.msgstr) and not entry.msgid_plural
+
+
+def source_changed(entry: polib.POEntry) -> bool:
+    return "fuzzy" in entry.flags and bool(entry.previous_msgid)
+
+
+def errors_in(findings: Findings) -> Findings:
+    return [(check, evidence) for check, evidence in findings if check.severity == ERROR]
 
 
 @dataclass
@@ -64,79 +78,132 @@ class Catalog:
     active: list[polib.POEntry]
 
 
+def load_catalog(path: Path) -> Catalog:
+    po = read_po(path)
+    return Catalog(path.stem, path, po, [e for e in po if not e.obsolete and e.msgid])
+
+
 @dataclass
 class Item:
     catalog: Catalog
     entry: polib.POEntry
     position: int  # index in catalog.active
-    confidence: float
-    raw: str  # the msgstr when the queue was built
+    confidence: float | None
+    findings: Findings
+    base: str  # the msgstr as on disk when last shown: a decision expects it still there
     decision: str = ""
 
 
-@dataclass
-class Summary:
-    decisions: dict[str, int] = field(default_factory=lambda: {ACCEPTED: 0, EDITED: 0, SKIPPED: 0})
-    total: int = 0
-    quit_early: bool = False
+def queue_key(item: Item) -> tuple[int, float, int, int, int]:
+    """Least confident first. Entries without a score come before all others (nothing
+    vouches for them), the ones with the most error, then warning, findings first, then
+    the longest source; the sort is stable, so catalog order settles the rest."""
+    errors = len(errors_in(item.findings))
+    if item.confidence is None:
+        return (0, 0.0, -errors, -(len(item.findings) - errors), -len(item.entry.msgid))
+    return (1, item.confidence, 0, 0, 0)
 
-    def format(self) -> str:
-        d = self.decisions
-        return (
-            f"{d[ACCEPTED]} accepted, {d[EDITED]} edited, {d[SKIPPED]} skipped "
-            f"of {self.total} fuzzy entries"
+
+def queue_items(catalog: Catalog, check: Callable[[polib.POEntry], Findings]) -> list[Item]:
+    """The entries of one catalog that need review, in catalog order; `check` gives an
+    entry's findings (the web desk caches them)."""
+    return [
+        Item(
+            catalog,
+            entry,
+            position,
+            confidence(get_provenance(entry)),
+            check(entry),
+            entry.msgstr,
         )
+        for position, entry in enumerate(catalog.active)
+        if needs_review(entry)
+    ]
+
+
+def catalog_paths(ws: Workspace, lang: str) -> list[Path]:
+    """The catalogs of one target language: the only files the review ever writes."""
+    folder = ws.locales_dir / lang
+    return sorted(folder.glob("*.po")) if lang in ws.targets and folder.is_dir() else []
 
 
 def build_queue(ws: Workspace, lang: str, docs: tuple[str, ...] = ()) -> list[Item]:
-    """Every fuzzy entry with a translation, lowest confidence first, then catalog order."""
+    """Every fuzzy entry with a translation of one language, in review order."""
+    context = checks_context(ws, lang)
     items: list[Item] = []
-    folder = ws.locales_dir / lang
-    paths = sorted(folder.glob("*.po")) if folder.is_dir() else []
-    for path in paths:
-        if docs and path.stem not in docs:
-            continue
-        po = read_po(path)
-        active = [e for e in po if not e.obsolete and e.msgid]
-        catalog = Catalog(path.stem, path, po, active)
-        for position, entry in enumerate(active):
-            if "fuzzy" in entry.flags and entry.msgstr and not entry.msgid_plural:
-                items.append(
-                    Item(catalog, entry, position, confidence(get_provenance(entry)), entry.msgstr)
-                )
-    items.sort(key=lambda item: item.confidence)  # stable: catalog order within a score
+    for path in catalog_paths(ws, lang):
+        if not docs or path.stem in docs:
+            items += queue_items(load_catalog(path), lambda e: check_entry(e, context))
+    items.sort(key=queue_key)
     return items
 
 
-def read_key_from_terminal() -> str:
-    """One key press, without waiting for Enter.
+# -- what to show ---------------------------------------------------------------------------
 
-    Unlike `click.getchar`, this keeps keys typed ahead: the terminal's mode is changed
-    with TCSANOW, not TCSAFLUSH, so a reviewer can press `a a a` as fast as they like.
+
+def describe_confidence(value: float | None) -> str:
+    return "no score" if value is None else f"confidence {value:.0%}"
+
+
+def author(entry: polib.POEntry, raw_mt: str | None) -> str:
+    """Who wrote the text now in the entry: "human", or the engine's record.
+
+    Provenance stays on an entry once a human has reviewed or edited it (stats count it as
+    post-edited), so the record alone does not make the text a machine's: it is a
+    machine's only while fuzzy and equal to the raw output the memory kept (when it kept
+    one).
     """
-    fd = sys.stdin.fileno()
-    if not os.isatty(fd):
-        return sys.stdin.read(1)
-    import termios
-    import tty
-
-    saved = termios.tcgetattr(fd)
-    try:
-        tty.setcbreak(fd, termios.TCSANOW)
-        data = os.read(fd, 1)
-        if data and data[0] >= 0xC0:  # the lead byte of a multi-byte UTF-8 character
-            data += os.read(fd, 3 if data[0] >= 0xF0 else 2 if data[0] >= 0xE0 else 1)
-    finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
-    if not data:
-        return "\x04"  # end of input: quit
-    return data.decode("utf-8", "replace")
+    provenance = get_provenance(entry)
+    if provenance is None:
+        return "human"
+    record = provenance.to_comment().partition(" ")[2]
+    machine = "fuzzy" in entry.flags and (raw_mt is None or raw_mt == entry.msgstr)
+    return f"machine: {record}" if machine else f"human, post-edited from {provenance.engine}"
 
 
-def default_reviewer(ws: Workspace) -> str:
-    """tirage.toml's translator, else git's user, else the login name."""
+def memory_matches(
+    memory: TranslationMemory, entry: polib.POEntry, src: str, tgt: str, limit: int = 9
+) -> list[Match]:
+    """Memory matches worth inserting: never the entry's own text back as a 100 % match."""
+    found = memory.search(entry.msgid, src, tgt, 60.0, limit + 1)
+    return [m for m in found if m.target != entry.msgstr][:limit]
+
+
+_WORDS = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+EQUAL, DELETED, INSERTED = "equal", "delete", "insert"
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """(kind, text) runs that turn `old` into `new`, word by word."""
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    runs: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append((EQUAL, "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            runs.append((DELETED, "".join(a[i1:i2])))
+        if j2 > j1:
+            runs.append((INSERTED, "".join(b[j1:j2])))
+    return runs
+
+
+# -- who reviews -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """The name written to Last-Translator, and where it came from (told to the user)."""
+
+    name: str
+    origin: str
+
+
+def default_reviewer(ws: Workspace) -> Reviewer:
+    """tirage.toml's `[team] translator`, else git's user, else the login name."""
     if ws.translator:
-        return ws.translator
+        return Reviewer(ws.translator, "[team] translator in tirage.toml")
     if shutil.which("git"):
         try:
             name, email = (
@@ -148,16 +215,44 @@ def default_reviewer(ws: Workspace) -> str:
         except OSError:
             name = email = ""
         if name:
-            return f"{name} <{email}>" if email else name
+            who = f"{name} <{email}>" if email else name
+            return Reviewer(who, "your git identity (git config user.name and user.email)")
     try:
         import getpass
 
-        return getpass.getuser()
+        return Reviewer(getpass.getuser(), "your login name")
     except (OSError, KeyError):
-        return "unknown"
+        return Reviewer("unknown", "nowhere: no git identity or login name")
 
 
-def _reviewed(entry: polib.POEntry) -> None:
+def reviewer_notice(reviewer: Reviewer) -> str:
+    return (
+        f"Last-Translator: {reviewer.name} (from {reviewer.origin}; "
+        "set [team] translator in tirage.toml or pass --reviewer to change it)"
+    )
+
+
+# -- deciding --------------------------------------------------------------------------------
+
+
+class Conflict(TirageError):
+    """The entry changed on disk since it was shown; nothing was written."""
+
+    def __init__(self, path: Path, msgid: str, disk: str | None, disk_fuzzy: bool = False):
+        what = "is gone from the catalog" if disk is None else "changed on disk since it was shown"
+        super().__init__(f"entry {msgid[:40]!r} {what}; not saved", path)
+        self.msgid = msgid
+        self.disk = disk  # the msgstr on disk now, None when the entry is gone
+        self.disk_fuzzy = disk_fuzzy
+
+
+@dataclass
+class Saved:
+    entry: polib.POEntry  # as written
+    translator_changed: bool  # Last-Translator was something else before this save
+
+
+def mark_reviewed(entry: polib.POEntry) -> None:
     """A human has looked: no longer fuzzy, and the old source text has served its purpose."""
     if "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
@@ -166,207 +261,72 @@ def _reviewed(entry: polib.POEntry) -> None:
     entry.previous_msgctxt = None
 
 
-class ReviewSession:
-    """One pass through the queue. All terminal I/O goes through click."""
+@dataclass
+class Decision:
+    """Accept (`msgstr` equal to `base`) or edit one entry of one catalog."""
 
-    def __init__(
-        self,
-        ws: Workspace,
-        lang: str,
-        items: list[Item],
-        reviewer: str,
-        memory: TranslationMemory | None,
-        editor: str | None = None,
-        read_key: Callable[[], str] | None = None,
-    ):
-        self.ws = ws
-        self.lang = lang
-        self.items = items
-        self.reviewer = reviewer
-        self.memory = memory
-        self.editor = editor
-        self.read_key = read_key or read_key_from_terminal
-        glossary = load_glossary(ws.glossary_path)
-        self.context = Context(ws.source_lang, lang, tuple(glossary.keep), glossary.forced(lang))
-        self.summary = Summary(total=len(items))
+    path: Path
+    lang: str
+    msgid: str
+    msgctxt: str | None
+    msgstr: str
+    base: str  # what the reviewer was shown; the entry on disk must still hold it
+    reviewer: str
+    doc: str = field(init=False)
 
-    # -- showing ---------------------------------------------------------------------------
+    def __post_init__(self) -> None:
+        self.doc = self.path.stem
 
-    def show(self, index: int) -> None:
-        item = self.items[index]
-        entry, catalog = item.entry, item.catalog
-        where = f"{self.ws.relative(catalog.path)}:{entry.linenum}"
-        role = f" ({entry.comment})" if entry.comment else ""
-        state = f" [{item.decision}]" if item.decision else ""
-        click.echo()
-        click.secho(
-            f"── {index + 1}/{len(self.items)}  {where}{role}  "
-            f"confidence {item.confidence:.0%}{state}",
-            bold=True,
-        )
-        before = catalog.active[item.position - 1] if item.position > 0 else None
-        after = (
-            catalog.active[item.position + 1] if item.position + 1 < len(catalog.active) else None
-        )
-        if before is not None:
-            click.secho(f"   {visible(before.msgid)}", dim=True)
-        click.secho(f" ▶ {visible(entry.msgid)}", fg="cyan")
-        if after is not None:
-            click.secho(f"   {visible(after.msgid)}", dim=True)
-        provenance = get_provenance(entry)
-        if provenance is not None:
-            label = provenance.to_comment().partition(" ")[2]
-        elif entry.previous_msgid:
-            label = f"source changed; was: {entry.previous_msgid}"
-        else:
-            label = "fuzzy"
-        click.secho(f"Translation ({visible(label)}):", bold=True)
-        click.echo(f"   {visible(entry.msgstr)}")
-        if self.memory is not None:
-            matches = self.memory.search(entry.msgid, self.ws.source_lang, self.lang, 60.0, 3)
-            if matches:
-                click.secho("Memory:", bold=True)
-                for match in matches:
-                    click.echo(visible(f"   {match.score:5.1f}%  {match.target}  [{match.doc}]"))
-        findings = check_entry(entry, self.context)
-        if findings:
-            click.secho("Checks:", bold=True)
-            for check, evidence in findings:
-                colour = "red" if check.severity == "error" else "yellow"
-                click.secho(visible(f"   [{check.severity}] {check.name}: {evidence}"), fg=colour)
-        click.echo(f"{KEYS} > ", nl=False)
 
-    # -- deciding --------------------------------------------------------------------------
+def apply_decision(
+    ws: Workspace, decision: Decision, memory: TranslationMemory | None = None
+) -> Saved:
+    """Write one decision into the catalog as it is on disk now (through `modify_po`: under
+    the catalog's lock, re-checked before the atomic rename) and record it in the memory,
+    with the post-edit distance from the raw machine output."""
+    saved: list[Saved] = []
 
-    def save(self, item: Item, decision: str) -> None:
-        entry, catalog = item.entry, item.catalog
-        if self.memory is not None and get_provenance(entry) is not None:
-            # Make sure the raw output is on record before the reviewed one replaces it.
-            provenance = get_provenance(entry)
-            assert provenance is not None
-            self.memory.record_mt(
-                entry.msgid,
-                item.raw,
-                self.ws.source_lang,
-                self.lang,
-                catalog.doc,
+    def decide(fresh: polib.POFile | None) -> polib.POFile:
+        target = None if fresh is None else fresh.find(decision.msgid, msgctxt=decision.msgctxt)
+        if fresh is None or target is None:
+            raise Conflict(decision.path, decision.msgid, None)
+        if target.msgid_plural:
+            raise TirageError("a plural entry: edit its forms in a PO editor", decision.path)
+        if target.msgstr != decision.base:
+            raise Conflict(decision.path, decision.msgid, target.msgstr, "fuzzy" in target.flags)
+        provenance = get_provenance(target)
+        if memory is not None and provenance is not None and "fuzzy" in target.flags:
+            # The raw output goes on record before the reviewed text replaces it.
+            memory.record_mt(
+                target.msgid,
+                target.msgstr,
+                ws.source_lang,
+                decision.lang,
+                decision.doc,
                 provenance,
-                entry.msgctxt or "",
+                decision.msgctxt or "",
             )
-        _reviewed(entry)
+        target.msgstr = decision.msgstr
+        mark_reviewed(target)
+        changed = fresh.metadata.get("Last-Translator") != decision.reviewer
+        fresh.metadata["Last-Translator"] = decision.reviewer
+        fresh.metadata["PO-Revision-Date"] = timestamp()
+        saved[:] = [Saved(target, changed)]
+        return fresh
 
-        # The decision goes into the catalog as it is on disk now, not as it was when the
-        # queue was built: what a translator saved meanwhile in another tool stays.
-        def decide(fresh: polib.POFile | None) -> polib.POFile:
-            target = None if fresh is None else fresh.find(entry.msgid, msgctxt=entry.msgctxt)
-            if fresh is None or target is None:
-                raise TirageError(
-                    "entry gone from the catalog (was it updated?); not saved", catalog.path
-                )
-            target.msgstr = entry.msgstr
-            _reviewed(target)
-            fresh.metadata["Last-Translator"] = self.reviewer
-            fresh.metadata["PO-Revision-Date"] = timestamp()
-            return fresh
-
-        modify_po(self.ws, catalog.path, decide)
-        if self.memory is not None:
-            self.memory.record_entry(entry, self.ws.source_lang, self.lang, catalog.doc)
-            self.memory.commit()
-        if item.decision in (ACCEPTED, EDITED):
-            self.summary.decisions[item.decision] -= 1
-        elif item.decision == SKIPPED:
-            self.summary.decisions[SKIPPED] -= 1
-        item.decision = decision
-        self.summary.decisions[decision] += 1
-
-    def edit_external(self, text: str) -> str | None:
-        edited = click.edit(text + "\n", editor=self.editor, extension=".txt", require_save=False)
-        if edited is None:
-            return None
-        joined = " ".join(line.strip() for line in edited.splitlines() if line.strip())
-        return joined if joined and joined != text else None
-
-    def edit_inline(self, text: str) -> str | None:
-        click.echo()
-        click.echo("Edit the translation (Enter to save, an empty line to cancel):")
-        try:
-            import readline
-
-            readline.set_startup_hook(lambda: readline.insert_text(text))
-            try:
-                line = input("> ")
-            finally:
-                readline.set_startup_hook()
-        except ImportError:
-            click.echo(f"   {visible(text)}")
-            line = input("> ")
-        except EOFError:
-            return None
-        line = line.strip()
-        return line if line and line != text else None
-
-    def run(self) -> Summary:
-        if not self.items:
-            click.echo(f"Nothing to review in {self.lang}: no fuzzy entries.")
-            return self.summary
-        index = 0
-        while 0 <= index < len(self.items):
-            self.show(index)
-            key = self.read_key().lower()
-            click.echo(key if key.isprintable() else "")
-            item = self.items[index]
-            if key == "a":
-                self.save(item, ACCEPTED)
-                index += 1
-            elif key in ("e", "i"):
-                use_editor = key == "e" and (
-                    self.editor or os.environ.get("VISUAL") or os.environ.get("EDITOR")
-                )
-                new = (
-                    self.edit_external(item.entry.msgstr)
-                    if use_editor
-                    else self.edit_inline(item.entry.msgstr)
-                )
-                if new is None:
-                    click.echo("Unchanged.")
-                    continue
-                item.entry.msgstr = new
-                self.save(item, EDITED)
-                index += 1
-            elif key in ("s", " ", "n"):
-                if not item.decision:
-                    item.decision = SKIPPED
-                    self.summary.decisions[SKIPPED] += 1
-                index += 1
-            elif key in ("b", "p"):
-                if index == 0:
-                    click.echo("This is the first entry.")
-                index = max(0, index - 1)
-            elif key in ("q", "\x03", "\x04"):
-                self.summary.quit_early = index < len(self.items)
-                break
-            else:
-                click.echo(f"Keys: {KEYS}")
-        click.echo()
-        click.echo(self.summary.format())
-        return self.summary
+    modify_po(ws, decision.path, decide)
+    if memory is not None:
+        memory.record_entry(saved[0].entry, ws.source_lang, decision.lang, decision.doc)
+        memory.commit()
+    return saved[0]
 
 
-def review(
-    ws: Workspace,
-    lang: str,
-    reviewer: str | None = None,
-    docs: tuple[str, ...] = (),
-    editor: str | None = None,
-) -> Summary:
-    """Refresh the memory, build the queue, run it in this terminal."""
-    with TranslationMemory.open(ws) as memory:
-        memory.refresh(ws)
-        items = build_queue(ws, lang, docs)
-        session = ReviewSession(ws, lang, items, reviewer or default_reviewer(ws), memory, editor)
-        return session.run()
-
-
-def stdin_is_terminal() -> bool:
-    return sys.stdin.isatty()
+def raw_output(
+    memory: TranslationMemory | None, ws: Workspace, lang: str, item: Item
+) -> str | None:
+    if memory is None:
+        return None
+    entry = item.entry
+    return memory.raw_output(
+        entry.msgid, ws.source_lang, lang, item.catalog.doc, entry.msgctxt or ""
+    )

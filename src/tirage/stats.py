@@ -86,11 +86,13 @@ class CatalogStats:
     words: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     target_words: int = 0  # words of reviewed translations, pocount's "translated target words"
 
-    def add(self, entry: polib.POEntry) -> None:
+    def add(self, entry: polib.POEntry, words: bool = True) -> None:
         if not entry.obsolete and entry.msgid == "":
             return  # the header is not a message
         state = entry_state(entry)
         self.segments[state] += 1
+        if not words:
+            return  # counting words is most of the time on big catalogs
         self.words[state] += source_words(entry)
         if state == TRANSLATED:
             if entry.msgid_plural:
@@ -148,10 +150,13 @@ class CatalogStats:
         }
 
 
-def catalog_stats(po: polib.POFile, doc: str, lang: str, path: Path) -> CatalogStats:
+def catalog_stats(
+    po: polib.POFile, doc: str, lang: str, path: Path, words: bool = True
+) -> CatalogStats:
+    """Segments (and, unless `words` is False, words) per state."""
     stats = CatalogStats(doc=doc, lang=lang, path=path)
     for entry in po:  # polib keeps obsolete entries in the same list
-        stats.add(entry)
+        stats.add(entry, words)
     return stats
 
 

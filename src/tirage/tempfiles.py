@@ -14,12 +14,17 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 __all__ = ["make_temp_dir", "make_temp_file", "pid_alive", "remove_stale"]
 
 # `.doc.po.1234.k2j4_x9a.tmp` (mkstemp's random part) and `.tirage-install-1234-k2j4_x9a`.
 _OWNED = re.compile(r"\..+\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp|\.tirage-[a-z]+-(?P<dir>\d+)-\w+")
+# tirage 0.1.0 named temp files without their PID (`.doc.po.k2j4_x9a.tmp`): an hour
+# old, no save of theirs can still be running.
+_UNOWNED = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+UNOWNED_AGE = 3600.0
 
 
 def pid_alive(pid: int) -> bool:
@@ -56,7 +61,11 @@ def remove_stale(folder: Path, depth: int = 1) -> list[Path]:
     for child in children:
         match = _OWNED.fullmatch(child.name)
         is_dir = child.is_dir(follow_symlinks=False)
-        if match is not None:
+        if match is None and not is_dir and _UNOWNED.fullmatch(child.name):
+            if time.time() - child.stat(follow_symlinks=False).st_mtime > UNOWNED_AGE:
+                Path(child.path).unlink(missing_ok=True)
+                removed.append(Path(child.path))
+        elif match is not None:
             pid = int(match.group("pid") or match.group("dir"))
             if pid_alive(pid):
                 continue

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
 
 from tirage.checks import Context, check_files, has_errors
 from tirage.cli.options import doc_option, workspace_option
+from tirage.cli.review_queue import run_review
 from tirage.errors import UsageError
 from tirage.glossary import load_glossary
 from tirage.memory import FILENAME, TranslationMemory
 from tirage.pofile import read_po
-from tirage.review import review as run_review
-from tirage.review import stdin_is_terminal
+from tirage.review import Reviewer, default_reviewer
 from tirage.stats import CatalogStats, catalog_stats, format_post_edit, format_table
 from tirage.terminal import json_visible, visible
 from tirage.tmx import export_tmx, import_tmx
@@ -121,9 +122,10 @@ def review(
     if "," in to:
         raise UsageError("review one language at a time: --to LANG")
     lang = ws.select_targets(to)[0]
-    if not stdin_is_terminal():
+    if not sys.stdin.isatty():
         raise UsageError("tirage review is interactive: run it in a terminal")
-    run_review(ws, lang, reviewer, docs, editor)
+    who = Reviewer(reviewer, "--reviewer") if reviewer else default_reviewer(ws)
+    run_review(ws, lang, who, docs, editor)
 
 
 @click.group()

@@ -1,0 +1,214 @@
+"""The review desk in a real browser: Debian's chromium driven by Selenium through Debian's
+chromium-driver, against `tirage serve` running as a user starts it. After each step the
+test reads the PO file on disk. Screenshots go to artifacts/ (git-ignored).
+
+Nothing is downloaded: Selenium is given /usr/bin/chromedriver and /usr/bin/chromium, so
+Selenium Manager (which could fetch drivers) never runs; the test makes sure of it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from serve_workspace import MATCHED, make_workspace
+from tirage.pofile import read_po, save_po
+
+from conftest import REPO
+
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.loopback,
+    pytest.mark.skipif(
+        not (Path(CHROMEDRIVER).is_file() and Path(CHROMIUM).is_file()),
+        reason="needs Debian's chromium and chromium-driver",
+    ),
+]
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import (  # noqa: E402
+    NoSuchElementException,
+    StaleElementReferenceException,
+)
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """`tirage serve` on a fresh workspace: (the printed URL, the Spanish catalog)."""
+    catalog = make_workspace(tmp_path / "ws")
+    argv = [sys.executable, "-m", "tirage", "serve", "--port", "0", "-w", str(tmp_path / "ws")]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    url = [process.stdout.readline() for _ in range(4)][3].strip()
+    assert url.startswith("http://127.0.0.1:"), url
+    yield url, catalog
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+
+
+@pytest.fixture
+def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDriver]:
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.selenium_manager import SeleniumManager
+
+    def no_download(*args: object, **kwargs: object) -> dict[str, str]:
+        raise AssertionError("Selenium Manager must not run: it may download drivers")
+
+    monkeypatch.setattr(SeleniumManager, "binary_paths", no_download)
+    monkeypatch.setenv("SE_OFFLINE", "true")
+    for proxy in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(proxy, raising=False)
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--disable-extensions",
+        "--window-size=1280,860",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def shoot(driver: WebDriver, name: str) -> None:
+    artifacts = REPO / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    shot = artifacts / name
+    shot.unlink(missing_ok=True)
+    assert driver.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+
+
+def current(driver: WebDriver) -> str:
+    return str(driver.find_element(By.ID, "entry").get_attribute("data-msgid"))
+
+
+def press(driver: WebDriver, *keys: str) -> None:
+    driver.find_element(By.ID, "msgstr").send_keys(*keys)
+
+
+def moved_on_from(driver: WebDriver, msgid: str) -> str:
+    """Wait for the next entry's page (the save navigates to it) and name its entry."""
+    loading = (StaleElementReferenceException, NoSuchElementException)
+    WebDriverWait(driver, 10, ignored_exceptions=loading).until(lambda d: current(d) != msgid)
+    return current(driver)
+
+
+def entry(path: Path, msgid: str) -> tuple[str, bool]:
+    found = read_po(path).find(msgid)
+    return found.msgstr, found.fuzzy
+
+
+def test_review_in_the_browser(served: tuple[str, Path], browser: WebDriver) -> None:
+    url, catalog = served
+    # The dashboard: every document and language, with tirage stats' numbers.
+    browser.get(url)
+    assert "token=" not in browser.current_url  # exchanged for a cookie
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.catalogs tbody tr")
+    assert len(rows) == 4
+    spanish = browser.find_element(By.CSS_SELECTOR, 'tr[data-doc="doc"][data-lang="es"]')
+    assert spanish.find_element(By.CSS_SELECTOR, '.count[data-state="fuzzy_mt"]').text == "6"
+    shoot(browser, "serve-dashboard.png")
+
+    # A review page: the least confident entry first, with the memory's match.
+    spanish.find_element(By.CSS_SELECTOR, "a.review-link").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "entry"))
+    assert current(browser) == MATCHED
+    assert browser.find_element(By.ID, "msgstr").get_attribute("lang") == "es"
+    assert "¿Tiene él los medios?" in browser.find_element(By.CSS_SELECTOR, ".matches").text
+    shoot(browser, "serve-review.png")
+    # ? lists the shortcuts (outside the text box); Alt+↓ and Alt+↑ move between entries.
+    browser.find_element(By.TAG_NAME, "body").send_keys("?")
+    assert browser.find_element(By.ID, "help").is_displayed()
+    browser.find_element(By.ID, "help").send_keys(Keys.ESCAPE)
+    press(browser, Keys.ALT, Keys.ARROW_DOWN)
+    second = moved_on_from(browser, MATCHED)
+    press(browser, Keys.ALT, Keys.ARROW_UP)
+    assert moved_on_from(browser, second) == MATCHED
+
+    # Insert the memory match with Ctrl+1, then save it with Ctrl+Enter.
+    press(browser, Keys.CONTROL, "1")
+    assert browser.find_element(By.ID, "msgstr").get_attribute("value") == "¿Tiene él los medios?"
+    press(browser, Keys.CONTROL, Keys.ENTER)
+    accepted = moved_on_from(browser, MATCHED)
+    assert entry(catalog, MATCHED) == ("¿Tiene él los medios?", False)
+
+    # Accept the next one as it is, with the keyboard.
+    text, fuzzy = entry(catalog, accepted)
+    assert fuzzy
+    press(browser, Keys.CONTROL, Keys.ENTER)
+    edited = moved_on_from(browser, accepted)
+    assert entry(catalog, accepted) == (text, False)
+
+    # Edit one: the checks follow the typing; then save.
+    box = browser.find_element(By.ID, "msgstr")
+    box.clear()
+    box.send_keys("Tiene 99 años")
+    WebDriverWait(browser, 10).until(
+        lambda d: "end-punctuation" in d.find_element(By.ID, "findings").text
+    )
+    box.send_keys(Keys.BACKSPACE * len("Tiene 99 años"), "A escala internacional, está bien.")
+    WebDriverWait(browser, 10).until(
+        lambda d: d.find_element(By.ID, "findings").text == "No findings."
+    )
+    press(browser, Keys.CONTROL, Keys.ENTER)
+    conflicted = moved_on_from(browser, edited)
+    assert entry(catalog, edited) == ("A escala internacional, está bien.", False)
+
+    # A conflict: the catalog is saved behind the page's back (as Poedit would).
+    po = read_po(catalog)
+    po.find(conflicted).msgstr = "Texto de Poedit."
+    save_po(catalog, po)
+    box = browser.find_element(By.ID, "msgstr")
+    box.clear()
+    box.send_keys("Texto del navegador.")
+    press(browser, Keys.CONTROL, Keys.ENTER)
+    panel = browser.find_element(By.ID, "conflict")
+    WebDriverWait(browser, 10).until(lambda d: panel.is_displayed())
+    assert browser.find_element(By.ID, "disk-text").text == "Texto de Poedit."
+    assert browser.find_element(By.ID, "your-text").text == "Texto del navegador."
+    assert entry(catalog, conflicted) == ("Texto de Poedit.", True)  # nothing overwritten
+    shoot(browser, "serve-conflict.png")
+    # The reviewer merges the two in the text box and saves.
+    box.clear()
+    box.send_keys("Texto de Poedit, revisado.")
+    browser.find_element(By.ID, "keep-mine").click()
+    press(browser, Keys.CONTROL, Keys.ENTER)
+    skipped = moved_on_from(browser, conflicted)
+    assert entry(catalog, conflicted) == ("Texto de Poedit, revisado.", False)
+
+    # Alt+Enter skips: the next entry comes, and the skipped one is left as it was.
+    before = catalog.read_bytes()
+    press(browser, Keys.ALT, Keys.ENTER)
+    moved_on_from(browser, skipped)
+    assert catalog.read_bytes() == before
+
+    # The preview marks what is still in French.
+    browser.get(re.sub(r"/review/.*", "/preview/es/doc", browser.current_url))
+    marked = browser.find_elements(By.CSS_SELECTOR, 'main span[lang="fr"]')
+    assert len(marked) == 2  # the two entries not reviewed yet
