@@ -285,8 +285,6 @@ def html_workspace(tmp_path: Path) -> Path:
 
 def test_update_translate_export_on_a_page(runner: CliRunner, html_workspace: Path) -> None:
     ws = ["--workspace", str(html_workspace)]
-    # The pseudo translations are fuzzy: without them the edition would be the French page,
-    # which export refuses to publish as English.
     for args in (["update"], ["translate", "--engine", "pseudo"], ["export", "--include-fuzzy"]):
         result = runner.invoke(main, [*args, *ws])
         assert result.exit_code == 0, result.output
