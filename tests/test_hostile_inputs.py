@@ -48,6 +48,13 @@ def test_control_characters_in_file_names_are_refused(workspace: Path) -> None:
     )
 
 
+def test_a_bad_last_source_leaves_the_others_unwritten(workspace: Path) -> None:
+    # update reads each source only when it plans it (memory): the documents before the bad
+    # one are planned by then, and must still not be written.
+    (workspace / "source" / "zz-last.txt").write_text("Titre\n\nIl a dit\x1b[2J oui.\n")
+    assert_refused(workspace, ["update", "-w", str(workspace)], "zz-last.txt:3: control")
+
+
 def test_tabs_and_crlf_sources_are_text(runner: CliRunner, workspace: Path) -> None:
     source = workspace / "source" / f"{INTERVIEW}.txt"
     source.write_bytes(b"Titre\r\n\r\nIl a dit\toui.\r\n")

@@ -107,7 +107,9 @@ def update(workspace_dir: Path, quiet: bool) -> None:
     sources = ws.sources()
     if not sources:
         raise SourceError("no documents in source/ (add .txt, .md or .html files)", ws.source_dir)
-    docs = [read_document(path, ws.root, ws.source_lang) for path in sources]
+    # Read one by one as they are planned, so a document is freed once its catalogs are
+    # planned (update_documents still plans every one before it writes anything).
+    docs = (read_document(path, ws.root, ws.source_lang) for path in sources)
     results = update_documents(ws, docs, ws.targets)
     with TranslationMemory.open(ws) as memory:  # every reviewed entry, for the next translate
         for result in results:
