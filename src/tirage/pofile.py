@@ -429,12 +429,14 @@ def format_po(po: polib.POFile) -> str:
     dead = [e for e in po if e.obsolete and _first_msgstr(e)]
     if not live and not dead:
         return ""  # msgcat writes nothing at all for a catalog with no messages
-    blocks: list[list[str]] = []
+    texts: list[str] = []
     header = _header_entry(po)
     if header is not None:
-        blocks.append(_entry_lines(header, header=True))
-    blocks += [_entry_lines(entry) for entry in live + dead]
-    return "\n".join("".join(line + "\n" for line in block) for block in blocks)
+        texts.append("".join(line + "\n" for line in _entry_lines(header, header=True)))
+    # One entry's lines at a time: holding every line of a big catalog at once cost more
+    # memory than the text itself.
+    texts += (format_entry(entry) for entry in live + dead)
+    return "\n".join(texts)
 
 
 # ---------------------------------------------------------------------------------------------
