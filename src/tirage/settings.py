@@ -144,6 +144,14 @@ def _page(value: Any) -> str:
     return page
 
 
+def _ray_address(value: Any) -> str:
+    address = _string(value).strip()
+    host, _, port = address.rpartition(":")
+    if address != "auto" and not (host and port.isdigit()):
+        raise Invalid(f"must be \"auto\" or HOST:PORT, not '{address}'")
+    return address
+
+
 # Table ("" for the top level) → key → check. New settings go here.
 SCHEMA: dict[str, dict[str, Check]] = {
     "": {"source_language": _language, "target_languages": _languages},
@@ -160,6 +168,10 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "beam_size": _count(1, 64),
         "compute_type": _choice(COMPUTE_TYPES),
         "batch_size": _count(1, 100_000),
+        "device": _choice(("cpu", "cuda", "auto")),
+        "ray": _ray_address,  # "auto" or HOST:PORT (tirage.cluster)
+        "actors_per_node": _count(1, 1024),
+        "threads_per_actor": _count(0, 1024),  # 0: the node's CPUs ÷ actors_per_node
     },
     "team": {"translator": _string, "name": _string},
 }

@@ -22,9 +22,10 @@ This module never prints; the CLI reports what it returns.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 import polib
 
@@ -34,7 +35,7 @@ from tirage.locking import modify_po
 from tirage.memory import TranslationMemory
 from tirage.mt.base import Engine, open_engine
 from tirage.pofile import read_po
-from tirage.protect import translate_protected
+from tirage.protect import Protected, translate_protected
 from tirage.provenance import Provenance, get_provenance, set_provenance
 from tirage.workspace import Workspace
 
@@ -46,6 +47,7 @@ MEMORY_MIN_SCORE = 75.0
 REDO_ALL = "all"
 # Machine output that `redo` may replace, per catalog: (msgctxt, msgid) → the raw text.
 Replaceable = Mapping[Path, Mapping[Key, str]]
+T = TypeVar("T")
 
 
 @dataclass
@@ -75,6 +77,55 @@ class Report:
     @property
     def errors(self) -> list[EngineError]:
         return [lr.error for lr in self.languages if lr.error is not None]
+
+
+class Batches(Protocol):
+    """An engine for one language pair, wherever it runs, as the fill loop sees it."""
+
+    name: str
+    model: str
+    version: str
+
+    def run(
+        self, batches: Sequence[Sequence[str]], keep: Sequence[str]
+    ) -> Iterator[tuple[int, list[Protected]]]:
+        """`translate_protected` on each batch; (batch index, results) as each is done."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class Runner(Protocol):
+    def open(self, ws: Workspace, names: Sequence[str], lang: str) -> Batches:
+        """The first of `names` that can translate source→lang, ready; EngineError if none."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class LocalRunner:
+    """The engine in this process, batch after batch."""
+
+    def open(self, ws: Workspace, names: Sequence[str], lang: str) -> Batches:
+        return LocalBatches(first_engine(ws, names, lang))
+
+    def close(self) -> None:
+        pass
+
+
+class LocalBatches:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.name, self.model, self.version = engine.name, engine.model, engine.version
+
+    def run(
+        self, batches: Sequence[Sequence[str]], keep: Sequence[str]
+    ) -> Iterator[tuple[int, list[Protected]]]:
+        for index, texts in enumerate(batches):
+            yield index, translate_protected(self.engine, texts, keep)
+
+    def close(self) -> None:
+        self.engine.close()
 
 
 @dataclass(frozen=True)
@@ -111,13 +162,16 @@ def translate_workspace(
     progress: ProgressFn | None = None,
     chunk: int = CHUNK,
     redo: str | None = None,
+    runner: Runner | None = None,
 ) -> Report:
+    """`runner` says where the engine runs: in this process (None) or on a Ray cluster
+    (`tirage.cluster.RayRunner`); selection, memory and the fill/save loop stay here."""
     report = Report()
     keep = load_glossary(ws.glossary_path).keep
     for lang in langs:
         paths = catalogs(ws, lang, docs)
         again = redo_candidates(ws, lang, paths, redo) if redo else {}
-        done = translate_language(ws, lang, paths, engine, keep, progress, chunk, again)
+        done = translate_language(ws, lang, paths, engine, keep, progress, chunk, again, runner)
         report.languages.append(done)
         if done.engine:
             # Put the raw output on record now, before anyone edits it: `redo` and the
@@ -136,6 +190,7 @@ def translate_language(
     progress: ProgressFn | None = None,
     chunk: int = CHUNK,
     redo: Replaceable | None = None,
+    runner: Runner | None = None,
 ) -> LanguageReport:
 
     report = LanguageReport(lang)
@@ -167,7 +222,7 @@ def translate_language(
 
     names = [engine_name] if engine_name else [ws.engine.engine, *ws.engine.fallback]
     try:
-        mt = first_engine(ws, names, lang)
+        mt = (runner or LocalRunner()).open(ws, names, lang)
     except EngineError as exc:
         report.error = exc
         report.engine_name = names[0]
@@ -175,6 +230,7 @@ def translate_language(
     report.engine_name, report.model, report.version = mt.name, mt.model, mt.version
 
     keys = sorted(pending, key=lambda k: len(k[1]))  # similar lengths share a batch
+    batches = [keys[start : start + chunk] for start in range(0, len(keys), chunk)]
     total = len(keys)
     done = 0
     if progress:
@@ -193,9 +249,9 @@ def translate_language(
         save_cost = last_save - started
 
     try:
-        for start in range(0, total, chunk):
-            batch = keys[start : start + chunk]
-            results = translate_protected(mt, [msgid for _, msgid in batch], keep)
+        # Batches come back as they are done: in order here, in any order from a cluster.
+        for index, results in mt.run([[msgid for _, msgid in b] for b in batches], keep):
+            batch = batches[index]
             for key, result in zip(batch, results, strict=True):
                 if not result.text.strip():
                     report.empty += len(pending[key])
@@ -214,6 +270,9 @@ def translate_language(
             if progress:
                 progress(lang, done, total)
         flush()
+    except KeyboardInterrupt:
+        flush()  # Ctrl+C: what is translated is saved, the next run does the rest
+        raise
     finally:
         mt.close()
     report.fallback.sort(key=_place_order)
@@ -331,17 +390,28 @@ def redo_candidates(ws: Workspace, lang: str, paths: Sequence[Path], engine: str
 def first_engine(ws: Workspace, names: Sequence[str], lang: str) -> Engine:
     """The first of `names` that can translate source→lang (tirage.toml's engine, then its
     fallbacks); if none can, one error that says why for each."""
+    return first_of(names, lambda name: open_engine(name, **engine_options(ws, lang)))
+
+
+def engine_options(ws: Workspace, lang: str) -> dict[str, Any]:
+    """What `open_engine` needs besides the engine's name, from tirage.toml."""
+    settings = ws.engine
+    return {
+        "source": ws.source_lang,
+        "target": lang,
+        "beam_size": settings.beam_size,
+        "compute_type": settings.compute_type,
+        "batch_size": settings.batch_size,
+        "device": settings.device,
+    }
+
+
+def first_of(names: Sequence[str], attempt: Callable[[str], T]) -> T:
+    """`attempt(name)` for each name in turn until one works; else one error naming why."""
     failures: list[str] = []
     for name in names:
         try:
-            return open_engine(
-                name,
-                ws.source_lang,
-                lang,
-                beam_size=ws.engine.beam_size,
-                compute_type=ws.engine.compute_type,
-                batch_size=ws.engine.batch_size,
-            )
+            return attempt(name)
         except EngineError as exc:
             failures.append(exc.message if not failures else f"{name}: {exc.message}")
     raise EngineError("; ".join(failures))

@@ -32,6 +32,12 @@ class EngineSettings:
     beam_size: int = 2
     compute_type: str = "int8"
     batch_size: int = 32
+    device: str = "auto"  # cpu | cuda | auto (a GPU when CTranslate2 sees one)
+    # Archive scale (tirage.cluster): "" runs here; "auto" starts or joins a local Ray
+    # instance; "HOST:PORT" joins that cluster.
+    ray: str = ""
+    actors_per_node: int = 1  # Ray actors per CPU node (a GPU node: one per GPU)
+    threads_per_actor: int = 0  # CTranslate2 workers per actor; 0: the node's CPUs ÷ actors
 
 
 @dataclass(frozen=True)
@@ -179,6 +185,10 @@ def load_workspace(root: Path) -> Workspace:
             beam_size=translate.get("beam_size", defaults.beam_size),
             compute_type=translate.get("compute_type", defaults.compute_type),
             batch_size=translate.get("batch_size", defaults.batch_size),
+            device=translate.get("device", defaults.device),
+            ray=translate.get("ray", defaults.ray),
+            actors_per_node=translate.get("actors_per_node", defaults.actors_per_node),
+            threads_per_actor=translate.get("threads_per_actor", defaults.threads_per_actor),
         ),
         allow_linked_editions=publish.get("allow_linked_editions", False),
         publish=PublishSettings(

@@ -25,6 +25,19 @@ if TYPE_CHECKING:
     type=click.Choice([*ENGINES, "memory", "all"]),
     help="Also translate again what this engine (or any: all) wrote that no human touched.",
 )
+@click.option(
+    "--device",
+    type=click.Choice(("cpu", "cuda", "auto")),
+    help="Where CTranslate2 runs (default: [translate] device, auto).",
+)
+@click.option(
+    "--ray",
+    "ray_address",
+    is_flag=False,
+    flag_value="auto",
+    metavar="[ADDRESS]",
+    help="Translate on a Ray cluster (tirage[ray]); no address: start or join a local one.",
+)
 @quiet_option
 @workspace_option
 def translate_command(
@@ -32,6 +45,8 @@ def translate_command(
     docs: tuple[str, ...],
     engine: str | None,
     redo: str | None,
+    device: str | None,
+    ray_address: str | None,
     quiet: bool,
     workspace_dir: Path,
 ) -> None:
@@ -40,11 +55,21 @@ def translate_command(
     With --redo, entries whose only content is earlier machine output (fuzzy, with a
     provenance record, text unchanged since) are translated again; reviewed entries and
     any text a human edited are never touched."""
-    from tirage.translate import translate_workspace
+    from dataclasses import replace
+
+    from tirage.translate import Runner, translate_workspace
     from tirage.workspace import load_workspace
 
     ws = load_workspace(workspace_dir)
+    if device:
+        ws = replace(ws, engine=replace(ws.engine, device=device))
     langs = ws.select_targets(to)
+    address = ray_address or ws.engine.ray
+    runner: Runner | None = None
+    if address:
+        from tirage.cluster import RayRunner
+
+        runner = RayRunner.connect(address, ws)
     bars: dict[str, Any] = {}
     show = not quiet and sys.stderr.isatty()
 
@@ -63,11 +88,13 @@ def translate_command(
 
     try:
         report = translate_workspace(
-            ws, langs, docs=docs, engine=engine, progress=progress, redo=redo
+            ws, langs, docs=docs, engine=engine, progress=progress, redo=redo, runner=runner
         )
     finally:
         for bar, _ in bars.values():
             bar.render_finish()
+        if runner is not None:
+            runner.close()
     if not quiet:
         for lr in report.languages:
             click.echo(describe(lr))

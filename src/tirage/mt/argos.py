@@ -25,6 +25,8 @@ from tirage.models import ModelInfo, find_route
 from tirage.mt.base import DEFAULT_MASK, Hypothesis
 
 WORKER_BATCH = 8  # sentences per CTranslate2 batch (`batch_size` in tirage.toml caps it)
+GPU_BATCH = 64  # on a GPU one big padded batch keeps the device busy; threads do not help
+DEVICES = ("cpu", "cuda", "auto")
 
 
 def cpu_count() -> int:
@@ -32,6 +34,28 @@ def cpu_count() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def resolve_device(device: str) -> str:
+    """The device to run on: for "auto", "cuda" when CTranslate2 sees a GPU, else "cpu";
+    "cuda" without one is an error."""
+    if device not in DEVICES:
+        raise EngineError(f"unknown device '{device}' (choose from {', '.join(DEVICES)})")
+    if device == "cpu":
+        return "cpu"
+    import ctranslate2
+
+    try:
+        gpus = ctranslate2.get_cuda_device_count()
+    except RuntimeError:  # a CTranslate2 built without CUDA
+        gpus = 0
+    if gpus:
+        return "cuda"
+    if device == "cuda":
+        raise EngineError(
+            "device 'cuda': CTranslate2 sees no CUDA GPU on this machine; use --device cpu"
+        )
+    return "cpu"
 
 
 @dataclass
@@ -42,7 +66,7 @@ class _Leg:
     target_prefix: str
 
 
-def _open_leg(model: ModelInfo, compute_type: str) -> _Leg:
+def _open_leg(model: ModelInfo, compute_type: str, device: str, threads: int) -> _Leg:
     import ctranslate2
     import sentencepiece
 
@@ -56,9 +80,10 @@ def _open_leg(model: ModelInfo, compute_type: str) -> _Leg:
     try:
         translator = ctranslate2.Translator(
             str(model.path / "model"),
-            device="cpu",
+            device=device,
             compute_type=compute_type,
-            inter_threads=cpu_count(),
+            # CPU: one single-threaded worker per core (module docstring). GPU: one worker.
+            inter_threads=1 if device == "cuda" else threads or cpu_count(),
             intra_threads=1,
         )
         processor = sentencepiece.SentencePieceProcessor(model_file=str(tokenizer_path))
@@ -81,8 +106,11 @@ class ArgosEngine:
     name = "argos"
     mask_template = DEFAULT_MASK
 
-    def __init__(self, legs: list[_Leg], beam_size: int, batch_size: int) -> None:
+    def __init__(
+        self, legs: list[_Leg], beam_size: int, batch_size: int, device: str = "cpu"
+    ) -> None:
         self.legs = legs
+        self.device = device
         self.beam_size = beam_size
         self.batch_size = batch_size
         self.model = "+".join(leg.model.name for leg in legs)
@@ -97,9 +125,18 @@ class ArgosEngine:
         beam_size: int = 2,
         compute_type: str = "int8",
         batch_size: int = 32,
+        device: str = "cpu",
+        threads: int = 0,
+        route: Sequence[ModelInfo] = (),
     ) -> ArgosEngine:
-        route = find_route(source, target)
-        return cls([_open_leg(m, compute_type) for m in route], beam_size, batch_size)
+        """Open the package(s) for source→target: `route` if given (models shipped to a
+        cluster node), else the installed ones. `threads` 0 means one per core."""
+        device = resolve_device(device)
+        legs = [
+            _open_leg(m, compute_type, device, threads)
+            for m in (route or find_route(source, target))
+        ]
+        return cls(legs, beam_size, batch_size, device)
 
     def translate(self, texts: Sequence[str]) -> list[Hypothesis]:
         current = list(texts)
@@ -123,7 +160,7 @@ class ArgosEngine:
             outputs = leg.translator.translate_batch(
                 batch,
                 target_prefix=prefix,
-                max_batch_size=max(1, min(self.batch_size, WORKER_BATCH)),
+                max_batch_size=self._max_batch(),
                 batch_type="examples",
                 beam_size=self.beam_size,
                 num_hypotheses=1,
@@ -141,6 +178,11 @@ class ArgosEngine:
             score = float(output.scores[0]) if output.scores else 0.0
             results[work[k]] = (text.strip(), score)
         return results
+
+    def _max_batch(self) -> int:
+        if self.device == "cuda":
+            return max(self.batch_size, GPU_BATCH)
+        return max(1, min(self.batch_size, WORKER_BATCH))
 
     def close(self) -> None:
         for leg in self.legs:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from tirage.models import ModelInfo
 
 ENGINES = ("argos", "apertium", "pseudo")
 
@@ -49,16 +52,23 @@ def open_engine(
     beam_size: int = 2,
     compute_type: str = "int8",
     batch_size: int = 32,
+    device: str = "cpu",
+    threads: int = 0,
+    route: Sequence[ModelInfo] = (),
 ) -> Engine:
-    """Open `name` for source→target; EngineError (one line, how to fix) if it cannot."""
+    """Open `name` for source→target; EngineError (one line, how to fix) if it cannot.
+
+    `device`, `threads` (0: one per core) and `route` (packages shipped to a cluster node
+    instead of the installed ones) apply to Argos; the other engines run on CPU."""
     from tirage.errors import EngineError
 
     if name == "argos":
         from tirage.mt.argos import ArgosEngine
 
         return ArgosEngine.open(
-            source, target, beam_size=beam_size, compute_type=compute_type, batch_size=batch_size
-        )
+            source, target, beam_size=beam_size, compute_type=compute_type,
+            batch_size=batch_size, device=device, threads=threads, route=route,
+        )  # fmt: skip
     if name == "apertium":
         from tirage.mt.apertium import ApertiumEngine
 
