@@ -285,7 +285,7 @@ def html_workspace(tmp_path: Path) -> Path:
 
 def test_update_translate_export_on_a_page(runner: CliRunner, html_workspace: Path) -> None:
     ws = ["--workspace", str(html_workspace)]
-    for args in (["update"], ["translate", "--engine", "pseudo"], ["export"]):
+    for args in (["update"], ["translate", "--engine", "pseudo"], ["export", "--include-fuzzy"]):
         result = runner.invoke(main, [*args, *ws])
         assert result.exit_code == 0, result.output
     editions = sorted(p.name for p in (html_workspace / "editions" / "en").iterdir())
