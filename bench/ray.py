@@ -130,13 +130,22 @@ def main() -> None:
     for name, runs in results.items():
         best = min(r["seconds"] for r in runs)
         startup = min(r["startup"] for r in runs)
-        same = all(r["texts"] == reference for r in runs)
+        differ = max(
+            sum(1 for k, text in r["texts"].items() if text != reference.get(k)) for r in runs
+        )
         filled = all(r["filled"] == n for r in runs)
         assert filled, f"{name}: not every entry filled"
         print(
             f"{name:16} {best:7.2f} {n / best:7.1f} {base / best:6.2f} "
-            f"{startup:10.2f}  {'yes' if same else 'NO'}"
+            f"{startup:10.2f}  {'yes' if not differ else f'{differ} differ'}"
         )
+        for run in runs:
+            shown = [k for k, text in run["texts"].items() if text != reference.get(k)][:2]
+            for key in shown:
+                print(
+                    f"    {key[:60]!r}: {reference.get(key, '')[:50]!r}"
+                    f" / {run['texts'][key][:50]!r}"
+                )
     print(f"load after: {os.getloadavg()[0]:.2f}")
 
 

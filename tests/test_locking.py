@@ -111,6 +111,7 @@ def test_update_beside_translate_never_undoes_a_fill(medium: Path, tmp_path: Pat
 
 def test_two_translate_runs_at_once(medium: Path, tmp_path: Path) -> None:
     root = copy(medium, tmp_path)
+    shutil.rmtree(root / ".tirage")  # a fresh memory: both runs create it at once
     po = root / "locales" / "de" / "doc.po"
     runs = [tirage("translate", "-w", str(root)) for _ in range(2)]
     for run in runs:

@@ -204,6 +204,26 @@ def test_bad_tmx_is_one_line_error(tmp_path: Path) -> None:
         memory.close()
 
 
+def test_tmx_broken_halfway_adds_nothing(tmp_path: Path) -> None:
+    """The import streams, so units before the break are read first: none may stay."""
+    unit = (
+        '<tu><tuv xml:lang="fr"><seg>Phrase {0}.</seg></tuv>'
+        '<tuv xml:lang="en"><seg>Sentence {0}.</seg></tuv></tu>\n'
+    )
+    units = "".join(unit.format(n) for n in range(50))
+    path = tmp_path / "broken.tmx"
+    path.write_text(f"<tmx version='1.4'>\n<body>\n{units}<tu><tuv>\n", encoding="utf-8")
+    memory = TranslationMemory.open_path(tmp_path / "m.sqlite")
+    try:
+        with pytest.raises(CatalogError):
+            import_tmx(memory, path, "fr", ("en",))
+        assert len(memory) == 0
+        path.write_text(f"<tmx version='1.4'>\n<body>\n{units}</body></tmx>\n", encoding="utf-8")
+        assert import_tmx(memory, path, "fr", ("en",)) == 50
+    finally:
+        memory.close()
+
+
 def test_memory_commands(workspace: Path, runner: CliRunner, tmp_path: Path) -> None:
     ws = load_workspace(workspace)
     write_catalog(ws.po_path("de", "doc"), [reviewed("Bien sûr.", "Natürlich.")], "de")

@@ -250,7 +250,7 @@ def test_the_preview_marks_unreviewed_passages(desk: Path) -> None:
     assert '<span lang="fr">Depuis 2008, nous portons l&#x27;ambition.</span>' in page or (
         '<span lang="fr">Depuis 2008' in page
     )
-    assert "Preview as exported now" in page and "/static/preview.css" in page
+    assert "Preview as exported now" in page and "main span[lang]{background" in page
 
 
 def test_filters_and_search(desk: Path) -> None:

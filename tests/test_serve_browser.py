@@ -212,3 +212,6 @@ def test_review_in_the_browser(served: tuple[str, Path], browser: WebDriver) -> 
     browser.get(re.sub(r"/review/.*", "/preview/es/doc", browser.current_url))
     marked = browser.find_elements(By.CSS_SELECTOR, 'main span[lang="fr"]')
     assert len(marked) == 2  # the two entries not reviewed yet
+    assert marked[0].value_of_css_property("background-color") == "rgba(255, 241, 184, 1)"
+    banner = browser.find_element(By.CSS_SELECTOR, ".tirage-preview")
+    assert banner.value_of_css_property("background-color") == "rgba(31, 58, 95, 1)"

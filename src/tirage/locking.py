@@ -273,6 +273,12 @@ def _create(temp: str, path: Path) -> bool:
         os.link(temp, path)  # unlike a rename, fails if somebody created the file meanwhile
     except FileExistsError:
         return False
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK):
+            raise
+        if os.path.lexists(path):  # no hard links on this file system: check, then rename
+            return False
+        os.replace(temp, path)
     return True
 
 

@@ -56,10 +56,11 @@ CSP = (
 )
 # The preview is an edition: its style sheet is inline, and it runs no script at all.
 PREVIEW_CSP = (
-    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src data:; "
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 STATIC = Path(__file__).parent / "static"
+PREVIEW_STYLE = (STATIC / "preview.css").read_text(encoding="utf-8")
 STATE_NAMES = {
     "translated": "reviewed",
     "fuzzy_mt": "machine",
@@ -249,7 +250,8 @@ class Desk:
             document, Translations.from_po(po), lang, self.ws.source_lang, False, credit
         )
         banner = (
-            '<link rel="stylesheet" href="/static/preview.css">\n</head>',
+            # Inline: the edition's own meta CSP allows inline styles and nothing else.
+            f"<style>\n{PREVIEW_STYLE}</style>\n</head>",
             '<body>\n<p class="tirage-preview">Preview as exported now: passages '
             "still in the source language (untranslated or not yet reviewed) are marked.</p>",
         )
