@@ -123,3 +123,67 @@ def test_check_command(workspace: Path, runner: CliRunner) -> None:
     assert "punctuation-spacing" not in {d["check"] for d in json.loads(result.stdout)}
     result = runner.invoke(main, ["check", "-w", str(workspace), "--to", "es"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "src", "tgt"),
+    [
+        # Seen on a real page: HTTP/1.1 read as 1 in French and 1.1 in English.
+        ("Le protocole HTTP/1.1 est ancien.", "The HTTP/1.1 protocol is old.", "fr", "en"),
+        ("La version 2.5.1 corrige le bogue.", "Version 2.5.1 fixes the bug.", "fr", "en"),
+        ("Il y a 2 209 communes.", "There are 2,209 municipalities.", "fr", "en"),
+        ("There are 2,209 towns.", "Il y a 2 209 communes.", "en", "fr"),
+        ("Il y a 2 209 communes.", "There are 2 209 municipalities.", "fr", "en"),
+        ("Le 28/05/2015 à 10:30.", "On 05/28/2015 at 10.30.", "fr", "en"),
+        ("Le 28/05/2015.", "On 2015-05-28.", "fr", "en"),
+        ("Le 1er mai et le 2e jour.", "On May 1st and the 2nd day.", "fr", "en"),
+        ("Appelez le 01 23 45 67 89.", "Call 01 23 45 67 89.", "fr", "en"),
+        ("De 2010 à 2015.", "From 2010–2015.", "fr", "en"),
+        ("Taux de 3,5 %.", "A 3.5% rate.", "fr", "en"),
+        ("Rate of 3.5%.", "Taux de 3,5 %.", "en", "fr"),
+        ('Voir {{RFC("7234", "Age", "5.1")}}.', 'See {{RFC("7234", "Age", "5.1")}}.', "fr", "en"),
+    ],
+)
+def test_numbers_written_differently_are_the_same(
+    source: str, target: str, src: str, tgt: str
+) -> None:
+    assert [
+        e for c, e in check_pair(source, target, Context(src, tgt)) if c.name == "numbers"
+    ] == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Il y a 2 209 communes.", "There are 2,290 municipalities."),
+        ("Taux de 3,5 %.", "A 35% rate."),
+        ("Le 28/05/2015.", "On 05/28/2016."),
+        ("HTTP/1.1 et HTTP/2.", "HTTP/1.1 and HTTP/3."),
+    ],
+)
+def test_numbers_really_changed_are_errors(source: str, target: str) -> None:
+    assert any(c.name == "numbers" for c, _ in check_pair(source, target, Context("fr", "en")))
+
+
+def test_mirrored_half_emphasis_is_not_flagged() -> None:
+    """Seen: a segment holding half of its source's emphasis, translated verbatim."""
+    found = check_pair("*Une phrase qui commence.", "*A sentence that starts.", Context("fr", "en"))
+    assert not [e for c, e in found if c.name == "placeholders"]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "found"),
+    [
+        ("Voir le [guide][g].", "See the [guide][g].", False),
+        ("Voir le [guide][].", "See the [manual][guide].", False),
+        ("Voir le [guide][].", "See the [manual][].", True),  # the label changed with the text
+        ("Voir le [guide][g].", "See the [guide].", True),
+        ('Un {{glossary("a", "b")}} ici.', 'A {{glossary("a", "b")}} here.', False),
+        ('Un {{glossary("a", "b")}} ici.', "A {{glossary(“a”, “b”)}} here.", True),
+    ],
+)
+def test_reference_labels_and_macros_are_kept(source: str, target: str, found: bool) -> None:
+    evidence = [
+        e for c, e in check_pair(source, target, Context("fr", "en")) if c.name == "placeholders"
+    ]
+    assert bool(evidence) == found, evidence

@@ -18,6 +18,7 @@ from tirage.editions import Translations, render_html, render_markdown, render_t
 from tirage.editions.credit import Credit, credit_from_po, credit_line
 from tirage.editions.metadata import EditionContext, Links, Publication
 from tirage.editions.render import Edit, apply_edits, segment_edits
+from tirage.glossary import load_glossary
 from tirage.readers import read_document
 
 from conftest import DATA, INTERVIEW, REPO
@@ -26,6 +27,7 @@ from golden import assert_golden
 GOLDEN = DATA / "editions"
 REAL_EN_PO = REPO / "locales" / "en" / f"{INTERVIEW}.po"
 CREDIT = "Translated from French by Jane Doe, May 28, 2015."
+KEEP = load_glossary(REPO / "glossary.csv").keep  # names typography leaves as written
 
 
 def pseudo(msgid: str) -> str:
@@ -51,12 +53,12 @@ def sample_md() -> Document:
 
 def render(doc: Document, translations: Translations, fmt: str) -> str:
     if fmt == "txt":
-        return render_text(doc, translations, "en")
+        return render_text(doc, translations, "en", keep=KEEP)
     if fmt == "md":
-        return render_markdown(doc, translations, "en", credit=CREDIT)
+        return render_markdown(doc, translations, "en", credit=CREDIT, keep=KEEP)
     links = Links.build(Publication(), "fr", ["en", "es"], doc.stem)
     context = EditionContext(links, credit=Credit("fr", "Jane Doe", date(2015, 5, 28)))
-    return render_html(doc, translations, "en", "fr", credit=CREDIT, context=context)
+    return render_html(doc, translations, "en", "fr", credit=CREDIT, context=context, keep=KEEP)
 
 
 @pytest.mark.parametrize("fmt", ["txt", "md", "html"])
@@ -82,13 +84,15 @@ def test_interview_english_golden(interview: Document, fmt: str) -> None:
     translations = Translations.from_po(po)
     credit = credit_line(credit_from_po(po, "fr", False), "en")
     if fmt == "txt":
-        actual = render_text(interview, translations, "en", credit=credit)
+        actual = render_text(interview, translations, "en", credit=credit, keep=KEEP)
     elif fmt == "md":
-        actual = render_markdown(interview, translations, "en", credit=credit)
+        actual = render_markdown(interview, translations, "en", credit=credit, keep=KEEP)
     else:
         links = Links.build(Publication(), "fr", ["en"], INTERVIEW)
         context = EditionContext(links, credit=credit_from_po(po, "fr", False))
-        actual = render_html(interview, translations, "en", "fr", credit=credit, context=context)
+        actual = render_html(
+            interview, translations, "en", "fr", credit=credit, context=context, keep=KEEP
+        )
     assert_golden(actual, GOLDEN / "en" / f"{INTERVIEW}.{fmt}")
 
 
@@ -121,7 +125,7 @@ def test_page_break_sentence_goes_in_the_first_place(interview: Document) -> Non
     broken = [s for s in interview.segments() if len(s.pieces) > 1]
     assert broken, "the interview has a sentence cut by a page break"
     out = render_text(interview, pseudo_catalog(interview), "en")
-    assert "‹L'enjeu de la mondialisation devrait aider.› ‹Les villes" in out
+    assert "‹L’enjeu de la mondialisation devrait aider.› ‹Les villes" in out
     assert "\nde la mondialisation" not in out
 
 
@@ -211,6 +215,23 @@ def test_credit_line(lang: str, expected: str) -> None:
 def test_credit_french_and_unreviewed() -> None:
     line = credit_line(Credit("en", unreviewed=True), "fr")
     assert line == "Traduit de l’anglais. Certains passages ne sont pas encore relus."
+
+
+def test_reference_definition_title_is_translated_and_url_kept(tmp_path: Path) -> None:
+    path = tmp_path / "page.md"
+    path.write_text('Voir [le guide][g].\n\n[g]: https://ex.org/l\'a "Le guide"\n', "utf-8")
+    doc = read_document(path, tmp_path)
+    both = Translations.from_dict(
+        {"Voir [le guide][g].": "See [the guide][g].", "Le guide": 'The "guide"'}
+    )
+    md = render_markdown(doc, both, "en")
+    assert md == 'See [the guide][g].\n\n[g]: https://ex.org/l\'a "The “guide”"\n'
+    html = render_html(doc, both, "en", "fr")
+    assert 'href="https://ex.org/l\'a" title="The “guide”"' in html
+    untranslated = render_html(
+        doc, Translations.from_dict({"Voir [le guide][g].": "See [it][g]."}), "en", "fr"
+    )
+    assert 'title="Le guide"' in untranslated
 
 
 def test_breadcrumb_is_a_trail(interview: Document) -> None:

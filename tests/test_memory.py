@@ -378,3 +378,17 @@ def test_older_memory_gains_mt_accepted(tmp_path: Path) -> None:
         assert [(u.target, u.mt_accepted) for u in again.units()] == [("Yes.", False)]
         # Every catalog is recorded again on the next refresh, with the new distinction.
         assert again.db.execute("SELECT count(*) FROM catalogs").fetchone() == (0,)
+
+
+def test_source_changed_entry_is_not_taken_for_raw_output(workspace: Path) -> None:
+    """After a source change, a fuzzy entry with a record may hold a reviewer's text: the
+    memory does not keep it as raw machine output (so --redo and post-edit stats leave it)."""
+    ws = load_workspace(workspace)
+    path = ws.po_path("es", "doc")
+    entry = polib.POEntry(msgid="Bien sûr !", msgstr="Por supuesto.", flags=["fuzzy"])
+    entry.previous_msgid = "Bien sûr."
+    set_provenance(entry, Provenance("apertium", "fr-es", "3.8.3"))
+    write_catalog(path, [entry], "es")
+    with TranslationMemory.open(ws) as memory:
+        memory.refresh(ws)
+        assert memory.raw_output("Bien sûr !", "fr", "es", "doc") is None

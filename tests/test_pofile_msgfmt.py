@@ -83,6 +83,7 @@ ACCEPTED = {
     "previous msgid alone": '#| msgid "x"\n\nmsgid "b"\nmsgstr "y"\n',
     "blank line inside an entry": 'msgid "a"\n\nmsgstr "y"\n',
     "obsolete previous": '#~| msgid "x"\n#~ msgid "b"\n#~ msgstr "y"\n',
+    "two flags lines: the last counts": '#, fuzzy\n#: a.c:1\n#, c-format\nmsgid "a"\nmsgstr "b"\n',
     "more plural forms than nplurals": (
         'msgid "a"\nmsgid_plural "b"\nmsgstr[0] "x"\nmsgstr[1] "y"\nmsgstr[2] "z"\n'
     ),

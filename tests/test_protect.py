@@ -27,6 +27,32 @@ KEEP = ["Clust'R Numérique", "FrenchTech", "GRILOG", "Rhône-Alpes"]
         ("Lancez `tirage update` puis ``a ` b``.", ["`tirage update`", "``a ` b``"]),
         ("Le label FrenchTech en Rhône-Alpes.", ["FrenchTech", "Rhône-Alpes"]),
         ("Le Clust'R Numérique et le GRILOG.", ["Clust'R Numérique", "GRILOG"]),
+        # Seen on real pages (issue "Fidelity on real material"):
+        (
+            'Un {{glossary("protocol", "protocole")}} et {{HTTPHeader("WWW-Authenticate")}}.',
+            ['{{glossary("protocol", "protocole")}}', '{{HTTPHeader("WWW-Authenticate")}}'],
+        ),
+        (
+            "[https://example.org/fr/](https://example.org/fr/)",
+            ["https://example.org/fr/", "(https://example.org/fr/)"],
+        ),
+        (
+            "Voir https://ex.org/Maison%20de%20l'Europe/plan.pdf, merci.",
+            ["https://ex.org/Maison%20de%20l'Europe/plan.pdf"],
+        ),
+        ("Le [rapport][] et le [bilan][b-2023], note[^1].", ["[]", "[b-2023]", "[^1]"]),
+        (
+            "Lisez [Lyon](https://fr.wikipedia.org/wiki/Lyon_(ville)).",
+            ["(https://fr.wikipedia.org/wiki/Lyon_(ville))"],
+        ),
+        (
+            "Voir https://ex.org/a.do?cid=LEGI&idArticle=12&date=&lien=cid pour le texte.",
+            ["https://ex.org/a.do?cid=LEGI&idArticle=12&date=&lien=cid"],
+        ),
+        (
+            '{% if a %}x{% endif %} ${user.name} <a href="/x">y</a>',
+            ["{% if a %}", "{% endif %}", "${user.name}", '<a href="/x">', "</a>"],
+        ),
     ],
 )
 def test_protected_spans(text: str, protected: list[str]) -> None:
@@ -107,3 +133,10 @@ def test_protected_content_always_survives(parts: list[str]) -> None:
         for part in parts:
             if part in KEEP or (not part.isalpha() and len(part) > 2):
                 assert part in out
+
+
+def test_collapsed_reference_keeps_its_label_through_translation() -> None:
+    """`[text][]` is labelled by its text: translated, it must name the old label."""
+    out = translate_protected(PseudoEngine(), ["Voir le [rapport annuel][] ici."])[0]
+    assert "][rapport annuel]" in out.text
+    assert "[rapport annuel][]" not in out.text

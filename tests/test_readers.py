@@ -182,3 +182,45 @@ def test_segments_and_separators_reconstitute_the_text(
     assert "".join(rebuilt) == text
     for segment in doc.segments():
         assert segment.text == " ".join(" ".join(text[s:e] for s, e in segment.pieces).split())
+
+
+def _md_segments(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "page.md"
+    path.write_text(text, encoding="utf-8")
+    return [s.text for s in read_document(path, tmp_path).segments()]
+
+
+def test_emphasised_paragraph_is_cut_inside_its_marks(tmp_path: Path) -> None:
+    """Seen on a real page: each sentence of a paragraph in *…* carried one orphan *."""
+    texts = _md_segments(tmp_path, "*Une première phrase. Une seconde phrase.*\n")
+    assert texts == ["Une première phrase.", "Une seconde phrase."]
+
+
+def test_emphasis_across_sentences_stays_whole(tmp_path: Path) -> None:
+    texts = _md_segments(tmp_path, "Début. Il dit *non. Puis oui* et part. Fin.\n")
+    assert texts == ["Début.", "Il dit *non. Puis oui* et part.", "Fin."]
+
+
+def test_term_line_is_its_own_segment(tmp_path: Path) -> None:
+    """Seen: a list item's term line was merged with the definition's first sentence."""
+    text = "- _[Cache](/fr/docs/Glossary/Cache)_\n  Un stockage temporaire. Il sert.\n"
+    texts = _md_segments(tmp_path, text)
+    assert texts == ["_[Cache](/fr/docs/Glossary/Cache)_", "Un stockage temporaire.", "Il sert."]
+
+
+def test_footnote_text_without_its_marker(tmp_path: Path) -> None:
+    text = "Une phrase[^1].\n\n[^1]: La note de bas de page.\n"
+    assert _md_segments(tmp_path, text) == ["Une phrase[^1].", "La note de bas de page."]
+
+
+def test_reference_definition_keeps_url_and_translates_title(tmp_path: Path) -> None:
+    text = 'Voir [le guide][g].\n\n[g]: https://ex.org/guide "Le guide complet"\n'
+    assert _md_segments(tmp_path, text) == ["Voir [le guide][g].", "Le guide complet"]
+    doc = read_document(tmp_path / "page.md", tmp_path)
+    title = doc.segments()[-1]
+    assert doc.text[title.span[0] - 1] == '"' and doc.text[title.span[1]] == '"'
+
+
+def test_emphasised_first_line_of_a_running_sentence_is_not_a_term(tmp_path: Path) -> None:
+    texts = _md_segments(tmp_path, "*Le début d'une phrase*\nqui continue ici.\n")
+    assert texts == ["*Le début d'une phrase* qui continue ici."]

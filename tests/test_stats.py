@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tirage.cli import main as group
 from tirage.pofile import read_po, save_po
@@ -221,3 +223,18 @@ def test_source_change_wins_over_machine_provenance(workspace: Path) -> None:
     stats = catalog_stats(po, INTERVIEW, "en", path)
     assert stats.segments[FUZZY_SOURCE] == 1
     assert stats.segments[FUZZY_MT] == 0
+
+
+_ALPHABET = "aZéÀÿœŁ09_ \t\n\r.,;:'’‘·!?-«»“”\"()[]/@&%…–—\u00a0\u202f\u2009<>"
+
+
+@given(st.text(alphabet=_ALPHABET, max_size=40))
+def test_fast_word_count_is_uax29(text: str) -> None:
+    """The regex path of word_count counts what uniseg's UAX #29 words count."""
+    from uniseg.wordbreak import words
+
+    from tirage.stats import _SIMPLE, _UAX29_WORD
+
+    assert _SIMPLE.fullmatch(text)
+    expected = sum(1 for w in words(text) if any(ch.isalnum() for ch in w))
+    assert sum(1 for w in _UAX29_WORD.findall(text) if any(ch.isalnum() for ch in w)) == expected

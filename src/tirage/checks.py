@@ -17,17 +17,21 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 import polib
-from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
 from tirage.addresses import EMAIL, URL, without_addresses
 from tirage.editions.typography import NBSP, NNBSP, typography_for
+from tirage.formats import catalog_problems
+from tirage.inline import MARKS, markdown_marks
 from tirage.markup import tag_signature
+from tirage.numbers import compare as compare_numbers
+from tirage.numbers import numbers as numbers_of
 from tirage.pofile import read_po
+from tirage.protect import between, find_protected
 
 ERROR = "error"
 WARNING = "warning"
@@ -123,73 +127,36 @@ def _norm_apostrophe(text: str) -> str:
 # -- numbers ------------------------------------------------------------------------------
 
 
-@cache
-def _symbols(lang: str) -> tuple[str, str]:
-    """The decimal and group symbols of `lang` (babel.numbers)."""
-    return get_decimal_symbol(lang), get_group_symbol(lang)
-
-
-@cache
-def _parse_number(token: str, lang: str) -> Decimal | None:
-    try:
-        return parse_decimal(token, locale=lang).normalize()
-    except NumberFormatError:
-        try:
-            return Decimal(re.sub(r"\D", "", token)).normalize()
-        except InvalidOperation:
-            return None
-
-
-@cache
-def _number_pattern(lang: str) -> re.Pattern[str]:
-    decimal, group = _symbols(lang)
-    groups = {group}
-    if group in SPACES:
-        groups |= set(SPACES)
-    group_class = "[" + re.escape("".join(sorted(groups))) + "]"
-    dec = re.escape(decimal)
-    return re.compile(
-        rf"(?<![\w.,])(?:\d{{1,3}}(?:{group_class}\d{{3}})+|\d+)(?:{dec}\d+)?(?![\d])"
-    )
-
-
 def numbers_in(text: str, lang: str) -> list[Decimal]:
     """Every number of `text`, read the way `lang` writes them (babel.numbers)."""
-    if not _DIGIT.search(text):
-        return []
-    group = _symbols(lang)[1]
     values: list[Decimal] = []
-    text = _PLACEHOLDER.sub(" ", _MASK.sub(" ", without_addresses(text)))
-    for found in _number_pattern(lang).finditer(text):
-        token = found.group(0)
-        if group in SPACES:
-            token = _ANY_SPACE.sub(group, token)
-        value = _parse_number(token, lang)
-        if value is not None:
-            values.append(value)
+    for number in numbers_of(text, lang):
+        value = number.value
+        if value is None:
+            value = Decimal("".join(ch for ch in number.raw if ch.isdigit())).normalize()
+        values.append(value)
     return values
-
-
-_ANY_SPACE = re.compile(f"[{SPACES}]")
-_DIGIT = re.compile(r"\d")
-
-
-def _fmt(value: Decimal) -> str:
-    return format(value, "f")
 
 
 @check("numbers", ERROR)
 def numbers(source: str, target: str, ctx: Context) -> Iterator[str]:
-    """The same numbers, however each language writes them (3,5 % ≡ 3.5%, 1 200 ≡ 1,200)."""
-    src = Counter(numbers_in(source, ctx.source_lang))
-    tgt = Counter(numbers_in(target, ctx.target_lang))
-    missing, extra = src - tgt, tgt - src
+    """The same numbers, however each language writes them (3,5 % ≡ 3.5%, 1 200 ≡ 1,200,
+    HTTP/1.1 copied as it is, 28/05/2015 ≡ 05/28/2015); see tirage.numbers."""
+    missing, extra = compare_numbers(
+        numbers_of(source, ctx.source_lang), numbers_of(target, ctx.target_lang)
+    )
+    copied = [n for n in missing if any(n.raw == t.raw for t in extra)]
+    for number in copied:  # "3,5" kept in English, where it would read as 35 or 3 and 5
+        lang = ctx.target_lang
+        yield f"{number.raw} is copied as written: {lang} does not read it as {number.show()}"
+    missing = [n for n in missing if n not in copied]
+    extra = [t for t in extra if all(t.raw != n.raw for n in copied)]
     if missing:
-        found = ", ".join(_fmt(v) for v in sorted(extra.elements())) or "none"
-        lost = ", ".join(_fmt(v) for v in sorted(missing.elements()))
+        found = ", ".join(n.show() for n in extra) or "none"
+        lost = ", ".join(n.show() for n in missing)
         yield f"{lost} in the source, not in the translation (it has: {found})"
     elif extra:
-        yield "the translation adds " + ", ".join(_fmt(v) for v in sorted(extra.elements()))
+        yield "the translation adds " + ", ".join(n.show() for n in extra)
 
 
 # -- URLs, e-mail addresses, placeholders, Markdown ----------------------------------------------
@@ -213,28 +180,25 @@ _PLACEHOLDER = re.compile(r"\{[\w.\[\]]*(?:![rsa])?(?::[^{}]*)?\}|%\([\w]+\)[sdi
 _LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
 
-_MARKDOWN_CHARS = re.compile(r"[`*_]")
-_DOUBLE_UNDERSCORE = re.compile(r"(?<!\w)__|__(?!\w)")
-_STAR = re.compile(r"(?<![\s*])\*|\*(?![\s*])")
-_UNDERSCORE = re.compile(r"(?<!\w)_(?!_)(?=\S)|(?<=\S)(?<!_)_(?!\w)")
+# [text][label], and [text][] whose label is its text (CommonMark compares labels folded).
+_REFERENCE = re.compile(r"\[([^\[\]\n]*)\]\[([^\[\]\n]*)\]")
+_MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{[^{}\n]*\}")
 
 
-def _markdown_marks(text: str) -> Counter[str]:
-    marks: Counter[str] = Counter()
-    if not _MARKDOWN_CHARS.search(text):
-        return marks
-    text = URL.sub(" ", text)
-    marks["`"] = text.count("`")
-    marks["**"] = text.count("**")
-    marks["__"] = len(_DOUBLE_UNDERSCORE.findall(text))
-    marks["*"] = len(_STAR.findall(text.replace("**", "")))
-    marks["_"] = len(_UNDERSCORE.findall(text.replace("__", "")))
-    return marks
+def _reference_labels(text: str) -> Counter[str]:
+    return Counter(
+        " ".join((label or name).casefold().split()) for name, label in _REFERENCE.findall(text)
+    )
+
+
+def _macros(text: str) -> Counter[str]:
+    return Counter(_MACRO.findall(text))
 
 
 @check("placeholders", ERROR)
 def placeholders(source: str, target: str, ctx: Context) -> Iterator[str]:
-    """Placeholders, Markdown links, emphasis and code spans kept and balanced."""
+    """Placeholders, template macros, Markdown links and reference labels, emphasis and code
+    spans kept as in the source."""
     missing = Counter(_PLACEHOLDER.findall(source)) - Counter(_PLACEHOLDER.findall(target))
     for name in missing:
         yield f"placeholder {name} is missing"
@@ -245,15 +209,19 @@ def placeholders(source: str, target: str, ctx: Context) -> Iterator[str]:
     tgt_links = Counter(url for _, url in _LINK.findall(target))
     for url in src_links - tgt_links:
         yield f"Markdown link to {url} is missing"
-    src_marks, tgt_marks = _markdown_marks(source), _markdown_marks(target)
-    for mark in ("`", "**", "__", "*", "_"):
+    for label in _reference_labels(source) - _reference_labels(target):
+        yield f"Markdown reference [{label}] is missing: the link would break"
+    for macro in _macros(source) - _macros(target):
+        yield f"template syntax {macro} is missing or changed"
+    src_marks, tgt_marks = markdown_marks(source), markdown_marks(target)
+    # Compared with the source, never alone: a segment may rightly carry half of an
+    # emphasis that its source sentence holds (`*…`), and a mirror of it is correct.
+    for mark in MARKS:
         if src_marks[mark] != tgt_marks[mark]:
             yield (
                 f"Markdown {mark} appears {src_marks[mark]} times in the source, "
                 f"{tgt_marks[mark]} in the translation"
             )
-        elif tgt_marks[mark] % 2:
-            yield f"Markdown {mark} is unbalanced"
 
 
 # -- markup a translation adds -------------------------------------------------------------
@@ -501,6 +469,88 @@ def leftovers(source: str, target: str, ctx: Context) -> Iterator[str]:
         yield f"pseudo-localised text: {show(target)}"
 
 
+# -- what pofilter checks, and names ------------------------------------------------------------
+
+_BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
+
+
+@check("brackets", WARNING)
+def brackets(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """Brackets opened and closed as in the source (a segment may mirror an open one)."""
+    for opening, closing in _BRACKETS:
+        src = source.count(opening) - source.count(closing)
+        tgt = target.count(opening) - target.count(closing)
+        if src != tgt:
+            yield f"{opening}…{closing} unbalanced: {show(target)}"
+
+
+@check("whitespace", WARNING)
+def whitespace(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """The same whitespace at either end as the source."""
+    ends = (
+        (
+            "start",
+            source[: len(source) - len(source.lstrip())],
+            target[: len(target) - len(target.lstrip())],
+        ),
+        ("end", source[len(source.rstrip()) :], target[len(target.rstrip()) :]),
+    )
+    for side, src, tgt in ends:
+        if src != tgt:
+            yield f"whitespace at the {side}: {show(src)} in the source, {show(tgt)} here"
+
+
+@check("newlines", WARNING)
+def newlines(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """As many line breaks as the source."""
+    src, tgt = source.count("\n"), target.count("\n")
+    if src != tgt:
+        yield f"{src} line break(s) in the source, {tgt} in the translation"
+
+
+@check("double-space", WARNING)
+def double_space(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """Two spaces in a row that the source does not have."""
+    found = target.find("  ")
+    if found >= 0 and "  " not in source:
+        yield f"double space: {show(_around(target, found))}"
+
+
+# An acronym: two or more capitals or digits, & allowed inside (R&D, HTTP, CO2, AT&T).
+_ACRONYM = re.compile(r"(?<![\w&])[A-Z](?:[A-Z0-9]|&[A-Z])+(?![\w&])")
+# A capitalised word after a word and a space: a name, not the first word of a sentence.
+_NAME = re.compile(r"(?<=[\w,;)»”] )[A-Z][^\W\d_]{2,}")
+
+
+def _prose(text: str) -> str:
+    """`text` with URLs, code, macros and other protected spans blanked out (character
+    references stay: the & of R&D is read as one)."""
+    spans = [(start, end) for start, end in find_protected(text) if text[start] != "&"]
+    return " ".join(between(text, spans))
+
+
+@check("names", WARNING)
+def names(source: str, target: str, ctx: Context) -> Iterator[str]:
+    """Acronyms kept (R&D, HTTP) and names not lower-cased (Lyon → lyon)."""
+    src, tgt = _prose(source), _prose(target)
+    for acronym in dict.fromkeys(_ACRONYM.findall(src)):
+        found = _whole_word(acronym).search(tgt)
+        if found is None:
+            yield f"{acronym} is missing"
+        elif found.group() != acronym and acronym not in _ACRONYM.findall(tgt):
+            yield f"{acronym} is re-cased: {show(_around(tgt, found.start()))}"
+    for name in dict.fromkeys(_NAME.findall(src)):
+        found = _whole_word(name).search(tgt)
+        if found and all(m.group() != name for m in _whole_word(name).finditer(tgt)):
+            yield f"{name} is re-cased: {show(_around(tgt, found.start()))}"
+
+
+@cache
+def _whole_word(word: str) -> re.Pattern[str]:
+    """`word` alone, in any case."""
+    return re.compile(rf"(?<![\w&]){re.escape(word)}(?![\w&])", re.IGNORECASE)
+
+
 # -- running ------------------------------------------------------------------------------------
 
 
@@ -531,8 +581,9 @@ def check_entry(entry: polib.POEntry, ctx: Context) -> list[tuple[Check, str]]:
 def check_catalog(
     po: polib.POFile, label: str, ctx: Context, *, reviewed_only: bool = False
 ) -> list[Finding]:
-    """Findings for every translated entry (fuzzy ones too, unless `reviewed_only`)."""
-    findings: list[Finding] = []
+    """Findings for every translated entry (fuzzy ones too, unless `reviewed_only`), and
+    what `msgfmt -c` would refuse in the catalog (tirage.formats)."""
+    findings = [Finding(label, line, ERROR, "msgfmt", text) for line, text in catalog_problems(po)]
     for entry in po:
         if reviewed_only and "fuzzy" in entry.flags:
             continue

@@ -43,9 +43,10 @@ _RARE_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]|[0-7]|a)")
 _POLIB_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\v": "\\v", "\b": "\\b", "\f": "\\f"}
 _POLIB_ESCAPES.update({"\\": "\\\\", '"': '\\"'})
 # A line `for_polib` changes: a comment marker without a space after it, flags not in the
-# `#, a, b` form, a bare `#|`, or an escape polib does not know.
+# `#, a, b` form or a second flags line, a bare `#|`, or an escape polib does not know.
 _FOR_POLIB = re.compile(
     r"^#(?:[^ ~|.:,\n]|[.:][^ \n]|,(?! [^\s,]+(?:, ?[^\s,]+)*[ \t]*$)|~?\|[ \t]*$)"
+    r"|^#,[^\n]*\n(?:(?:#(?:[^~\n][^\n]*)?|[ \t]*)\n)*#,"
     r"|\\(?:x[0-9A-Fa-f]|[0-7]|a)",
     re.M,
 )
@@ -171,7 +172,8 @@ class _Reader:
         while self.at < self.end:
             if tokens[self.at][0] == "comment":
                 comments.append(tokens[self.at][4])
-                fuzzy = fuzzy or _is_fuzzy(comments[-1])
+                if comments[-1][:2] == "#,":  # the last flags line is the one gettext reads
+                    fuzzy = _is_fuzzy(comments[-1])
                 self.at += 1
                 continue
             start = self.at
@@ -267,8 +269,8 @@ def _is_comment(line: str) -> bool:
     return line.startswith("#") and not line.startswith("#~")
 
 
-def _is_fuzzy(comment: str) -> bool:
-    return comment[:2] == "#," and "fuzzy" in _FLAG_SEPARATORS.split(comment[2:])
+def _is_fuzzy(flags: str) -> bool:
+    return "fuzzy" in _FLAG_SEPARATORS.split(flags[2:])
 
 
 def _newlines(msgid: str, plural: str | None, forms: list[str]) -> str:
@@ -302,7 +304,8 @@ def for_polib(text: str, lines: list[str], path: Path | None) -> list[str] | Non
     - `\\a` and byte escapes are decoded (a run of byte escapes as UTF-8, as msgcat writes
       them out);
     - a bare `#|` goes;
-    - flags are separated by commas and spaces alike, as gettext reads them;
+    - flags are separated by commas and spaces alike, as gettext reads them, and only the
+      last `#,` line before a message counts;
     - comments after the last message go (polib would drop the message with them);
     - a comment whose marker is not followed by a space gets one: for gettext `#x` is the
       translator comment "x" and `#.x` the extracted comment "x"; polib refuses both."""
@@ -311,7 +314,14 @@ def for_polib(text: str, lines: list[str], path: Path | None) -> list[str] | Non
         return None
     changed = False
     result: list[str] = []
+    flags_at: int | None = None  # the `#,` line of the comments before the next message
     for number, line in enumerate(lines, 1):
+        if line.strip() and not _is_comment(line):
+            flags_at = None
+        elif line.startswith("#,"):
+            if flags_at is not None:  # gettext reads the last `#,` line of a message only
+                result[flags_at], changed = "", True
+            flags_at = len(result)
         if _BARE_PREVIOUS.fullmatch(line):
             result.append("")  # a bare `#|` says nothing (msgcat drops it); polib refuses it
             changed = True

@@ -1,11 +1,13 @@
 """Masks for what must come through machine translation unchanged, and their restoration.
 
-Before translation, URLs, e-mail addresses, `{placeholders}`, `%(named)s`/`%s` formats,
-inline Markdown link targets and code spans, and the glossary's do-not-translate terms are
+Before translation, code spans, template syntax (`{{macro("a", "b")}}`, `{% tag %}`,
+`${expr}`), URLs, e-mail addresses, Markdown link targets and reference labels, HTML tags,
+`{placeholders}`, `%(named)s`/`%s` formats, and the glossary's do-not-translate terms are
 replaced by numbered masks (`⟦0⟧`). After translation every mask must come back exactly
 once; if the engine dropped, doubled or garbled one, the text between the masks is
 translated piece by piece and joined around the protected spans, so protected content
-always survives, even with a poor model.
+always survives, even with a poor model. A collapsed reference link `[text][]` is sent as
+`[text][text]`, so that translating its text does not break it.
 """
 
 from __future__ import annotations
@@ -13,22 +15,49 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tirage.addresses import EMAIL, URL
 from tirage.markup import markup_spans
 from tirage.mt.base import DEFAULT_MASK, Engine
 
-# In priority order: an earlier kind wins where two overlap.
+# In priority order: an earlier kind wins where two overlap. These are also the spans that
+# typography leaves alone (editions/typography.py): one list says what is syntax, not prose.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("code", re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")),
-    ("link target", re.compile(r"(?<=\])\((?:<[^>\n]*>|[^()\s]*)(?:\s+\"[^\"\n]*\")?\)")),
+    # Template syntax: {{macro("a", "b")}}, {% tag %}, {# note #}, ${expr}.
+    ("template", re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{[^{}\n]*\}")),
+    # A link target may hold one level of parentheses (…/wiki/Lyon_(ville)).
+    (
+        "link target",
+        re.compile(r"(?<=\])\((?:<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"\n]*\")?\)"),
+    ),
     ("url", URL),
+    # [text][label] and [text][]: the label names a definition elsewhere; [^1] a footnote.
+    ("reference", re.compile(r"(?<=\])\[[^\[\]\n]*\]|\[\^[^\[\]\s]+\]")),
     ("email", EMAIL),
+    # HTML tags with their attributes, and autolinks (<https://…>).
+    ("tag", re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<[a-z][\w+.-]*:[^<>\s]*>")),
     ("placeholder", re.compile(r"\{[^{}\s]*\}")),
     ("format", re.compile(r"%\([A-Za-z_]\w*\)[-+#0]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")),
     ("format", re.compile(r"(?<![\w%])%[-+#0]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa](?![A-Za-z])")),
 )
+# A collapsed reference link, [text][]: its label is its text.
+_COLLAPSED = re.compile(r"\[([^\[\]\n]+)\]\[\]")
 WORD = re.compile(r"\w")
+# What must be in a text for each kind to be searched at all: most sentences hold none, and
+# find_protected runs on every segment of every edition.
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "code": ("`",),
+    "template": ("{", "$"),
+    "link target": ("](",),
+    "url": ("://", "www.", "WWW."),
+    "reference": ("][", "[^"),
+    "email": ("@",),
+    "tag": ("<",),
+    "placeholder": ("{",),
+    "format": ("%",),
+}
 
 
 @dataclass(frozen=True)
@@ -52,13 +81,18 @@ class Masked:
 
     def pieces(self) -> list[str]:
         """The source text between protected spans: len(values) + 1 pieces."""
-        out: list[str] = []
-        last = 0
-        for start, end in self.spans:
-            out.append(self.source[last:start])
-            last = end
-        out.append(self.source[last:])
-        return out
+        return between(self.source, self.spans)
+
+
+def between(text: str, spans: Sequence[tuple[int, int]]) -> list[str]:
+    """The text around and between sorted `spans`: len(spans) + 1 pieces."""
+    pieces: list[str] = []
+    last = 0
+    for start, end in spans:
+        pieces.append(text[last:start])
+        last = end
+    pieces.append(text[last:])
+    return pieces
 
 
 def find_protected(text: str, keep_terms: Iterable[str] = ()) -> list[tuple[int, int]]:
@@ -69,17 +103,37 @@ def find_protected(text: str, keep_terms: Iterable[str] = ()) -> list[tuple[int,
         if end > start and all(end <= s or start >= e for s, e in taken):
             taken.append((start, end))
 
-    for start, end in html_markup(text):
-        claim(start, end)
-    for _, pattern in PATTERNS:
-        for found in pattern.finditer(text):
-            claim(found.start(), found.end())
-    for term in sorted(set(keep_terms), key=len, reverse=True):
-        if not term:
-            continue
-        for found in re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text):
+    markup = html_markup(text)
+    for start, end in markup:  # tags whole, with the URLs in them
+        if text[start] != "&":
+            claim(start, end)
+    for kind, pattern in PATTERNS:
+        if any(trigger in text for trigger in TRIGGERS[kind]):
+            for found in pattern.finditer(text):
+                claim(found.start(), found.end())
+    for start, end in markup:  # character references, unless in a URL (…?a=1&b=2)
+        if text[start] == "&":
+            claim(start, end)
+    terms = _terms_pattern(tuple(sorted(set(keep_terms))))
+    if terms is not None:
+        for found in terms.finditer(text):
             claim(found.start(), found.end())
     return sorted(taken)
+
+
+@lru_cache(maxsize=64)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for all the terms, longest first, so that the longest match wins."""
+    ordered = sorted((t for t in terms if t), key=len, reverse=True)
+    if not ordered:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
+
+
+def expand_collapsed_references(text: str) -> str:
+    """`[text][]` as `[text][text]`: the same link, with a label that survives translation
+    of its text."""
+    return _COLLAPSED.sub(lambda m: f"[{m.group(1)}][{m.group(1)}]", text)
 
 
 def html_markup(text: str) -> list[tuple[int, int]]:
@@ -149,7 +203,9 @@ def translate_protected(
 ) -> list[Protected]:
     """Translate texts through `engine`, keeping protected spans; two engine calls at most."""
     keep = list(keep_terms)
-    masked = [protect(text, keep, engine.mask_template) for text in texts]
+    masked = [
+        protect(expand_collapsed_references(text), keep, engine.mask_template) for text in texts
+    ]
     results: list[Protected | None] = [None] * len(texts)
     direct: list[int] = []
     pieces_of: list[int] = []

@@ -38,6 +38,7 @@ from tirage.editions.pdf import render_print_edition
 from tirage.editions.render import Translations
 from tirage.editions.text import render_text
 from tirage.errors import UsageError
+from tirage.glossary import load_glossary
 from tirage.pofile import read_po, write_atomic
 from tirage.provenance import get_provenance
 from tirage.readers import read_document
@@ -213,6 +214,7 @@ def export_workspace(
 ) -> ExportReport:
     limit = ws.threshold if threshold is None else threshold
     report = ExportReport(limit, include_fuzzy, ws.source_lang, allow_untranslated)
+    keep = load_glossary(ws.glossary_path).keep  # names typography leaves as written
     publication = Publication(ws.publish.name, ws.publish.base_url)
     for source in ws.sources():
         doc = read_document(source, ws.root, ws.source_lang)
@@ -251,12 +253,21 @@ def export_workspace(
             for fmt in formats_for(doc, formats):
                 text: str | bytes
                 if fmt == "text":
-                    text = render_text(doc, translations, lang, include_fuzzy, credit, mark)
+                    text = render_text(doc, translations, lang, include_fuzzy, credit, mark, keep)
                 elif fmt == "markdown":
-                    text = render_markdown(doc, translations, lang, include_fuzzy, credit, mark)
+                    text = render_markdown(
+                        doc, translations, lang, include_fuzzy, credit, mark, keep
+                    )
                 elif fmt == "html":
                     text = render_html(
-                        doc, translations, lang, ws.source_lang, include_fuzzy, credit, context
+                        doc,
+                        translations,
+                        lang,
+                        ws.source_lang,
+                        include_fuzzy,
+                        credit,
+                        context,
+                        keep=keep,
                     )
                 else:
                     text = render_print_edition(
@@ -269,6 +280,7 @@ def export_workspace(
                         context,
                         ws.publish.page,
                         paths[fmt],
+                        keep,
                     )
                 written = write_atomic(paths[fmt], text)
                 (result.written if written else result.unchanged).append(paths[fmt])

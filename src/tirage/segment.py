@@ -42,6 +42,9 @@ class Abbreviations:
     # Compared lowercased; may close a sentence, so a boundary only before a capital
     # ("etc. Puis").
     may_end: frozenset[str]
+    # Titles as they are also written, in lowercase ("que m. Trucmuche", "mme. Durand"): never
+    # a boundary, unless a number comes before ("à 5 m. Puis": metres).
+    lower_titles: frozenset[str] = frozenset()
 
 
 def _words(s: str) -> frozenset[str]:
@@ -57,6 +60,7 @@ FRENCH = Abbreviations(
         "etc j.-c cie inc ltd co corp ibid id cit op sq resp hab éd min max "
         "janv févr avr juil sept oct nov déc mrd md mio"
     ),
+    lower_titles=_words("m mm mme mmes mlle mlles mgr"),
 )
 
 ENGLISH = Abbreviations(
@@ -73,6 +77,7 @@ GENERIC = Abbreviations(
     titles=FRENCH.titles | ENGLISH.titles,
     never=FRENCH.never | ENGLISH.never,
     may_end=FRENCH.may_end | ENGLISH.may_end,
+    lower_titles=FRENCH.lower_titles,
 )
 
 ABBREVIATIONS: dict[str, Abbreviations] = {"fr": FRENCH, "en": ENGLISH}
@@ -237,6 +242,9 @@ def _is_boundary(
         return True
     if word in table.titles:
         return False
+    if word in table.lower_titles:
+        previous, _ = _word_before(text, word_start - 1) if word_start > 0 else ("", 0)
+        return previous.isdigit() and upper_like
     folded = word.lower()
     if folded in table.never:
         return False

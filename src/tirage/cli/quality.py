@@ -44,9 +44,9 @@ def stats(workspace_dir: Path, to: str | None, as_json: bool) -> None:
     """Segments and words per state, document and language, and MT post-edit distance."""
     ws = load_workspace(workspace_dir)
     langs = ws.select_targets(to)
+    parsed = [(lang, path, read_po(path)) for lang, path in _catalogs(ws, langs)]
     rows: list[CatalogStats] = [
-        catalog_stats(read_po(path), path.stem, lang, Path(ws.relative(path)))
-        for lang, path in _catalogs(ws, langs)
+        catalog_stats(po, path.stem, lang, Path(ws.relative(path))) for lang, path, po in parsed
     ]
     rows.sort(key=lambda row: (row.doc, langs.index(row.lang)))
     memory_path = ws.state_dir / FILENAME
@@ -54,6 +54,8 @@ def stats(workspace_dir: Path, to: str | None, as_json: bool) -> None:
     by_doc: dict[tuple[str, str], dict[str, object]] = {}
     if memory_path.is_file():
         with TranslationMemory.open(ws) as memory:
+            for lang, path, po in parsed:  # parsed once: the refresh below skips them
+                memory.record_catalog(ws, path, lang, po)
             memory.refresh(ws)
             post_edits = memory.post_edit_summary(langs)
             for row in rows:

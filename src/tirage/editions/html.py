@@ -117,6 +117,7 @@ def render_html(
     credit: str = "",
     context: EditionContext | None = None,
     style: str = STYLE,
+    keep: Sequence[str] = (),
 ) -> str:
     """The HTML edition; with `style`, another style sheet in place of the screen one."""
     if doc.format == "html":  # the page's own markup, translated in place
@@ -125,11 +126,11 @@ def render_html(
         alternates = context.links.alternates() if context is not None else []
         return render_html_source(doc, translations, lang, include_fuzzy, alternates)
     if doc.format == "markdown":
-        transform = markdown_transform(doc, lang)
+        transform = markdown_transform(doc, lang, keep)
     else:
 
         def transform(segment: Segment, msgstr: str) -> str:
-            return apply_typography(msgstr, lang)
+            return apply_typography(msgstr, lang, keep)
 
     edits = marked_edits(doc, translations, include_fuzzy, transform)
     texts = {id(block): block_text(doc, block, edits) for block in doc.blocks}

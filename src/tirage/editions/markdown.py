@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from tirage.document import Document, Segment
 from tirage.editions.html_source import html_transform
@@ -33,7 +34,7 @@ from tirage.editions.render import (
 )
 from tirage.editions.typography import apply_typography
 
-_ONE_LINE_ROLES = {"heading", "table_cell", "front_matter"}
+_ONE_LINE_ROLES = {"heading", "table_cell", "front_matter", "link_title"}
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _YAML_PLAIN_UNSAFE = re.compile(r"^[\s!&*\-?:,\[\]{}#|>@`\"'%]|: | #|:$|\s$")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
@@ -48,11 +49,14 @@ def render_markdown(
     include_fuzzy: bool = False,
     credit: str = "",
     fallback_lang: str = "",
+    keep: Sequence[str] = (),
 ) -> str:
+    """`keep`: the glossary's do-not-translate terms, which typography leaves as they are."""
     refuse_html_source(doc, "Markdown")
+    args = (doc, translations, lang, include_fuzzy, credit, fallback_lang, keep)
     if doc.format == "markdown":
-        return render_markdown_source(doc, translations, lang, include_fuzzy, credit, fallback_lang)
-    return render_markdown_from_text(doc, translations, lang, include_fuzzy, credit, fallback_lang)
+        return render_markdown_source(*args)
+    return render_markdown_from_text(*args)
 
 
 def render_markdown_source(
@@ -62,9 +66,10 @@ def render_markdown_source(
     include_fuzzy: bool = False,
     credit: str = "",
     fallback_lang: str = "",
+    keep: Sequence[str] = (),
 ) -> str:
     """Byte for byte the source where nothing is translated and no credit or label is asked."""
-    transform = markdown_transform(doc, lang)
+    transform = markdown_transform(doc, lang, keep)
     mark = escape_markdown(fallback_label(fallback_lang)) if fallback_lang else ""
 
     def label(segment: Segment) -> str:
@@ -74,7 +79,7 @@ def render_markdown_source(
     return with_credit(text, "*" + escape_markdown(credit) + "*" if credit else "", "---")
 
 
-def markdown_transform(doc: Document, lang: str) -> Transform:
+def markdown_transform(doc: Document, lang: str, keep: Sequence[str] = ()) -> Transform:
     """Fits a translation to its place in a Markdown source."""
     in_html = {id(s) for b in doc.blocks if b.attrs.get("markup") == "html" for s in b.segments}
     html = html_transform(doc, lang) if in_html else None
@@ -82,13 +87,16 @@ def markdown_transform(doc: Document, lang: str) -> Transform:
     def transform(segment: Segment, msgstr: str) -> str:
         if html is not None and id(segment) in in_html:  # inside a raw HTML block
             return html(segment, msgstr)
-        text = apply_typography(msgstr, lang, markup=True)
+        text = apply_typography(msgstr, lang, keep)
         if segment.role in _ONE_LINE_ROLES:
             text = " ".join(text.split("\n"))
         if segment.role == "table_cell":
             text = _UNESCAPED_PIPE.sub(r"\\|", text)
         elif segment.role == "front_matter":
             text = _yaml_value(doc.text, segment, text)
+        elif segment.role == "link_title":  # escape the quote that delimits the title
+            closing = doc.text[segment.span[1] : segment.span[1] + 1]
+            text = text.replace("\\", "\\\\").replace(closing, "\\" + closing)
         return text
 
     return transform
@@ -136,9 +144,10 @@ def render_markdown_from_text(
     include_fuzzy: bool = False,
     credit: str = "",
     fallback_lang: str = "",
+    keep: Sequence[str] = (),
 ) -> str:
     def transform(segment: Segment, msgstr: str) -> str:
-        return apply_typography(msgstr, lang)
+        return apply_typography(msgstr, lang, keep)
 
     label = fallback_label(fallback_lang) if fallback_lang else ""
     edits = marked_edits(doc, translations, include_fuzzy, transform)

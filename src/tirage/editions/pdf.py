@@ -15,6 +15,7 @@ the system through fontconfig (`fonts.py`), embedded as subsets.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -145,10 +146,13 @@ def render_print_edition(
     context: EditionContext,
     page: str,
     where: Path | None = None,
+    keep: Sequence[str] = (),
 ) -> bytes:
     """The print edition: the HTML edition with the print style sheet, as PDF."""
     style = print_style(parse_page(page))
-    html = render_html(doc, translations, lang, source_lang, include_fuzzy, credit, context, style)
+    html = render_html(
+        doc, translations, lang, source_lang, include_fuzzy, credit, context, style, keep
+    )
     who = context.credit.translator or context.credit.team if context.credit else ""
     return render_pdf(html, PdfInfo(context.publication, who), where)
 

@@ -13,7 +13,8 @@ together with the gap before it when that gap is only whitespace or Markdown quo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -27,6 +28,8 @@ from tirage.errors import UsageError
 FALLBACK_START = "\ufdd0"
 FALLBACK_END = "\ufdd1"
 
+# Text that ends up in an attribute (a link's title), where no element can mark a language.
+UNMARKED_ROLES = {"link_title"}
 _DROPPABLE_GAP = re.compile(r"[\s>]*")
 _SPACES = re.compile(r"[ \t\r\n]+")  # not \s: it would eat no-break spaces
 # A newspaper system's breadcrumb separator (`Lyon # Réseaux`), or the trail's own.
@@ -114,6 +117,21 @@ def segment_edits(source: str, segment: Segment, replacement: str) -> list[Edit]
     return edits
 
 
+class SortedEdits(list[Edit]):
+    """Edits sorted once, so that each block's window finds its own by bisection: a writer
+    that asks for every block's text stays linear in the document's size."""
+
+    def __init__(self, edits: Iterable[Edit]) -> None:
+        super().__init__(sorted(edits, key=lambda e: (e.start, e.end)))
+        # Edits do not overlap, so their ends are sorted too.
+        self.ends = [edit.end for edit in self]
+
+    def from_window(self, lo: int) -> Iterator[Edit]:
+        """The edits from the first one that ends at `lo` or after (an insertion at `lo`)."""
+        for index in range(bisect_left(self.ends, lo), len(self)):
+            yield self[index]
+
+
 def apply_edits(text: str, edits: Iterable[Edit], window: Span | None = None) -> str:
     """`text` (or its `window`) with the edits made. Edits must not overlap.
 
@@ -121,9 +139,12 @@ def apply_edits(text: str, edits: Iterable[Edit], window: Span | None = None) ->
     only in the window where the edit starts.
     """
     lo, hi = window if window is not None else (0, len(text))
+    ordered = edits if isinstance(edits, SortedEdits) else SortedEdits(edits)
     parts: list[str] = []
     position = lo
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+    for edit in ordered.from_window(lo):
+        if edit.start >= hi:
+            break
         start, end = max(edit.start, lo), min(edit.end, hi)
         ends_before = edit.end < lo or (edit.end == lo and edit.start < lo)
         if start > end or ends_before or edit.start >= hi:  # an insertion at lo is kept
@@ -184,20 +205,22 @@ def marked_edits(
     translations: Translations,
     include_fuzzy: bool,
     transform: Transform,
-) -> list[Edit]:
+) -> SortedEdits:
     """Edits for writers that mark fallbacks: every segment is replaced, a translated one
     by its transformed translation, an untranslated one by its own source text between
     FALLBACK_START and FALLBACK_END."""
     edits: list[Edit] = []
     for segment in doc.segments():
         msgstr = translations.choose(segment, include_fuzzy)
+        if msgstr is None and segment.role in UNMARKED_ROLES:
+            continue
         if msgstr is None:
             original = " ".join(doc.text[s:e] for s, e in segment.pieces)
             replacement = FALLBACK_START + original + FALLBACK_END
         else:
             replacement = transform(segment, msgstr)
         edits.extend(segment_edits(doc.text, segment, replacement))
-    return edits
+    return SortedEdits(edits)
 
 
 def block_text(doc: Document, block: Block, edits: list[Edit]) -> str:

@@ -3,6 +3,8 @@ visible `[fr] ` before each passage left in the source language, and the credit 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tirage.document import Document, Segment
 from tirage.editions.render import (
     Translations,
@@ -22,14 +24,16 @@ def render_text(
     include_fuzzy: bool = False,
     credit: str = "",
     fallback_lang: str = "",
+    keep: Sequence[str] = (),
 ) -> str:
     """Byte for byte the source where nothing is translated and no credit or label is asked.
 
-    `fallback_lang` (the source language) labels every passage left untranslated."""
+    `fallback_lang` (the source language) labels every passage left untranslated; `keep`
+    (the glossary's do-not-translate names) is left as written by typography."""
     refuse_html_source(doc, "text")
 
     def transform(segment: Segment, msgstr: str) -> str:
-        text = apply_typography(msgstr, lang)
+        text = apply_typography(msgstr, lang, keep)
         if segment.role == "breadcrumb":
             text = trail_text(text)
         return text

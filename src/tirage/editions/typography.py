@@ -8,16 +8,24 @@ What it does, for a target locale:
   `«x»`, `« x »`), become the locale's, with the locale's space inside; a quotation nested in
   another takes the locale's secondary marks;
 - the space before `; : ! ?` becomes the locale's: a narrow no-break space in French, none in
-  English, German, Spanish…; only where the mark ends a word (not in `10:30` or `http://`).
+  English, German, Spanish…; only where the mark ends a word (not in `10:30` or `http://`);
+- a straight apostrophe between two letters (`l'art`, `Lyon's`) becomes the locale's (’).
 
-Single quotes are left alone: `'` and `’` are far more often apostrophes (Clust'R) than quotes.
+Only prose is touched. What `tirage.protect` masks before machine translation (code spans,
+template syntax, URLs, e-mail addresses, link targets and reference labels, HTML tags,
+placeholders, and the glossary's do-not-translate names such as `Clust'R`) comes out byte for
+byte: each such span stands as one placeholder character while the rules run, so quotation
+marks around it still pair up. Single quotes used as quotation marks are left alone.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from tirage.protect import between, find_protected
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space
@@ -31,6 +39,7 @@ class Typography:
     secondary_space: str = ""  # the same for a nested quotation
     before_punct: str = ""  # before ; : ! ?
     alternatives: str = ""  # other marks a text in this language may rightly use
+    apostrophe: str = "’"  # "" where the script has none
 
     @property
     def allowed(self) -> str:
@@ -57,8 +66,8 @@ TABLE: dict[str, Typography] = {
     "uk": Typography(("«", "»"), ("„", "“")),
     "sv": Typography(("”", "”"), ("’", "’")),
     "da": Typography(("»", "«"), ("›", "‹")),
-    "ja": Typography(("「", "」"), ("『", "』")),
-    "zh": Typography(("“", "”"), ("‘", "’")),
+    "ja": Typography(("「", "」"), ("『", "』"), apostrophe=""),
+    "zh": Typography(("“", "”"), ("‘", "’"), apostrophe=""),
 }
 
 
@@ -74,35 +83,44 @@ def typography_for(locale: str) -> Typography | None:
 # the others are read from context (what is on their left).
 _QUOTES = '"“”„«»'
 _SPACE = f" {NBSP}{NNBSP}\u2009"
-_HIGH_PUNCT = re.compile(rf"(?<=[\w\)\]»”“’…\"])[{_SPACE}]*([;:!?]+)(?=[\s»”“’›\)\]]|$)")
-# Markup a translator may put in Markdown text, left as it is: code spans, autolinks and
-# HTML tags, link destinations.
-_PROTECTED = re.compile(r"`+[^`]*`+|<[^<>\s][^<>]*>|\]\([^)]*\)")
+# Stands for one protected span while the rules run: a noncharacter, like the fallback marks.
+_SPAN = "\ufdd2"
+_HIGH_PUNCT = re.compile(rf"(?<=[\w\)\]»”“’…\"{_SPAN}])[{_SPACE}]*([;:!?]+)(?=[\s»”“’›\)\]]|$)")
+_APOSTROPHE = re.compile(rf"(?<=[^\W\d_]|{_SPAN})'(?=[*_]{{0,3}}[^\W\d_])")  # l'*art*
 
 
-@lru_cache(maxsize=4096)  # one segment goes into three editions
-def apply_typography(text: str, locale: str, markup: bool = False) -> str:
-    """`text` with the quotation marks and punctuation spacing of `locale`.
+def apply_typography(text: str, locale: str, keep: Sequence[str] = ()) -> str:
+    """`text` with the quotation marks, punctuation spacing and apostrophes of `locale`,
+    in prose only: protected spans (see the module notes) and the `keep` terms are left as
+    they are."""
+    return _typography(text, locale, tuple(keep))
 
-    With `markup`, Markdown code spans, tags and link targets are left untouched.
-    """
+
+@lru_cache(maxsize=65536)  # one segment goes into three editions, one after the other
+def _typography(text: str, locale: str, keep: tuple[str, ...]) -> str:
     rules = typography_for(locale)
     if rules is None or not text:
         return text
-    if not markup:
+    spans = find_protected(text, keep)
+    if not spans:
         return _apply(text, rules)
-    parts: list[str] = []
-    last = 0
-    for match in _PROTECTED.finditer(text):
-        parts.append(_apply(text[last : match.start()], rules))
-        parts.append(match.group())
-        last = match.end()
-    parts.append(_apply(text[last:], rules))
-    return "".join(parts)
+    if _SPAN in text:  # cannot stand in for spans: treat each stretch of prose alone
+        parts = [_apply(piece, rules) for piece in between(text, spans)]
+    else:
+        prose = _SPAN.join(between(text, spans))
+        parts = _apply(prose, rules).split(_SPAN)
+    out = [parts[0]]
+    for (start, end), part in zip(spans, parts[1:], strict=True):
+        out.append(text[start:end])
+        out.append(part)
+    return "".join(out)
 
 
 def _apply(text: str, rules: Typography) -> str:
-    return _punctuation(_quotes(text, rules), rules)
+    text = _punctuation(_quotes(text, rules), rules)
+    if rules.apostrophe and "'" in text:
+        text = _APOSTROPHE.sub(rules.apostrophe, text)
+    return text
 
 
 def _punctuation(text: str, rules: Typography) -> str:

@@ -3,7 +3,15 @@
 markdown-it-py gives line maps, not character offsets, so each inline run is located in the
 source by searching its lines in order from a cursor: container markers ("> ", "- ",
 indentation) are outside the located pieces and survive reassembly untouched.
-Inline markup stays in the msgid as written, so the translator can move it.
+Inline markup stays in the msgid as written, so the translator can move it, with three
+exceptions that keep segments whole and markup balanced (`_inline_segments`):
+- a paragraph wholly in emphasis (`*…*`, `**…**`) is cut into sentences inside its marks,
+  which stay outside the segments;
+- a sentence that would leave an emphasis, code span or bracket open is joined with the next;
+- a first line that is only a term in emphasis (`_[Cache](…)_`, then its definition on the next
+  line) is a segment of its own.
+A footnote's text is translated without its `[^1]:` marker, and the title of a link reference
+definition (`[label]: url "title"`) is a segment of its own; its URL stays as written.
 """
 
 from __future__ import annotations
@@ -18,8 +26,9 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from tirage.document import Block, Document, Segment, Span, line_of
 from tirage.errors import SourceError
+from tirage.inline import balanced
 from tirage.readers.html import read_fragment
-from tirage.readers.segments import segment_pieces
+from tirage.readers.segments import normalise, segment_pieces
 
 FRONT_MATTER_KEYS = ("title", "description")
 _CONTAINERS = {
@@ -36,7 +45,8 @@ def _parser() -> MarkdownIt:
 
 
 def read_markdown(path: Path, name: str, text: str, lang: str) -> Document:
-    tokens = _parser().parse(text)
+    env: dict[str, object] = {}
+    tokens = _parser().parse(text, env)
     line_starts = _line_starts(text)
     blocks: list[Block] = []
     stack: list[str] = []
@@ -65,13 +75,119 @@ def read_markdown(path: Path, name: str, text: str, lang: str) -> Document:
             if not pieces:
                 continue
             span = (pieces[0][0], pieces[-1][1])
-            block = Block(
-                role, span, line_of(text, span[0]), segment_pieces(text, pieces, role, lang)
-            )
+            segments = _inline_segments(text, token, pieces, role, lang)
+            block = Block(role, span, line_of(text, span[0]), segments)
             if heading_level:
                 block.attrs["level"] = heading_level
             blocks.append(block)
+    blocks.extend(_reference_titles(text, env, line_starts, lang))
+    blocks.sort(key=lambda b: b.span[0])
     return Document(path=path, name=name, format="markdown", text=text, blocks=blocks)
+
+
+_FOOTNOTE_MARKER = re.compile(r"\[\^[^\]\s]+\]:[ \t]*")
+_TERM_LINE = re.compile(r"(\*\*|__|\*|_)(?=\S).*\S\1|(\*\*|__|\*|_)\S\2")
+_ENDS_SENTENCE = re.compile(r"[.!?…:;]\W*$")
+
+
+def _inline_segments(
+    text: str, token: Token, pieces: list[Span], role: str, lang: str
+) -> list[Segment]:
+    """The sentences of one inline run, with the exceptions of the module notes."""
+    first_start, first_end = pieces[0]
+    marker = _FOOTNOTE_MARKER.match(text, first_start, first_end)
+    if marker:
+        if marker.end() >= first_end:
+            pieces = pieces[1:]
+        else:
+            pieces = [(marker.end(), first_end), *pieces[1:]]
+        if not pieces:
+            return []
+    pieces = _inside_wrapping_emphasis(text, token, pieces)
+    groups = [pieces]
+    head = text[pieces[0][0] : pieces[0][1]]
+    if (
+        len(pieces) > 1
+        and _TERM_LINE.fullmatch(head)
+        and not _ENDS_SENTENCE.search(head)
+        and not text[pieces[1][0]].islower()  # a lowercase next line continues the sentence
+    ):
+        groups = [pieces[:1], pieces[1:]]
+    segments: list[Segment] = []
+    for group in groups:
+        segments.extend(_balanced(text, segment_pieces(text, group, role, lang)))
+    return segments
+
+
+def _inside_wrapping_emphasis(text: str, token: Token, pieces: list[Span]) -> list[Span]:
+    """The pieces without the marks of an emphasis that wraps the whole run, if one does."""
+    children = token.children or []
+    if len(children) < 3 or children[0].type not in ("em_open", "strong_open"):
+        return pieces
+    opening = children[0]
+    closing = opening.type.replace("_open", "_close")
+    depth = 0
+    for index, child in enumerate(children):
+        if child.type == opening.type:
+            depth += 1
+        elif child.type == closing:
+            depth -= 1
+            if depth == 0 and index != len(children) - 1:
+                return pieces  # the emphasis closes before the end: it does not wrap the run
+    mark = opening.markup
+    (start, first_end), (last_start, end) = pieces[0], pieces[-1]
+    if not (text.startswith(mark, start) and text.endswith(mark, 0, end)):
+        return pieces
+    if len(pieces) == 1:
+        inner = (start + len(mark), end - len(mark))
+        return [inner] if inner[0] < inner[1] else pieces
+    return [(start + len(mark), first_end), *pieces[1:-1], (last_start, end - len(mark))]
+
+
+def _balanced(text: str, segments: list[Segment]) -> list[Segment]:
+    """Join a sentence that leaves inline markup open with the ones after it, until it closes."""
+    out: list[Segment] = []
+    for segment in segments:
+        if out and not balanced(out[-1].text):
+            previous = out.pop()
+            pieces = list(previous.pieces)
+            gap = text[pieces[-1][1] : segment.pieces[0][0]]
+            if "\n" not in gap:  # the same line: one piece
+                pieces[-1] = (pieces[-1][0], segment.pieces[0][1])
+                pieces.extend(segment.pieces[1:])
+            else:
+                pieces.extend(segment.pieces)
+            joined = normalise(previous.text + " " + segment.text)
+            segment = Segment(joined, previous.role, previous.line, tuple(pieces))
+        out.append(segment)
+    return out
+
+
+_TITLE_QUOTES = {'"': '"', "'": "'", "(": ")"}
+
+
+def _reference_titles(
+    text: str, env: dict[str, object], line_starts: list[int], lang: str
+) -> list[Block]:
+    """A segment for the title of each link reference definition; the URL stays as is."""
+    references = env.get("references")
+    if not isinstance(references, dict):
+        return []
+    blocks: list[Block] = []
+    for reference in references.values():
+        title, where = reference.get("title"), reference.get("map")
+        if not title or not where:
+            continue
+        start, end = line_starts[where[0]], min(line_starts[where[1]], len(text))
+        for opening, closing in _TITLE_QUOTES.items():
+            found = text.rfind(opening + title + closing, start, end)
+            if found >= 0:
+                span = (found + 1, found + 1 + len(title))
+                segments = segment_pieces(text, [span], "link_title", lang)
+                if segments:
+                    blocks.append(Block("link_title", span, line_of(text, span[0]), segments))
+                break
+    return blocks
 
 
 def _line_starts(text: str) -> list[int]:
