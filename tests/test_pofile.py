@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tirage.errors import CatalogError
@@ -115,12 +115,10 @@ def french(draw: st.DrawFn, min_size: int = 0) -> str:
 
 # A comment line may not end with a backslash: gettext's lexer reads backslash-newline as a
 # line continuation anywhere, comments included, so such a comment cannot be written to a PO
-# file at all (msgcat joins it with the next line, or fails).
-comment_text = (
-    st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=40)
-    .map(str.strip)
-    .map(lambda text: text.rstrip("\\"))
-)
+# file at all (msgcat joins it with the next line, or fails). Spaces around it are kept.
+comment_text = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=40
+).map(lambda text: text.rstrip("\\"))
 reference = st.tuples(
     st.from_regex(r"source/[a-z_\-]{1,20}\.(txt|md)", fullmatch=True),
     st.integers(1, 99999).map(str),
@@ -262,9 +260,32 @@ def test_write_atomic_replaces(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == "two\n"
 
 
+def _commented(comment: str, tcomment: str) -> polib.POFile:
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    po.append(polib.POEntry(msgid="a", msgstr="b", comment=comment, tcomment=tcomment))
+    return po
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(catalogs())
+@example(_commented("²…Ĕ ", ""))  # found by hypothesis: polib dropped the trailing space
+@example(_commented(" two\n\nlines ", " said  "))
 def test_reading_back_our_output_changes_nothing(po: polib.POFile) -> None:
     """Re-running tirage on its own output makes no diff noise (what polib drops, we read)."""
     ours = format_po(po)
     assert format_po(parse_po(ours)) == ours
+
+
+@needs_gettext
+def test_comments_read_as_msgcat_reads_them(tmp_path: Path) -> None:
+    """Spaces at the end of a comment, a second space after the marker, empty `#.` lines and
+    `##` are the comment's text for gettext (polib strips them): kept, as msgcat keeps them."""
+    text = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        "# said \n#\n#  two  \n## hash\n#. abc \n#.  def  \n#.\n#. \n#.x \n"
+        'msgid "a"\nmsgstr "b"\n\n#. only \n#~ msgid "o"\n#~ msgstr "p"\n'
+    )
+    expected = msgcat(text, tmp_path)
+    assert "#. abc \n#.  def  \n#.\n#.\n#. x \n" in expected
+    assert format_po(parse_po(text)) == expected

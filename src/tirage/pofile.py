@@ -136,6 +136,7 @@ def parse_po(text: str, path: Path | None = None) -> polib.POFile:
         line = int(match.group(1)) if match else None
         raise CatalogError("syntax error in PO file", path, line) from None
     _restore_obsolete_previous(po, reading.obsolete_previous)
+    _restore_comments(po, reading.comments)
     if reading.header is not None:
         setattr(po, _HEADER_AS_READ, (reading.header, dict(po.metadata)))
         po.header = reading.header_comment
@@ -193,6 +194,19 @@ def _restore_obsolete_previous(po: polib.POFile, found: list[dict[str, str]]) ->
     for entry, fields in zip(obsolete, found, strict=True):
         for name, value in fields.items():
             setattr(entry, f"previous_{name}", value)
+
+
+def _restore_comments(
+    po: polib.POFile, found: dict[tuple[str | None, str], tuple[str, str]]
+) -> None:
+    """polib strips every line, so `#. text ` would lose its trailing space and an empty `#.`
+    line would go: put back the comments as the grammar check read them, as msgcat does."""
+    if not found:
+        return
+    for entry in po:
+        said = found.get((entry.msgctxt, entry.msgid))
+        if said is not None:
+            entry.tcomment, entry.comment = said
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,8 +16,10 @@ polib, which builds the model afterwards, accepts all of these and loses data on
 missing msgstr merges two entries; a plain msgstr on a plural entry drops both forms).
 
 It also returns what polib cannot keep: the header's msgstr as written (polib splits it into
-a dict, losing a double space or a line without a colon), and it decodes the escapes polib
-does not know (`\\a`, octal and hexadecimal) before polib reads the text.
+a dict, losing a double space or a line without a colon), the comments as gettext reads them
+(polib strips each line, so a comment loses its trailing spaces and an empty `#.` line goes),
+and it decodes the escapes polib does not know (`\\a`, octal and hexadecimal) before polib
+reads the text.
 """
 
 from __future__ import annotations
@@ -133,6 +135,8 @@ class Reading:
     header_comment: str = ""  # its translator comments (polib loses a leading bare `#`)
     # The `#~|` previous fields of each obsolete message, in file order.
     obsolete_previous: list[dict[str, str]] = field(default_factory=list)
+    # The (translator, extracted) comments of each commented message, by (msgctxt, msgid).
+    comments: dict[tuple[str | None, str], tuple[str, str]] = field(default_factory=dict)
 
 
 class _Reader:
@@ -207,6 +211,8 @@ class _Reader:
                     f"duplicate message definition (first at line {seen[key]})", msgid_line
                 )
             seen[key] = msgid_line
+            if comments:
+                self.reading.comments[key] = _comment_texts(comments)
             if obsolete:
                 self.reading.obsolete_previous.append(previous)
             elif not fuzzy and key[1] and forms[0]:
@@ -263,6 +269,21 @@ def _translator_comment(line: str) -> str | None:
     if line[1:2] in (".", ":", ",", "|", "~"):
         return None
     return line[2:] if line[1:2] == " " else line[1:]
+
+
+def _comment_texts(lines: list[str]) -> tuple[str, str]:
+    """The translator and extracted comments of a message's comment lines, as gettext reads
+    them: one space after the marker goes, the rest of the line stays."""
+    translator: list[str] = []
+    extracted: list[str] = []
+    for line in lines:
+        if line[:2] == "#.":
+            extracted.append(line[3:] if line[2:3] == " " else line[2:])
+        elif line:  # a bare `#|` comes as ""
+            said = _translator_comment(line)
+            if said is not None:
+                translator.append(said)
+    return "\n".join(translator), "\n".join(extracted)
 
 
 def _is_comment(line: str) -> bool:

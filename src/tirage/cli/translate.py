@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -13,6 +13,8 @@ from tirage.mt.base import ENGINES
 from tirage.terminal import visible
 
 if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
     from tirage.translate import LanguageReport
 
 
@@ -77,7 +79,7 @@ def translate_command(
         if not show:
             return
         if lang not in bars:
-            bar = click.progressbar(length=total, label=f"{lang}", file=sys.stderr)
+            bar = progress_bar(lang, total, sys.stderr)
             bar.__enter__()
             bars[lang] = [bar, 0]
         bar, seen = bars[lang]
@@ -103,6 +105,27 @@ def translate_command(
     errors = report.errors
     if errors:
         raise errors[0]
+
+
+def progress_bar(lang: str, total: int, file: TextIO) -> ProgressBar[str]:
+    """One language's bar, in segments, with throughput and an ETA: the same for a local run
+    and a Ray run, whose batches come back through the same progress callback."""
+    bar: ProgressBar[str] = click.progressbar(
+        length=total,
+        label=lang,
+        file=file,
+        item_show_func=lambda _: throughput(bar.time_per_iteration),
+    )
+    return bar
+
+
+def throughput(per_segment: float) -> str | None:
+    """ "12.5 segments/s" from click's smoothed seconds per segment (the figure its ETA uses);
+    None until a first measure."""
+    if per_segment <= 0:
+        return None
+    rate = 1 / per_segment
+    return f"{rate:.1f} segments/s" if rate < 100 else f"{rate:.0f} segments/s"
 
 
 def describe(lr: LanguageReport) -> str:
