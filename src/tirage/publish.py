@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
-from babel import Locale, UnknownLocaleError
 
+from tirage import languages
 from tirage.document import Document, Segment
 from tirage.editions.credit import credit_from_po, credit_line
 from tirage.editions.html import render_html
@@ -376,7 +376,5 @@ def _no_format(result: EditionResult) -> str:
 
 
 def _language_name(code: str) -> str:
-    try:
-        return Locale.parse(code.replace("-", "_")).get_language_name("en") or code
-    except (UnknownLocaleError, ValueError, TypeError):
-        return code
+    locale = languages.parse(code)
+    return (locale.get_language_name("en") if locale is not None else None) or code

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import polib
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
+from tirage import languages
 from tirage.editions.typography import apply_typography
 
 ENGINE_NAMES = {"argos": "Argos Translate", "apertium": "Apertium", "pseudo": "pseudo-localisation"}
@@ -86,7 +86,7 @@ def _team(po: polib.POFile) -> str:
 
 def credit_line(credit: Credit, lang: str) -> str:
     """The credit in the edition's language (English where we have no wording)."""
-    locale = _locale(lang)
+    locale = languages.parse(lang)
     code = locale.language if locale else "en"
     source = _language_name(credit.source_lang, code)
     when = format_date(credit.revised, "long", locale=locale or "en") if credit.revised else ""
@@ -137,15 +137,8 @@ def credit_line(credit: Credit, lang: str) -> str:
     return apply_typography(text, lang)
 
 
-def _locale(code: str) -> Locale | None:
-    try:
-        return Locale.parse(code.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return None
-
-
 def _language_name(code: str, in_lang: str) -> str:
-    locale = _locale(code)
+    locale = languages.parse(code)
     if locale is None:
         return code
     return locale.get_language_name(in_lang) or code

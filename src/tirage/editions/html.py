@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from tirage import languages
 from tirage.document import Document, Segment
 from tirage.editions.markdown import markdown_transform
 from tirage.editions.metadata import (
@@ -245,11 +245,8 @@ def _markdown_body(markdown: str, source_lang: str) -> str:
 
 
 def text_direction(lang: str) -> str:
-    try:
-        order = Locale.parse(lang.replace("-", "_")).character_order
-    except (UnknownLocaleError, ValueError, TypeError):
-        return "ltr"
-    return "rtl" if order == "right-to-left" else "ltr"
+    locale = languages.parse(lang)
+    return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"
 
 
 def frame(page: Page, body: str) -> str:
@@ -309,9 +306,8 @@ def _language_nav(links: Links, lang: str) -> str:
 
 
 def _autonym(code: str) -> str:
-    try:
-        locale = Locale.parse(code.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
+    locale = languages.parse(code)
+    if locale is None:
         return code
     name = locale.get_display_name(locale) or code
     return name[:1].upper() + name[1:]
