@@ -25,7 +25,7 @@ from pathlib import Path
 
 import polib
 
-from tirage.pofile import read_po, save_po
+from tirage.po.pofile import read_po, save_po
 
 ROOT = Path(__file__).resolve().parent.parent
 INTERVIEW = "interview-thierry-alvergnat"

@@ -25,13 +25,13 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from test_corpus import PAGES, prose_words  # noqa: E402
 from tirage.catalog import build_template  # noqa: E402
-from tirage.checks import ERROR, Context, check_catalog  # noqa: E402
 from tirage.editions import Translations, render_text  # noqa: E402
 from tirage.editions.markdown import render_markdown_source  # noqa: E402
 from tirage.mt.pseudo import PseudoEngine  # noqa: E402
-from tirage.protect import find_protected, translate_protected  # noqa: E402
+from tirage.quality.checks import ERROR, Context, check_catalog  # noqa: E402
+from tirage.quality.stats import word_count  # noqa: E402
 from tirage.readers import read_document  # noqa: E402
-from tirage.stats import word_count  # noqa: E402
+from tirage.text.protect import find_protected, translate_protected  # noqa: E402
 
 _WORD = re.compile(r"[^\W\d_]+")
 

@@ -20,7 +20,7 @@ import polib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from tirage.pofile import save_po
+from tirage.po.pofile import save_po
 from tirage.publish import export_workspace
 from tirage.readers import read_document
 from tirage.workspace import load_workspace

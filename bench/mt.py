@@ -107,8 +107,8 @@ def ensure_package() -> None:
 
 
 def source_sentences(count: int) -> list[str]:
-    from tirage.protect import find_protected
-    from tirage.segment import segment_text
+    from tirage.text.protect import find_protected
+    from tirage.text.segment import segment_text
 
     text = (ROOT / "source" / "interview-thierry-alvergnat.txt").read_text(encoding="utf-8")
     found = [" ".join(s.split()) for s in segment_text(text, "fr")]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polib
 
-from tirage.pofile import parse_po
+from tirage.po.pofile import parse_po
 
 REAL = Path(__file__).resolve().parent.parent / "tests" / "data" / "pofile" / "real"
 _KEYWORD = re.compile(r'^((?:#~ )?)(msgctxt|msgid) "')

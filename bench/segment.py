@@ -32,7 +32,7 @@ import pysbd  # noqa: E402
 import sentencex  # noqa: E402
 
 from test_segment import Case, load_cases  # type: ignore[import-not-found,unused-ignore]  # noqa: E402
-from tirage.segment import segment_text  # noqa: E402
+from tirage.text.segment import segment_text  # noqa: E402
 
 Segmenter = Callable[[str, str], list[str]]
 SENTENCES = ROOT / "bench" / "data" / "segment" / "sentences.fr.txt"

@@ -30,7 +30,7 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from tirage.cli import main as cli
-from tirage.pofile import read_po, save_po
+from tirage.po.pofile import read_po, save_po
 from tirage.review import Reviewer
 from tirage.serve.app import create_app, csrf_token
 from tirage.workspace import load_workspace

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from tirage.catalog import merge, update_documents
 from tirage.memory import TranslationMemory
-from tirage.pofile import _wrap, read_po, save_po
+from tirage.po.pofile import _wrap, read_po, save_po
 from tirage.readers import read_document
 from tirage.workspace import load_workspace, render_config
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from tirage.cli import main
-from tirage.pofile import read_po, save_po
+from tirage.po.pofile import read_po, save_po
 from tirage.review import mark_reviewed
 
 from conftest import REPO

@@ -8,7 +8,7 @@ import polib
 import pytest
 
 from tirage.catalog import build_template, merge, plural_forms
-from tirage.pofile import format_po, parse_po, save_po
+from tirage.po.pofile import format_po, parse_po, save_po
 
 from gettext_tools import msgmerge, requires_gettext
 

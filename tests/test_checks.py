@@ -10,10 +10,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tirage.checks import CHECKS, ERROR, WARNING, Context, check_files, check_pair, numbers_in
 from tirage.cli import main
-from tirage.glossary import load_glossary
-from tirage.pofile import read_po, save_po
+from tirage.po.pofile import read_po, save_po
+from tirage.quality.checks import (
+    CHECKS,
+    ERROR,
+    WARNING,
+    Context,
+    check_files,
+    check_pair,
+    numbers_in,
+)
+from tirage.text.glossary import load_glossary
 
 from conftest import INTERVIEW
 from golden import assert_golden

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from tirage.cli import main
-from tirage.pofile import read_po
+from tirage.po.pofile import read_po
 
 from conftest import INTERVIEW
 from gettext_tools import assert_canonical, msgmerge, requires_gettext

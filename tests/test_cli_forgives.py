@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from hostile import assert_refused
 from tirage.cli import main
-from tirage.glossary import load_glossary
-from tirage.pofile import read_po
+from tirage.po.pofile import read_po
+from tirage.text.glossary import load_glossary
 from tirage.workspace import load_workspace
 
 from conftest import INTERVIEW

@@ -26,7 +26,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from tirage.pofile import read_po, save_po
+from tirage.po.pofile import read_po, save_po
 from tirage.provenance import get_provenance
 
 from argos_fixture import argos_env

@@ -24,15 +24,15 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from tirage.catalog import build_template
-from tirage.checks import ERROR, Context, check_catalog
 from tirage.cli import main
 from tirage.document import Document
 from tirage.editions import Translations, render_text
 from tirage.editions.markdown import render_markdown_source
-from tirage.pofile import format_po, read_po
-from tirage.protect import find_protected
+from tirage.po.pofile import format_po, read_po
+from tirage.quality.checks import ERROR, Context, check_catalog
 from tirage.readers import read_document
 from tirage.readers.markdown import FRONT_MATTER_KEYS
+from tirage.text.protect import find_protected
 
 from conftest import DATA
 from gettext_tools import assert_canonical, requires_gettext

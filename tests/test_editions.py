@@ -18,8 +18,8 @@ from tirage.editions import Translations, render_html, render_markdown, render_t
 from tirage.editions.credit import Credit, credit_from_po, credit_line
 from tirage.editions.metadata import EditionContext, Links, Publication
 from tirage.editions.render import Edit, apply_edits, segment_edits
-from tirage.glossary import load_glossary
 from tirage.readers import read_document
+from tirage.text.glossary import load_glossary
 
 from conftest import DATA, INTERVIEW, REPO
 from golden import assert_golden

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from tirage.editions import Translations, render_markdown, render_text
 from tirage.editions.render import FALLBACK_START, apply_edits, segment_edits
 from tirage.errors import SourceError
-from tirage.protect import find_protected
 from tirage.readers import READERS
+from tirage.text.protect import find_protected
 
 WORDS = [
     "Lyon",

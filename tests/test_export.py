@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from tirage.cli import main
-from tirage.pofile import save_po
+from tirage.po.pofile import save_po
 from tirage.readers import read_document
 
 from conftest import INTERVIEW

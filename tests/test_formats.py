@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tirage.checks import Context, check_catalog
-from tirage.pofile import read_po
+from tirage.po.pofile import read_po
+from tirage.quality.checks import Context, check_catalog
 
 from gettext_tools import requires_gettext
 

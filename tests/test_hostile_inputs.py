@@ -13,7 +13,7 @@ from hostile import assert_refused, snapshot
 from tirage import models
 from tirage.cli import main
 from tirage.models import install_file, installed_models
-from tirage.pofile import read_po, save_po
+from tirage.po.pofile import read_po, save_po
 
 from conftest import INTERVIEW
 

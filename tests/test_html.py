@@ -14,15 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from test_html_corpus import pseudo_translations
-from tirage.checks import Context, check_pair
 from tirage.cli import main
 from tirage.editions import Translations, render_html, render_markdown, render_text
 from tirage.editions.markdown import render_markdown_source
 from tirage.editions.metadata import EditionContext, Links, Publication
 from tirage.editions.render import translated_source
 from tirage.errors import SourceError, UsageError
-from tirage.protect import find_protected
+from tirage.quality.checks import Context, check_pair
 from tirage.readers import read_document
+from tirage.text.protect import find_protected
 
 from conftest import REPO
 from golden import assert_golden

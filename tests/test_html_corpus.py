@@ -18,13 +18,13 @@ from tirage.document import Document
 from tirage.editions import Translations, render_html
 from tirage.editions.metadata import EditionContext, Links, Publication
 from tirage.editions.render import translated_source
-from tirage.markup import NEVER_TRANSLATED, collapse, fragment_tokens
 from tirage.mt.pseudo import pseudo
-from tirage.pofile import format_po, write_atomic
-from tirage.protect import protect, restore
+from tirage.po.pofile import format_po, write_atomic
 from tirage.readers import read_document
 from tirage.readers.html import META_ROLES
 from tirage.readers.segments import translatable
+from tirage.text.html_markup import NEVER_TRANSLATED, collapse, fragment_tokens
+from tirage.text.protect import protect, restore
 
 from conftest import DATA
 from gettext_tools import assert_canonical, requires_gettext

@@ -12,9 +12,9 @@ import pytest
 
 from tirage.editions.credit import credit_from_po, credit_line
 from tirage.mt.base import ENGINES
-from tirage.pofile import read_po
+from tirage.po.pofile import read_po
 from tirage.provenance import get_provenance
-from tirage.stats import TRANSLATED, catalog_stats
+from tirage.quality.stats import TRANSLATED, catalog_stats
 
 from conftest import REPO
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from tirage import locking
-from tirage.locking import modify_po
-from tirage.pofile import format_po, read_po
+from tirage.po import locking
+from tirage.po.locking import modify_po
+from tirage.po.pofile import format_po, read_po
 from tirage.workspace import load_workspace
 from translator_saves import lost_saves, save_once, write_workspace
 

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from tirage import memory as memory_module
 from tirage.cli import main
 from tirage.errors import CatalogError
+from tirage.interchange.tmx import export_tmx, import_tmx
 from tirage.memory import TranslationMemory, edit_ratio
-from tirage.pofile import read_po, save_po
+from tirage.po.pofile import read_po, save_po
 from tirage.provenance import Provenance, set_provenance
-from tirage.tmx import export_tmx, import_tmx
 from tirage.workspace import load_workspace
 
 from conftest import INTERVIEW

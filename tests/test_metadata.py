@@ -18,7 +18,7 @@ from tirage.cli import main
 from tirage.editions import Translations, render_html
 from tirage.editions.credit import Credit, credit_from_po
 from tirage.editions.metadata import EditionContext, Links, Publication, article_kind
-from tirage.pofile import save_po
+from tirage.po.pofile import save_po
 from tirage.readers import read_document
 
 from conftest import DATA, INTERVIEW, REPO

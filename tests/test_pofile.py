@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tirage.errors import CatalogError
-from tirage.pofile import format_po, parse_po, read_po, save_po, write_atomic
+from tirage.po.pofile import format_po, parse_po, read_po, save_po, write_atomic
 
 DATA = Path(__file__).parent / "data" / "pofile"
 needs_gettext = pytest.mark.skipif(

@@ -15,10 +15,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tirage import linebreak, pofile
 from tirage.errors import CatalogError
-from tirage.linebreak import _NARROW, _narrow_breaks, _width_linebreaks
-from tirage.pofile import _wrap
+from tirage.po import linebreak, pofile
+from tirage.po.linebreak import _NARROW, _narrow_breaks, _width_linebreaks
+from tirage.po.pofile import _wrap
 
 
 def reference_wrap(prefix: str, name: str, value: str, wrap: bool = True) -> list[str]:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tirage.cli import main
 from tirage.errors import CatalogError
-from tirage.pofile import format_po, parse_po
+from tirage.po.pofile import format_po, parse_po
 
 from conftest import INTERVIEW
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tirage.mt.base import Hypothesis
 from tirage.mt.pseudo import PseudoEngine
-from tirage.protect import find_protected, protect, restore, translate_protected
+from tirage.text.protect import find_protected, protect, restore, translate_protected
 
 KEEP = ["Clust'R Numérique", "FrenchTech", "GRILOG", "Rhône-Alpes"]
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tirage.catalog import build_template
 from tirage.errors import SourceError
-from tirage.pofile import format_po
+from tirage.po.pofile import format_po
 from tirage.readers import read_document
 from tirage.readers.segments import translatable
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from tirage.cli import main
 from tirage.cli.review_queue import ReviewSession
 from tirage.memory import TranslationMemory
-from tirage.pofile import format_po, read_po, save_po
+from tirage.po.pofile import format_po, read_po, save_po
 from tirage.provenance import Provenance, set_provenance
 from tirage.review import Reviewer, build_queue, confidence, default_reviewer
 from tirage.workspace import load_workspace

@@ -1,4 +1,4 @@
-"""Tests for tirage.segment: golden rules as data, failure modes, the source interview, and the
+"""Tests for tirage.text.segment: golden rules as data, failure modes, the source interview, and the
 span contract as a property."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tirage.segment import segment_text, split_sentences
+from tirage.text.segment import segment_text, split_sentences
 
 DATA = Path(__file__).parent / "data" / "segment"
 SOURCE = Path(__file__).parent.parent / "source" / "interview-thierry-alvergnat.txt"

@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 from serve_workspace import MATCHED, make_workspace
 from tirage.cli import main
 from tirage.memory import TranslationMemory
-from tirage.pofile import read_po, save_po
+from tirage.po.pofile import read_po, save_po
 from tirage.review import Reviewer
 from tirage.serve.app import STATIC, create_app, csrf_token
 from tirage.workspace import load_workspace

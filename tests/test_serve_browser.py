@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from serve_workspace import MATCHED, make_workspace
-from tirage.pofile import read_po, save_po
+from tirage.po.pofile import read_po, save_po
 
 from conftest import REPO
 

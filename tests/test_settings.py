@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from hostile import assert_refused
 from tirage.cli import main
-from tirage.glossary import load_glossary
+from tirage.text.glossary import load_glossary
 from tirage.workspace import load_workspace
 
 CONFIG = """\

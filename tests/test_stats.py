@@ -14,9 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tirage.cli import main as group
-from tirage.pofile import read_po, save_po
+from tirage.po.pofile import read_po, save_po
 from tirage.provenance import Provenance, set_provenance
-from tirage.stats import (
+from tirage.quality.stats import (
     FUZZY_MT,
     FUZZY_SOURCE,
     OBSOLETE,
@@ -233,7 +233,7 @@ def test_fast_word_count_is_uax29(text: str) -> None:
     """The regex path of word_count counts what uniseg's UAX #29 words count."""
     from uniseg.wordbreak import words
 
-    from tirage.stats import _SIMPLE, _UAX29_WORD
+    from tirage.quality.stats import _SIMPLE, _UAX29_WORD
 
     assert _SIMPLE.fullmatch(text)
     expected = sum(1 for w in words(text) if any(ch.isalnum() for ch in w))

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from tirage.cli import main
 from tirage.cli.review_queue import ReviewSession
-from tirage.pofile import save_po
+from tirage.po.pofile import save_po
 from tirage.provenance import Provenance, set_provenance
 from tirage.review import Reviewer, build_queue
 from tirage.terminal import json_visible, visible

@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from tirage.cli import main
-from tirage.glossary import load_glossary
 from tirage.mt.apertium import find_mode
-from tirage.pofile import read_po, save_po
+from tirage.po.pofile import read_po, save_po
 from tirage.provenance import get_provenance
+from tirage.text.glossary import load_glossary
 from tirage.translate import translate_language
 from tirage.workspace import load_workspace
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tirage.editions.typography import apply_typography, typography_for
-from tirage.protect import find_protected
+from tirage.text.protect import find_protected
 
 NB = "\u00a0"
 NNB = "\u202f"

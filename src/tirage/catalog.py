@@ -26,8 +26,8 @@ from rapidfuzz import fuzz, process
 from tirage.document import Document
 from tirage.errors import CatalogError
 from tirage.languages import gettext_code
-from tirage.locking import modify_po
-from tirage.pofile import inherit_header, parse_po, read_text
+from tirage.po.locking import modify_po
+from tirage.po.pofile import inherit_header, parse_po, read_text
 from tirage.workspace import Workspace, language_name
 
 FUZZY_THRESHOLD = 60.0

@@ -38,7 +38,7 @@ from typing import Any
 from tirage.errors import EngineError, TirageError, UsageError
 from tirage.models import ModelInfo, find_route
 from tirage.mt.base import Engine, open_engine
-from tirage.protect import Protected, translate_protected
+from tirage.text.protect import Protected, translate_protected
 from tirage.translate import engine_options, first_of
 from tirage.workspace import Workspace
 

@@ -12,7 +12,7 @@ between the raw output and the reviewed text is stored: the post-edit distance t
 human's translation, machine output a reviewer accepted unchanged (`mt_accepted`), or machine
 output a reviewer changed (`post_edited`).
 
-TMX 1.4b import and export sit at the edge, in `tirage.tmx`.
+TMX 1.4b import and export sit at the edge, in `tirage.interchange.tmx`.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from tirage.errors import TirageError
-from tirage.pofile import read_po
+from tirage.po.pofile import read_po
 from tirage.provenance import Provenance, get_provenance
-from tirage.stats import PostEditSummary
+from tirage.quality.stats import PostEditSummary
 from tirage.workspace import Workspace
 
 FILENAME = "memory.sqlite"

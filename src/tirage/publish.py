@@ -38,11 +38,11 @@ from tirage.editions.pdf import render_print_edition
 from tirage.editions.render import Translations
 from tirage.editions.text import render_text
 from tirage.errors import UsageError
-from tirage.glossary import load_glossary
-from tirage.pofile import read_po, write_atomic
+from tirage.po.pofile import read_po, write_atomic
 from tirage.provenance import get_provenance
 from tirage.readers import read_document
 from tirage.readers.html import HTML_SUFFIXES
+from tirage.text.glossary import load_glossary
 from tirage.workspace import Workspace
 
 EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf"}

@@ -23,13 +23,13 @@ from pathlib import Path
 import polib
 
 from tirage.catalog import timestamp
-from tirage.checks import ERROR, Check, Context, check_entry
 from tirage.errors import TirageError
-from tirage.glossary import load_glossary
-from tirage.locking import modify_po
 from tirage.memory import Match, TranslationMemory
-from tirage.pofile import read_po
+from tirage.po.locking import modify_po
+from tirage.po.pofile import read_po
 from tirage.provenance import Provenance, get_provenance
+from tirage.quality.checks import ERROR, Check, Context, check_entry
+from tirage.text.glossary import load_glossary
 from tirage.workspace import Workspace
 
 ACCEPTED, EDITED, SKIPPED = "accepted", "edited", "skipped"

@@ -6,10 +6,10 @@ For each target language:
 2. the pre-engine step: the translation memory fills what it knows (if `tirage.memory` is
    available);
 3. the engine translates the rest in batches, sorted by length, with protected spans masked
-   (`tirage.protect`);
+   (`tirage.text.protect`);
 4. after every batch, each touched catalog is read again and only entries that are *still*
    untranslated are filled (a translator may have saved meanwhile), then saved atomically
-   under the catalog's lock (`tirage.locking.modify_po`, which re-checks the file just
+   under the catalog's lock (`tirage.po.locking.modify_po`, which re-checks the file just
    before the rename, so a save made during ours is never overwritten).
    `kill -9` loses at most the batch in flight; the next run resumes where it stopped.
 
@@ -30,13 +30,13 @@ from typing import Any, Protocol, TypeVar
 import polib
 
 from tirage.errors import CatalogError, EngineError
-from tirage.glossary import load_glossary
-from tirage.locking import modify_po
 from tirage.memory import TranslationMemory
 from tirage.mt.base import Engine, open_engine
-from tirage.pofile import read_po
-from tirage.protect import Protected, translate_protected
+from tirage.po.locking import modify_po
+from tirage.po.pofile import read_po
 from tirage.provenance import Provenance, get_provenance, set_provenance
+from tirage.text.glossary import load_glossary
+from tirage.text.protect import Protected, translate_protected
 from tirage.workspace import Workspace
 
 Key = tuple[str | None, str]  # (msgctxt, msgid)

@@ -14,8 +14,8 @@ from tirage.languages import same
 from tirage.memory import TranslationMemory
 from tirage.readers import READERS, read_document
 from tirage.readers.segments import normalise
-from tirage.segment import segment_text
 from tirage.terminal import json_visible, visible
+from tirage.text.segment import segment_text
 from tirage.workspace import (
     CONFIG_NAME,
     check_language,

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import click
 
-from tirage.checks import Context, check_files, has_errors
 from tirage.cli.options import doc_option, workspace_option
 from tirage.cli.review_queue import run_review
 from tirage.errors import UsageError
-from tirage.glossary import load_glossary
+from tirage.interchange.tmx import export_tmx, import_tmx
 from tirage.memory import FILENAME, TranslationMemory
-from tirage.pofile import read_po
+from tirage.po.pofile import read_po
+from tirage.quality.checks import Context, check_files, has_errors
+from tirage.quality.stats import CatalogStats, catalog_stats, format_post_edit, format_table
 from tirage.review import Reviewer, default_reviewer
-from tirage.stats import CatalogStats, catalog_stats, format_post_edit, format_table
 from tirage.terminal import json_visible, visible
-from tirage.tmx import export_tmx, import_tmx
+from tirage.text.glossary import load_glossary
 from tirage.workspace import Workspace, load_workspace
 
 langs_option = click.option(

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 import click
 
-from tirage.checks import check_entry
 from tirage.memory import Match, TranslationMemory
+from tirage.quality.checks import check_entry
 from tirage.review import (
     ACCEPTED,
     DELETED,

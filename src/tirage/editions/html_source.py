@@ -20,7 +20,7 @@ from tirage.document import Block, Document, Segment
 from tirage.editions.metadata import link_elements
 from tirage.editions.render import Edit, Transform, Translations, apply_edits, segment_edits
 from tirage.editions.typography import apply_typography
-from tirage.markup import write_attribute, write_fragment
+from tirage.text.html_markup import write_attribute, write_fragment
 
 
 def html_transform(doc: Document, lang: str) -> Transform:

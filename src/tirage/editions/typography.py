@@ -11,7 +11,7 @@ What it does, for a target locale:
   English, German, Spanish…; only where the mark ends a word (not in `10:30` or `http://`);
 - a straight apostrophe between two letters (`l'art`, `Lyon's`) becomes the locale's (’).
 
-Only prose is touched. What `tirage.protect` masks before machine translation (code spans,
+Only prose is touched. What `tirage.text.protect` masks before machine translation (code spans,
 template syntax, URLs, e-mail addresses, link targets and reference labels, HTML tags,
 placeholders, and the glossary's do-not-translate names such as `Clust'R`) comes out byte for
 byte: each such span stands as one placeholder character while the rules run, so quotation
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tirage.protect import between, find_protected
+from tirage.text.protect import between, find_protected
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space

@@ -16,7 +16,7 @@ from pathlib import Path
 import webencodings
 
 from tirage.errors import SourceError
-from tirage.markup import Scanner
+from tirage.text.html_markup import Scanner
 
 
 def decode_html(data: bytes, path: Path) -> tuple[str, str]:

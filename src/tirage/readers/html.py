@@ -21,15 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tirage.document import Block, Document, Segment, Span, line_of
-from tirage.markup import (
+from tirage.readers.charset import XML_ENCODING, meta_charset
+from tirage.readers.html_runs import Run, attribute_segments, run_segments
+from tirage.text.html_markup import (
     INLINE,
     VOID,
     Scanner,
     broken_markup,
     never_translated,
 )
-from tirage.readers.charset import XML_ENCODING, meta_charset
-from tirage.readers.inline import Run, attribute_segments, run_segments
 
 HTML_SUFFIXES = (".html", ".htm")
 

@@ -26,9 +26,9 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from tirage.document import Block, Document, Segment, Span, line_of
 from tirage.errors import SourceError
-from tirage.inline import balanced
 from tirage.readers.html import read_fragment
 from tirage.readers.segments import normalise, segment_pieces
+from tirage.text.markdown_marks import balanced
 
 FRONT_MATTER_KEYS = ("title", "description")
 _CONTAINERS = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tirage.addresses import without_addresses
 from tirage.document import Segment, Span, line_of
-from tirage.segment import split_sentences
+from tirage.text.addresses import without_addresses
+from tirage.text.segment import split_sentences
 
 _SPACES = re.compile(r"\s+")
 _LETTER = re.compile(r"[^\W\d_]")

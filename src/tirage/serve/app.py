@@ -31,13 +31,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tirage.checks import check_pair
 from tirage.editions.credit import credit_from_po, credit_line
 from tirage.editions.html import render_html
 from tirage.editions.render import Translations
 from tirage.errors import TirageError
 from tirage.memory import TranslationMemory
-from tirage.pofile import read_po
+from tirage.po.pofile import read_po
+from tirage.quality.checks import check_pair
 from tirage.review import (
     Conflict,
     Decision,

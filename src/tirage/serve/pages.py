@@ -15,13 +15,14 @@ from typing import TypeVar, cast
 
 import polib
 
-from tirage.checks import Context, check_entry
 from tirage.document import Document
 from tirage.editions.render import Translations
 from tirage.memory import FILENAME, Match, TranslationMemory
-from tirage.pofile import read_po
+from tirage.po.pofile import read_po
 from tirage.provenance import get_provenance
 from tirage.publish import Coverage, coverage, passes
+from tirage.quality.checks import Context, check_entry
+from tirage.quality.stats import STATES, CatalogStats, PostEditSummary, catalog_stats
 from tirage.readers import read_document
 from tirage.review import (
     Catalog,
@@ -40,7 +41,6 @@ from tirage.review import (
     source_changed,
     word_diff,
 )
-from tirage.stats import STATES, CatalogStats, PostEditSummary, catalog_stats
 from tirage.workspace import Workspace
 
 FILTERS = {

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tirage.addresses import EMAIL, URL
+from tirage.text.addresses import EMAIL, URL
 
 Span = tuple[int, int]
 

@@ -23,15 +23,15 @@ from pathlib import Path
 
 import polib
 
-from tirage.addresses import EMAIL, URL, without_addresses
 from tirage.editions.typography import NBSP, NNBSP, typography_for
-from tirage.formats import catalog_problems
-from tirage.inline import MARKS, markdown_marks
-from tirage.markup import tag_signature
-from tirage.numbers import compare as compare_numbers
-from tirage.numbers import numbers as numbers_of
-from tirage.pofile import read_po
-from tirage.protect import between, find_protected
+from tirage.po.formats import catalog_problems
+from tirage.po.pofile import read_po
+from tirage.quality.numbers import compare as compare_numbers
+from tirage.quality.numbers import numbers as numbers_of
+from tirage.text.addresses import EMAIL, URL, without_addresses
+from tirage.text.html_markup import tag_signature
+from tirage.text.markdown_marks import MARKS, markdown_marks
+from tirage.text.protect import between, find_protected
 
 ERROR = "error"
 WARNING = "warning"
@@ -141,7 +141,7 @@ def numbers_in(text: str, lang: str) -> list[Decimal]:
 @check("numbers", ERROR)
 def numbers(source: str, target: str, ctx: Context) -> Iterator[str]:
     """The same numbers, however each language writes them (3,5 % ≡ 3.5%, 1 200 ≡ 1,200,
-    HTTP/1.1 copied as it is, 28/05/2015 ≡ 05/28/2015); see tirage.numbers."""
+    HTTP/1.1 copied as it is, 28/05/2015 ≡ 05/28/2015); see tirage.quality.numbers."""
     missing, extra = compare_numbers(
         numbers_of(source, ctx.source_lang), numbers_of(target, ctx.target_lang)
     )
@@ -582,7 +582,7 @@ def check_catalog(
     po: polib.POFile, label: str, ctx: Context, *, reviewed_only: bool = False
 ) -> list[Finding]:
     """Findings for every translated entry (fuzzy ones too, unless `reviewed_only`), and
-    what `msgfmt -c` would refuse in the catalog (tirage.formats)."""
+    what `msgfmt -c` would refuse in the catalog (tirage.po.formats)."""
     findings = [Finding(label, line, ERROR, "msgfmt", text) for line, text in catalog_problems(po)]
     for entry in po:
         if reviewed_only and "fuzzy" in entry.flags:

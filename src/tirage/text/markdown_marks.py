@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from tirage.addresses import URL
+from tirage.text.addresses import URL
 
 MARKS = ("`", "**", "__", "*", "_")
 

@@ -22,7 +22,7 @@ from functools import cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from tirage.protect import between, find_protected
+from tirage.text.protect import between, find_protected
 
 SPACES = " \u00a0\u202f\u2009"
 _SPACE_CLASS = f"[{SPACES}]"

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tirage.addresses import EMAIL, URL
-from tirage.markup import markup_spans
 from tirage.mt.base import DEFAULT_MASK, Engine
+from tirage.text.addresses import EMAIL, URL
+from tirage.text.html_markup import markup_spans
 
 # In priority order: an earlier kind wins where two overlap. These are also the spans that
 # typography leaves alone (editions/typography.py): one list says what is syntax, not prose.

@@ -3,7 +3,7 @@
 polib is the in-memory model. Its writer wraps lines its own way, so a catalog it saved shows
 spurious diffs once Poedit or `msgcat` re-saves it. `format_po` reproduces GNU gettext 0.21's
 `write-po.c` instead: the same comment and flag order, the same escapes, and the same line
-wrapping (where lines may break is `tirage.linebreak`).
+wrapping (where lines may break is `tirage.po.linebreak`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pathlib import Path
 import polib
 
 from tirage.errors import CatalogError
-from tirage.linebreak import breaks as line_breaks
-from tirage.pogrammar import check_messages, for_polib
+from tirage.po.linebreak import breaks as line_breaks
+from tirage.po.pogrammar import check_messages, for_polib
 from tirage.tempfiles import make_temp_file
 
 __all__ = [

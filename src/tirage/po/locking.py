@@ -36,7 +36,7 @@ import filelock
 import polib
 
 from tirage.errors import CatalogError
-from tirage.pofile import format_entry, format_po, parse_po, read_text
+from tirage.po.pofile import format_entry, format_po, parse_po, read_text
 from tirage.tempfiles import make_temp_file
 from tirage.workspace import Workspace
 

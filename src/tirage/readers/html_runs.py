@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from html import unescape
 
 from tirage.document import Segment, line_of
-from tirage.markup import CHARREF, collapse, decode_text
 from tirage.readers.segments import translatable
-from tirage.segment import split_sentences
+from tirage.text.html_markup import CHARREF, collapse, decode_text
+from tirage.text.segment import split_sentences
 
 _SPACES = str.maketrans("\t\n\r\f", "    ")
 OPAQUE_CHAR = "X"  # what the segmenter sees for an inline never-translated element

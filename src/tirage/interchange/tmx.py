@@ -18,7 +18,7 @@ from pathlib import Path
 from tirage import __version__
 from tirage.errors import CatalogError
 from tirage.memory import TranslationMemory
-from tirage.pofile import write_atomic
+from tirage.po.pofile import write_atomic
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 

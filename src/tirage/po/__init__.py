@@ -1,0 +1,1 @@
+"""Gettext-exact catalogs: reading, writing, line breaks, format checks, locking."""

@@ -1,0 +1,1 @@
+"""Quality checks, number forms and statistics."""

@@ -1,0 +1,1 @@
+"""Rules about text itself: sentences, masks, addresses, glossary terms, inline marks."""
