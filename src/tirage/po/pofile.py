@@ -1,4 +1,5 @@
-"""Reading PO/POT files with polib, and writing them exactly as GNU gettext's `msgcat` does.
+"""Reading PO/POT files into polib's model in one pass (`pogrammar`), and writing them
+exactly as GNU gettext's `msgcat` does.
 
 polib is the in-memory model. Its writer wraps lines its own way, so a catalog it saved shows
 spurious diffs once Poedit or `msgcat` re-saves it. `format_po` reproduces GNU gettext 0.21's
@@ -19,7 +20,7 @@ import polib
 
 from tirage.errors import CatalogError
 from tirage.po.linebreak import breaks as line_breaks
-from tirage.po.pogrammar import check_messages, for_polib
+from tirage.po.pogrammar import check_messages
 from tirage.tempfiles import make_temp_file
 
 __all__ = [
@@ -39,7 +40,6 @@ PAGE_WIDTH = 79
 # Reading
 
 
-_LINE_RE = re.compile(r"\(line (\d+)\)")
 # A PO line outside comments: an optional keyword, then one complete C string.
 # The escapes gettext's lexer knows (po-lex.c): any other is "invalid control sequence".
 _ESCAPES_KNOWN = r'\\(?:[ntbrfva\\"]|[0-7]{1,3}|x[0-9A-Fa-f]+)'
@@ -124,25 +124,40 @@ def parse_po(text: str, path: Path | None = None) -> polib.POFile:
     # gettext's lexer drops a backslash before a newline, anywhere: the lines are one.
     text = text.replace("\\\n", "")
     _check_syntax(text, path)
-    lines = text.splitlines()
-    reading = check_messages(lines, path)
-    readable = for_polib(text, lines, path)
-    if readable is not None:
-        text = "\n".join(readable) + "\n"
-    try:
-        po = polib.pofile(text, encoding="utf-8")
-    except (OSError, ValueError, KeyError, IndexError) as exc:
-        match = _LINE_RE.search(str(exc))
-        line = int(match.group(1)) if match else None
-        raise CatalogError("syntax error in PO file", path, line) from None
-    _restore_obsolete_previous(po, reading.obsolete_previous)
-    _restore_comments(po, reading.comments)
+    reading = check_messages(text.splitlines(), path)
+    po = polib.POFile(encoding="utf-8", check_for_duplicates=False)
+    po.extend(reading.entries)
+    header = _header_of(po)
+    if header is not None:
+        # As polib reads a header: `Key: value` lines; one without a colon continues the last.
+        po.remove(header)
+        po.metadata_is_fuzzy = header.flags
+        key = None
+        for line in header.msgstr.splitlines():
+            name, colon, value = line.partition(":")
+            if colon:
+                key = name
+                po.metadata[key] = value.strip()
+            elif key is not None:
+                po.metadata[key] += "\n" + line.strip()
     if reading.header is not None:
         setattr(po, _HEADER_AS_READ, (reading.header, dict(po.metadata)))
         po.header = reading.header_comment
     if path is not None:
         po.fpath = str(path)
     return po
+
+
+def _header_of(po: polib.POFile) -> polib.POEntry | None:
+    """The message polib takes for the header: the live one whose msgid is empty, the one
+    without a context where there are several (`POFile.find('')`)."""
+    found = [entry for entry in po if entry.msgid == "" and not entry.obsolete]
+    if len(found) == 1:
+        return found[0]
+    plain = [entry for entry in found if not entry.msgctxt]
+    if plain:
+        return plain[-1]
+    return found[0] if found else None
 
 
 # The header's msgstr as the file had it, and the metadata polib made of it: a header whose
@@ -183,30 +198,6 @@ def _header_msgstr(po: polib.POFile, metadata: dict[str, str]) -> str:
     if added and result and not result.endswith("\n"):
         result += "\n"
     return result + added
-
-
-def _restore_obsolete_previous(po: polib.POFile, found: list[dict[str, str]]) -> None:
-    """polib ignores `#~|` lines, so an obsolete entry would lose its previous msgid on the
-    next save (msgmerge writes them): put back what the grammar check read, in file order."""
-    obsolete = [entry for entry in po if entry.obsolete]
-    if len(found) != len(obsolete) or not any(found):
-        return
-    for entry, fields in zip(obsolete, found, strict=True):
-        for name, value in fields.items():
-            setattr(entry, f"previous_{name}", value)
-
-
-def _restore_comments(
-    po: polib.POFile, found: dict[tuple[str | None, str], tuple[str, str]]
-) -> None:
-    """polib strips every line, so `#. text ` would lose its trailing space and an empty `#.`
-    line would go: put back the comments as the grammar check read them, as msgcat does."""
-    if not found:
-        return
-    for entry in po:
-        said = found.get((entry.msgctxt, entry.msgid))
-        if said is not None:
-            entry.tcomment, entry.comment = said
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,14 +12,12 @@ msgfmt accepts, and the other way round:
 - every line of a message is obsolete (`#~`) or none is;
 - no two messages, obsolete ones included, share msgctxt and msgid.
 
-polib, which builds the model afterwards, accepts all of these and loses data on them (a
-missing msgstr merges two entries; a plain msgstr on a plural entry drops both forms).
-
-It also returns what polib cannot keep: the header's msgstr as written (polib splits it into
-a dict, losing a double space or a line without a colon), the comments as gettext reads them
-(polib strips each line, so a comment loses its trailing spaces and an empty `#.` line goes),
-and it decodes the escapes polib does not know (`\\a`, octal and hexadecimal) before polib
-reads the text.
+The same pass builds the messages as polib's model (`polib.POEntry`), so a file is read
+once: polib's own parser is never run. It keeps what polib's parser would lose: the header's
+msgstr as written (polib splits it into a dict, losing a double space or a line without a
+colon), the comments as gettext reads them (trailing spaces, empty `#.` lines), the `#~|`
+previous fields of obsolete messages, and the escapes polib does not know (`\\a`, octal and
+hexadecimal).
 """
 
 from __future__ import annotations
@@ -27,6 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import polib
 
 from tirage.errors import CatalogError
 
@@ -39,22 +39,12 @@ _PREVIOUS_KEYWORDS = {"msgctxt", "msgid", "msgid_plural"}
 _ESCAPE = re.compile(r'\\(x[0-9A-Fa-f]+|[0-7]{1,3}|[ntbrfva\\"])')
 _SIMPLE = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a"}
 _SIMPLE.update({"\\": "\\", '"': '"'})
-# Byte escapes and \a, which polib does not decode: their presence sends a line to `decode`.
+# Byte escapes and \a: a value holding one is decoded strictly.
 _RARE_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]|[0-7]|a)")
-# How a decoded character is written back for polib, which decodes these itself.
-_POLIB_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\v": "\\v", "\b": "\\b", "\f": "\\f"}
-_POLIB_ESCAPES.update({"\\": "\\\\", '"': '\\"'})
-# A line `for_polib` changes: a comment marker without a space after it, flags not in the
-# `#, a, b` form or a second flags line, a bare `#|`, or an escape polib does not know.
-_FOR_POLIB = re.compile(
-    r"^#(?:[^ ~|.:,\n]|[.:][^ \n]|,(?! [^\s,]+(?:, ?[^\s,]+)*[ \t]*$)|~?\|[ \t]*$)"
-    r"|^#,[^\n]*\n(?:(?:#(?:[^~\n][^\n]*)?|[ \t]*)\n)*#,"
-    r"|\\(?:x[0-9A-Fa-f]|[0-7]|a)",
-    re.M,
-)
 _FLAG_SEPARATORS = re.compile(r"[\s,]+")
-_BARE_PREVIOUS = re.compile(r"#~?\|[ \t]*")
-_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+# Line breaks an escape may stand for that gettext's writers never produce; refused, as
+# tirage always has, rather than guessed at.
+_ODD_BREAKS = frozenset("\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 def unescape(literal: str, errors: str = "replace") -> str:
@@ -129,14 +119,12 @@ def _tokens(lines: list[str], path: Path | None) -> list[Token]:
 
 @dataclass
 class Reading:
-    """What the grammar check learnt that polib does not keep."""
+    """The messages of a file and what the writer needs to write them back as read."""
 
     header: str | None = None  # the header's msgstr, as written
     header_comment: str = ""  # its translator comments (polib loses a leading bare `#`)
-    # The `#~|` previous fields of each obsolete message, in file order.
-    obsolete_previous: list[dict[str, str]] = field(default_factory=list)
-    # The (translator, extracted) comments of each commented message, by (msgctxt, msgid).
-    comments: dict[tuple[str | None, str], tuple[str, str]] = field(default_factory=dict)
+    # Every message, header included, as polib models it, in file order.
+    entries: list[polib.POEntry] = field(default_factory=list)
 
 
 class _Reader:
@@ -172,10 +160,13 @@ class _Reader:
         seen: dict[tuple[str | None, str], int] = {}
         fuzzy = False
         comments: list[str] = []
+        comments_at: list[int] = []  # their line numbers
+        entries = self.reading.entries
         tokens = self.tokens
         while self.at < self.end:
             if tokens[self.at][0] == "comment":
                 comments.append(tokens[self.at][4])
+                comments_at.append(tokens[self.at][2])
                 if comments[-1][:2] == "#,":  # the last flags line is the one gettext reads
                     fuzzy = _is_fuzzy(comments[-1])
                 self.at += 1
@@ -183,7 +174,7 @@ class _Reader:
             start = self.at
             obsolete = self.tokens[start][1]
             previous = self.previous()
-            key, msgid_line = self.intro()
+            key, msgid_line = self.intro(start)
             last = self.tokens[self.at - 1][2]
             kind = self.kind()
             plural: str | None = None
@@ -193,10 +184,10 @@ class _Reader:
                 forms.append(self.strings("string"))
                 if key == (None, "") and self.reading.header is None and not obsolete:
                     self.reading.header = forms[0]
-                    said = [_translator_comment(line) for line in comments]
-                    self.reading.header_comment = "\n".join(c for c in said if c is not None)
+                    told = [_translator_comment(line) for line in comments]
+                    self.reading.header_comment = "\n".join(c for c in told if c is not None)
             elif kind == "msgid_plural":
-                plural = unescape(self.strings("string"))
+                plural = self.value(self.strings("string"), last)
                 msgstr_line = self.line(last)
                 forms = self.plural_forms(last)
             elif kind == "msgstr[]":
@@ -211,43 +202,93 @@ class _Reader:
                     f"duplicate message definition (first at line {seen[key]})", msgid_line
                 )
             seen[key] = msgid_line
-            if comments:
-                self.reading.comments[key] = _comment_texts(comments)
-            if obsolete:
-                self.reading.obsolete_previous.append(previous)
-            elif not fuzzy and key[1] and forms[0]:
-                problem = _newlines(key[1], plural, [unescape(form) for form in forms])
+            said = _comment_texts(comments) if comments else ("", "")
+            values = [self.value(form, msgstr_line) for form in forms]
+            if not obsolete and not fuzzy and key[1] and values[0]:
+                problem = _newlines(key[1], plural, values)
                 if problem:
                     raise self.fail(problem, msgstr_line)
+            entry = polib.POEntry(
+                msgid=key[1],
+                msgctxt=key[0],
+                tcomment=said[0],
+                comment=said[1],
+                obsolete=1 if obsolete else 0,
+                linenum=self.linenum(comments, comments_at, start) if entries else 0,
+            )
+            for name, value in previous.items():
+                setattr(entry, f"previous_{name}", value)
+            if plural is None:
+                entry.msgstr = values[0]
+            else:
+                entry.msgid_plural = plural
+                entry.msgstr_plural = dict(enumerate(values))
+            _comment_fields(entry, comments)
+            entries.append(entry)
             fuzzy = False
             comments = []
+            comments_at = []
+
+    def value(self, literal: str, line: int) -> str:
+        """A msgstr's value; a byte escape that is not UTF-8 is refused rather than read as
+        U+FFFD, which a save would then write back in place of the bytes."""
+        if _RARE_ESCAPE.search(literal) is None:
+            return unescape(literal)
+        try:
+            value = unescape(literal, errors="strict")
+        except UnicodeDecodeError:
+            raise self.fail("escape sequence tirage cannot read", line) from None
+        if _ODD_BREAKS.intersection(value):
+            raise self.fail("escape sequence tirage cannot read", line)
+        return value
+
+    def linenum(self, comments: list[str], lines: list[int], start: int) -> int:
+        """Where polib says a message starts (its first line that is not blank: a flags,
+        reference or extracted comment line with nothing after its marker counts as blank,
+        and so does every flags line but the last), kept for the callers that splice a
+        message back by its line."""
+        for index, line in enumerate(comments):
+            marker = line[:2]
+            if marker == "#,":
+                later = any(other[:2] == "#," for other in comments[index + 1 :])
+                if not later and _FLAG_SEPARATORS.sub("", line[2:]):
+                    return lines[index]
+            elif marker in ("#.", "#:"):
+                if line[2:].strip():
+                    return lines[index]
+            elif line:  # a bare `#|` comes as ""
+                return lines[index]
+        for token in self.tokens[start : self.at]:
+            if not (token[1] and token[0].startswith("prev_")):  # polib skips `#~|` lines
+                return token[2]
+        return self.tokens[start][2]
 
     def previous(self) -> dict[str, str]:
         """`#| msgctxt`, `#| msgid`, `#| msgid_plural`, in that order, before a message."""
         fields: dict[str, str] = {}
         kind = self.kind()
         if kind == "prev_msgctxt":
-            fields["msgctxt"] = unescape(self.strings("prev_string"))
+            fields["msgctxt"] = self.value(self.strings("prev_string"), self.line(0))
             if self.kind() != "prev_msgid":
                 raise self.fail("syntax error", self.tokens[self.at][2])
             kind = "prev_msgid"
         if kind == "prev_msgid":
-            fields["msgid"] = unescape(self.strings("prev_string"))
+            fields["msgid"] = self.value(self.strings("prev_string"), self.line(0))
             if self.kind() == "prev_msgid_plural":
-                fields["msgid_plural"] = unescape(self.strings("prev_string"))
+                fields["msgid_plural"] = self.value(self.strings("prev_string"), self.line(0))
         elif kind.startswith("prev_"):
             raise self.fail("syntax error", self.line(0))
         return fields
 
-    def intro(self) -> tuple[tuple[str | None, str], int]:
+    def intro(self, start: int) -> tuple[tuple[str | None, str], int]:
         """`[msgctxt] msgid`; the message's key and the msgid's line."""
         context: str | None = None
         if self.kind() == "msgctxt":
-            context = unescape(self.strings("string"))
+            context = self.value(self.strings("string"), self.tokens[self.at - 1][2])
         if self.kind() != "msgid":
             raise self.fail("syntax error", self.tokens[self.at][2])
         line = self.tokens[self.at][2]
-        return (context, unescape(self.strings("string"))), line
+        return (context, self.value(self.strings("string"), line)), line
 
     def plural_forms(self, last: int) -> list[str]:
         if self.kind() == "msgstr":
@@ -262,6 +303,23 @@ class _Reader:
                 raise self.fail(problem or "plural form has wrong index", line)
             forms.append(self.strings("string"))
         return forms
+
+
+def _comment_fields(entry: polib.POEntry, comments: list[str]) -> None:
+    """The flags (of the last `#,` line, split at commas and spaces alike, as gettext reads
+    them) and the references (`file:line`, or a bare file name) of a message."""
+    flags: list[str] = []
+    for line in comments:
+        if line[:2] == "#,":
+            flags = [flag for flag in _FLAG_SEPARATORS.split(line[2:]) if flag]
+        elif line[:2] == "#:":
+            for reference in line[2:].split():
+                name, colon, number = reference.rpartition(":")
+                if colon and number.isdigit():
+                    entry.occurrences.append((name, number))
+                else:
+                    entry.occurrences.append((reference, ""))
+    entry.flags = flags
 
 
 def _translator_comment(line: str) -> str | None:
@@ -284,10 +342,6 @@ def _comment_texts(lines: list[str]) -> tuple[str, str]:
             if said is not None:
                 translator.append(said)
     return "\n".join(translator), "\n".join(extracted)
-
-
-def _is_comment(line: str) -> bool:
-    return line.startswith("#") and not line.startswith("#~")
 
 
 def _is_fuzzy(flags: str) -> bool:
@@ -317,68 +371,3 @@ def check_messages(lines: list[str], path: Path | None) -> Reading:
     if reading.header is not None:
         reading.header = unescape(reading.header)
     return reading
-
-
-def for_polib(text: str, lines: list[str], path: Path | None) -> list[str] | None:
-    """The lines as polib can read them with gettext's meaning (None: they already are).
-
-    - `\\a` and byte escapes are decoded (a run of byte escapes as UTF-8, as msgcat writes
-      them out);
-    - a bare `#|` goes;
-    - flags are separated by commas and spaces alike, as gettext reads them, and only the
-      last `#,` line before a message counts;
-    - comments after the last message go (polib would drop the message with them);
-    - a comment whose marker is not followed by a space gets one: for gettext `#x` is the
-      translator comment "x" and `#.x` the extracted comment "x"; polib refuses both."""
-    last = next((line for line in reversed(lines) if line.strip()), "")
-    if not _is_comment(last) and not _FOR_POLIB.search(text):
-        return None
-    changed = False
-    result: list[str] = []
-    flags_at: int | None = None  # the `#,` line of the comments before the next message
-    for number, line in enumerate(lines, 1):
-        if line.strip() and not _is_comment(line):
-            flags_at = None
-        elif line.startswith("#,"):
-            if flags_at is not None:  # gettext reads the last `#,` line of a message only
-                result[flags_at], changed = "", True
-            flags_at = len(result)
-        if _BARE_PREVIOUS.fullmatch(line):
-            result.append("")  # a bare `#|` says nothing (msgcat drops it); polib refuses it
-            changed = True
-            continue
-        if line.startswith("#,"):
-            flags = ", ".join(flag for flag in _FLAG_SEPARATORS.split(line[2:]) if flag)
-            tidy = f"#, {flags}" if flags else ""
-            changed = changed or tidy != line
-            result.append(tidy)
-            continue
-        if line.startswith("#") and line[:2] not in ("#~", "#|"):
-            if len(line) > 1 and line[1] != " ":
-                cut = 2 if line[1] in ".:," else 1
-                if line[cut : cut + 1] != " ":
-                    line, changed = f"{line[:cut]} {line[cut:]}", True
-            result.append(line)
-            continue
-        quote = line.find('"')
-        if quote < 0:
-            result.append(line)
-            continue
-        if not _RARE_ESCAPE.search(line, quote):
-            result.append(line)
-            continue
-        end = line.rfind('"')
-        try:
-            value = unescape(line[quote + 1 : end], errors="strict")
-        except UnicodeDecodeError:
-            value = "\x1c"  # not UTF-8: refused below, like a line break polib would split at
-        if any(char in _LINE_BREAKS and char not in _POLIB_ESCAPES for char in value):
-            raise CatalogError("escape sequence tirage cannot read", path, number)
-        encoded = "".join(_POLIB_ESCAPES.get(char, char) for char in value)
-        result.append(f'{line[:quote]}"{encoded}"{line[end + 1 :]}')
-        changed = True
-    # Comments after the last message: polib would drop that message (msgcat drops them).
-    while result and (not result[-1].strip() or _is_comment(result[-1])):
-        changed = changed or result[-1].strip() != ""
-        result.pop()
-    return result if changed else None
