@@ -82,6 +82,43 @@ def test_second_update_rewrites_nothing(
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before
 
 
+def test_idle_update_is_skipped_until_an_input_changes(runner: CliRunner, workspace: Path) -> None:
+    """An update that wrote nothing is recorded; the next one with the same files says the
+    same without merging again, and any changed input (a translator's save, the source, a
+    setting) brings the real merge back."""
+    ws = str(workspace)
+    run(runner, "update", "-w", ws)
+    idle = run(runner, "update", "-w", ws)  # the fixed point: recorded
+    record = workspace / ".tirage" / "update.json"
+    assert record.is_file()
+    assert run(runner, "update", "-w", ws) == idle  # skipped: the same report
+    (workspace / ".tirage" / "update.json").unlink()
+    assert run(runner, "update", "-w", ws) == idle  # the real merge agrees
+
+    # A translator saves with another tool's wrapping: update writes it back canonical.
+    path = po_path(workspace)
+    po = read_po(path)
+    po.find("Bien sûr.").msgstr = "Of course."
+    po.save(str(path))  # polib's own wrapping, not msgcat's
+    polib_bytes = path.read_bytes()
+    assert "en/" + f"{INTERVIEW}.po: " in run(runner, "update", "-w", ws)
+    assert path.read_bytes() != polib_bytes and read_po(path).find("Bien sûr.").msgstr
+
+    # The source changes: the new sentence reaches the template at once.
+    run(runner, "update", "-w", ws)
+    source = workspace / "source" / f"{INTERVIEW}.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\n\nUne phrase de plus.\n")
+    out = run(runner, "update", "-w", ws)
+    assert "1 new" in out and read_po(path).find("Une phrase de plus.") is not None
+
+    # A setting changes: no record of the old settings is trusted.
+    run(runner, "update", "-w", ws)
+    config = workspace / "tirage.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('"de"', '"de", "it"'))
+    out = run(runner, "update", "-w", ws)
+    assert (workspace / "locales" / "it" / f"{INTERVIEW}.po").is_file(), out
+
+
 @requires_gettext
 def test_update_follows_source_edits_like_msgmerge(
     runner: CliRunner, workspace: Path, monkeypatch: pytest.MonkeyPatch

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from tirage.catalog import update_documents
+from tirage.catalog import UpdateResult, update_documents
 from tirage.cli.options import quiet_option, workspace_option
 from tirage.errors import SourceError, UsageError
+from tirage.freshness import Freshness
 from tirage.languages import same
 from tirage.memory import TranslationMemory
 from tirage.readers import READERS, read_document
@@ -18,6 +19,7 @@ from tirage.terminal import json_visible, visible
 from tirage.text.segment import segment_text
 from tirage.workspace import (
     CONFIG_NAME,
+    Workspace,
     check_language,
     find_root,
     load_workspace,
@@ -107,28 +109,59 @@ def update(workspace_dir: Path, quiet: bool) -> None:
     sources = ws.sources()
     if not sources:
         raise SourceError("no documents in source/ (add .txt, .md or .html files)", ws.source_dir)
+    known = Freshness(ws)
+    fresh = {path: known.fresh(path, path.stem) for path in sources}
+    stale = [path for path in sources if fresh[path] is None]
     # Read one by one as they are planned, so a document is freed once its catalogs are
     # planned (update_documents still plans every one before it writes anything).
-    docs = (read_document(path, ws.root, ws.source_lang) for path in sources)
+    docs = (read_document(path, ws.root, ws.source_lang) for path in stale)
     results = update_documents(ws, docs, ws.targets)
     with TranslationMemory.open(ws) as memory:  # every reviewed entry, for the next translate
         for result in results:
             if result.path.suffix == ".po":  # already parsed: no need to read it again
                 memory.record_catalog(ws, result.path, result.path.parent.name, result.catalog)
         memory.refresh(ws)
+    by_stem: dict[str, list[UpdateResult]] = {}
     for result in results:
-        if quiet:
-            continue
-        name = visible(ws.relative(result.path))
-        r = result.report
-        state = "written" if result.written else "unchanged"
-        if result.path.suffix == ".pot":
-            click.echo(f"{name}: {len(result.catalog)} entries, {state}")
+        by_stem.setdefault(result.path.stem, []).append(result)
+    for path in stale:  # an update that wrote nothing is the fixed point: the next can skip it
+        planned = by_stem.get(path.stem, [])
+        if planned and not any(result.written for result in planned):
+            known.remember(path, path.stem, len(planned[0].catalog))
         else:
-            click.echo(
-                f"{name}: {r.kept} kept, {r.added} new, {r.fuzzy} fuzzy, "
-                f"{r.revived} revived, {r.obsoleted} obsolete, {state}"
-            )
+            known.forget(path)
+    known.save()
+    if quiet:
+        return
+    for path in sources:
+        record = fresh[path]
+        if record is not None:
+            files = known.files(path, path.stem)[1:]
+            for file in files:
+                name = visible(ws.relative(file))
+                if file.suffix == ".pot":
+                    click.echo(f"{name}: {record.entries} entries, unchanged")
+                else:
+                    click.echo(
+                        f"{name}: {record.entries} kept, 0 new, 0 fuzzy, 0 revived, "
+                        "0 obsolete, unchanged"
+                    )
+            continue
+        for result in by_stem.get(path.stem, []):
+            _say(ws, result)
+
+
+def _say(ws: Workspace, result: UpdateResult) -> None:
+    name = visible(ws.relative(result.path))
+    r = result.report
+    state = "written" if result.written else "unchanged"
+    if result.path.suffix == ".pot":
+        click.echo(f"{name}: {len(result.catalog)} entries, {state}")
+    else:
+        click.echo(
+            f"{name}: {r.kept} kept, {r.added} new, {r.fuzzy} fuzzy, "
+            f"{r.revived} revived, {r.obsoleted} obsolete, {state}"
+        )
 
 
 COMMANDS: list[click.Command] = [init, segment, update]

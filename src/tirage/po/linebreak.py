@@ -133,7 +133,13 @@ _WIDTHS: dict[str, int] = {}
 # Characters one column wide, with no line-break surprises: most of any European text. Their
 # line-break classes are all "simple" (no BK, CM, ZWJ, ZW or HL; the only SP is U+0020), which
 # `_narrow_breaks` relies on; tests/test_pofile.py checks it over the whole range.
-_NARROW_RANGES = "\x20-\x7e\xa0-\xac\xae-\u02ff\u2010-\u2027\u202f-\u205e"
+# Latin (Vietnamese and pseudo-localised text included), Greek and Cyrillic letters, and
+# general punctuation; the gaps are unassigned code points, combining marks and the soft hyphen.
+_NARROW_RANGES = (
+    "\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0377\u037a-\u037f\u0384-\u038a\u038c"
+    "\u038e-\u03a1\u03a3-\u03ff\u0400-\u0482\u048a-\u052f\u1e00-\u1eff\u2010-\u2027"
+    "\u202f-\u205e"
+)
 _NARROW = re.compile(f"[{_NARROW_RANGES}]*")
 _HARD_BREAKS = {"\x85", "\u2028", "\u2029"}  # line-break class BK, left unescaped
 
@@ -203,10 +209,10 @@ _NARROW_CLASS: dict[str, int] = {}
 
 def _narrow_classes() -> dict[str, int]:
     if not _NARROW_CLASS:
-        for low, high in re.findall(r"(.)-(.)", _NARROW_RANGES, re.S):
-            for code in range(ord(low), ord(high) + 1):
-                name = _lb_class(chr(code))
-                _NARROW_CLASS[chr(code)] = _SPACE if name == "SP" else _INDEX[name]
+        last = max(map(ord, _NARROW_RANGES))
+        for char in filter(_NARROW.fullmatch, map(chr, range(last + 1))):
+            name = _lb_class(char)
+            _NARROW_CLASS[char] = _SPACE if name == "SP" else _INDEX[name]
     return _NARROW_CLASS
 
 
