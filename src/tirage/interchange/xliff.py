@@ -127,9 +127,11 @@ def _notes(entry: polib.POEntry) -> list[tuple[str, str]]:
     return notes
 
 
-def map_target(msgstr: str, source: list[Piece], kind: str) -> list[Piece]:
+def map_target(
+    msgstr: str, source: list[Piece], kind: str, keep_unmatched: bool = False
+) -> list[Piece]:
     """The translation's markup as the source's codes (same markup, same id); markup the
-    source lacks stays text."""
+    source lacks stays text (a code with no id with `keep_unmatched`)."""
     unused: dict[tuple[str, str], list[Code]] = {}
     for piece in source:
         if isinstance(piece, Code):
@@ -147,7 +149,7 @@ def map_target(msgstr: str, source: list[Piece], kind: str) -> list[Piece]:
         if chosen is None and candidates:
             chosen = candidates[0]
         if chosen is None:
-            out.append(piece.data)
+            out.append(Code("", piece.kind, piece.data) if keep_unmatched else piece.data)
             continue
         candidates.remove(chosen)
         if chosen.kind == START:
