@@ -14,7 +14,6 @@ drop codes in its editor, never change what they stand for.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from tirage.text.html_markup import VOID
@@ -41,9 +40,7 @@ class Code:
     id: str
     kind: str  # ph | start | end
     data: str  # the markup as the msgid has it
-    kind_of: str = "fmt"  # XLIFF 2 `type`: fmt | link | other
-    isolated: bool = False  # a pair's other end is not in this text
-    nested: bool = True  # a pair that nests with the others (XLIFF <pc>, <g>)
+    kind_of: str = "fmt"  # fmt | link: an <a> tag or a Markdown link's brackets
 
     @property
     def key(self) -> tuple[str, str]:
@@ -74,14 +71,12 @@ def split_codes(text: str, kind: str = "text") -> list[Piece]:
     spans.sort()
     pieces: list[Piece] = []
     last = 0
-    for (start, end, role, _), (code_id, nested, isolated) in zip(
-        spans, _number(spans), strict=True
-    ):
+    for (start, end, role, _), code_id in zip(spans, _number(spans), strict=True):
         if start > last:
             pieces.append(text[last:start])
         data = text[start:end]
         link = role != PH and data.startswith(("[", "](", "][", "<a ", "<a>", "</a"))
-        pieces.append(Code(code_id, role, data, "link" if link else "fmt", isolated, nested))
+        pieces.append(Code(code_id, role, data, "link" if link else "fmt"))
         last = end
     if last < len(text):
         pieces.append(text[last:])
@@ -133,45 +128,28 @@ def _markdown_spans(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
-def _number(spans: list[Span]) -> list[tuple[str, bool, bool]]:
-    """Each code's id (in order of appearance; a pair shares its opener's), whether it nests
-    with the others, and whether it is isolated (its other end is not in the text)."""
-    result: list[tuple[str, bool, bool]] = []
-    stack: list[int] = []  # open starts, by index
-    crossing: set[int] = set()
-    partner: dict[int, int] = {}
-    count = 0
+def _number(spans: list[Span]) -> list[str]:
+    """Each code's id, in order of appearance; an end takes the id of the nearest open
+    start of its group (the same tag, the same emphasis mark, a link's `[`)."""
+    ids: list[str] = []
+    open_starts: list[int] = []  # indexes into spans
     for index, (_, _, role, group) in enumerate(spans):
         match = None
         if role == END:
-            match = next((i for i in reversed(stack) if spans[i][3] == group), None)
+            match = next((i for i in reversed(open_starts) if spans[i][3] == group), None)
         if match is None:
-            count += 1
-            result.append((str(count), True, role == END))
+            ids.append(str(len(set(ids)) + 1))
             if role == START:
-                stack.append(index)
-            continue
-        if stack[-1] != match:
-            crossing.update({match, index})
-        stack.remove(match)
-        partner[index] = match
-        result.append((result[match][0], True, False))
-    for index in stack:
-        result[index] = (result[index][0], True, True)
-    for end_index, start_index in partner.items():
-        if start_index in crossing or end_index in crossing:
-            result[start_index] = (result[start_index][0], False, False)
-            result[end_index] = (result[end_index][0], False, False)
-    return result
+                open_starts.append(index)
+        else:
+            open_starts.remove(match)
+            ids.append(ids[match])
+    return ids
 
 
 def codes_of(pieces: list[Piece]) -> dict[tuple[str, str], Code]:
     """The codes of a text by (id, kind): what a returning file's codes are looked up in."""
     return {piece.key: piece for piece in pieces if isinstance(piece, Code)}
-
-
-def signature(pieces: list[Piece]) -> Counter[tuple[str, str]]:
-    return Counter(piece.key for piece in pieces if isinstance(piece, Code))
 
 
 def join(pieces: list[Piece]) -> str:
