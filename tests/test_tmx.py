@@ -107,3 +107,28 @@ def test_memory_import_reports_dropped_codes(workspace: Path, runner: CliRunner)
     assert result.exit_code == 0, result.output
     assert "2 units added" in result.output
     assert "6 inline codes that stand for no known markup left out of the text" in result.output
+
+
+def test_shorthand_codes_take_the_markup_of_the_workspaces_segment(
+    workspace: Path, runner: CliRunner
+) -> None:
+    """OmegaT's <br2/> and <f0> stand for the <br> and <b> of a page tirage knows: they come
+    back as that markup, in source and target alike."""
+    (workspace / "locales").mkdir()
+    (workspace / "locales" / "page.pot").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#: source/page.html:3\nmsgid "Ligne un<br>ligne deux."\nmsgstr ""\n\n'
+        '#: source/page.html:4\nmsgid "Le <b>rapport</b> est <em>prêt</em>."\nmsgstr ""\n',
+        encoding="utf-8",
+    )
+    tmx = DATA / "tmx" / "omegat.tmx"
+    result = runner.invoke(main, ["memory", "import", str(tmx), "-w", str(workspace)])
+    assert result.exit_code == 0, result.output
+    assert "2 units added" in result.output
+    assert "inline codes" not in result.output  # every code stood for known markup
+    with TranslationMemory.open_path(workspace / ".tirage" / "memory.sqlite") as memory:
+        units = {u.source: u.target for u in memory.units()}
+    assert units == {
+        "Ligne un<br>ligne deux.": "Line one<br>line two.",
+        "Le <b>rapport</b> est <em>prêt</em>.": "The <b>report</b> is <em>ready</em> <br>.",
+    }

@@ -12,6 +12,7 @@ from tirage.cli.options import doc_option, workspace_option
 from tirage.cli.review_queue import run_review
 from tirage.errors import UsageError
 from tirage.interchange.tmx import export_tmx, import_tmx_report
+from tirage.interchange.tmx_segments import workspace_segments
 from tirage.memory import FILENAME, TranslationMemory
 from tirage.po.pofile import read_po
 from tirage.quality.checks import Context, check_files, has_errors
@@ -143,7 +144,8 @@ def memory_import(workspace_dir: Path, file: Path, to: str | None) -> None:
     """Add the translations of a TMX 1.4b file."""
     ws = load_workspace(workspace_dir)
     with TranslationMemory.open(ws) as tm:
-        report = import_tmx_report(tm, file, ws.source_lang, ws.select_targets(to))
+        known = workspace_segments(ws)
+        report = import_tmx_report(tm, file, ws.source_lang, ws.select_targets(to), known)
         line = f"{file}: {report.added} units added ({len(tm)} in the memory)"
         if report.dropped_codes:
             line += (

@@ -12,10 +12,8 @@ Inline markup (HTML tags, Markdown marks, placeholders: what `interchange.codes`
 a segment of the unit's document) is written as TMX codes holding the markup itself:
 `<ph>` alone, `<bpt>`/`<ept>` for a pair, `<it>` for one end of a pair, numbered by `x`
 as the source segment numbers them, so the target's codes say which source code they
-are. On import a code becomes the markup it holds again when that is real markup; a
-tool's private shorthand (OmegaT's `<ph>&lt;br2/&gt;</ph>`) or an empty code is dropped
-from the text, and counted: never stored as literal text, where it would enter
-translations.
+are. On import a code becomes the markup it stands for, or is dropped from the text and
+counted, never stored as literal text (tmx_segments.py).
 """
 
 from __future__ import annotations
@@ -29,6 +27,7 @@ from pathlib import Path
 from tirage import __version__
 from tirage.errors import CatalogError
 from tirage.interchange.codes import END, PH, START, Code, Piece, split_codes
+from tirage.interchange.tmx_segments import Item, KnownSegments, restore, seg_items
 from tirage.interchange.xliff import map_target
 from tirage.memory import TranslationMemory
 from tirage.po.pofile import write_atomic
@@ -204,15 +203,20 @@ def import_tmx(
 
 
 def import_tmx_report(
-    memory: TranslationMemory, path: Path, src_lang: str, targets: tuple[str, ...]
+    memory: TranslationMemory,
+    path: Path,
+    src_lang: str,
+    targets: tuple[str, ...],
+    known: KnownSegments | None = None,
 ) -> TmxImport:
-    """Add every translation from `src_lang` into one of `targets`.
+    """Add every translation from `src_lang` into one of `targets`; `known`: the workspace's
+    segments, whose markup a code of the same segment stands for (tmx_segments.py).
 
     The file is streamed, one <tu> at a time, each dropped once recorded: memory stays flat
     whatever the size of the file. A file that turns out broken halfway adds nothing."""
     report = TmxImport()
     try:
-        _import_units(memory, path, src_lang, targets, report)
+        _import_units(memory, path, src_lang, targets, known or KnownSegments(), report)
     except BaseException:
         memory.db.rollback()
         raise
@@ -225,6 +229,7 @@ def _import_units(
     path: Path,
     src_lang: str,
     targets: tuple[str, ...],
+    known: KnownSegments,
     report: TmxImport,
 ) -> None:
     body: ET.Element | None = None
@@ -239,7 +244,7 @@ def _import_units(
                     body = element
                 continue
             if element.tag == "tu" and body is not None:
-                _import_unit(memory, element, path, src_lang, targets, report)
+                _import_unit(memory, element, path, src_lang, targets, known, report)
                 body.clear()  # the units read so far: nothing keeps them any longer
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else None
@@ -250,47 +255,13 @@ def _import_units(
         raise CatalogError("not a TMX file: no <tmx><body>", path)
 
 
-_CODES = frozenset({"ph", "bpt", "ept", "it", "ut"})
-# A CAT tool's own shorthand for a tag it hides (OmegaT: <br2/>, <f0>, </f0>; memoQ and
-# Trados: {1}, [2]) stands for no markup tirage knows: it is not put back into the text.
-_SHORTHAND = re.compile(r"</?[A-Za-z]{1,3}\d+\s*/?>|\{\d+\}|\[\d+\]|<\d+/?>|</\d+>")
-
-
-def _seg_items(seg: ET.Element) -> list[str | tuple[str]]:
-    """A <seg> as text and (markup,) for each code, in order; <hi> is read through."""
-    items: list[str | tuple[str]] = [seg.text or ""]
-    for child in seg:
-        if child.tag in _CODES:
-            # <sub> inside a code is translatable text of an attribute: part of the markup.
-            items.append(("".join(child.itertext()),))
-        elif child.tag == "hi":
-            items.extend(_seg_items(child))
-        items.append(child.tail or "")
-    return items
-
-
-def _real_markup(data: str) -> bool:
-    return bool(data.strip()) and _SHORTHAND.fullmatch(data.strip()) is None
-
-
-def _seg_text(items: list[str | tuple[str]], report: TmxImport) -> str:
-    out: list[str] = []
-    for item in items:
-        if isinstance(item, str):
-            out.append(item)
-        elif _real_markup(item[0]):
-            out.append(item[0])
-        else:
-            report.dropped_codes += 1
-    return "".join(out)
-
-
 def _import_unit(
     memory: TranslationMemory,
     tu: ET.Element,
     path: Path,
     src_lang: str,
     targets: tuple[str, ...],
+    known: KnownSegments,
     report: TmxImport,
 ) -> None:
     props = {p.get("type", ""): (p.text or "") for p in tu.findall("prop")}
@@ -298,26 +269,30 @@ def _import_unit(
     post_edited = props.get("x-tirage-post-edited") == "1"
     mt_accepted = props.get("x-tirage-origin") == "mt-accepted"
     when = _iso_date(tu.get("changedate") or tu.get("creationdate"))
-    segments: dict[str, list[str | tuple[str]]] = {}
+    segments: dict[str, list[Item]] = {}
     for tuv in tu.findall("tuv"):
         seg = tuv.find("seg")
         if seg is not None:
-            segments[_lang_of(tuv)] = _seg_items(seg)
+            segments[_lang_of(tuv)] = seg_items(seg)
     source_items = next((t for c, t in segments.items() if _same_lang(c, src_lang)), None)
     if source_items is None:
         return
-    source = _seg_text(source_items, report)
+    wanted: dict[str, list[Item]] = {}
     for lang in targets:
         items = next((t for c, t in segments.items() if _same_lang(c, lang)), None)
         if items is not None:
-            report.added += memory.add(
-                source,
-                _seg_text(items, report),
-                src_lang,
-                lang,
-                doc,
-                post_edited=post_edited,
-                mt_accepted=mt_accepted,
-                origin="tmx",
-                when=when,
-            )
+            wanted[lang] = items
+    source, texts, dropped = restore(source_items, wanted, known)
+    report.dropped_codes += dropped
+    for lang, target in texts.items():
+        report.added += memory.add(
+            source,
+            target,
+            src_lang,
+            lang,
+            doc,
+            post_edited=post_edited,
+            mt_accepted=mt_accepted,
+            origin="tmx",
+            when=when,
+        )
