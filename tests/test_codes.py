@@ -65,7 +65,7 @@ def test_pieces_always_join_back_into_the_text(text: str, kind: str) -> None:
     assert join(split_codes(text, kind)) == text
 
 
-_MARKUP_TEXT = st.text(alphabet=st.sampled_from(list("ab <>/&;*_`[]()%{}ds.:\n")), max_size=30)
+_MARKUP_TEXT = st.text(alphabet=st.sampled_from(list("ab <>/&;*_`[]()%{}ds.:\n\x01")), max_size=30)
 
 
 @settings(max_examples=150, deadline=None)
@@ -73,7 +73,8 @@ _MARKUP_TEXT = st.text(alphabet=st.sampled_from(list("ab <>/&;*_`[]()%{}ds.:\n")
 def test_any_markup_survives_export_and_import_unchanged(
     msgid: str, msgstr: str, source: str
 ) -> None:
-    """Whatever markup, an exported unit validates and comes back as exported (kept)."""
+    """Whatever markup, an exported unit validates and comes back as exported (kept).
+    XLIFF 1.2 has no way to write a control character (2.1 has <cp/>): there, only valid."""
     import tempfile
     from pathlib import Path
 
@@ -91,6 +92,8 @@ def test_any_markup_survives_export_and_import_unchanged(
             build_units(po), version=version, src_lang="fr", tgt_lang="en", doc="d", original="x"
         )
         assert_valid(text, version)
+        if version == "1.2" and "\x01" in msgid + msgstr:
+            continue
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "d.xlf"
             path.write_text(text, encoding="utf-8")

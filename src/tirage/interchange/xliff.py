@@ -370,9 +370,11 @@ def _inline_1_2(parent: ET.Element, pieces: list[Piece]) -> None:
             _append(here, _xml_safe(piece))
             continue
         if piece.kind == PH:
-            ET.SubElement(here, _q(x, "x"), {"id": piece.id, "equiv-text": piece.data})
+            ET.SubElement(here, _q(x, "x"), {"id": piece.id, "equiv-text": _xml_safe(piece.data)})
         elif piece.kind == START and piece.id in nested:
-            g = ET.SubElement(here, _q(x, "g"), {"id": piece.id, "equiv-text": piece.data})
+            g = ET.SubElement(
+                here, _q(x, "g"), {"id": piece.id, "equiv-text": _xml_safe(piece.data)}
+            )
             if piece.kind_of == "link":
                 g.set("ctype", "link")
             stack.append(g)
@@ -381,16 +383,19 @@ def _inline_1_2(parent: ET.Element, pieces: list[Piece]) -> None:
                 stack.pop()
         elif _isolated(piece, pieces):
             pos = "open" if piece.kind == START else "close"
-            ET.SubElement(here, _q(x, "it"), {"id": piece.id, "pos": pos}).text = piece.data
+            ET.SubElement(here, _q(x, "it"), {"id": piece.id, "pos": pos}).text = _xml_safe(
+                piece.data
+            )
         else:
             tag = "bpt" if piece.kind == START else "ept"
-            ET.SubElement(here, _q(x, tag), {"id": piece.id, "rid": piece.id}).text = piece.data
+            element = ET.SubElement(here, _q(x, tag), {"id": piece.id, "rid": piece.id})
+            element.text = _xml_safe(piece.data)
 
 
 def _display(data: str) -> str:
     if data.startswith("&") and data.endswith(";"):
-        return html.unescape(data)  # a character reference: show the character
-    data = " ".join(data.split())
+        return _xml_safe(html.unescape(data))  # a character reference: show the character
+    data = _xml_safe(" ".join(data.split()))
     return data if len(data) <= 40 else data[:39] + "…"
 
 
