@@ -34,6 +34,7 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 VERSIONS = ("2.1", "1.2")
 BASE_PREFIX = "tirage-base:"  # XLIFF 1.2 strict allows no foreign attribute: extradata
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CP = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
 _ROLE = re.compile(r"[a-z][a-z -]*(?:, [a-z][a-z -]*)*")
 
 ET.register_namespace("tirage", TIRAGE)
@@ -310,9 +311,10 @@ def _isolated(code: Code, pieces: list[Piece]) -> bool:
 
 
 def _text_2_1(parent: ET.Element, text: str) -> None:
-    """Text, with a <cp/> for each character XML cannot hold."""
+    """Text, with a <cp/> for each character XML cannot hold (and for a carriage return,
+    which every XML reader turns into a line feed)."""
     last = 0
-    for found in _XML_INVALID.finditer(text):
+    for found in _CP.finditer(text):
         _append(parent, text[last : found.start()])
         ET.SubElement(parent, _q(XLIFF2, "cp"), hex=f"{ord(found.group()):04X}")
         last = found.end()
