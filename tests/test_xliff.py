@@ -311,3 +311,24 @@ def test_bad_files_are_one_line_errors(interview: Path, runner: CliRunner, tmp_p
     result = runner.invoke(main, ["xliff", "import", "-w", str(interview), str(stray)])
     assert result.exit_code == 1
     assert "is not a catalog of this workspace's locales/" in result.output
+
+
+def test_translate_toolkit_copying_codes_imports_the_markup(
+    workspace: Path, runner: CliRunner
+) -> None:
+    """Weblate and other translate-toolkit tools edit XLIFF 2 targets as rich text: the
+    codes they copy from the source come back as the catalog's markup."""
+    from translate.storage import xliff2
+
+    po_path = _markup_workspace(workspace)
+    assert runner.invoke(main, ["xliff", "export", "-w", str(workspace)]).exit_code == 0
+    xlf = workspace / "xliff" / "en" / "markup.xlf"
+    store = xliff2.Xliff2File.parsefile(str(xlf))
+    unit = next(u for u in store.units if "Clust'R fédère" in u.source)
+    unit.rich_target = unit.rich_source
+    unit.markapproved(True)
+    store.savefile(str(xlf))
+    result = runner.invoke(main, ["xliff", "import", "-w", str(workspace), str(xlf)])
+    assert "1 imported, 5 kept, 0 refused, 0 conflicts" in result.output, result.output
+    entry = read_po(po_path)[0]
+    assert entry.msgstr == entry.msgid
