@@ -11,8 +11,6 @@ import click
 from tirage.cli.options import doc_option, workspace_option
 from tirage.cli.review_queue import run_review
 from tirage.errors import UsageError
-from tirage.interchange.tmx import export_tmx, import_tmx_report
-from tirage.interchange.tmx_segments import workspace_segments
 from tirage.memory import FILENAME, TranslationMemory
 from tirage.po.pofile import read_po
 from tirage.quality.checks import Context, check_files, has_errors
@@ -142,6 +140,9 @@ def memory() -> None:
 @click.option("--to", "to", metavar="LANG,...", default=None, help="Target languages to take.")
 def memory_import(workspace_dir: Path, file: Path, to: str | None) -> None:
     """Add the translations of a TMX 1.4b file."""
+    from tirage.interchange.tmx import import_tmx_report
+    from tirage.interchange.tmx_segments import workspace_segments
+
     ws = load_workspace(workspace_dir)
     with TranslationMemory.open(ws) as tm:
         known = workspace_segments(ws)
@@ -160,6 +161,8 @@ def memory_import(workspace_dir: Path, file: Path, to: str | None) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def memory_export(workspace_dir: Path, file: Path) -> None:
     """Write the memory (refreshed from the catalogs first) as TMX 1.4b."""
+    from tirage.interchange.tmx import export_tmx
+
     ws = load_workspace(workspace_dir)
     with TranslationMemory.open(ws) as tm:
         tm.refresh(ws)
