@@ -11,7 +11,6 @@ import click
 from tirage.cli.options import doc_option, workspace_option
 from tirage.cli.review_queue import run_review
 from tirage.errors import UsageError
-from tirage.interchange.tmx import export_tmx, import_tmx
 from tirage.memory import FILENAME, TranslationMemory
 from tirage.po.pofile import read_po
 from tirage.quality.checks import Context, check_files, has_errors
@@ -19,7 +18,7 @@ from tirage.quality.stats import CatalogStats, catalog_stats, format_post_edit, 
 from tirage.review import Reviewer, default_reviewer
 from tirage.terminal import json_visible, visible
 from tirage.text.glossary import load_glossary
-from tirage.workspace import Workspace, load_workspace
+from tirage.workspace import SOURCE_SUFFIXES, Workspace, load_workspace
 
 langs_option = click.option(
     "--to", "to", metavar="LANG,...", default=None, help="Target languages (default: all)."
@@ -141,10 +140,20 @@ def memory() -> None:
 @click.option("--to", "to", metavar="LANG,...", default=None, help="Target languages to take.")
 def memory_import(workspace_dir: Path, file: Path, to: str | None) -> None:
     """Add the translations of a TMX 1.4b file."""
+    from tirage.interchange.tmx import import_tmx_report
+    from tirage.interchange.tmx_segments import workspace_segments
+
     ws = load_workspace(workspace_dir)
     with TranslationMemory.open(ws) as tm:
-        added = import_tmx(tm, file, ws.source_lang, ws.select_targets(to))
-        click.echo(visible(f"{file}: {added} units added ({len(tm)} in the memory)"))
+        known = workspace_segments(ws)
+        report = import_tmx_report(tm, file, ws.source_lang, ws.select_targets(to), known)
+        line = f"{file}: {report.added} units added ({len(tm)} in the memory)"
+        if report.dropped_codes:
+            line += (
+                f"; {report.dropped_codes} inline codes that stand for no known markup "
+                "left out of the text"
+            )
+        click.echo(visible(line))
 
 
 @memory.command("export")
@@ -152,10 +161,19 @@ def memory_import(workspace_dir: Path, file: Path, to: str | None) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def memory_export(workspace_dir: Path, file: Path) -> None:
     """Write the memory (refreshed from the catalogs first) as TMX 1.4b."""
+    from tirage.interchange.tmx import export_tmx
+
     ws = load_workspace(workspace_dir)
     with TranslationMemory.open(ws) as tm:
         tm.refresh(ws)
-        count = export_tmx(tm, file, ws.source_lang)
+        kinds = {
+            path.stem: SOURCE_SUFFIXES.get(path.suffix.lower(), "text") for path in ws.sources()
+        }
+        reviewers = {
+            (path.stem, lang): read_po(path).metadata.get("Last-Translator", "").strip()
+            for lang, path in _catalogs(ws, ws.targets)
+        }
+        count = export_tmx(tm, file, ws.source_lang, kinds, reviewers)
     click.echo(visible(f"{file}: {count} units"))
 
 
