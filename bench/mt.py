@@ -191,7 +191,7 @@ def run_raw(texts: list[str], repeat: int, config: str) -> dict[str, Any]:
 
 def run_engine(texts: list[str], repeat: int) -> dict[str, Any]:
     """tirage's engine layer: what `tirage translate` calls for a language pair."""
-    from tirage.mt.base import open_engine
+    from tirage.mt import open_engine
     from tirage.workspace import load_workspace
 
     settings = load_workspace(WORKSPACE).engine

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tirage.editions.credit import credit_from_po, credit_line
-from tirage.mt.base import ENGINES
+from tirage.mt import ENGINES
 from tirage.po.pofile import read_po
 from tirage.provenance import get_provenance
 from tirage.quality.stats import TRANSLATED, catalog_stats

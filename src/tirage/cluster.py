@@ -37,7 +37,7 @@ from typing import Any
 
 from tirage.errors import EngineError, TirageError, UsageError
 from tirage.models import ModelInfo, find_route
-from tirage.mt.base import Engine, open_engine
+from tirage.mt import Engine, open_engine
 from tirage.text.protect import Protected, translate_protected
 from tirage.translate import engine_options, first_of
 from tirage.workspace import Workspace

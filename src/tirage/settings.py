@@ -18,7 +18,7 @@ from typing import Any
 
 from tirage.errors import ConfigError
 from tirage.languages import canonical, did_you_mean, same
-from tirage.mt.base import ENGINES
+from tirage.mt import ENGINES
 
 COMPUTE_TYPES = (
     "default",

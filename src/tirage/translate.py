@@ -31,7 +31,7 @@ import polib
 
 from tirage.errors import CatalogError, EngineError
 from tirage.memory import TranslationMemory
-from tirage.mt.base import Engine, open_engine
+from tirage.mt import Engine, open_engine
 from tirage.po.locking import modify_po
 from tirage.po.pofile import read_po
 from tirage.provenance import Provenance, get_provenance, set_provenance

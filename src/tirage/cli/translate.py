@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from tirage.cli.options import doc_option, quiet_option, workspace_option
-from tirage.mt.base import ENGINES
+from tirage.mt import ENGINES
 from tirage.terminal import visible
 
 if TYPE_CHECKING:

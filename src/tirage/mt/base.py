@@ -8,12 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from tirage.models import ModelInfo
-
-ENGINES = ("argos", "apertium", "pseudo")
+from typing import Protocol
 
 # How a masked span is written in the text sent to an engine; `{}` is the mask's number.
 DEFAULT_MASK = "⟦{}⟧"
@@ -42,39 +37,3 @@ class Engine(Protocol):
     def close(self) -> None:
         """Release models or processes."""
         ...
-
-
-def open_engine(
-    name: str,
-    source: str,
-    target: str,
-    *,
-    beam_size: int = 2,
-    compute_type: str = "int8",
-    batch_size: int = 32,
-    device: str = "cpu",
-    threads: int = 0,
-    route: Sequence[ModelInfo] = (),
-) -> Engine:
-    """Open `name` for source→target; EngineError (one line, how to fix) if it cannot.
-
-    `device`, `threads` (0: one per core) and `route` (packages shipped to a cluster node
-    instead of the installed ones) apply to Argos; the other engines run on CPU."""
-    from tirage.errors import EngineError
-
-    if name == "argos":
-        from tirage.mt.argos import ArgosEngine
-
-        return ArgosEngine.open(
-            source, target, beam_size=beam_size, compute_type=compute_type,
-            batch_size=batch_size, device=device, threads=threads, route=route,
-        )  # fmt: skip
-    if name == "apertium":
-        from tirage.mt.apertium import ApertiumEngine
-
-        return ApertiumEngine.open(source, target)
-    if name == "pseudo":
-        from tirage.mt.pseudo import PseudoEngine
-
-        return PseudoEngine(source, target)
-    raise EngineError(f"unknown engine '{name}' (choose from {', '.join(ENGINES)})")
