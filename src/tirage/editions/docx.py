@@ -130,14 +130,15 @@ def render_docx(
 ) -> bytes:
     from tirage.editions.html import text_direction
 
-    package = open_package(doc.path, doc.path.read_bytes(), "docx")
+    data = doc.path.read_bytes()
+    package = open_package(doc.path, data, "docx")
     walk = walk_docx(package, untranslated_styles(workspace_root(doc)))
     for unit in walk.units:
         unit.build()
     check_units(doc, walk.units)
     texts = unit_texts(doc, translations, lang, include_fuzzy, keep)
-    if not texts:
-        return write_package(package, {})
+    if not texts:  # nothing translated: the edition is the source, byte for byte
+        return data
     target, source = language_tag(lang), language_tag(source_lang)
     rtl = text_direction(lang) == "rtl"
     changed: set[str] = set()

@@ -49,14 +49,15 @@ def render_odt(
 ) -> bytes:
     from tirage.editions.html import text_direction
 
-    package = open_package(doc.path, doc.path.read_bytes(), "odt")
+    data = doc.path.read_bytes()
+    package = open_package(doc.path, data, "odt")
     walk = walk_odt(package, untranslated_styles(workspace_root(doc)))
     for unit in walk.units:
         unit.build()
     check_units(doc, walk.units)
     texts = unit_texts(doc, translations, lang, include_fuzzy, keep)
-    if not texts:
-        return write_package(package, {})
+    if not texts:  # nothing translated: the edition is the source, byte for byte
+        return data
     languages = {
         part: _Languages(tree.getroot(), lang, source_lang) for part, tree in walk.trees.items()
     }
