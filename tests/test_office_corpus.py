@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+
 from office_corpus import (
     CORPUS,
     SOFFICE,
@@ -29,7 +30,6 @@ from office_corpus import (
     visible,
     words,
 )
-
 from tirage.editions.render import Translations
 
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
