@@ -76,7 +76,19 @@ class Unit:
 
     def build(self) -> None:
         """Set `text`, `tokens` and `codes` from `items`."""
-        items = [i for i in self.items if i.kind != "text" or i.text]
+        items: list[Item] = []
+        for item in self.items:  # one run per stretch of the same formatting
+            last = items[-1] if items else None
+            if item.kind == "text" and not item.text:
+                continue
+            if (
+                last is not None
+                and item.kind == last.kind == "text"
+                and (item.key, item.link) == (last.key, last.link)
+            ):
+                last.text += item.text
+            else:
+                items.append(Item(item.kind, item.text, item.key, item.fmt, item.link, item.data))
         previous: Hashable = None
         for item in items:  # a space alone does not deserve a code of its own
             if item.kind == "text":
