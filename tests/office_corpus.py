@@ -96,7 +96,9 @@ def pdf_text(pdf: Path) -> str:
     ).stdout
 
 
-WORD = re.compile(r"[^\W\d_]{2,}")
+# Latin-script words (the pseudo engine's accented letters included): a CJK line has no
+# spaces to cut words at, and this machine's fonts may not print it.
+WORD = re.compile(r"[A-Za-z\u00c0-\u02af\u1e00-\u1eff]{2,}")
 
 
 def words(text: str) -> set[str]:

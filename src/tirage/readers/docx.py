@@ -79,6 +79,9 @@ MARKERS = frozenset(
         "moveToRangeEnd",
     )
 )
+# Inline containers that show nothing themselves: their runs are read as the paragraph's (a
+# translated paragraph is written without them; an untranslated one keeps them).
+TRANSPARENT = frozenset({W + "smartTag", W + "customXml", W + "dir", W + "bdo", W + "sdt"})
 DROPPED = frozenset({W + "proofErr", W + "lastRenderedPageBreak", W + "softHyphen"})
 # Formatting nobody sees: language, spell-check and revision marks.
 INVISIBLE = frozenset({W + "lang", W + "noProof", W + "webHidden", W + "specVanish", W + "rtl"})
@@ -108,6 +111,14 @@ class Styles:
             seen.append(style_id)
             style_id = self.based_on.get(style_id, "")
         return seen
+
+
+@dataclass
+class _Field:
+    """A complex field open at this point: its code so far, and whether its result began."""
+
+    code: str = ""
+    result: bool = False
 
 
 @dataclass
@@ -191,7 +202,8 @@ class _PartWalker:
         self.role = role
         self.styles = styles
         self.skip = skip
-        self.field_depth = 0  # complex fields run across runs and paragraphs
+        self.fields: list[_Field] = []  # complex fields run across runs and paragraphs
+        self.field_item: Item | None = None
 
     def paragraph(self, paragraph: Any) -> Unit | None:
         ppr = paragraph.find(W + "pPr")
@@ -204,32 +216,32 @@ class _PartWalker:
             return None
         role, level = self._role(paragraph, ppr, chain)
         unit = Unit(self.part, role, paragraph, level=level, labeler=_label)
-        seen_text = False
-        field_item: Item | None = None
-        for child in paragraph:
+        self.field_item = None
+        self._inline(unit, paragraph, -1)
+        return unit
+
+    def _inline(self, unit: Unit, container: Any, link: int) -> None:
+        """The runs of a paragraph, a hyperlink, or a container that shows nothing itself
+        (smart tags, custom XML, bidi embeddings, an inline content control's content)."""
+        for child in container:
             tag = child.tag
-            count = len(unit.items)
-            if tag == W + "pPr" or tag in DROPPED:
+            if tag == W + "pPr" or tag in DROPPED or tag == W + "sdtPr":
                 continue
             if tag in MARKERS:
-                (unit.trail if seen_text else unit.lead).append(child)
-                continue
-            if tag == W + "r":
-                field_item = self._run(unit, child, -1, field_item)
-            elif tag == W + "hyperlink" and self.field_depth == 0:
+                has_text = any(i.kind == "text" and i.text.strip() for i in unit.items)
+                (unit.trail if has_text or unit.trail else unit.lead).append(child)
+            elif tag == W + "r":
+                self.field_item = self._run(unit, child, link, self.field_item)
+            elif tag == W + "hyperlink" and not self.in_field and link < 0:
                 unit.links.append(child)
-                link = len(unit.links) - 1
-                for inner in child:
-                    if inner.tag == W + "r":
-                        field_item = self._run(unit, inner, link, field_item)
-                    elif inner.tag not in DROPPED:
-                        unit.items.append(Item("placeholder", link=link, data=[(None, [inner])]))
+                self._inline(unit, child, len(unit.links) - 1)
+            elif tag in TRANSPARENT and not self.in_field:
+                content = child.find(W + "sdtContent") if tag == W + "sdt" else child
+                if content is not None:
+                    self._inline(unit, content, link)
             else:
-                field_item = None
-                unit.items.append(Item("placeholder", data=[(None, [child])]))
-            added = unit.items[count:]
-            seen_text = seen_text or any(i.kind == "text" and i.text.strip() for i in added)
-        return unit
+                self.field_item = None
+                unit.items.append(Item("placeholder", link=link, data=[(None, [child])]))
 
     def _role(self, paragraph: Any, ppr: Any, chain: list[str]) -> tuple[str, str]:
         if self.role:
@@ -254,12 +266,19 @@ class _PartWalker:
             return "list_item", ""
         return "paragraph", ""
 
+    @property
+    def in_field(self) -> bool:
+        """Inside a field's code or result; a HYPERLINK field's result is link text, read."""
+        return any(
+            not (f.result and f.code.lstrip().upper().startswith("HYPERLINK")) for f in self.fields
+        )
+
     def _run(self, unit: Unit, run: Any, link: int, field_item: Item | None) -> Item | None:
         rpr = run.find(W + "rPr")
         style_id = _val(rpr, W + "rStyle")
         hidden = rpr is not None and _on(rpr.find(W + "vanish"))
         style_name = self.styles.names.get(style_id, style_id).lower()
-        if self.field_depth == 0 and (
+        if not self.in_field and (
             hidden or (style_id and (style_name in self.skip or style_id.lower() in self.skip))
         ):
             unit.items.append(Item("placeholder", link=link, data=[(None, [run])]))
@@ -269,15 +288,19 @@ class _PartWalker:
             tag = child.tag
             if tag == W + "rPr" or tag in DROPPED:
                 continue
-            in_field = self.field_depth > 0 or tag in (W + "fldChar", W + "instrText")
+            structure = tag in (W + "fldChar", W + "instrText")
             if tag == W + "fldChar":
                 kind = child.get(W + "fldCharType")
                 if kind == "begin":
-                    self.field_depth += 1
-                elif kind == "end":
-                    self.field_depth = max(self.field_depth - 1, 0)
-            if in_field:
-                if field_item is None or unit.items[-1:] != [field_item]:
+                    self.fields.append(_Field())
+                elif kind == "separate" and self.fields:
+                    self.fields[-1].result = True
+                elif kind == "end" and self.fields:
+                    self.fields.pop()
+            elif tag == W + "instrText" and self.fields:
+                self.fields[-1].code += child.text or ""
+            if structure or self.in_field:
+                if field_item is None or not unit.items or unit.items[-1] is not field_item:
                     field_item = Item("placeholder", link=link, data=[])
                     unit.items.append(field_item)
                 field_item.data.append((rpr, [child]))
@@ -289,7 +312,7 @@ class _PartWalker:
                 unit.items.append(Item("text", "\u2011", key, rpr, link=link))
             else:  # a tab, a break, a note reference, a drawing, a symbol: kept as they are
                 unit.items.append(Item("placeholder", link=link, data=[(rpr, [child])]))
-        return field_item if self.field_depth > 0 else None
+        return field_item if self.fields else None
 
 
 def _val(parent: Any, tag: str) -> str:
