@@ -343,3 +343,42 @@ def test_tracked_changes_are_refused(tmp_path: Path, path: Path) -> None:
         ["update", "--workspace", str(tmp_path)],
         "accept or reject them, then run update",
     )
+
+
+def test_a_sentence_left_untranslated_keeps_the_source_language() -> None:
+    doc = read(OFFICE_DIR / "pandoc-notes.docx")
+    data = render(doc, Translations.from_dict({"Test footnote.": "Fußnote."}))
+    body = etree.fromstring(_parts(data)["word/document.xml"])
+    langs = {
+        "".join(r.itertext()).strip(): r.find(f"{W}rPr/{W}lang").get(W + "val")
+        for r in body.iter(W + "r")
+        if "".join(r.itertext()).strip()
+    }
+    assert langs["Fußnote."] == "de"
+    assert langs["Test endnote."] == "en"
+
+
+def test_odt_languages() -> None:
+    doc = read(OFFICE_DIR / "pandoc-footnote.odt")
+    german = {"Some text<x1/> with a footnote.": "Etwas Text<x1/> mit einer Fußnote."}
+    parts = _parts(render(doc, Translations.from_dict(german)))
+    styles = etree.fromstring(parts["styles.xml"])
+    defaults = [
+        s.find(STYLE + "text-properties")
+        for s in styles.iter(STYLE + "default-style")
+        if s.get(STYLE + "family") == "paragraph"
+    ]
+    assert defaults[0].get(FO + "language") == "de"
+    assert b"<dc:language>de</dc:language>" in parts["meta.xml"]
+    content = parts["content.xml"].decode("utf-8")
+    assert '<text:span text:style-name="TirageLanguage_en">Footnote text</text:span>' in content
+    assert 'style:name="TirageLanguage_en"' in content
+
+
+def test_reading_commands_do_not_load_lxml() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, tirage.cli, tirage.publish; print('lxml' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -155,6 +155,12 @@ def walk_docx(package: Package, untranslated: tuple[str, ...] = ()) -> DocxText:
         if not package.has(part) or part in trees:
             continue
         tree = package.xml(part)
+        if not tree.getroot().tag.startswith(W):
+            raise SourceError(
+                f"{part} is not WordprocessingML (Strict Open XML?): save it as a Word "
+                "document (.docx)",
+                package.path,
+            )
         trees[part] = tree
         tracked += sum(1 for el in tree.iter() if el.tag in TRACKED)
         walker = _PartWalker(part, role, styles, skip)
