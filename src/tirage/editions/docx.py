@@ -142,6 +142,7 @@ def render_docx(
     target, source = language_tag(lang), language_tag(source_lang)
     rtl = text_direction(lang) == "rtl"
     changed: set[str] = set()
+    readable = {int(block.attrs["unit"]) for block in doc.blocks}
     for index, unit in enumerate(walk.units):
         if unit.attribute is None and unit.plain:
             if index in texts:
@@ -155,9 +156,10 @@ def render_docx(
             continue
         if index in texts:
             _rebuild(unit, parse_unit(unit, texts[index]), target, source, rtl)
-        else:
+            changed.add(unit.part)
+        elif index in readable:  # text left in the source language
             _mark_runs(unit.element, source)
-        changed.add(unit.part)
+            changed.add(unit.part)
     if walk.styles_part and walk.styles_part in package.names:
         walk.trees[walk.styles_part] = styles = package.xml(walk.styles_part)
         _style_languages(styles.getroot(), target, source_lang, rtl)

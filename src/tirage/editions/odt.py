@@ -62,6 +62,7 @@ def render_odt(
         part: _Languages(tree.getroot(), lang, source_lang) for part, tree in walk.trees.items()
     }
     changed: set[str] = set()
+    readable = {int(block.attrs["unit"]) for block in doc.blocks}
     for index, unit in enumerate(walk.units):
         if unit.plain:
             if index in texts:
@@ -71,9 +72,10 @@ def render_odt(
         marks = languages[unit.part]
         if index in texts:
             _rebuild(unit, parse_unit(unit, texts[index]), marks)
-        else:
+            changed.add(unit.part)
+        elif index in readable:  # text left in the source language
             _wrap(unit.element, marks.source_style())
-        changed.add(unit.part)
+            changed.add(unit.part)
     if "styles.xml" in walk.trees:
         _style_languages(
             walk.trees["styles.xml"].getroot(), lang, source_lang, text_direction(lang) == "rtl"
