@@ -382,3 +382,12 @@ def test_reading_commands_do_not_load_lxml() -> None:
     code = "import sys, tirage.cli, tirage.publish; print('lxml' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_damaged_entry_is_refused(tmp_path: Path) -> None:
+    data = bytearray((OFFICE_DIR / "pandoc-lists.docx").read_bytes())
+    at = data.index(b"word/document.xml") + len("word/document.xml") + 40
+    data[at : at + 20] = b"\xff" * 20  # inside the compressed document part
+    _workspace(tmp_path)
+    (tmp_path / "source" / "damaged.docx").write_bytes(bytes(data))
+    assert_refused(tmp_path, ["update", "--workspace", str(tmp_path)], "damaged.docx")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -49,8 +50,11 @@ class Package:
     def read(self, name: str) -> bytes:
         if name not in self._cache:
             info = self.archive.getinfo(name)
-            with self.archive.open(info) as stream:
-                data = stream.read(info.file_size + 1)
+            try:
+                with self.archive.open(info) as stream:
+                    data = stream.read(info.file_size + 1)
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
+                raise SourceError(f"damaged package: entry {name}: {exc}", self.path) from None
             if len(data) != info.file_size:  # a header that lies about the size
                 raise SourceError(
                     f"damaged package: entry {name} is not the size it says", self.path
