@@ -391,3 +391,9 @@ def test_a_damaged_entry_is_refused(tmp_path: Path) -> None:
     _workspace(tmp_path)
     (tmp_path / "source" / "damaged.docx").write_bytes(bytes(data))
     assert_refused(tmp_path, ["update", "--workspace", str(tmp_path)], "damaged.docx")
+
+
+def test_odfpy_external_entity_document_is_refused(tmp_path: Path) -> None:
+    """odfpy's own "nasty" test file: an external entity in content.xml."""
+    _workspace(tmp_path, OFFICE_DIR / "hostile" / "odfpy-nasty.odt")
+    assert_refused(tmp_path, ["update", "--workspace", str(tmp_path)], "declares a DTD")
