@@ -205,7 +205,7 @@ def _rebuild(unit: Unit, pieces: list[Piece], target: str, source: str, rtl: boo
         if piece.source_lang:
             _set_child(rpr, "lang", RPR_ORDER).set(W + "val", source)
         else:
-            _set_child(rpr, "lang", RPR_ORDER).set(W + "val", target)
+            _language(_set_child(rpr, "lang", RPR_ORDER), target, rtl)
             if rtl:
                 _set_child(rpr, "rtl", RPR_ORDER)
         run.append(rpr)
@@ -270,14 +270,22 @@ def _style_languages(root: Any, target: str, source_lang: str, rtl: bool) -> Non
         defaults = default.makeelement(W + "rPr", {})
         default.append(defaults)
     lang = _set_child(defaults, "lang", RPR_ORDER)
-    lang.set(W + "val", target)
-    if rtl:
-        lang.set(W + "bidi", target)
+    _language(lang, target, rtl)
     prefix = source_lang.replace("_", "-").split("-")[0].lower()
     for element in root.iter(W + "lang"):
         value = element.get(W + "val", "")
         if value.lower().split("-")[0] == prefix:
             element.set(W + "val", target)
+
+
+def _language(element: Any, target: str, rtl: bool) -> None:
+    """A `w:lang`: Word reads `w:val` for Latin text, `w:bidi` for right-to-left scripts and
+    `w:eastAsia` for Chinese, Japanese and Korean."""
+    element.set(W + "val", target)
+    if rtl:
+        element.set(W + "bidi", target)
+    if target.split("-")[0] in ("zh", "ja", "ko"):
+        element.set(W + "eastAsia", target)
 
 
 def _core_language(root: Any, target: str) -> None:
