@@ -89,16 +89,19 @@ class Unit:
                 last.text += item.text
             else:
                 items.append(Item(item.kind, item.text, item.key, item.fmt, item.link, item.data))
-        previous: Hashable = None
+        previous: Item | None = None
         for item in items:  # a space alone does not deserve a code of its own
             if item.kind == "text":
                 if not item.text.strip():
-                    item.key = previous
-                previous = item.key
+                    item.key, item.fmt = (previous.key, previous.fmt) if previous else (None, None)
+                previous = item
         base_key = _dominant(i for i in items if i.link < 0)
         base_key = base_key if base_key is not None else _dominant(items)
         link_keys = {n: _dominant(i for i in items if i.link == n) for n in range(len(self.links))}
-        fmt_of = {i.key: i.fmt for i in items if i.kind == "text"}
+        fmt_of: dict[Hashable, Any] = {}
+        for item in items:
+            if item.kind == "text":
+                fmt_of.setdefault(item.key, item.fmt)
         self.base = fmt_of.get(base_key)
         self.link_base = {n: fmt_of.get(k) for n, k in link_keys.items()}
         names: dict[Hashable, str] = {}
