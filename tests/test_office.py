@@ -3,6 +3,7 @@ what a hostile package gets (one line, exit 1, nothing written)."""
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -397,3 +398,50 @@ def test_odfpy_external_entity_document_is_refused(tmp_path: Path) -> None:
     """odfpy's own "nasty" test file: an external entity in content.xml."""
     _workspace(tmp_path, OFFICE_DIR / "hostile" / "odfpy-nasty.odt")
     assert_refused(tmp_path, ["update", "--workspace", str(tmp_path)], "declares a DTD")
+
+
+TEXT_NS = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+OFFICE_NS = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_splitting_odt_text_into_revision_spans_does_not_change_the_catalog(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """LibreOffice wraps edited text in spans whose automatic style only records a revision
+    id (`officeooo:rsid`): the POT must not move."""
+    source = OFFICE_DIR / "fr" / "interview-thierry-alvergnat.odt"
+    parts = _parts(source.read_bytes())
+    tree = etree.fromstring(parts["content.xml"])
+    automatic = tree.find(OFFICE_NS + "automatic-styles")
+    style = etree.SubElement(
+        automatic,
+        STYLE + "style",
+        {STYLE + "name": "Trevision", STYLE + "family": "text"},
+    )
+    etree.SubElement(
+        style, STYLE + "text-properties", {"{http://openoffice.org/2009/office}rsid": "00abcdef"}
+    )
+    for paragraph in list(tree.iter(TEXT_NS + "p", TEXT_NS + "h")):
+        value = paragraph.text or ""
+        if len(value) < 2:
+            continue
+        cut = data.draw(st.integers(0, len(value)))
+        if cut in (0, len(value)):
+            continue
+        span = etree.Element(TEXT_NS + "span", {TEXT_NS + "style-name": "Trevision"})
+        paragraph.text, span.text = value[:cut], value[cut:]
+        paragraph.insert(0, span)
+    parts["content.xml"] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+    split = tmp_path_factory.mktemp("split") / source.name
+    with zipfile.ZipFile(split, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    assert [(s.role, s.text) for s in read(split, "fr").segments()] == _french_catalog()
+
+
+@functools.cache
+def _french_catalog() -> list[tuple[str, str]]:
+    source = OFFICE_DIR / "fr" / "interview-thierry-alvergnat.odt"
+    return [(s.role, s.text) for s in read(source, "fr").segments()]
