@@ -56,10 +56,9 @@ MARKERS = frozenset(
     )
 ) | {OFFICE + "annotation-end"}
 DROPPED = frozenset({TEXT + "soft-page-break"})
-# Paragraphs that are not the author's running text: generated indexes, comments, deletions.
-SKIPPED_IN = frozenset(
-    {TEXT + "index-body", OFFICE + "annotation", TEXT + "tracked-changes", TEXT + "index-title"}
-)
+# Paragraphs that are not the author's running text: generated indexes (their title aside),
+# comments, deletions.
+SKIPPED_IN = frozenset({TEXT + "index-body", OFFICE + "annotation", TEXT + "tracked-changes"})
 INVISIBLE = frozenset(
     {
         OFFICEOOO + "rsid",
@@ -200,7 +199,7 @@ def _part_units(part: str, root: Any, holder: Any, named: OdtStyles, skip: set[s
     units: list[Unit] = []
     alts: list[Unit] = []
     for element in holder.iter(TEXT + "p", TEXT + "h", SVG + "title", SVG + "desc"):
-        if any(a.tag in SKIPPED_IN for a in element.iterancestors()):
+        if _skipped(element):
             continue
         if element.tag in (SVG + "title", SVG + "desc"):
             if (element.text or "").strip():
@@ -210,6 +209,15 @@ def _part_units(part: str, root: Any, holder: Any, named: OdtStyles, skip: set[s
         if unit is not None:
             units.append(unit)
     return units + alts
+
+
+def _skipped(element: Any) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor.tag == TEXT + "index-title":  # "Table des matières": the author's words
+            return False
+        if ancestor.tag in SKIPPED_IN:
+            return True
+    return False
 
 
 class _Walker:
