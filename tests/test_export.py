@@ -207,7 +207,7 @@ def test_text_format_of_a_markdown_source_says_why_nothing_is_written(
 
 @pytest.mark.parametrize(
     ("args", "code"),
-    [(["--to", "it"], 2), (["--format", "docx"], 2), (["--threshold", "120"], 2)],
+    [(["--to", "it"], 2), (["--format", "rtf"], 2), (["--threshold", "120"], 2)],
 )
 def test_usage_errors(runner: CliRunner, workspace: Path, args: list[str], code: int) -> None:
     actual, _ = run(runner, workspace, "export", *args)

@@ -100,7 +100,8 @@ def test_markdown_translatable_and_not() -> None:
         ("latin1.txt", "Élégant.\n".encode("latin-1"), "not UTF-8 text"),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
         ("empty.md", b"  \n\n", "empty document"),
-        ("notes.docx", b"PK\x03\x04", "unknown source format '.docx'"),
+        ("notes.docx", b"PK\x03\x04", "not a DOCX package"),
+        ("notes.rtf", b"{\\rtf1}", "unknown source format '.rtf'"),
     ],
 )
 def test_bad_sources_name_the_file(tmp_path: Path, name: str, content: bytes, message: str) -> None:

@@ -46,6 +46,10 @@ from tirage.text.glossary import load_glossary
 from tirage.workspace import Workspace
 
 EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf"}
+# An office source's edition is its own package translated (editions/docx.py, odt.py): it is
+# the only edition such a source has, and the one it gets by default.
+OFFICE_FORMATS = {"docx": ".docx", "odt": ".odt"}
+EXTENSIONS.update(OFFICE_FORMATS)
 # The print edition takes about a second a page set, so it is written only when asked for.
 DEFAULT_FORMATS = ("text", "markdown", "html")
 FLOOR = 50.0  # % of an edition's passages that must be in its language
@@ -56,6 +60,8 @@ FORMAT_NAMES = {
     "markdown": "markdown",
     "html": "html",
     "pdf": "pdf",
+    "docx": "docx",
+    "odt": "odt",
 }
 
 
@@ -68,7 +74,9 @@ def parse_formats(requested: str | None) -> tuple[str, ...]:
         if not name:
             continue
         if name not in FORMAT_NAMES:
-            raise UsageError(f"unknown format '{name}' (choose from text, markdown, html, pdf)")
+            raise UsageError(
+                f"unknown format '{name}' (choose from text, markdown, html, pdf, docx, odt)"
+            )
         if FORMAT_NAMES[name] not in formats:
             formats.append(FORMAT_NAMES[name])
     return tuple(formats)
@@ -187,7 +195,11 @@ def edition_path(ws: Workspace, lang: str, stem: str, fmt: str) -> Path:
 
 def formats_for(doc: Document, formats: Iterable[str]) -> list[str]:
     """A text source has all three editions; a Markdown source has Markdown and HTML; an HTML
-    source has HTML only."""
+    source has HTML only; a DOCX or ODT source has its own format only (by default too)."""
+    if doc.format in OFFICE_FORMATS:
+        own = [f for f in formats if f == doc.format]
+        return own if own or tuple(formats) != DEFAULT_FORMATS else [doc.format]
+    formats = [f for f in formats if f not in OFFICE_FORMATS]
     if doc.format == "html":
         return [f for f in formats if f == "html"]
     return [f for f in formats if not (f == "text" and doc.format != "text")]
@@ -258,6 +270,10 @@ def export_workspace(
                     text = render_markdown(
                         doc, translations, lang, include_fuzzy, credit, mark, keep
                     )
+                elif fmt in OFFICE_FORMATS:
+                    text = _office_edition(
+                        doc, fmt, translations, lang, ws.source_lang, include_fuzzy, keep
+                    )
                 elif fmt == "html":
                     text = render_html(
                         doc,
@@ -297,11 +313,30 @@ def _export_original(
     path = edition_path(ws, lang, doc.stem, "html")
     if not wanted:
         _remove([path], result)
-    elif "html" in formats:
+    elif "html" in formats and doc.format not in OFFICE_FORMATS:
         context = EditionContext(links, ws.publish.name)
         page = render_html(doc, Translations(), lang, lang, context=context)
         (result.written if write_atomic(path, page) else result.unchanged).append(path)
     return result
+
+
+def _office_edition(
+    doc: Document,
+    fmt: str,
+    translations: Translations,
+    lang: str,
+    source_lang: str,
+    include_fuzzy: bool,
+    keep: Sequence[str],
+) -> bytes:
+    """A DOCX or ODT edition (lxml is imported only here, through the package reader)."""
+    if fmt == "docx":
+        from tirage.editions.docx import render_docx
+
+        return render_docx(doc, translations, lang, source_lang, include_fuzzy, tuple(keep))
+    from tirage.editions.odt import render_odt
+
+    return render_odt(doc, translations, lang, source_lang, include_fuzzy, tuple(keep))
 
 
 def _remove(paths: Iterable[Path], result: EditionResult) -> None:
@@ -369,7 +404,7 @@ def describe(report: ExportReport, langs: Sequence[str], root: Path) -> list[str
 
 
 def _no_format(result: EditionResult) -> str:
-    kinds = {"text": "text", "markdown": "Markdown", "html": "HTML"}
+    kinds = {"text": "text", "markdown": "Markdown", "html": "HTML", "docx": "DOCX", "odt": "ODT"}
     kind = kinds.get(result.source_format, result.source_format)
     asked = " or ".join(result.no_format)
     return f"a {kind} source has no {asked} edition (its formats: {result.formats})"

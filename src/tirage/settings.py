@@ -87,6 +87,12 @@ def _engines(value: Any) -> tuple[str, ...]:
     return tuple(_engine(name) for name in names)
 
 
+def _names(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise Invalid(f'must be a list of style names, e.g. ["Code"], not {_kind(value)}')
+    return tuple(value)
+
+
 def _number(low: float, high: float) -> Check:
     def check(value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -174,6 +180,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "threads_per_actor": _count(0, 1024),  # 0: the node's CPUs ÷ actors_per_node
     },
     "team": {"translator": _string, "name": _string},
+    "office": {"untranslated_styles": _names},  # DOCX/ODT styles whose text stays as it is
 }
 REQUIRED = ("source_language", "target_languages")
 

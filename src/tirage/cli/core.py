@@ -13,7 +13,7 @@ from tirage.errors import SourceError, UsageError
 from tirage.freshness import Freshness
 from tirage.languages import same
 from tirage.memory import TranslationMemory
-from tirage.readers import READERS, read_document
+from tirage.readers import OFFICE_SUFFIXES, READERS, read_document
 from tirage.readers.segments import normalise
 from tirage.terminal import json_visible, visible
 from tirage.text.segment import segment_text
@@ -78,7 +78,7 @@ def segment(file: Path, lang: str | None, as_json: bool, workspace_dir: Path) ->
         lang = load_workspace(root).source_lang if root is not None else "fr"
     else:
         lang = check_language(lang, "--lang")
-    if str(file) != "-" and file.suffix.lower() in READERS:
+    if str(file) != "-" and file.suffix.lower() in (*READERS, *OFFICE_SUFFIXES):
         doc = read_document(file, file.parent, lang)
         sentences = [seg.text for seg in doc.segments()]
     else:

@@ -33,8 +33,9 @@ def _export_options(command: F) -> F:
                 "--format",
                 "formats",
                 metavar="FMT,...",
-                help="text, markdown, html, pdf (default: text, markdown, html; text only for "
-                "text sources; pdf, the print edition, only when asked for).",
+                help="text, markdown, html, pdf, docx, odt (default: text, markdown, html; text "
+                "only for text sources; pdf, the print edition, only when asked for; a DOCX or "
+                "ODT source: its own format).",
             ),
             click.option(
                 "--threshold",

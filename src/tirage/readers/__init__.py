@@ -19,6 +19,8 @@ READERS = {
     ".markdown": read_markdown,
     **dict.fromkeys(HTML_SUFFIXES, read_html),
 }
+# Office packages are read from their bytes (readers/office.py); lxml is loaded only then.
+OFFICE_SUFFIXES = (".docx", ".odt")
 
 # Tab, newline and a CRLF line end are text; any other C0 control, DEL or C1 control in a
 # document would reach catalogs, editions and terminals.
@@ -50,7 +52,7 @@ def _load(path: Path) -> tuple[str, str]:
     check_name(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        known = ", ".join(sorted(READERS))
+        known = ", ".join(sorted((*READERS, *OFFICE_SUFFIXES)))
         raise SourceError(f"unknown source format '{path.suffix}' (tirage reads {known})", path)
     try:
         data = path.read_bytes()
@@ -77,11 +79,16 @@ def _load(path: Path) -> tuple[str, str]:
 
 def read_document(path: Path, root: Path, lang: str = "fr") -> Document:
     """Read one source file; `name` in the result is relative to the workspace root."""
-    text, encoding = _load(path)
     try:
         name = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         name = path.as_posix()
+    if path.suffix.lower() in OFFICE_SUFFIXES:
+        from tirage.readers.office import read_office
+
+        check_name(path)
+        return read_office(path, name, root, lang)
+    text, encoding = _load(path)
     reader = READERS[path.suffix.lower()]
     doc = reader(path, name, text, lang)
     doc.encoding = encoding
