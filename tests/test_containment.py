@@ -90,22 +90,13 @@ def test_stale_temp_files_are_removed_and_live_ones_kept(
         dead = dead_pid()
         (workspace / "editions" / "en").mkdir(parents=True)
         stale = [
-            workspace / "locales" / "en" / f".{INTERVIEW}.po.{dead}.k2j4_x9a.tmp",
-            workspace / "locales" / f".{INTERVIEW}.pot.{dead}.a1b2c3d4.tmp",
-            workspace / "editions" / "en" / f".{INTERVIEW}.html.{dead}.zzzzzzzz.tmp",
+            workspace / "locales" / "en" / f".tirage-tmp.{INTERVIEW}.po.{dead}.k2j4_x9a",
+            workspace / "locales" / f".tirage-tmp.{INTERVIEW}.pot.{dead}.a1b2c3d4",
+            workspace / "editions" / "en" / f".tirage-tmp.{INTERVIEW}.html.{dead}.zzzzzzzz",
         ]
-        kept = [
-            workspace / "locales" / "en" / f".{INTERVIEW}.po.{live.pid}.q1w2e3r4.tmp",
-            workspace / "locales" / "en" / "notes.tmp",  # not ours
-        ]
-        # Named by an older tirage, without a PID: removed once an hour old.
-        legacy = workspace / "locales" / "en" / f".{INTERVIEW}.po.k2j4_x9a.tmp"
-        fresh = workspace / "locales" / "en" / f".{INTERVIEW}.po.q1w2e3r4.tmp"
-        stale.append(legacy)
-        kept.append(fresh)
+        kept = [workspace / "locales" / "en" / f".tirage-tmp.{INTERVIEW}.po.{live.pid}.q1w2e3r4"]
         for path in stale + kept:
             path.write_text("half a save", encoding="utf-8")
-        os.utime(legacy, (time.time() - 7200, time.time() - 7200))
         result = runner.invoke(main, ["stats", "-w", str(workspace)])
         assert result.exit_code == 0, result.output
         assert not any(path.exists() for path in stale)
@@ -113,6 +104,50 @@ def test_stale_temp_files_are_removed_and_live_ones_kept(
     finally:
         live.kill()
         live.wait()
+
+
+# Files a person could have made, some shaped like a temp file of tirage 0.1.0 or round 2
+# (`.<name>.<pid>.<random>.tmp`) or nearly like today's: none is tirage's to delete.
+LOOK_ALIKES = [
+    "locales/en/.glossary-notes.2023.draft.tmp",
+    "locales/en/.glossary-notes.k2j4_x9a.tmp",
+    "locales/en/notes.tmp",
+    f"locales/en/.{INTERVIEW}.po.1.k2j4_x9a.tmp",
+    f"locales/.{INTERVIEW}.pot.12345678.abcdefgh.tmp",
+    "locales/en/.tirage-tmp.notes",  # no PID, no random part
+    "locales/en/.tirage-tmp.notes.1.draft",  # 5 letters, not mkstemp's 8
+    "locales/en/.tirage-tmp.notes.0.abcdefgh",  # PID 0 is nobody's
+    "editions/en/.tirage-tmp.page.html.1.ABCDEFGH",  # upper case: not mkstemp's
+    "editions/en/.tirage-install-1-abcdefgh.txt",
+    "editions/.draft.99999.old.tmp",
+]
+
+
+def test_look_alike_human_files_survive_every_command(
+    runner: CliRunner, workspace: Path
+) -> None:
+    (workspace / "editions" / "en").mkdir(parents=True)
+    (workspace / "locales" / "en").mkdir(parents=True)
+    planted = {workspace / name: f"mine: {name}\n" for name in LOOK_ALIKES}
+    for path, text in planted.items():
+        path.write_text(text, encoding="utf-8")
+    old = time.time() - 30 * 86400  # a month old: no age makes a file tirage's
+    for path in planted:
+        os.utime(path, (old, old))
+    w = ["-w", str(workspace)]
+    for args in (
+        ["update", *w],
+        ["stats", *w],
+        ["check", *w],
+        ["translate", *w, "--engine", "pseudo"],
+        ["export", *w, "--allow-untranslated", "--threshold", "0"],
+        ["build", *w, "--threshold", "0", "--allow-untranslated"],
+        ["memory", "export", *w, str(workspace.parent / "tm.tmx")],
+    ):
+        result = runner.invoke(main, args)
+        assert result.exit_code in (0, 1), result.output  # check finds the untranslated
+        for path, text in planted.items():
+            assert path.read_text(encoding="utf-8") == text, (args, path)
 
 
 def test_killed_install_staging_is_removed(
