@@ -17,7 +17,7 @@ from tirage.cli import main
 from tirage.models import data_dir, install_file
 from tirage.tempfiles import pid_alive
 
-from conftest import INTERVIEW
+from conftest import INTERVIEW, REPO
 
 
 @pytest.fixture
@@ -123,9 +123,7 @@ LOOK_ALIKES = [
 ]
 
 
-def test_look_alike_human_files_survive_every_command(
-    runner: CliRunner, workspace: Path
-) -> None:
+def test_look_alike_human_files_survive_every_command(runner: CliRunner, workspace: Path) -> None:
     (workspace / "editions" / "en").mkdir(parents=True)
     (workspace / "locales" / "en").mkdir(parents=True)
     planted = {workspace / name: f"mine: {name}\n" for name in LOOK_ALIKES}
@@ -164,3 +162,101 @@ def test_killed_install_staging_is_removed(
     assert not stale.exists()
     assert live.exists()  # this very process is alive
     live.rmdir()
+
+
+# --- every command, a link at every place tirage writes ------------------------------------
+
+# Each place is where tirage reads or writes: a link there, to a folder or a file outside,
+# must stop every command before it touches anything.
+LINK_PLACES = [
+    "editions",
+    "editions/fr",  # the source language's edition (the original's HTML)
+    "editions/en",
+    f"editions/en/{INTERVIEW}.html",
+    ".tirage",
+    ".tirage/memory.sqlite",
+    ".tirage/locks",
+    ".tirage/locks/locales",
+    "locales",
+    "locales/en",
+    f"locales/en/{INTERVIEW}.po",
+    f"locales/{INTERVIEW}.pot",
+    "xliff",
+    "xliff/en",
+]
+COMMANDS = [
+    ["update"],
+    ["translate", "--engine", "pseudo", "--to", "en"],
+    ["export", "--allow-untranslated", "--threshold", "0", "--format", "txt,md,html"],
+    ["build", "--allow-untranslated", "--threshold", "0", "--to", "en"],
+    ["stats"],
+    ["check"],
+    ["memory", "import", "{tmx}"],
+    ["memory", "export", "{out}"],
+]
+
+
+def tree(root: Path) -> dict[str, bytes | None]:
+    """Every path under `root` (folders as None, links not followed) with its bytes."""
+    return {
+        str(path.relative_to(root)): None if path.is_dir() else path.read_bytes()
+        for path in sorted(root.rglob("*"))
+    }
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace with catalogs, a memory, locks and editions, as a day's work leaves it."""
+    root = tmp_path_factory.mktemp("prepared") / "ws"
+    (root / "source").mkdir(parents=True)
+    shutil.copy(REPO / "tirage.toml", root / "tirage.toml")
+    shutil.copy(REPO / "source" / f"{INTERVIEW}.txt", root / "source" / f"{INTERVIEW}.txt")
+    runner = CliRunner()
+    export = ["memory", "export", str(root.parent / "tm.tmx")]
+    for args in (*COMMANDS[:3], export):
+        result = runner.invoke(main, [*args, "-w", str(root)])
+        assert result.exit_code == 0, result.output
+    (root / "xliff" / "en").mkdir(parents=True)
+    assert (root / ".tirage" / "locks" / "locales").is_dir()
+    return root
+
+
+@pytest.mark.parametrize("to", ["folder", "file"])
+@pytest.mark.parametrize("place", LINK_PLACES)
+def test_no_command_writes_through_a_link(
+    prepared: Path, tmp_path: Path, place: str, to: str
+) -> None:
+    root = tmp_path / "ws"
+    shutil.copytree(prepared, root, symlinks=True)
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    (outside / "folder" / "kept.txt").write_text("theirs\n", encoding="utf-8")
+    (outside / "file").write_text("theirs\n", encoding="utf-8")
+    link = root / place
+    if link.is_dir():
+        shutil.rmtree(link)
+    else:
+        link.unlink(missing_ok=True)
+    link.symlink_to(outside / to, target_is_directory=to == "folder")
+    tmx = prepared.parent / "tm.tmx"
+    runner = CliRunner()
+    for command in COMMANDS:
+        args = [arg.format(tmx=tmx, out=tmp_path / "out.tmx") for arg in command]
+        before = tree(outside)
+        result = assert_refused(
+            root, [*args, "-w", str(root)], f"{place}: a link to ", runner=runner
+        )
+        assert tree(outside) == before, (command, result.output)
+        assert not (tmp_path / "out.tmx").exists()
+
+
+@pytest.mark.parametrize("place", ["glossary.csv", ".gitignore", "tirage.toml", "source"])
+def test_init_never_writes_through_a_link(tmp_path: Path, place: str) -> None:
+    root, outside = tmp_path / "ws", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (root / place).symlink_to(outside / "made-by-init")  # dangling: init would create it
+    args = ["init", str(root), "--source", "fr", "--targets", "en"]
+    code = 2 if place == "tirage.toml" else 1
+    assert_refused(tmp_path, args, place, code=code)
+    assert list(outside.iterdir()) == []

@@ -33,7 +33,8 @@ import polib
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from tirage.errors import TirageError
+from tirage.containment import read_regular
+from tirage.errors import CatalogError, TirageError
 from tirage.po.pofile import read_po
 from tirage.provenance import Provenance, get_provenance
 from tirage.quality.stats import PostEditSummary
@@ -408,7 +409,7 @@ class TranslationMemory:
         """Record one catalog (`po`, when the caller has it parsed already, is what `path`
         holds). A catalog unchanged since it was last recorded has nothing new to teach."""
         self._write()
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(read_regular(path, CatalogError)).hexdigest()
         key = workspace.relative(path)
         seen = self.db.execute("SELECT digest FROM catalogs WHERE path = ?", (key,))
         if seen.fetchone() == (digest,):

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tirage.containment import read_regular
 from tirage.errors import ConfigError
 from tirage.languages import canonical, did_you_mean, same
 from tirage.mt.base import ENGINES
@@ -32,6 +33,8 @@ COMPUTE_TYPES = (
     "bfloat16",
     "float32",
 )
+
+MAX_SETTINGS = 1 << 20  # bytes: a tirage.toml is a few dozen lines
 
 Check = Callable[[Any], Any]  # returns the value (possibly normalised) or raises ValueError
 
@@ -192,13 +195,12 @@ def _kind(value: Any) -> str:
 
 def read_settings(path: Path) -> dict[str, dict[str, Any]]:
     """Table → key → checked value, for every setting present in the file."""
+    raw = read_regular(path, ConfigError, limit=MAX_SETTINGS)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = exc.object.count(b"\n", 0, exc.start) + 1
         raise ConfigError("not UTF-8 text", path, line) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", path) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -206,6 +208,8 @@ def read_settings(path: Path) -> dict[str, dict[str, Any]]:
         found = re.search(r"\(at line (\d+), column \d+\)", message)
         at = int(found.group(1)) if found else None
         raise ConfigError(f"invalid TOML: {message.split(' (at')[0]}", path, at) from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError("invalid TOML: arrays or tables nested too deeply", path) from None
     return check_settings(data, path, text)
 
 

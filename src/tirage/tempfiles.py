@@ -10,7 +10,7 @@ draft, not a save of process 2023). A live process's files (another tirage runni
 this one) are left alone, and a PID reused by an unrelated live process only delays the
 removal to a later run.
 
-Names from tirage 0.1.0 (`.doc.po.k2j4_x9a.tmp`) and round 2 (`.doc.po.1234.k2j4_x9a.tmp`)
+Names from earlier tirage (`.doc.po.k2j4_x9a.tmp`, then `.doc.po.1234.k2j4_x9a.tmp`)
 are no longer removed: both forms are ones a person could choose, and a leftover costs a
 few bytes where a wrong guess costs somebody's file.
 """

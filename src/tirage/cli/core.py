@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
 
 from tirage.catalog import update_documents
 from tirage.cli.options import quiet_option, workspace_option
-from tirage.errors import SourceError, UsageError
+from tirage.errors import ConfigError, SourceError, UsageError
 from tirage.languages import same
 from tirage.memory import TranslationMemory
 from tirage.readers import READERS, read_document
@@ -43,19 +44,38 @@ def init(directory: Path, source_lang: str, targets: str) -> None:
         if same(code, source_lang):
             raise UsageError(f"--targets: '{code}' is the source language (--source)")
     config = directory / CONFIG_NAME
-    if config.exists():
+    if os.path.lexists(config):
         raise UsageError(f"{config} already exists; tirage init never overwrites a workspace")
-    (directory / "source").mkdir(parents=True, exist_ok=True)
-    (directory / "locales").mkdir(exist_ok=True)
-    glossary = directory / "glossary.csv"
-    if not glossary.exists():
-        glossary.write_text(",".join(["term", "action", *langs, "note"]) + "\n", encoding="utf-8")
-    ignore = directory / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text(GITIGNORE, encoding="utf-8")
-    config.write_text(render_config(source_lang, langs), encoding="utf-8")
+    glossary, ignore = directory / "glossary.csv", directory / ".gitignore"
+    for path in (directory / "source", directory / "locales", glossary, ignore):
+        if os.path.islink(path):  # a dangling one would have init write where it points
+            raise ConfigError(f"a link to {path.resolve()}; tirage init does not follow it", path)
+    try:
+        (directory / "source").mkdir(parents=True, exist_ok=True)
+        (directory / "locales").mkdir(exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create: {exc.strerror or exc}", exc.filename) from None
+    _create(glossary, ",".join(["term", "action", *langs, "note"]) + "\n", keep=True)
+    _create(ignore, GITIGNORE, keep=True)
+    _create(config, render_config(source_lang, langs))
     created = f"Created {config}: {source_lang} → {', '.join(langs)}. Put documents in source/."
     click.echo(visible(created))
+
+
+def _create(path: Path, text: str, keep: bool = False) -> None:
+    """Create `path` holding `text`; never through a link, never over a file (`keep`: an
+    existing file is left as it is)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o666)
+    except FileExistsError:
+        if keep:
+            return
+        raise ConfigError("already exists; init never overwrites a workspace", path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot create: {exc.strerror or exc}", path) from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 @click.command()

@@ -15,15 +15,18 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tirage import languages
+from tirage.containment import read_regular
 from tirage.errors import ConfigError
 
 ACTIONS = ("keep", "translate")
 COLUMNS = ("term", "action", "note")
 MAX_FIELD = 1000  # characters; a term or its note is a few words
+MAX_GLOSSARY = 64 << 20  # bytes: tens of thousands of terms
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,11 @@ def load_glossary(path: Path) -> Glossary:
     would swallow the rows after it), a field longer than MAX_FIELD, more fields than the
     header has columns, a column that is not a language code.
     """
-    if not path.is_file():
+    if not os.path.lexists(path):
         return Glossary()
+    data = read_regular(path, ConfigError, limit=MAX_GLOSSARY)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = exc.object.count(b"\n", 0, exc.start) + 1
         raise ConfigError("not UTF-8 text", path, line) from None
