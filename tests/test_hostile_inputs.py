@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from hostile import assert_refused, snapshot
+from hostile import assert_refused, assert_refused_apart, snapshot
 from tirage import models
 from tirage.cli import main
 from tirage.models import install_file, installed_models
@@ -136,7 +140,7 @@ def test_a_zip_bomb_is_refused_before_extraction(
         zout.writestr(f"{top}/padding.bin", bytes(64 << 20))  # 64 MB of zeros, ~64 KB stored
     home = Path(argos_empty["ARGOS_PACKAGES_DIR"]).parent
     refuse_install(bomb, argos_empty, "more than the limit of 100:1 (a zip bomb?)")
-    assert sum(len(data) for data in snapshot(home).values()) < 1 << 20
+    assert sum(len(data or b"") for data in snapshot(home).values()) < 1 << 20
 
 
 # --- a translator's markup -----------------------------------------------------------------
@@ -161,3 +165,191 @@ def test_check_flags_markup_a_translator_added(
     result = runner.invoke(main, ["check", "-w", str(workspace), "--to", "en"])
     assert result.exit_code == 1
     assert finding in result.output
+
+
+# --- what is not a file, where a file belongs ----------------------------------------------
+
+
+def prepared(runner: CliRunner, workspace: Path) -> list[str]:
+    """The workspace with its catalogs and editions; `-w` and its path."""
+    w = ["-w", str(workspace)]
+    for args in (["update", *w], ["export", *w, "--allow-untranslated", "--threshold", "0"]):
+        assert runner.invoke(main, args).exit_code == 0
+    return w
+
+
+def test_special_files_are_refused_as_input(runner: CliRunner, workspace: Path) -> None:
+    w = prepared(runner, workspace)
+    fifo = workspace / "source" / "pipe.txt"
+    os.mkfifo(fifo)
+    assert_refused_apart(workspace, ["update", *w], "source/pipe.txt: a FIFO, not a regular file")
+    assert_refused_apart(workspace, ["segment", str(fifo)], "pipe.txt: a FIFO, not a regular")
+    fifo.unlink()
+    assert_refused_apart(workspace, ["segment", "/dev/zero"], "/dev/zero: a device, not a")
+    assert_refused_apart(workspace, ["memory", "import", *w, "/dev/zero"], "/dev/zero: a device")
+    catalog = workspace / "locales" / "en" / f"{INTERVIEW}.po"
+    catalog.unlink()
+    os.mkfifo(catalog)
+    for command in ("update", "stats", "check", "translate"):
+        assert_refused_apart(workspace, [command, *w], f"{INTERVIEW}.po: a FIFO, not a regular")
+
+
+@pytest.mark.parametrize("name", ["tirage.toml", "glossary.csv"])
+def test_a_fifo_for_settings_is_refused(runner: CliRunner, workspace: Path, name: str) -> None:
+    (workspace / name).unlink()
+    os.mkfifo(workspace / name)
+    # No tirage.toml that is a file: not a workspace at all.
+    fragment = "no tirage.toml" if name == "tirage.toml" else f"{name}: a FIFO, not a regular"
+    assert_refused_apart(workspace, ["translate", "-w", str(workspace)], fragment)
+
+
+def test_special_files_are_refused_as_output(
+    runner: CliRunner, workspace: Path, tmp_path: Path
+) -> None:
+    w = prepared(runner, workspace)
+    export = ["memory", "export", *w]
+    assert_refused_apart(workspace, [*export, "/dev/full"], "/dev/full: a device, not a regular")
+    assert_refused_apart(workspace, [*export, "/dev/stdout"], "/dev/stdout: a link to ")
+    assert os.path.islink("/dev/stdout")  # written over, it would be a file now
+    edition = workspace / "editions" / "en" / f"{INTERVIEW}.md"
+    edition.unlink()
+    os.mkfifo(edition)
+    args = [
+        "export",
+        *w,
+        "--allow-untranslated",
+        "--threshold",
+        "0",
+        "--to",
+        "en",
+        "--format",
+        "md",
+    ]
+    assert_refused_apart(workspace, args, f"{INTERVIEW}.md: a FIFO, not a regular file")
+    edition.unlink()
+    edition.symlink_to("/dev/zero")
+    assert_refused_apart(workspace, args, f"{INTERVIEW}.md: a link to /dev/zero, outside")
+
+
+def test_memory_export_never_creates_folders(workspace: Path, tmp_path: Path) -> None:
+    w = ["-w", str(workspace)]
+    target = tmp_path / "nonexistent" / "dir" / "x.tmx"
+    assert_refused(tmp_path, ["memory", "export", *w, str(target)], "no such folder")
+    assert not (tmp_path / "nonexistent").exists()
+    memory = workspace / ".tirage" / "memory.sqlite"
+    assert CliRunner().invoke(main, ["update", *w, "-q"]).exit_code == 0
+    fragment = "one of the workspace's own files"
+    assert_refused(tmp_path, ["memory", "export", *w, str(memory)], fragment)
+
+
+def test_memory_import_of_a_folder_is_one_line(workspace: Path, tmp_path: Path) -> None:
+    args = ["memory", "import", "-w", str(workspace), str(tmp_path)]
+    assert_refused(tmp_path, args, f"{tmp_path}: a folder, not a regular file")
+
+
+@pytest.mark.parametrize(
+    ("place", "fragment"),
+    [
+        (f"locales/en/{INTERVIEW}.po", "a folder where tirage writes a file"),
+        (f"locales/{INTERVIEW}.pot", "a folder where tirage writes a file"),
+        (f"editions/en/{INTERVIEW}.html", "a folder where tirage writes a file"),
+        (".tirage/memory.sqlite", "a folder where tirage keeps a file"),
+        (f".tirage/locks/locales/en/{INTERVIEW}.po.lock", "a folder where tirage keeps a file"),
+        ("glossary.csv", "glossary.csv: a folder, not a regular file"),
+        ("source/chapter.txt", "source/chapter.txt: a folder where a document belongs"),
+    ],
+)
+def test_a_folder_where_a_file_belongs(
+    runner: CliRunner, workspace: Path, place: str, fragment: str
+) -> None:
+    w = prepared(runner, workspace)
+    assert runner.invoke(main, ["translate", *w, "--engine", "pseudo", "--to", "en"]).exit_code == 0
+    path = workspace / place
+    if path.is_dir():
+        shutil.rmtree(path)
+    path.unlink(missing_ok=True)
+    path.mkdir(parents=True)
+    for command in (["update"], ["translate", "--engine", "pseudo"], ["stats"], ["export"]):
+        assert_refused(workspace, [*command, *w], fragment, runner=runner)
+
+
+# --- misread input -------------------------------------------------------------------------
+
+
+def test_twin_stems_name_both_files(workspace: Path) -> None:
+    (workspace / "source" / "twin.txt").write_text("Titre\n\nUn.\n", encoding="utf-8")
+    (workspace / "source" / "twin.md").write_text("# Titre\n\nDeux.\n", encoding="utf-8")
+    message = "twin.md and twin.txt would share one template, locales/twin.pot"
+    assert_refused(workspace, ["update", "-w", str(workspace)], message)
+
+
+def test_a_file_name_that_is_not_utf8(workspace: Path) -> None:
+    name = os.fsencode(workspace / "source") + b"/caf\xe9.txt"
+    with open(name, "w", encoding="utf-8") as handle:
+        handle.write("Titre\n\nBien.\n")
+    message = "source/caf\\xe9.txt: the file name is not UTF-8"
+    assert_refused(workspace, ["update", "-w", str(workspace)], message)
+
+
+def test_toml_nested_ten_thousand_deep(workspace: Path) -> None:
+    config = workspace / "tirage.toml"
+    deep = "[" * 10_000 + "1" + "]" * 10_000
+    config.write_text(config.read_text(encoding="utf-8") + f"\n[team]\nname = {deep}\n")
+    message = "tirage.toml: invalid TOML: arrays or tables nested too deeply"
+    assert_refused(workspace, ["stats", "-w", str(workspace)], message)
+
+
+# --- a full disk ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tiny_state(workspace: Path) -> Iterator[Path]:
+    """`.tirage/` on a tmpfs of 200 KB, enough to create the memory, not to fill it."""
+    state = workspace / ".tirage"
+    state.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(state)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield state
+    finally:
+        subprocess.run(["umount", str(state)], check=True)
+
+
+def tmx_of(path: Path, units: int) -> Path:
+    tus = "".join(
+        f'<tu><tuv xml:lang="fr"><seg>Phrase numéro {i}, assez longue pour peser.</seg></tuv>'
+        f'<tuv xml:lang="en"><seg>Sentence number {i}, long enough to weigh.</seg></tuv></tu>'
+        for i in range(units)
+    )
+    path.write_text(
+        f'<?xml version="1.0"?><tmx version="1.4"><header srclang="fr"/><body>{tus}</body></tmx>',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_full_disk_is_one_line(runner: CliRunner, workspace: Path, tiny_state: Path) -> None:
+    w = ["-w", str(workspace)]
+    assert runner.invoke(main, ["update", *w, "-q"]).exit_code == 0
+    tmx = tmx_of(workspace.parent / "big.tmx", 3000)
+    line = (
+        "tirage: .tirage/memory.sqlite: the translation memory could not be written (database "
+        "or disk is full); its last transaction was undone, free some space and run the "
+        "command again"
+    )
+    before = snapshot(workspace)
+    result = runner.invoke(main, ["memory", "import", *w, str(tmx)])
+    assert (result.exit_code, result.output.splitlines()) == (1, [line])
+    # The memory's own files changed (and were rolled back); nothing else did.
+    outside_state = {k: v for k, v in snapshot(workspace).items() if not k.startswith(".tirage")}
+    assert outside_state == {k: v for k, v in before.items() if not k.startswith(".tirage")}
+    result = runner.invoke(main, ["translate", *w, "--engine", "pseudo"])
+    assert (result.exit_code, result.output.splitlines()) == (1, [line])
+    # A catalog saved before the memory filled up is whole: each save is atomic.
+    for lang in ("en", "es", "de"):
+        read_po(workspace / "locales" / lang / f"{INTERVIEW}.po")

@@ -23,7 +23,7 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tirage.errors import CatalogError, SourceError, TirageError
+from tirage.errors import CatalogError, ConfigError, SourceError, TirageError
 from tirage.tempfiles import remove_stale
 
 if TYPE_CHECKING:
@@ -39,6 +39,13 @@ __all__ = [
 ]
 
 MAX_READ = 1 << 30  # 1 GiB: far beyond any article, catalog or memory export
+# What tirage writes under locales/, editions/, xliff/ and .tirage/: a folder of such a
+# name (`locales/en/doc.po/`) is where a file belongs.
+FILE_SUFFIXES = (
+    ".po", ".pot", ".txt", ".md", ".html", ".htm", ".pdf", ".epub", ".docx", ".odt",
+    ".xlf", ".xliff", ".lock", ".sqlite", ".sqlite-wal", ".sqlite-shm", ".tmx",
+)  # fmt: skip
+FOLDER_HINT = "move it out of the way"
 _KINDS = {
     stat.S_IFDIR: "a folder",
     stat.S_IFCHR: "a device",
@@ -59,6 +66,11 @@ def check_inside(ws: Workspace) -> None:
     _check_tree(root, ws.locales_dir, CatalogError)
     _check_tree(root, ws.root / "xliff", TirageError)
     _check_own(ws.state_dir)
+    for path in (ws.glossary_path,):  # tirage.toml itself was read as a regular file
+        _check(root, path, ConfigError)
+        if os.path.lexists(path) and not stat.S_ISREG(os.stat(path).st_mode):
+            what = kind_of(os.stat(path).st_mode)
+            raise ConfigError(f"{what}, not a regular file; tirage reads only files", path)
     if ws.allow_linked_editions:
         # editions/ itself may lead elsewhere; what is under it stays under it.
         _check_tree(ws.editions_dir.resolve(), ws.editions_dir, TirageError, top=False)
@@ -94,11 +106,11 @@ def read_regular(
         if exc.errno == errno.ENXIO:  # a socket
             raise error("not a regular file (a socket); tirage reads only files", path) from None
         raise error(f"cannot read: {exc.strerror or exc}", path) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise error(f"{kind_of(info.st_mode)}, not a regular file; tirage reads only files", path)
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            what = kind_of(info.st_mode)
-            raise error(f"{what}, not a regular file; tirage reads only files", path)
         if info.st_size > limit:
             raise error(f"{info.st_size} bytes, more than the limit of {limit}", path)
         try:
@@ -111,8 +123,15 @@ def read_regular(
 
 
 def check_output(path: Path, error: type[TirageError] = CatalogError) -> os.stat_result | None:
-    """Refuse to write over anything but a regular file (`/dev/full`, a FIFO, a folder,
-    `/dev/stdout`, which is a link to one); its stat, or None when there is no file."""
+    """Refuse to write over anything but a regular file (`/dev/full`, a FIFO, a folder) or
+    over a link (`/dev/stdout`: renaming a file over it would replace the link itself); its
+    stat, or None when there is no file."""
+    if os.path.islink(path):
+        raise error(
+            f"a link to {Path(path).resolve()}; tirage writes only regular files, never "
+            "over or through a link",
+            path,
+        )
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -152,6 +171,11 @@ def _check_tree(
             path = Path(parent, name)
             if path.is_symlink():
                 _check(root, path, error, hint)
+        for name in dirs:
+            if name.lower().endswith(FILE_SUFFIXES) and not os.path.islink(Path(parent, name)):
+                raise error(
+                    f"a folder where tirage writes a file; {FOLDER_HINT}", Path(parent, name)
+                )
 
 
 def _check(root: Path, path: Path, error: type[TirageError], hint: bool = False) -> None:
@@ -177,6 +201,11 @@ def _check_own(folder: Path) -> None:
     if not folder.is_dir():
         return
     for parent, dirs, files in os.walk(folder):
+        for name in dirs:
+            if name.lower().endswith(FILE_SUFFIXES) and not os.path.islink(Path(parent, name)):
+                raise TirageError(
+                    f"a folder where tirage keeps a file; {FOLDER_HINT}", Path(parent, name)
+                )
         for name in (*dirs, *files):
             path = Path(parent, name)
             if path.is_symlink():

@@ -103,7 +103,11 @@ class Workspace:
         found: list[Path] = []
         stems: dict[str, Path] = {}
         for path in entries:
-            if path.name.startswith(".") or path.is_dir():
+            if path.name.startswith("."):
+                continue
+            if path.is_dir():
+                if path.suffix.lower() in SOURCE_SUFFIXES and not path.is_symlink():
+                    raise SourceError("a folder where a document belongs", path)
                 continue
             if _NOT_UTF8.search(path.name):
                 shown = os.fsencode(path.name).decode("utf-8", "backslashreplace")

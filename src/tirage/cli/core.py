@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import click
 
 from tirage.catalog import update_documents
 from tirage.cli.options import quiet_option, workspace_option
+from tirage.containment import read_regular
 from tirage.errors import ConfigError, SourceError, UsageError
 from tirage.languages import same
 from tirage.memory import TranslationMemory
@@ -100,11 +102,8 @@ def segment(file: Path, lang: str | None, as_json: bool, workspace_dir: Path) ->
         doc = read_document(file, file.parent, lang)
         sentences = [seg.text for seg in doc.segments()]
     else:
-        try:
-            with click.open_file(str(file), "rb") as stream:  # "-" is standard input
-                data = stream.read()
-        except OSError as exc:
-            raise SourceError(f"cannot read: {exc.strerror}", file) from None
+        # Never a FIFO or /dev/zero; "-" is standard input.
+        data = sys.stdin.buffer.read() if str(file) == "-" else read_regular(file, SourceError)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:

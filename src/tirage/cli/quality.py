@@ -12,7 +12,7 @@ from tirage.cli.options import doc_option, workspace_option
 from tirage.cli.review_queue import run_review
 from tirage.errors import UsageError
 from tirage.interchange.tmx import export_tmx, import_tmx
-from tirage.memory import FILENAME, TranslationMemory
+from tirage.memory import FILENAME, TranslationMemory, check_export_path, check_input
 from tirage.po.pofile import read_po
 from tirage.quality.checks import Context, check_files, has_errors
 from tirage.quality.stats import CatalogStats, catalog_stats, format_post_edit, format_table
@@ -137,11 +137,12 @@ def memory() -> None:
 
 @memory.command("import")
 @workspace_option
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--to", "to", metavar="LANG,...", default=None, help="Target languages to take.")
 def memory_import(workspace_dir: Path, file: Path, to: str | None) -> None:
     """Add the translations of a TMX 1.4b file."""
     ws = load_workspace(workspace_dir)
+    check_input(file)  # a folder, a FIFO or /dev/zero: one line, before the memory opens
     with TranslationMemory.open(ws) as tm:
         added = import_tmx(tm, file, ws.source_lang, ws.select_targets(to))
         click.echo(visible(f"{file}: {added} units added ({len(tm)} in the memory)"))
@@ -149,10 +150,11 @@ def memory_import(workspace_dir: Path, file: Path, to: str | None) -> None:
 
 @memory.command("export")
 @workspace_option
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 def memory_export(workspace_dir: Path, file: Path) -> None:
     """Write the memory (refreshed from the catalogs first) as TMX 1.4b."""
     ws = load_workspace(workspace_dir)
+    check_export_path(ws, file)
     with TranslationMemory.open(ws) as tm:
         tm.refresh(ws)
         count = export_tmx(tm, file, ws.source_lang)
