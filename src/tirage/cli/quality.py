@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from tirage.cli.options import doc_option, workspace_option
+from tirage.cli.options import checked_reviewer, doc_option, workspace_option
 from tirage.cli.review_queue import run_review
 from tirage.errors import UsageError
 from tirage.interchange.tmx import export_tmx, import_tmx
@@ -124,9 +124,9 @@ def review(
     if "," in to:
         raise UsageError("review one language at a time: --to LANG")
     lang = ws.select_targets(to)[0]
+    who = checked_reviewer(Reviewer(reviewer, "--reviewer") if reviewer else default_reviewer(ws))
     if not sys.stdin.isatty():
         raise UsageError("tirage review is interactive: run it in a terminal")
-    who = Reviewer(reviewer, "--reviewer") if reviewer else default_reviewer(ws)
     run_review(ws, lang, who, docs, editor)
 
 

@@ -86,6 +86,7 @@ def load_glossary(path: Path) -> Glossary:
     header = [name.strip() for name in records[0][1]]
     langs = _check_header(header, path)
     terms: list[Term] = []
+    seen: dict[str, tuple[int, int]] = {}  # term → (its first line, its index in terms)
     for line, values in records[1:]:
         if len(values) > len(header):
             raise ConfigError(
@@ -99,8 +100,38 @@ def load_glossary(path: Path) -> Glossary:
         if action not in ACTIONS:
             raise ConfigError(f"action must be keep or translate, not '{action}'", path, line)
         targets = {lang: (fields.get(lang) or "").strip() for lang in langs if fields.get(lang)}
-        terms.append(Term(source, action, targets, (fields.get("note") or "").strip()))
+        note = (fields.get("note") or "").strip()
+        if source in seen:  # the same rule twice is harmless; two different ones are a doubt
+            first, index = seen[source]
+            try:
+                terms[index] = _merge(terms[index], Term(source, action, targets, note), first)
+            except _Conflict as exc:
+                raise ConfigError(str(exc), path, line) from None
+            continue
+        seen[source] = (line, len(terms))
+        terms.append(Term(source, action, targets, note))
     return Glossary(tuple(terms))
+
+
+class _Conflict(ValueError):
+    pass
+
+
+def _merge(old: Term, new: Term, first: int) -> Term:
+    """One term listed twice: the same rule (or rules that complete each other, such as a
+    translation per language on separate rows) is one term; a conflict is refused."""
+    if new.action != old.action:
+        raise _Conflict(
+            f"'{new.source}' is listed twice with different actions: "
+            f"{old.action} on line {first}, {new.action} here"
+        )
+    for lang, text in new.targets.items():
+        if old.targets.get(lang, text) != text:
+            raise _Conflict(
+                f"'{new.source}' is listed twice with different {lang} translations: "
+                f"'{old.targets[lang]}' on line {first}, '{text}' here"
+            )
+    return Term(old.source, old.action, {**old.targets, **new.targets}, old.note or new.note)
 
 
 def _check_row(row: list[str], columns: list[str], path: Path, start: int, end: int) -> None:
