@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import zipfile
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from markdown_it import MarkdownIt
 
 from hostile import assert_refused, assert_refused_apart, snapshot
 from tirage import models
@@ -353,3 +356,102 @@ def test_a_full_disk_is_one_line(runner: CliRunner, workspace: Path, tiny_state:
     # A catalog saved before the memory filled up is whole: each save is atomic.
     for lang in ("en", "es", "de"):
         read_po(workspace / "locales" / lang / f"{INTERVIEW}.po")
+
+
+# A translator's markup in every edition format: what a browser or a Markdown renderer would
+# run or load, none of which the source segment has.
+INJECTIONS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">here</a>',
+    "[here](javascript:alert(1))",
+    "[here](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    '<iframe src="https://evil.example/"></iframe>',
+    "<style>body{display:none}</style>",
+    "<!-- hidden note -->",
+    "<javascript:alert(1)>",
+]
+NOTES = "# Notes\n\nBien sûr.\n\nVoir [le site](https://example.org/) pour *plus*.\n"
+
+
+class Active(HTMLParser):
+    """What in a page would run, load or hide: elements, handlers, script links, comments."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "iframe", "style", "object", "embed", "img"):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{name}=")
+            scheme = (value or "").strip().lower()
+            if scheme.startswith(("javascript:", "data:", "vbscript:")):
+                self.found.append(f"{name}={scheme[:11]}")
+
+    def handle_comment(self, data: str) -> None:
+        self.found.append("<!--")
+
+
+def active(html: str) -> list[str]:
+    parser = Active()
+    parser.feed(html)
+    return parser.found
+
+
+def translate_bien_sur(workspace: Path, text: str) -> None:
+    for doc in (INTERVIEW, "notes"):
+        path = workspace / "locales" / "en" / f"{doc}.po"
+        po = read_po(path)
+        po.find("Bien sûr.").msgstr = text
+        save_po(path, po)
+
+
+def rendered_editions(workspace: Path) -> dict[str, str]:
+    """Each HTML edition, and each Markdown edition as CommonMark renders it (raw HTML on,
+    as most sites render Markdown)."""
+    editions = workspace / "editions" / "en"
+    renderer = MarkdownIt("commonmark")
+    pages = {}
+    for doc in (INTERVIEW, "notes"):
+        pages[f"{doc}.md"] = renderer.render((editions / f"{doc}.md").read_text("utf-8"))
+        pages[f"{doc}.html"] = (editions / f"{doc}.html").read_text("utf-8")
+    return pages
+
+
+@pytest.mark.parametrize("injection", INJECTIONS)
+def test_no_edition_publishes_a_translators_markup(
+    runner: CliRunner, workspace: Path, injection: str
+) -> None:
+    (workspace / "source" / "notes.md").write_text(NOTES, encoding="utf-8")
+    w = ["-w", str(workspace)]
+    assert runner.invoke(main, ["update", *w, "-q"]).exit_code == 0
+    export = ["export", *w, "--to", "en", "--threshold", "0", "--allow-untranslated", "-q"]
+    formats = ["--format", "txt,md,html"]
+    translate_bien_sur(workspace, "Of course.")
+    assert runner.invoke(main, [*export, *formats]).exit_code == 0
+    # The editions' own head (JSON-LD, the style sheet) and the source's own markup.
+    baseline = {name: active(page) for name, page in rendered_editions(workspace).items()}
+    translate_bien_sur(workspace, f"Of course. {injection}")
+    result = runner.invoke(main, [*export, *formats])
+    assert result.exit_code == 0, result.output
+    for name, page in rendered_editions(workspace).items():
+        assert active(page) == baseline[name], (name, page)
+        assert "Of course. " in page, name  # what the translator typed is shown as text
+    # The text edition is plain text: the characters as typed, nothing that is markup to it.
+    text = (workspace / "editions" / "en" / f"{INTERVIEW}.txt").read_text("utf-8")
+    assert f"Of course. {injection}" in text
+    # The Markdown source's own link and emphasis are still markup.
+    notes = rendered_editions(workspace)["notes.md"]
+    assert '<a href="https://example.org/">' in notes and "<em>" in notes
+    # --strict exports nothing while check has an error on a published entry.
+    before = snapshot(workspace)
+    result = runner.invoke(main, [*export, "--strict"])
+    assert result.exit_code == 1, result.output
+    line = result.output.splitlines()
+    assert len(line) == 1 and re.match(r"tirage: --strict: \d+ error-level findings", line[0])
+    assert "nothing exported (see tirage check); the first: locales/en/" in line[0]
+    assert snapshot(workspace) == before
