@@ -455,3 +455,21 @@ def test_no_edition_publishes_a_translators_markup(
     assert len(line) == 1 and re.match(r"tirage: --strict: \d+ error-level findings", line[0])
     assert "nothing exported (see tirage check); the first: locales/en/" in line[0]
     assert snapshot(workspace) == before
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_the_print_edition_shows_a_translators_markup_as_text(
+    runner: CliRunner, workspace: Path
+) -> None:
+    w = ["-w", str(workspace)]
+    assert runner.invoke(main, ["update", *w, "-q"]).exit_code == 0
+    path = workspace / "locales" / "en" / f"{INTERVIEW}.po"
+    po = read_po(path)
+    po.find("Bien sûr.").msgstr = 'Of course. <a href="javascript:alert(1)">here</a> <script>x()'
+    save_po(path, po)
+    args = ["export", *w, "--to", "en", "--threshold", "0", "--allow-untranslated", "-q"]
+    assert runner.invoke(main, [*args, "--format", "pdf"]).exit_code == 0
+    pdf = workspace / "editions" / "en" / f"{INTERVIEW}.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert '<a href="javascript:alert(1)">here</a>' in " ".join(text.split())
+    assert b"javascript:" not in pdf.read_bytes().replace(b"\n", b"")  # not as a link, /URI
