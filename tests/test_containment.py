@@ -141,6 +141,8 @@ def test_look_alike_human_files_survive_every_command(runner: CliRunner, workspa
         ["export", *w, "--allow-untranslated", "--threshold", "0"],
         ["build", *w, "--threshold", "0", "--allow-untranslated"],
         ["memory", "export", *w, str(workspace.parent / "tm.tmx")],
+        ["memory", "import", *w, str(workspace.parent / "tm.tmx")],
+        ["segment", *w, str(workspace / "source" / f"{INTERVIEW}.txt")],
     ):
         result = runner.invoke(main, args)
         assert result.exit_code in (0, 1), result.output  # check finds the untranslated
