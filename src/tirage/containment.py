@@ -66,11 +66,16 @@ def check_inside(ws: Workspace) -> None:
     _check_tree(root, ws.locales_dir, CatalogError)
     _check_tree(root, ws.root / "xliff", TirageError)
     _check_own(ws.state_dir)
-    for path in (ws.glossary_path,):  # tirage.toml itself was read as a regular file
-        _check(root, path, ConfigError)
-        if os.path.lexists(path) and not stat.S_ISREG(os.stat(path).st_mode):
-            what = kind_of(os.stat(path).st_mode)
-            raise ConfigError(f"{what}, not a regular file; tirage reads only files", path)
+    # glossary.csv is only read (a link to a team's shared glossary is fine), and only as a
+    # file; tirage.toml itself was read as one already.
+    try:
+        mode = os.stat(ws.glossary_path).st_mode
+    except OSError:
+        mode = stat.S_IFREG  # absent, or a dangling link: reading it says so
+    if not stat.S_ISREG(mode):
+        raise ConfigError(
+            f"{kind_of(mode)}, not a regular file; tirage reads only files", ws.glossary_path
+        )
     if ws.allow_linked_editions:
         # editions/ itself may lead elsewhere; what is under it stays under it.
         _check_tree(ws.editions_dir.resolve(), ws.editions_dir, TirageError, top=False)
