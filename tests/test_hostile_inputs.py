@@ -473,3 +473,17 @@ def test_the_print_edition_shows_a_translators_markup_as_text(
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert '<a href="javascript:alert(1)">here</a>' in " ".join(text.split())
     assert b"javascript:" not in pdf.read_bytes().replace(b"\n", b"")  # not as a link, /URI
+
+
+def test_a_folder_or_a_file_in_the_wrong_place_on_the_command_line(
+    workspace: Path, tmp_path: Path
+) -> None:
+    config = workspace / "tirage.toml"
+    w = ["-w", str(workspace)]
+    for args, fragment in (
+        (["segment", str(tmp_path)], f"{tmp_path}: a folder, not a regular file"),
+        (["stats", "-w", str(config)], "tirage.toml: not a folder"),
+        (["init", str(config), "--source", "fr", "--targets", "en"], "tirage.toml: not a folder"),
+        (["memory", "export", *w, str(tmp_path)], f"{tmp_path}: a folder, not a regular file"),
+    ):
+        assert_refused(tmp_path, args, fragment)

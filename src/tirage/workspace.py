@@ -187,7 +187,7 @@ def find_root(start: Path) -> Path | None:
 def load_workspace(root: Path) -> Workspace:
     """The workspace holding `root` (tirage.toml there or in a parent folder)."""
     if not root.is_dir():
-        raise ConfigError("no such folder", root)
+        raise ConfigError("not a folder" if os.path.lexists(root) else "no such folder", root)
     found = find_root(root)
     if found is None:
         raise ConfigError(

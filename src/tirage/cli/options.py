@@ -21,7 +21,7 @@ def workspace_option(command: F) -> F:
         "--workspace",
         "-w",
         "workspace_dir",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),  # a file here is one line from load_workspace
         default=Path("."),
         show_default=True,
         help="The workspace: a folder with tirage.toml.",
