@@ -232,6 +232,9 @@ def test_special_files_are_refused_as_output(
     edition.unlink()
     edition.symlink_to("/dev/zero")
     assert_refused_apart(workspace, args, f"{INTERVIEW}.md: a link to /dev/zero, outside")
+    edition.unlink()
+    edition.symlink_to(workspace / "glossary.csv")  # inside: still not written through
+    assert_refused_apart(workspace, args, "tirage writes only regular files, never over or")
 
 
 def test_memory_export_never_creates_folders(workspace: Path, tmp_path: Path) -> None:
