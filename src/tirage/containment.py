@@ -33,6 +33,7 @@ __all__ = [
     "MAX_READ",
     "check_inside",
     "check_output",
+    "kind_of",
     "read_regular",
     "remove_leftovers",
     "same_content",
@@ -41,11 +42,11 @@ __all__ = [
 MAX_READ = 1 << 30  # 1 GiB: far beyond any article, catalog or memory export
 # What tirage writes under locales/, editions/, xliff/ and .tirage/: a folder of such a
 # name (`locales/en/doc.po/`) is where a file belongs.
-FILE_SUFFIXES = (
+_FILE_SUFFIXES = (
     ".po", ".pot", ".txt", ".md", ".html", ".htm", ".pdf", ".epub", ".docx", ".odt",
     ".xlf", ".xliff", ".lock", ".sqlite", ".sqlite-wal", ".sqlite-shm", ".tmx",
 )  # fmt: skip
-FOLDER_HINT = "move it out of the way"
+_FOLDER_HINT = "move it out of the way"
 _KINDS = {
     stat.S_IFDIR: "a folder",
     stat.S_IFCHR: "a device",
@@ -94,7 +95,7 @@ def remove_leftovers(ws: Workspace) -> list[Path]:
 
 def kind_of(mode: int) -> str:
     """'a FIFO', 'a device'… for a file that is not a regular one."""
-    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+    return _KINDS.get(stat.S_IFMT(mode), "a special file")
 
 
 def read_regular(
@@ -105,11 +106,9 @@ def read_regular(
     does not wait for a FIFO's writer, and the kind is checked on the open file itself."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise error("no such file", path) from None
     except OSError as exc:
         if exc.errno == errno.ENXIO:  # a socket
-            raise error("not a regular file (a socket); tirage reads only files", path) from None
+            raise error("a socket, not a regular file; tirage reads only files", path) from None
         raise error(f"cannot read: {exc.strerror or exc}", path) from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
@@ -177,9 +176,9 @@ def _check_tree(
             if path.is_symlink():
                 _check(root, path, error, hint)
         for name in dirs:
-            if name.lower().endswith(FILE_SUFFIXES) and not os.path.islink(Path(parent, name)):
+            if name.lower().endswith(_FILE_SUFFIXES) and not os.path.islink(Path(parent, name)):
                 raise error(
-                    f"a folder where tirage writes a file; {FOLDER_HINT}", Path(parent, name)
+                    f"a folder where tirage writes a file; {_FOLDER_HINT}", Path(parent, name)
                 )
 
 
@@ -207,9 +206,9 @@ def _check_own(folder: Path) -> None:
         return
     for parent, dirs, files in os.walk(folder):
         for name in dirs:
-            if name.lower().endswith(FILE_SUFFIXES) and not os.path.islink(Path(parent, name)):
+            if name.lower().endswith(_FILE_SUFFIXES) and not os.path.islink(Path(parent, name)):
                 raise TirageError(
-                    f"a folder where tirage keeps a file; {FOLDER_HINT}", Path(parent, name)
+                    f"a folder where tirage keeps a file; {_FOLDER_HINT}", Path(parent, name)
                 )
         for name in (*dirs, *files):
             path = Path(parent, name)

@@ -34,10 +34,12 @@ class TirageGroup(click.Group):
         except TirageError as exc:
             kind = UserUsageError if exc.exit_code == 2 else UserError
             raise kind(exc.format()) from None
-        except sqlite3.OperationalError as exc:  # the memory's disk filled up, say
+        except sqlite3.DatabaseError as exc:  # the memory's disk filled up, say
+            full = "full" in str(exc)
             raise UserError(
                 f".tirage/{MEMORY_FILE}: the translation memory could not be written ({exc}); "
-                "its last transaction was undone, free some space and run the command again"
+                "its last transaction was undone"
+                + (", free some space and run the command again" if full else "")
             ) from None
         except OSError as exc:
             if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
