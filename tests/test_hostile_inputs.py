@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import zipfile
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from markdown_it import MarkdownIt
 from hostile import assert_refused, assert_refused_apart, snapshot
 from tirage import models
 from tirage.cli import main
+from tirage.memory import TranslationMemory
 from tirage.models import install_file, installed_models
 from tirage.po.pofile import read_po, save_po
 
@@ -490,3 +492,19 @@ def test_a_folder_or_a_file_in_the_wrong_place_on_the_command_line(
         (["memory", "export", *w, str(tmp_path)], f"{tmp_path}: a folder, not a regular file"),
     ):
         assert_refused(tmp_path, args, fragment)
+
+
+def test_a_full_disk_is_one_line_without_root(
+    runner: CliRunner, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where no tmpfs can be mounted: SQLite's own error, raised where it would be."""
+    w = ["-w", str(workspace)]
+    assert runner.invoke(main, ["update", *w, "-q"]).exit_code == 0
+    tmx = tmx_of(workspace.parent / "small.tmx", 3)
+
+    def full(self: TranslationMemory) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(TranslationMemory, "commit", full)
+    fragment = "could not be written (database or disk is full); its last transaction was undone"
+    assert_refused(workspace, ["memory", "import", *w, str(tmx)], fragment, runner=runner)
