@@ -255,6 +255,17 @@ def test_memory_import_of_a_folder_is_one_line(workspace: Path, tmp_path: Path) 
     assert_refused(tmp_path, args, f"{tmp_path}: a folder, not a regular file")
 
 
+@pytest.mark.parametrize("place", ["source", "locales", "editions", ".tirage", "xliff"])
+def test_a_file_where_a_folder_belongs(runner: CliRunner, workspace: Path, place: str) -> None:
+    w = prepared(runner, workspace)
+    path = workspace / place
+    if path.is_dir():
+        shutil.rmtree(path)
+    path.write_text("a file\n", encoding="utf-8")
+    for command in (["update"], ["translate", "--engine", "pseudo"], ["stats"], ["export"]):
+        assert_refused(workspace, [*command, *w], f"{place}: a file where tirage keeps a folder")
+
+
 @pytest.mark.parametrize(
     ("place", "fragment"),
     [

@@ -82,6 +82,9 @@ def check_inside(ws: Workspace) -> None:
         _check_tree(ws.editions_dir.resolve(), ws.editions_dir, TirageError, top=False)
     else:
         _check_tree(root, ws.editions_dir, TirageError, hint=True)
+    for folder in (ws.source_dir, ws.locales_dir, ws.editions_dir, ws.state_dir, ws.root / "xliff"):
+        if os.path.lexists(folder) and not folder.is_dir():
+            raise TirageError(f"a file where tirage keeps a folder; {_FOLDER_HINT}", folder)
 
 
 def remove_leftovers(ws: Workspace) -> list[Path]:
