@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -9,12 +11,14 @@ from click.testing import CliRunner, Result
 from tirage.cli import main
 
 
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under `root` (symlinks not followed) with its bytes."""
+def snapshot(root: Path) -> dict[str, bytes | None]:
+    """Every file under `root` with its bytes, every folder, link and special file (None):
+    links are not followed, special files not read."""
     return {
         str(path.relative_to(root)): path.read_bytes()
-        for path in sorted(root.rglob("*"))
         if path.is_file() and not path.is_symlink()
+        else None
+        for path in sorted(root.rglob("*"))
     }
 
 
@@ -32,3 +36,26 @@ def assert_refused(
     assert "Traceback" not in result.output
     assert snapshot(root) == before, "something was written"
     return result
+
+
+def assert_refused_apart(
+    root: Path, args: list[str], fragment: str, code: int = 1, cwd: Path | None = None
+) -> None:
+    """`assert_refused` in a separate process, for input that could make tirage wait or read
+    forever (a FIFO, /dev/zero): a hang fails the test after 60 s instead of hanging it."""
+    before = snapshot(root)
+    done = subprocess.run(
+        [sys.executable, "-m", "tirage", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == code, output
+    lines = output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tirage: "), output
+    assert fragment in lines[0], lines[0]
+    assert snapshot(root) == before, "something was written"

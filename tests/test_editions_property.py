@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tirage.editions import Translations, render_markdown, render_text
+from tirage.editions.markdown import adds_markup
 from tirage.editions.render import FALLBACK_START, apply_edits, segment_edits
 from tirage.errors import SourceError
 from tirage.readers import READERS
@@ -145,5 +146,7 @@ def test_protected_spans_of_translations_survive(
         if segment.role in ("table_cell", "front_matter"):
             continue  # escaped for their place: `|` in a cell, YAML quoting
         msgstr = msgstrs[segment.text]
+        if kind == ".md" and adds_markup(segment.text, msgstr):
+            continue  # markup its source lacks is escaped as text, never published
         for start, end in find_protected(msgstr, ["Clust'R"]):
             assert msgstr[start:end] in edition

@@ -22,8 +22,11 @@ def run(runner: CliRunner, ws: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def write_catalog(ws: Path, lang: str, share: float = 1.0, fuzzy: bool = False) -> None:
-    """A catalog translating the first `share` of the interview's msgids."""
+def write_catalog(
+    ws: Path, lang: str, share: float = 1.0, fuzzy: bool = False, mark: str = "<{lang}>"
+) -> None:
+    """A catalog translating the first `share` of the interview's msgids (each translation
+    is the msgid after `mark`)."""
     doc = read_document(ws / "source" / f"{INTERVIEW}.txt", ws)
     po = polib.POFile(wrapwidth=79)
     po.metadata = {
@@ -34,8 +37,9 @@ def write_catalog(ws: Path, lang: str, share: float = 1.0, fuzzy: bool = False) 
     }
     msgids = list(dict.fromkeys(s.text for s in doc.segments()))
     cut = round(len(msgids) * share)
+    prefix = mark.format(lang=lang)
     for i, msgid in enumerate(msgids):
-        entry = polib.POEntry(msgid=msgid, msgstr=f"<{lang}> {msgid}" if i < cut else "")
+        entry = polib.POEntry(msgid=msgid, msgstr=f"{prefix} {msgid}" if i < cut else "")
         if fuzzy and entry.msgstr:
             entry.flags.append("fuzzy")
         po.append(entry)
@@ -58,6 +62,11 @@ def test_nothing_reviewed_nothing_published(runner: CliRunner, workspace: Path) 
 
 def test_strict_exits_1_when_held_back(runner: CliRunner, workspace: Path) -> None:
     write_catalog(workspace, "en")
+    code, out = run(runner, workspace, "export", "--strict")
+    assert code == 1  # `<en>` is an HTML tag its source lacks: check's error, nothing exported
+    assert "--strict: 48 error-level findings in entries this export would publish" in out
+    assert not (workspace / "editions").exists()
+    write_catalog(workspace, "en", mark="EN")
     code, out = run(runner, workspace, "export", "--strict")
     assert code == 1
     assert "held back (--strict): es, de" in out

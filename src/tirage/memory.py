@@ -18,8 +18,10 @@ TMX 1.4b import and export sit at the edge, in `tirage.interchange.tmx`.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sqlite3
+import stat
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
@@ -33,7 +35,8 @@ import polib
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from tirage.errors import TirageError
+from tirage.containment import check_output, kind_of, read_regular
+from tirage.errors import CatalogError, TirageError
 from tirage.po.pofile import read_po
 from tirage.provenance import Provenance, get_provenance
 from tirage.quality.stats import PostEditSummary
@@ -149,6 +152,36 @@ def _index_terms(text: str) -> list[str]:
     folded = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return list(dict.fromkeys(_WORD.findall(plain)))
+
+
+def check_input(path: Path) -> None:
+    """Refuse, in one line, a file to import that is not a regular file (a folder, a FIFO,
+    `/dev/zero`): the XML reader would wait or read forever."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise TirageError(f"cannot read: {exc.strerror or exc}", path) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise TirageError(
+            f"{kind_of(info.st_mode)}, not a regular file; tirage reads only files", path
+        )
+
+
+def check_export_path(workspace: Workspace, path: Path) -> None:
+    """Refuse an export path tirage should not write: in a folder that does not exist (no
+    folder is ever created for it), over anything but a regular file, or over the
+    workspace's own files (the memory itself, a catalog, a source, the settings)."""
+    parent = path.absolute().parent
+    if not parent.is_dir():
+        raise TirageError(f"no such folder {parent}; tirage creates no folder for an export", path)
+    check_output(path, TirageError)
+    target = path.resolve()
+    own = [workspace.state_dir, workspace.locales_dir, workspace.source_dir]
+    files = [workspace.config_path, workspace.glossary_path]
+    if any(target.is_relative_to(p.resolve()) for p in own) or target in (
+        f.resolve() for f in files
+    ):
+        raise TirageError("one of the workspace's own files; export the memory elsewhere", path)
 
 
 class TranslationMemory:
@@ -408,7 +441,7 @@ class TranslationMemory:
         """Record one catalog (`po`, when the caller has it parsed already, is what `path`
         holds). A catalog unchanged since it was last recorded has nothing new to teach."""
         self._write()
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(read_regular(path, CatalogError)).hexdigest()
         key = workspace.relative(path)
         seen = self.db.execute("SELECT digest FROM catalogs WHERE path = ?", (key,))
         if seen.fetchone() == (digest,):

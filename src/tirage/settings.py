@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tirage.containment import read_regular
 from tirage.errors import ConfigError
 from tirage.languages import canonical, did_you_mean, same
 from tirage.mt import ENGINES
@@ -32,6 +33,12 @@ COMPUTE_TYPES = (
     "bfloat16",
     "float32",
 )
+
+# Characters that must not reach a file's one-line value: C0 and C1 controls, DEL, line and
+# paragraph separators, and the bidi controls that reorder what a reader sees.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_EMAIL = re.compile(r"[^\s<>@\\\"]+@[^\s<>@\\\"]+\.[^\s<>@\\\"]+")
+MAX_SETTINGS = 1 << 20  # bytes: a tirage.toml is a few dozen lines
 
 Check = Callable[[Any], Any]  # returns the value (possibly normalised) or raises ValueError
 
@@ -125,28 +132,67 @@ def _choice(choices: tuple[str, ...]) -> Check:
     return check
 
 
+MAX_HEADER = 200  # characters: a name and an address, or a team and its list
+
+
+def header_value(text: str) -> str:
+    """`text`, fit to become a line of a file (a PO header, a PDF's Author, JSON-LD): one
+    line, no control characters, at most MAX_HEADER characters, a well-formed e-mail
+    address inside `<…>`; raises Invalid saying what is wrong."""
+    found = _CONTROL.search(text)
+    if found is not None:
+        what = "a line break" if found.group(0) in "\n\r\x85\u2028\u2029" else "a control"
+        raise Invalid(f"must be one line with no control characters; it has {what} "
+                      f"(U+{ord(found.group(0)):04X})")  # fmt: skip
+    if len(text) > MAX_HEADER:
+        raise Invalid(f"must be at most {MAX_HEADER} characters, not {len(text)}")
+    for address in re.findall(r"<([^>]*)>", text):
+        if not _EMAIL.fullmatch(address):
+            raise Invalid(f"'<{address}>' is not an e-mail address (name@example.org)")
+    if text.count("<") != text.count(">"):
+        raise Invalid("has an unbalanced '<' or '>'; write a name and <name@example.org>")
+    return text
+
+
+def _header(value: Any) -> str:
+    return header_value(_string(value).strip())
+
+
 def _text(value: Any) -> str:
-    text = _string(value).strip()
+    text = _header(value)
     if not text:
         raise Invalid("must not be empty")
     return text
 
 
 def _base_url(value: Any) -> str:
-    url = _string(value).strip()
+    url = _header(value)
     if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
         raise Invalid(f"must be an http(s) URL, e.g. https://example.org/news/, not '{url}'")
     return url
 
 
+PAGE_MM = (50.0, 2000.0)  # a page's side, from a small pocket book to a wall poster
+
+
 def _page(value: Any) -> str:
     from tirage.editions.pdf import parse_page  # page sizes; WeasyPrint is not imported
 
-    page = _string(value).strip()
+    page = _header(value)
+    # Each number has at most 5 digits before its point: a 20-digit size is refused at once.
+    if any(len(whole) > 5 for whole in re.findall(r"(\d+)(?:\.\d*)?", page)):
+        raise Invalid(f"'{page}' is not a page size: each side is {PAGE_MM[0]:g} to "
+                      f"{PAGE_MM[1]:g} mm")  # fmt: skip
     try:
-        parse_page(page)
+        layout = parse_page(page)
     except ValueError as exc:
         raise Invalid(str(exc)) from None
+    low, high = PAGE_MM
+    for side, size in (("width", layout.width), ("height", layout.height)):
+        if not low <= size <= high:
+            raise Invalid(
+                f"'{page}': a {side} of {size:g} mm; each side of a page is {low:g} to {high:g} mm"
+            )
     return page
 
 
@@ -179,7 +225,7 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "actors_per_node": _count(1, 1024),
         "threads_per_actor": _count(0, 1024),  # 0: the node's CPUs ÷ actors_per_node
     },
-    "team": {"translator": _string, "name": _string},
+    "team": {"translator": _header, "name": _header},  # Last-Translator, Language-Team
     "office": {"untranslated_styles": _names},  # DOCX/ODT styles whose text stays as it is
 }
 REQUIRED = ("source_language", "target_languages")
@@ -199,13 +245,12 @@ def _kind(value: Any) -> str:
 
 def read_settings(path: Path) -> dict[str, dict[str, Any]]:
     """Table → key → checked value, for every setting present in the file."""
+    raw = read_regular(path, ConfigError, limit=MAX_SETTINGS)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = exc.object.count(b"\n", 0, exc.start) + 1
         raise ConfigError("not UTF-8 text", path, line) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", path) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -213,6 +258,8 @@ def read_settings(path: Path) -> dict[str, dict[str, Any]]:
         found = re.search(r"\(at line (\d+), column \d+\)", message)
         at = int(found.group(1)) if found else None
         raise ConfigError(f"invalid TOML: {message.split(' (at')[0]}", path, at) from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError("invalid TOML: arrays or tables nested too deeply", path) from None
     return check_settings(data, path, text)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale
 
 from tirage.containment import check_inside, remove_leftovers
-from tirage.errors import ConfigError, UsageError
+from tirage.errors import ConfigError, SourceError, UsageError
 from tirage.languages import canonical, did_you_mean, same
 from tirage.settings import read_settings
 
@@ -21,6 +23,8 @@ SOURCE_SUFFIXES = {
     ".htm": "html",
 }
 DEFAULT_THRESHOLD = 80.0
+# Bytes of a file name that are not UTF-8 come through os.fsdecode as lone surrogates.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 
 
 @dataclass(frozen=True)
@@ -86,12 +90,37 @@ class Workspace:
         return self.root / "glossary.csv"
 
     def sources(self) -> list[Path]:
-        """Source documents, sorted; files of other kinds are refused by the readers."""
-        if not self.source_dir.is_dir():
+        """Source documents, sorted: every entry of source/ but folders and hidden files.
+        One the readers cannot take (a FIFO, a device, an unknown suffix) is refused when
+        read, never skipped in silence; so are a file name that is not UTF-8 and two
+        documents that would share one template (`twin.txt` and `twin.md`)."""
+        try:
+            entries = sorted(self.source_dir.iterdir())
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(
-            p for p in self.source_dir.iterdir() if p.is_file() and not p.name.startswith(".")
-        )
+        except OSError as exc:
+            raise SourceError(f"cannot read: {exc.strerror or exc}", self.source_dir) from None
+        found: list[Path] = []
+        stems: dict[str, Path] = {}
+        for path in entries:
+            if path.name.startswith("."):
+                continue
+            if path.is_dir():
+                if path.suffix.lower() in SOURCE_SUFFIXES and not path.is_symlink():
+                    raise SourceError("a folder where a document belongs", path)
+                continue
+            if _NOT_UTF8.search(path.name):
+                shown = os.fsencode(path.name).decode("utf-8", "backslashreplace")
+                raise SourceError("the file name is not UTF-8", self.source_dir / shown)
+            twin = stems.setdefault(path.stem, path)
+            if twin != path:
+                raise SourceError(
+                    f"{twin.name} and {path.name} would share one template, "
+                    f"locales/{path.stem}.pot; rename one of them",
+                    path,
+                )
+            found.append(path)
+        return found
 
     def pot_path(self, stem: str) -> Path:
         return self.locales_dir / f"{stem}.pot"
@@ -158,7 +187,7 @@ def find_root(start: Path) -> Path | None:
 def load_workspace(root: Path) -> Workspace:
     """The workspace holding `root` (tirage.toml there or in a parent folder)."""
     if not root.is_dir():
-        raise ConfigError("no such folder", root)
+        raise ConfigError("not a folder" if os.path.lexists(root) else "no such folder", root)
     found = find_root(root)
     if found is None:
         raise ConfigError(

@@ -3,6 +3,8 @@ place where a TirageError becomes a message and an exit code."""
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from typing import IO, Any
 
 import click
@@ -10,6 +12,7 @@ import click
 from tirage import __version__
 from tirage.cli import core, interchange, models, publish, quality, serve, translate
 from tirage.errors import TirageError
+from tirage.memory import FILENAME as MEMORY_FILE
 from tirage.terminal import visible
 
 
@@ -31,6 +34,18 @@ class TirageGroup(click.Group):
         except TirageError as exc:
             kind = UserUsageError if exc.exit_code == 2 else UserError
             raise kind(exc.format()) from None
+        except sqlite3.DatabaseError as exc:  # the memory's disk filled up, say
+            full = "full" in str(exc)
+            raise UserError(
+                f".tirage/{MEMORY_FILE}: the translation memory could not be written ({exc}); "
+                "its last transaction was undone"
+                + (", free some space and run the command again" if full else "")
+            ) from None
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise UserError(f"{where}cannot write: {exc.strerror}") from None
 
 
 @click.group(cls=TirageGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,6 +8,10 @@ from typing import TypeVar
 
 import click
 
+from tirage.errors import ConfigError, UsageError
+from tirage.review import Reviewer
+from tirage.settings import Invalid, header_value
+
 F = TypeVar("F", bound=Callable[..., object])
 
 
@@ -17,7 +21,7 @@ def workspace_option(command: F) -> F:
         "--workspace",
         "-w",
         "workspace_dir",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),  # a file here is one line from load_workspace
         default=Path("."),
         show_default=True,
         help="The workspace: a folder with tirage.toml.",
@@ -45,3 +49,16 @@ def doc_option(command: F) -> F:
         callback=_doc_names,
         help="Only this document of source/, with or without its extension (repeatable).",
     )(command)
+
+
+def checked_reviewer(who: Reviewer) -> Reviewer:
+    """The reviewer, whose name becomes a PO header line (Last-Translator): one line, no
+    control characters, bounded. A bad --reviewer is a usage error; a bad name from git
+    or the login is a plain one, naming where it came from."""
+    try:
+        header_value(who.name.strip())
+    except Invalid as exc:
+        if who.origin == "--reviewer":
+            raise UsageError(f"--reviewer {exc}") from None
+        raise ConfigError(f"the reviewer's name (from {who.origin}) {exc}") from None
+    return Reviewer(who.name.strip(), who.origin)

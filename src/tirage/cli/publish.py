@@ -14,8 +14,10 @@ from tirage.cli.options import F, quiet_option, workspace_option
 from tirage.cli.translate import translate_command
 from tirage.errors import EngineError, ModelPackageError, TirageError
 from tirage.publish import describe, export_workspace, parse_formats, refuse_formats
+from tirage.quality.checks import ERROR, Context, check_files
 from tirage.terminal import visible
-from tirage.workspace import load_workspace
+from tirage.text.glossary import load_glossary
+from tirage.workspace import Workspace, load_workspace
 
 
 def _finite(_ctx: click.Context, _param: click.Parameter, value: float | None) -> float | None:
@@ -53,7 +55,12 @@ def _export_options(command: F) -> F:
                 is_flag=True,
                 help="Write an edition even when under half of it is translated (a preview).",
             ),
-            click.option("--strict", is_flag=True, help="Exit 1 when a language is held back."),
+            click.option(
+                "--strict",
+                is_flag=True,
+                help="Exit 1 when a language is held back; export nothing while `check` has "
+                "an error on an entry it would publish.",
+            ),
             quiet_option,
             workspace_option,
         ]
@@ -77,6 +84,8 @@ def _run_export(
     langs = ws.select_targets(to)
     if formats:
         refuse_formats(ws, parse_formats(formats))
+    if strict:
+        _refuse_errors(ws, langs, include_fuzzy)
     report = export_workspace(
         ws, langs, parse_formats(formats), threshold, include_fuzzy, allow_untranslated
     )
@@ -86,6 +95,25 @@ def _run_export(
     if strict and report.held_back:
         held = ", ".join(report.held_back)
         raise TirageError(f"held back (--strict): {held}")
+
+
+def _refuse_errors(ws: Workspace, langs: tuple[str, ...], include_fuzzy: bool) -> None:
+    """--strict: nothing is exported while `tirage check` has an error-level finding on an
+    entry the export would publish (reviewed ones; fuzzy ones too with --include-fuzzy)."""
+    glossary = load_glossary(ws.glossary_path)
+    errors = []
+    for lang in langs:
+        folder = ws.locales_dir / lang
+        paths = [(path, ws.relative(path)) for path in sorted(folder.glob("*.po"))]
+        context = Context(ws.source_lang, lang, tuple(glossary.keep), glossary.forced(lang))
+        found = check_files(paths, context, reviewed_only=not include_fuzzy)
+        errors += [finding for finding in found if finding.severity == ERROR]
+    if errors:
+        raise TirageError(
+            f"--strict: {len(errors)} error-level finding{'s' if len(errors) > 1 else ''} in "
+            f"entries this export would publish, nothing exported (see tirage check); the "
+            f"first: {errors[0].format()}"
+        )
 
 
 @click.command("export")

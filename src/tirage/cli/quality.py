@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from tirage.cli.options import doc_option, workspace_option
+from tirage.cli.options import checked_reviewer, doc_option, workspace_option
 from tirage.cli.review_queue import run_review
 from tirage.errors import UsageError
-from tirage.memory import FILENAME, TranslationMemory
+from tirage.memory import FILENAME, TranslationMemory, check_export_path, check_input
 from tirage.po.pofile import read_po
 from tirage.quality.checks import Context, check_files, has_errors
 from tirage.quality.stats import CatalogStats, catalog_stats, format_post_edit, format_table
@@ -123,9 +123,9 @@ def review(
     if "," in to:
         raise UsageError("review one language at a time: --to LANG")
     lang = ws.select_targets(to)[0]
+    who = checked_reviewer(Reviewer(reviewer, "--reviewer") if reviewer else default_reviewer(ws))
     if not sys.stdin.isatty():
         raise UsageError("tirage review is interactive: run it in a terminal")
-    who = Reviewer(reviewer, "--reviewer") if reviewer else default_reviewer(ws)
     run_review(ws, lang, who, docs, editor)
 
 
@@ -136,7 +136,7 @@ def memory() -> None:
 
 @memory.command("import")
 @workspace_option
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--to", "to", metavar="LANG,...", default=None, help="Target languages to take.")
 def memory_import(workspace_dir: Path, file: Path, to: str | None) -> None:
     """Add the translations of a TMX 1.4b file."""
@@ -144,6 +144,7 @@ def memory_import(workspace_dir: Path, file: Path, to: str | None) -> None:
     from tirage.interchange.tmx_segments import workspace_segments
 
     ws = load_workspace(workspace_dir)
+    check_input(file)  # a folder, a FIFO or /dev/zero: one line, before the memory opens
     with TranslationMemory.open(ws) as tm:
         known = workspace_segments(ws)
         report = import_tmx_report(tm, file, ws.source_lang, ws.select_targets(to), known)
@@ -158,12 +159,13 @@ def memory_import(workspace_dir: Path, file: Path, to: str | None) -> None:
 
 @memory.command("export")
 @workspace_option
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 def memory_export(workspace_dir: Path, file: Path) -> None:
     """Write the memory (refreshed from the catalogs first) as TMX 1.4b."""
     from tirage.interchange.tmx import export_tmx
 
     ws = load_workspace(workspace_dir)
+    check_export_path(ws, file)
     with TranslationMemory.open(ws) as tm:
         tm.refresh(ws)
         kinds = {

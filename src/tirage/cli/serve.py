@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from tirage.cli.options import workspace_option
+from tirage.cli.options import checked_reviewer, workspace_option
 from tirage.errors import TirageError, UsageError
 from tirage.review import Reviewer, default_reviewer
 from tirage.workspace import load_workspace
@@ -84,7 +84,7 @@ def serve(
             f"({exc.name} is missing)"
         ) from None
     ws = load_workspace(workspace_dir)
-    who = Reviewer(reviewer, "--reviewer") if reviewer else default_reviewer(ws)
+    who = checked_reviewer(Reviewer(reviewer, "--reviewer") if reviewer else default_reviewer(ws))
     address = host or "127.0.0.1"
     hosts = set(LOOPBACK)
     shown_host = address

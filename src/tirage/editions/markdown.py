@@ -7,6 +7,10 @@
   standfirst in bold, questions as `##` headings, answers and paragraphs as they are, and
   the credit line last. Its text is escaped, so nothing in it turns into markup.
   A block repeated verbatim in the source (`repeat`) is written once.
+- A translation never brings markup its source segment lacks (`<script>`, an `onerror=`
+  attribute, a `javascript:` or `data:` link, an HTML comment…): such a translation is
+  escaped whole, so a reader sees the characters the translator typed, as in the HTML
+  edition. (In YAML front matter, which has no such escape, the original value stays.)
 - Given the source language, a passage left in it is labelled with a visible `[fr]`
   (not in YAML front matter, where it would change the value's type), and a credit line
   closes a Markdown source's edition too.
@@ -88,6 +92,10 @@ def markdown_transform(doc: Document, lang: str, keep: Sequence[str] = ()) -> Tr
         if html is not None and id(segment) in in_html:  # inside a raw HTML block
             return html(segment, msgstr)
         text = apply_typography(msgstr, lang, keep)
+        if adds_markup(segment.text, msgstr):
+            if segment.role == "front_matter":  # YAML has no escape for it: the original
+                return doc.text[segment.span[0] : segment.span[1]]
+            text = escape_markdown(text)  # shown as the characters typed, as in HTML
         if segment.role in _ONE_LINE_ROLES:
             text = " ".join(text.split("\n"))
         if segment.role == "table_cell":
@@ -100,6 +108,16 @@ def markdown_transform(doc: Document, lang: str, keep: Sequence[str] = ()) -> Tr
         return text
 
     return transform
+
+
+def adds_markup(source: str, translation: str) -> bool:
+    """Whether a translation has markup its source segment has not: an HTML tag, comment
+    or attribute, a Markdown link, a link scheme other than http(s) and mailto (the
+    `markup` check's error). Such a translation is written as text, escaped."""
+    # quality.checks imports the editions' typography: imported here, not at the top.
+    from tirage.quality.checks import Context, added_markup
+
+    return next(added_markup(source, translation, Context("", "")), None) is not None
 
 
 def _yaml_value(source: str, segment: Segment, text: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polib
 
+from tirage.containment import check_output, read_regular, same_content
 from tirage.errors import CatalogError
 from tirage.po.linebreak import breaks as line_breaks
 from tirage.po.pogrammar import check_messages
@@ -104,12 +105,9 @@ def read_po(path: Path) -> polib.POFile:
 
 def read_text(path: Path) -> str:
     """The text of the catalog at `path` (UTF-8), unparsed."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise CatalogError("no such catalog file", path) from None
-    except OSError as exc:
-        raise CatalogError(f"cannot read catalog: {exc.strerror or exc}", path) from None
+    if not os.path.lexists(path):
+        raise CatalogError("no such catalog file", path)
+    data = read_regular(Path(path), CatalogError)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -453,13 +451,10 @@ def write_atomic(path: Path, data: str | bytes) -> bool:
     identical."""
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        if path.read_bytes() == payload:
-            return False
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror or exc}", path) from None
+    # Only a regular file is compared, and read only when its size says it may be the same.
+    info = check_output(path)
+    if info is not None and same_content(path, info, payload):
+        return False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tirage.containment import read_regular
 from tirage.document import Document
 from tirage.errors import SourceError
 from tirage.readers.charset import decode_html
@@ -54,10 +55,7 @@ def _load(path: Path) -> tuple[str, str]:
     if reader is None:
         known = ", ".join(sorted((*READERS, *OFFICE_SUFFIXES)))
         raise SourceError(f"unknown source format '{path.suffix}' (tirage reads {known})", path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror}", path) from None
+    data = read_regular(path, SourceError)  # never a FIFO or /dev/zero, never unbounded
     if path.suffix.lower() in HTML_SUFFIXES:  # its charset first: UTF-16 has NUL bytes
         text, encoding = decode_html(data, path)
         check_text(text, path)

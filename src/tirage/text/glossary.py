@@ -15,15 +15,18 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tirage import languages
+from tirage.containment import read_regular
 from tirage.errors import ConfigError
 
 ACTIONS = ("keep", "translate")
 COLUMNS = ("term", "action", "note")
 MAX_FIELD = 1000  # characters; a term or its note is a few words
+MAX_GLOSSARY = 64 << 20  # bytes: tens of thousands of terms
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,11 @@ def load_glossary(path: Path) -> Glossary:
     would swallow the rows after it), a field longer than MAX_FIELD, more fields than the
     header has columns, a column that is not a language code.
     """
-    if not path.is_file():
+    if not os.path.lexists(path):
         return Glossary()
+    data = read_regular(path, ConfigError, limit=MAX_GLOSSARY)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = exc.object.count(b"\n", 0, exc.start) + 1
         raise ConfigError("not UTF-8 text", path, line) from None
@@ -82,6 +86,7 @@ def load_glossary(path: Path) -> Glossary:
     header = [name.strip() for name in records[0][1]]
     langs = _check_header(header, path)
     terms: list[Term] = []
+    seen: dict[str, tuple[int, int]] = {}  # term → (its first line, its index in terms)
     for line, values in records[1:]:
         if len(values) > len(header):
             raise ConfigError(
@@ -95,8 +100,38 @@ def load_glossary(path: Path) -> Glossary:
         if action not in ACTIONS:
             raise ConfigError(f"action must be keep or translate, not '{action}'", path, line)
         targets = {lang: (fields.get(lang) or "").strip() for lang in langs if fields.get(lang)}
-        terms.append(Term(source, action, targets, (fields.get("note") or "").strip()))
+        note = (fields.get("note") or "").strip()
+        if source in seen:  # the same rule twice is harmless; two different ones are a doubt
+            first, index = seen[source]
+            try:
+                terms[index] = _merge(terms[index], Term(source, action, targets, note), first)
+            except _Conflict as exc:
+                raise ConfigError(str(exc), path, line) from None
+            continue
+        seen[source] = (line, len(terms))
+        terms.append(Term(source, action, targets, note))
     return Glossary(tuple(terms))
+
+
+class _Conflict(ValueError):
+    pass
+
+
+def _merge(old: Term, new: Term, first: int) -> Term:
+    """One term listed twice: the same rule (or rules that complete each other, such as a
+    translation per language on separate rows) is one term; a conflict is refused."""
+    if new.action != old.action:
+        raise _Conflict(
+            f"'{new.source}' is listed twice with different actions: "
+            f"{old.action} on line {first}, {new.action} here"
+        )
+    for lang, text in new.targets.items():
+        if old.targets.get(lang, text) != text:
+            raise _Conflict(
+                f"'{new.source}' is listed twice with different {lang} translations: "
+                f"'{old.targets[lang]}' on line {first}, '{text}' here"
+            )
+    return Term(old.source, old.action, {**old.targets, **new.targets}, old.note or new.note)
 
 
 def _check_row(row: list[str], columns: list[str], path: Path, start: int, end: int) -> None:
