@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tirage.document import Block, Document, Segment, Span, line_of
 from tirage.readers.charset import XML_ENCODING, meta_charset
-from tirage.readers.html_runs import Run, attribute_segments, run_segments
+from tirage.readers.html_runs import Run, attribute_segments, icon, run_segments
 from tirage.text.html_markup import (
     INLINE,
     VOID,
@@ -317,6 +317,8 @@ class _Reader(Scanner):
             if self.run is None:
                 self.run = Run(*self._role())
             self.run.add_markup("void" if void else "start", start, end, tag)
+            if tag == "br" and self.run.line_break_ends_segment(self.source):
+                self._flush()
         if void:
             return
         role = ROLES.get(tag, "")
@@ -338,7 +340,8 @@ class _Reader(Scanner):
                 if tag == root:  # closed by its own end tag: it travels in the sentence
                     if self.run is None:
                         self.run = Run(*self._role())
-                    self.run.add_markup("opaque", self.opaque_start, end, tag)
+                    kind = "icon" if icon(self.source[self.opaque_start : end], tag) else "opaque"
+                    self.run.add_markup(kind, self.opaque_start, end, tag)
                 else:  # left open: the sentence ends before it, and it stays as it is
                     self._flush()
                 self.opaque_start = -1

@@ -9,6 +9,7 @@ across a sentence end) is joined with the next sentence.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from html import unescape
@@ -20,8 +21,19 @@ from tirage.text.segment import split_sentences
 
 _SPACES = str.maketrans("\t\n\r\f", "    ")
 OPAQUE_CHAR = "X"  # what the segmenter sees for an inline never-translated element
+_SENTENCE_END = tuple(".!?…") + tuple(f"{p}{q}" for p in ".!?…" for q in "»\"”')]")
+_WORD = re.compile(r"[^\W_]")
+_TAG = re.compile(r"<[^>]*>")
 
-Tok = tuple[str, int, int, str]  # kind ("text", "start", "end", "void", "opaque"), span, name
+
+def icon(raw: str, name: str) -> bool:
+    """A never-translated element with no text of its own (an `<svg>` icon, an empty
+    `<code></code>`): it sits in a sentence as a space, never as a word."""
+    return name == "svg" or _WORD.search(unescape(_TAG.sub("", raw))) is None
+
+
+# kind ("text", "start", "end", "void", "opaque", "icon"), span, name
+Tok = tuple[str, int, int, str]
 
 
 @dataclass
@@ -55,10 +67,22 @@ class Run:
 
     def add_markup(self, kind: str, start: int, end: int, name: str) -> None:
         self.tokens.append((kind, start, end, name))
-        if kind == "opaque" or name == "br":
+        if kind in ("opaque", "icon") or name == "br":
+            # An icon reads as a space: it never splits a sentence, nor starts or ends one.
             self.plain.append(OPAQUE_CHAR if kind == "opaque" else " ")
             self.starts.append(start)
             self.ends.append(end)
+
+    def line_break_ends_segment(self, source: str) -> bool:
+        """At a `<br>` just added: a second one in a row (spaces between) is a paragraph
+        break, and one right after the end of a sentence ends that sentence's segment."""
+        for kind, start, end, name in reversed(self.tokens[:-1]):
+            if kind == "text" and not source[start:end].strip():
+                continue
+            if kind == "void" and name == "br":
+                return True
+            break
+        return "".join(self.plain).rstrip().endswith(_SENTENCE_END)
 
 
 def attribute_segments(source: str, start: int, end: int, role: str, lang: str) -> list[Segment]:

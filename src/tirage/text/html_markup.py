@@ -86,6 +86,8 @@ INLINE = frozenset(
         "strong",
         "sub",
         "sup",
+        "svg",
+        "math",
         "time",
         "tt",
         "u",
