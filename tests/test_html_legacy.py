@@ -55,7 +55,8 @@ def test_an_svg_icon_never_splits_a_sentence() -> None:
     "source",
     [
         '<p><a href="/f"></a><a href="/t"><i class="icon"></i></a> Partagez cet article.</p>',
-        '<p>Partagez cet article. <a href="/f"><svg><title>Fb</title></svg></a> <a href="/t"></a></p>',
+        '<p>Partagez cet article. <a href="/f"><svg><title>Fb</title></svg></a> <a href="/t"></a>'
+        "</p>",
         "<p><svg><path/></svg> Partagez cet article.</p>",
     ],
 )
