@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -57,6 +57,9 @@ class Context:
     target_lang: str
     keep: tuple[str, ...] = ()
     forced: dict[str, str] = field(default_factory=dict)
+    # The syntax of the source the entry came from ("markdown", "html", "text"; "" unknown):
+    # Markdown marks are counted only in Markdown, tags only in HTML and Markdown.
+    syntax: str = ""
 
     @property
     def lang(self) -> str:
@@ -205,14 +208,16 @@ def placeholders(source: str, target: str, ctx: Context) -> Iterator[str]:
     extra = Counter(_PLACEHOLDER.findall(target)) - Counter(_PLACEHOLDER.findall(source))
     for name in extra:
         yield f"placeholder {name} is not in the source"
+    for macro in _macros(source) - _macros(target):
+        yield f"template syntax {macro} is missing or changed"
+    if ctx.syntax not in ("", "markdown"):
+        return
     src_links = Counter(url for _, url in _LINK.findall(source))
     tgt_links = Counter(url for _, url in _LINK.findall(target))
     for url in src_links - tgt_links:
         yield f"Markdown link to {url} is missing"
     for label in _reference_labels(source) - _reference_labels(target):
         yield f"Markdown reference [{label}] is missing: the link would break"
-    for macro in _macros(source) - _macros(target):
-        yield f"template syntax {macro} is missing or changed"
     src_marks, tgt_marks = markdown_marks(source), markdown_marks(target)
     # Compared with the source, never alone: a segment may rightly carry half of an
     # emphasis that its source sentence holds (`*…`), and a mirror of it is correct.
@@ -279,7 +284,7 @@ def html_tags(source: str, target: str, ctx: Context) -> Iterator[str]:
     """The inline HTML of a segment read from a page: the same tags, attributes included, and
     never-translated elements (`<code>…</code>`) unchanged. (A tag of a kind the source does
     not have at all is the `markup` check's.)"""
-    if "<" not in source and "<" not in target:
+    if ("<" not in source and "<" not in target) or ctx.syntax == "text":
         return
     src, tgt = tag_signature(source), tag_signature(target)
     for tag in sorted(src - tgt):
@@ -565,9 +570,28 @@ def check_pair(source: str, target: str, ctx: Context) -> list[tuple[Check, str]
     return found
 
 
+# The syntax of a source, by the suffix of the file an entry's reference names.
+SYNTAX_OF_SUFFIX = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "text",
+}
+
+
+def entry_syntax(entry: polib.POEntry) -> str:
+    """The syntax of the source an entry came from ("" when its references disagree or name
+    no known suffix: then every mark is counted)."""
+    found = {SYNTAX_OF_SUFFIX.get(Path(path).suffix.lower(), "") for path, _ in entry.occurrences}
+    return found.pop() if len(found) == 1 else ""
+
+
 def check_entry(entry: polib.POEntry, ctx: Context) -> list[tuple[Check, str]]:
     if entry.obsolete or not entry.msgid:
         return []
+    if not ctx.syntax:
+        ctx = replace(ctx, syntax=entry_syntax(entry))
     if entry.msgid_plural:
         found = []
         for index, form in sorted(entry.msgstr_plural.items()):
