@@ -4,7 +4,8 @@
   Content-Security-Policy forbids scripts and remote loads even if something slipped through.
 - Every piece of text is escaped: a translator's `<script>` is shown, never run. Markdown
   sources are rendered by markdown-it-py with raw HTML off.
-- A source fallback (an untranslated segment) is wrapped in `<span lang="fr">`.
+- A source fallback (an untranslated segment) is wrapped in `<span lang="fr">` (an HTML
+  source's own page marks it the same way, or with `lang` on its element: html_source.py).
 - Text sources keep their editorial roles: kicker, title, breadcrumb (a `<nav>` trail of
   items), standfirst, then each question as an `<h2 class="question">` set apart from its
   answer paragraphs.
@@ -124,7 +125,7 @@ def render_html(
         from tirage.editions.html_source import render_html_source
 
         alternates = context.links.alternates() if context is not None else []
-        return render_html_source(doc, translations, lang, include_fuzzy, alternates)
+        return render_html_source(doc, translations, lang, include_fuzzy, alternates, source_lang)
     if doc.format == "markdown":
         transform = markdown_transform(doc, lang, keep)
     else:
