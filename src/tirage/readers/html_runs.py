@@ -160,24 +160,30 @@ def _furthest_partner(
     return max((partner[i] for i in inside if partner[i] >= inside.stop), default=-1)
 
 
+_PASSED = ("text", "void", "icon")  # what may sit between a sentence and its tags
+
+
 def _balance(
     source: str, tokens: list[Tok], partner: list[int], starts: list[int], a: int, b: int
 ) -> tuple[int, int]:
-    """Take in the tags just outside the span (spaces between allowed) that close or open a
-    tag inside it: `<em>mot.</em>` rather than `<em>mot.`."""
+    """Take in the tags just outside the span (spaces, images and icons between allowed) that
+    close or open a tag inside it: `<em>mot.</em>` rather than `<em>mot.`, and
+    `<font><img>Étape 3</font>` rather than `<img>Étape 3</font>`."""
     while True:
         inside = _inside(starts, tokens, a, b)
         after = inside.stop
-        while after < len(tokens) and tokens[after][0] == "text":
-            if source[max(b, tokens[after][1]) : tokens[after][2]].strip():
+        while after < len(tokens) and tokens[after][0] in _PASSED:
+            kind, t_start, t_end = tokens[after][:3]
+            if kind == "text" and source[max(b, t_start) : t_end].strip():
                 break
             after += 1
         if after < len(tokens) and tokens[after][0] == "end" and partner[after] in inside:
             b = tokens[after][2]
             continue
         before = bisect_left(starts, a) - 1
-        while before >= 0 and tokens[before][0] == "text":
-            if source[tokens[before][1] : min(a, tokens[before][2])].strip():
+        while before >= 0 and tokens[before][0] in _PASSED:
+            kind, t_start, t_end = tokens[before][:3]
+            if kind == "text" and source[t_start : min(a, t_end)].strip():
                 break
             before -= 1
         if before >= 0 and tokens[before][0] == "start" and partner[before] in inside:

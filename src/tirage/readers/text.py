@@ -57,16 +57,16 @@ def _header(text: str, paras: list[list[int]]) -> list[Span]:
     if not paras:
         return []
     lines = text.split("\n")
-    first = [lines[i] for i in paras[0]]
+    first = [lines[i].removesuffix("\r") for i in paras[0]]
     if not plain_paragraph(first) or any(line.lstrip()[:1].islower() for line in first[1:]):
         return []
     if any(_wrapped(line) for line in first[:-1]):
         return []
     spans: list[Span] = []
     offset = sum(len(line) + 1 for line in lines[: paras[0][0]])
-    for line in first:
+    for index, line in zip(paras[0], first, strict=True):
         spans.append((offset, offset + len(line)))
-        offset += len(line) + 1
+        offset += len(lines[index]) + 1
     return spans
 
 

@@ -86,6 +86,11 @@ def _lines(text: str) -> list[Span]:
     return spans
 
 
+def _bare_lines(text: str) -> list[str]:
+    """The lines of `text` without their line end (a CRLF's CR included)."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 def paragraphs(text: str) -> list[list[int]]:
     """Runs of non-blank lines, as line indices."""
     result: list[list[int]] = []
@@ -125,7 +130,7 @@ def plain_paragraph(lines: list[str]) -> bool:
 def read_units(text: str) -> tuple[list[Unit], list[list[int]]]:
     """The page's prose units in order, and its paragraphs (line indices)."""
     spans = _lines(text)
-    lines = text.split("\n")
+    lines = _bare_lines(text)
     units: list[Unit] = []
     paras = paragraphs(text)
     for para in paras:
@@ -136,6 +141,7 @@ def read_units(text: str) -> tuple[list[Unit], list[list[int]]]:
         for position, index in enumerate(para):
             line = lines[index]
             start, end = spans[index]
+            end = start + len(line)  # without a CR
             if _UNDERLINE.match(line) and position == 1 and current and current.kind == "prose":
                 current.kind = "heading"  # setext: one line of prose, underlined
                 current = None
