@@ -105,3 +105,26 @@ def test_a_wrapped_first_sentence_is_not_a_header(tmp_path: Path) -> None:
         "Ce dossier contient diverses choses qui peuvent être utiles aux utilisatrices de "
         "Grisbi qui veulent :",
     )
+
+
+def test_commands_and_version_lines_are_kept_as_blocks_for_editions(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("Notes\n\n1.2.0 (2024-05-01)\n- Corrigé\n\nTapez :\n$ make\n", "utf-8")
+    doc = read_document(page, tmp_path)
+    assert [(b.role, len(b.segments)) for b in doc.blocks] == [
+        ("title", 1),
+        ("version", 0),
+        ("list_item", 1),
+        ("paragraph", 1),
+        ("code", 0),
+    ]
+
+
+def test_the_html_edition_shows_commands_as_code_and_items_as_a_list(tmp_path: Path) -> None:
+    from tirage.editions import render_html
+
+    page = tmp_path / "page.txt"
+    page.write_text("Notes\n\nListe :\n- un\n- deux\n\nTapez :\n$ make <all>\n", "utf-8")
+    html = render_html(read_document(page, tmp_path), Translations(), "en", "fr")
+    assert '<ul>\n<li><span lang="fr">un</span></li>\n<li>' in html
+    assert "<pre><code>$ make &lt;all&gt;</code></pre>" in html

@@ -89,7 +89,8 @@ _TEXT_ROLES: dict[str, tuple[str, str]] = {
     "answer": ("p", "answer"),
     "paragraph": ("p", ""),
     "quote": ("blockquote", ""),
-    "list_item": ("p", "item"),
+    "list_item": ("li", ""),
+    "version": ("h3", "version"),
 }
 _HEADER_ROLES = {"kicker", "title", "breadcrumb", "standfirst"}
 _MARKED = re.compile(f"{FALLBACK_START}([^{FALLBACK_START}{FALLBACK_END}<]*){FALLBACK_END}")
@@ -209,13 +210,30 @@ def _text_body(doc: Document, texts: dict[int, str], source_lang: str) -> str:
         html = f"<{tag}{klass}>{inner}</{tag}>"
         if block.role == "breadcrumb":
             html = _breadcrumb(text, source_lang)
+        elif block.role == "code":  # commands and code, as written, line by line
+            raw = doc.text[block.span[0] : block.span[1]].replace("\r\n", "\n")
+            html = f"<pre><code>{escape(raw, quote=False)}</code></pre>"
         (header if in_header else article).append(html)
     parts = []
     if header:
         parts.append("<header>\n" + "\n".join(header) + "\n</header>")
     if article:
-        parts.append('<div class="body">\n' + "\n".join(article) + "\n</div>")
+        parts.append('<div class="body">\n' + "\n".join(_lists(article)) + "\n</div>")
     return "\n".join(parts)
+
+
+def _lists(parts: list[str]) -> list[str]:
+    """Runs of list items inside one `<ul>`."""
+    out: list[str] = []
+    for part in parts:
+        if part.startswith("<li>"):
+            if out and out[-1].endswith("</ul>"):
+                out[-1] = out[-1].removesuffix("\n</ul>") + "\n" + part + "\n</ul>"
+            else:
+                out.append("<ul>\n" + part + "\n</ul>")
+        else:
+            out.append(part)
+    return out
 
 
 def _breadcrumb(text: str, source_lang: str) -> str:

@@ -26,7 +26,8 @@ from tirage.readers.text_lines import Unit, plain_paragraph, read_units
 _BREADCRUMB = re.compile(r"\S.* [#›] \S")  # `›`: a trail as tirage's text editions write it
 _FINAL = tuple('.!?…»"”:;)')
 KICKER_MAX = 60
-_UNIT_ROLES = {"item": "list_item", "heading": "heading"}
+_UNIT_ROLES = {"item": "list_item", "heading": "heading", "code": "code", "version": "version"}
+SYNTAX_ROLES = frozenset({"code", "version"})  # blocks shown in editions, never translated
 
 
 # A block before segmentation: its role, source pieces, and whether it repeats an earlier one.
@@ -44,7 +45,8 @@ def read_text(path: Path, name: str, text: str, lang: str) -> Document:
     blocks = []
     for role, pieces, repeat in drafts:
         span = (pieces[0][0], pieces[-1][1])
-        block = Block(role, span, line_of(text, span[0]), segment_pieces(text, pieces, role, lang))
+        segments = [] if role in SYNTAX_ROLES else segment_pieces(text, pieces, role, lang)
+        block = Block(role, span, line_of(text, span[0]), segments)
         if repeat:
             block.attrs["repeat"] = "1"
         blocks.append(block)
@@ -103,6 +105,9 @@ def _body_blocks(text: str, units: list[Unit], drafts: list[_Draft]) -> None:
     seen_question = seen_prose = False
     for unit in units:
         pieces = unit.pieces
+        if unit.kind in ("code", "version"):
+            drafts.append((unit.kind, pieces, False))
+            continue
         key = content(pieces)
         if key in seen:
             drafts.append((seen[key], pieces, True))

@@ -46,7 +46,7 @@ class Unit:
     """A block of a plain-text page before roles: its kind and its pieces (line spans, a
     list item's without its marker)."""
 
-    kind: str  # "prose", "item" or "heading"
+    kind: str  # "prose", "item", "heading"; "code" and "version" are syntax, never read
     pieces: list[Span] = field(default_factory=list)
     first_line: int = 0  # index of its first line in the page
 
@@ -135,6 +135,8 @@ def read_units(text: str) -> tuple[list[Unit], list[list[int]]]:
     paras = paragraphs(text)
     for para in paras:
         if code_block([lines[i] for i in para]):
+            first, last = spans[para[0]], spans[para[-1]]
+            units.append(Unit("code", [(first[0], last[0] + len(lines[para[-1]]))], para[0]))
             continue
         current: Unit | None = None
         previous = ""
@@ -145,7 +147,16 @@ def read_units(text: str) -> tuple[list[Unit], list[list[int]]]:
             if _UNDERLINE.match(line) and position == 1 and current and current.kind == "prose":
                 current.kind = "heading"  # setext: one line of prose, underlined
                 current = None
-            elif _RULE.match(line) or command_line(line, previous) or version_line(line):
+            elif _RULE.match(line):
+                current = None
+            elif command_line(line, previous):
+                if current is not None and current.kind == "code":
+                    current.pieces[-1] = (current.pieces[-1][0], end)
+                else:
+                    current = Unit("code", [(start, end)], index)
+                    units.append(current)
+            elif version_line(line):
+                units.append(Unit("version", [(start + _indent(line), end)], index))
                 current = None
             elif decorated := _DECORATED.match(line):
                 units.append(
@@ -158,13 +169,17 @@ def read_units(text: str) -> tuple[list[Unit], list[list[int]]]:
             elif hashed := _HASH_PROSE.match(line):
                 units.append(Unit("prose", [(start + hashed.end(), end)], index))
                 current = None
-            elif current is None:
+            elif current is None or current.kind == "code":
                 current = Unit("prose", [(start, end)], index)
                 units.append(current)
             else:
                 current.pieces.append((start, end))
             previous = line.rstrip()
     return units, paras
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def _glued_item(line: str, position: int, current: Unit | None) -> re.Match[str] | None:
