@@ -71,3 +71,17 @@ def test_a_thousand_levels_are_read_to_full_depth(tag: str) -> None:
     closing = "".join(f"</{name}>" for _ in range(1000))
     source = f"{opening}Tout au fond, une phrase.{closing}<p>Après.</p>"
     assert _texts(source) == ["Tout au fond, une phrase.", "Après."]
+
+
+def test_icon_links_side_by_side_are_separate_segments() -> None:
+    source = (
+        '<div><a href="/f"><svg><path d="M0"/></svg><span>Facebook</span></a>'
+        '<a href="/t"><i class="fa-twitter"></i> Twitter</a>'
+        '<a href="/m"><img src="m.png"> Courriel</a></div>'
+    )
+    assert _texts(source) == ["Facebook", "Twitter", "Courriel"]
+
+
+def test_plain_links_side_by_side_stay_in_their_sentence() -> None:
+    source = '<p>Index : <a href="/a">A</a> <a href="/b">B</a> <a href="/c">C</a></p>'
+    assert _texts(source) == ['Index : <a href="/a">A</a> <a href="/b">B</a> <a href="/c">C</a>']

@@ -324,6 +324,8 @@ class _Reader(Scanner):
             self._page_marks(tag, attrs, start, end, raw)
             self._attributes(tag, attrs, start, raw)
         if inline and not skip:
+            if tag == "a" and self.run is not None and self.run.follows_link(self.source):
+                self._flush()  # links side by side are a menu or a share bar, not a sentence
             if self.run is None:
                 self.run = Run(*self._role())
             self.run.add_markup("void" if void else "start", start, end, tag)

@@ -26,6 +26,10 @@ _WORD = re.compile(r"[^\W_]")
 _TAG = re.compile(r"<[^>]*>")
 
 
+def _blank(source: str, token: Tok) -> bool:
+    return token[0] == "text" and not source[token[1] : token[2]].strip()
+
+
 def icon(raw: str, name: str) -> bool:
     """A never-translated element with no text of its own (an `<svg>` icon, an empty
     `<code></code>`): it sits in a sentence as a space, never as a word."""
@@ -72,6 +76,25 @@ class Run:
             self.plain.append(OPAQUE_CHAR if kind == "opaque" else " ")
             self.starts.append(start)
             self.ends.append(end)
+
+    def follows_link(self, source: str) -> bool:
+        """Whether the run ends with an icon link (one holding an image, an icon or an empty
+        element, like a share bar's), with nothing visible after it."""
+        tokens = self.tokens
+        index = len(tokens) - 1
+        while index >= 0 and (tokens[index][0] == "icon" or _blank(source, tokens[index])):
+            index -= 1
+        if index < 0 or tokens[index][0] != "end" or tokens[index][3] != "a":
+            return False
+        for position in range(index - 1, -1, -1):
+            kind, _, _, name = tokens[position]
+            if kind == "start" and name == "a":
+                return False
+            if kind in ("icon", "void") and name != "br":
+                return True
+            if kind == "end" and tokens[position - 1][:4:3] == ("start", name):
+                return True  # an empty element: <i class="fa-…"></i>
+        return False
 
     def line_break_ends_segment(self, source: str) -> bool:
         """At a `<br>` just added: a second one in a row (spaces between) is a paragraph
