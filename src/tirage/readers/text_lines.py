@@ -11,8 +11,10 @@ rules, in the order they are tried on a line (a paragraph is a run of non-blank 
 - a changelog version line (`1.2.0 (2024-05-01)`, `Version 0.4.0 :`, `v2.1 - 12/03/2009`)
   is not prose;
 - `# ` followed by words is a comment or a heading: a unit of its own, read without its `#`;
-- a line that starts with a list marker (`-`, `--`, `*`, `+`, `•`, `1.`, `1)`, `a)`) starts a
-  list item; the lines after it, up to a blank line or the next item, continue it;
+- a line that starts with a list marker (`-`, `--`, `*`, `+`, `•`, `1.`, `1)`, `a)`), or with
+  a version number and a wide gap (a changelog's version column: `4.0     Ajout de…`), starts
+  a list item, read without its marker; the lines after it, up to a blank line or the next
+  item, continue it;
 - anything else is prose, joined with the prose lines around it into a paragraph.
 """
 
@@ -24,6 +26,10 @@ from dataclasses import dataclass, field
 from tirage.document import Span
 
 _INDENTED = re.compile(r"(?: {4}|\t)")
+# A changelog's version column: "4.0       Adaptation des motifs…", "3.0-4.0   Marc L."
+_VERSION_LABEL = re.compile(
+    r"[ \t]*v?\d+(?:\.\d+)+(?:[-–]\d+(?:\.\d+)+)?[\w.+]*[ \t]{2,}(?=[^\W\d_])"
+)
 _ITEM = re.compile(r"[ \t]*(?:--|[-*+•]|\d{1,3}[.)]|[A-Za-z]\))[ \t]+(?=\S)")
 # "-ajout de …": a dash glued to its word starts an item only where an item may start.
 _GLUED_DASH = re.compile(r"[ \t]*-(?=[^\W\d_])")
@@ -31,8 +37,8 @@ _PROMPT = re.compile(r"[ \t]*(?:\$(?:>|[ \t]+)[ \t]*(?=[^\s\d])|%[ \t]+(?=[a-z./
 _HASH_COMMAND = re.compile(r"[ \t]*#[ \t]+([a-z][\w.+-]*)(.*)$")
 _ARGUMENT = re.compile(r"(?:^|\s)(?:-{1,2}\w|[./~$]|\w*[/=|<>])")
 _HASH_PROSE = re.compile(r"[ \t]*#+[ \t]+(?=\S)")  # a comment or a heading: its words are prose
-_RULE = re.compile(r"[ \t]*([^\w\s])[^\w\s]{2,}[ \t]*$")
-_UNDERLINE = re.compile(r"[ \t]*(?:={3,}|-{3,}|~{3,}|\^{3,}|\*{3,}|\+{3,}|#{3,})[ \t]*$")
+_RULE = re.compile(r"[ \t]*(?:[^\w\s]|_){3,}[ \t]*$")
+_UNDERLINE = re.compile(r"[ \t]*(?:={3,}|-{3,}|~{3,}|\^{3,}|\*{3,}|\+{3,}|#{3,}|_{3,})[ \t]*$")
 _DECORATED = re.compile(r"[ \t]*([=#*~-]{2,})[ \t]+(\S.*?)[ \t]+\1[ \t]*$")
 _VERSION = re.compile(
     r"[ \t]*\[?(?:[A-Z][^\W\d_]*[ \t]+)?v?\d+(?:\.\d+)+[\w.+-]*\]?[\dxX/.:,()\[\] \t–—-]*$"
@@ -163,7 +169,11 @@ def read_units(text: str) -> tuple[list[Unit], list[list[int]]]:
                     Unit("heading", [(start + decorated.start(2), start + decorated.end(2))], index)
                 )
                 current = None
-            elif item := (_ITEM.match(line) or _glued_item(line, position, current)):
+            elif item := (
+                _ITEM.match(line)
+                or _VERSION_LABEL.match(line)
+                or _glued_item(line, position, current)
+            ):
                 current = Unit("item", [(start + item.end(), end)], index)
                 units.append(current)
             elif hashed := _HASH_PROSE.match(line):
