@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from tirage.cli import main
 from tirage.readers.html import read_blocks
 
 
@@ -85,3 +89,26 @@ def test_icon_links_side_by_side_are_separate_segments() -> None:
 def test_plain_links_side_by_side_stay_in_their_sentence() -> None:
     source = '<p>Index : <a href="/a">A</a> <a href="/b">B</a> <a href="/c">C</a></p>'
     assert _texts(source) == ['Index : <a href="/a">A</a> <a href="/b">B</a> <a href="/c">C</a>']
+
+
+def test_a_thousand_levels_go_through_update_translate_and_export(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    (root / "source").mkdir(parents=True)
+    nested = "<div>" * 1000 + "<blockquote>" * 1000 + "Tout au fond, une phrase."
+    nested += "</blockquote>" * 1000 + "</div>" * 1000
+    (root / "source" / "deep.html").write_text(f"<html><body>{nested}</body></html>", "utf-8")
+    (root / "tirage.toml").write_text(
+        'source_language = "fr"\ntarget_languages = ["en"]\n[translate]\nengine = "pseudo"\n',
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    for args in (
+        ["update", "-q"],
+        ["translate", "--to", "en", "-q"],
+        ["export", "--include-fuzzy", "--threshold", "0", "-q"],
+    ):
+        result = runner.invoke(main, [*args, "--workspace", str(root)])
+        assert result.exit_code == 0, result.output
+    assert 'msgid "Tout au fond, une phrase."' in (root / "locales" / "deep.pot").read_text()
+    edition = (root / "editions" / "en" / "deep.html").read_text(encoding="utf-8")
+    assert "Ţöûţ àû ƒöñđ" in edition

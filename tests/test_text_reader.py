@@ -128,3 +128,16 @@ def test_the_html_edition_shows_commands_as_code_and_items_as_a_list(tmp_path: P
     html = render_html(read_document(page, tmp_path), Translations(), "en", "fr")
     assert '<ul>\n<li><span lang="fr">un</span></li>\n<li>' in html
     assert "<pre><code>$ make &lt;all&gt;</code></pre>" in html
+
+
+def test_underscore_rules_and_a_version_column(tmp_path: Path) -> None:
+    text = (
+        "____________\n\n   À propos\n____________\n\n  Journal :\n"
+        "        4.0       Ajout de motifs\n        3.0-4.0   Marc L.\n"
+    )
+    assert _segments(tmp_path, text) == [
+        ("heading", "À propos"),
+        ("paragraph", "Journal :"),
+        ("list_item", "Ajout de motifs"),
+        ("list_item", "Marc L."),
+    ]
