@@ -141,3 +141,12 @@ def test_underscore_rules_and_a_version_column(tmp_path: Path) -> None:
         ("list_item", "Ajout de motifs"),
         ("list_item", "Marc L."),
     ]
+
+
+def test_a_line_between_two_rules_is_a_heading(tmp_path: Path) -> None:
+    text = "Intro.\n\n======\nLicence\n======\nLibre.\n"
+    assert _segments(tmp_path, text) == [
+        ("title", "Intro."),
+        ("heading", "Licence"),
+        ("paragraph", "Libre."),
+    ]

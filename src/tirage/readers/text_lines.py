@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from tirage.document import Span
 
@@ -150,7 +151,7 @@ def read_units(text: str) -> tuple[list[Unit], list[list[int]]]:
             line = lines[index]
             start, end = spans[index]
             end = start + len(line)  # without a CR
-            if _UNDERLINE.match(line) and position == 1 and current and current.kind == "prose":
+            if _UNDERLINE.match(line) and _one_line_before(current, index):
                 current.kind = "heading"  # setext: one line of prose, underlined
                 current = None
             elif _RULE.match(line):
@@ -186,6 +187,16 @@ def read_units(text: str) -> tuple[list[Unit], list[list[int]]]:
                 current.pieces.append((start, end))
             previous = line.rstrip()
     return units, paras
+
+
+def _one_line_before(current: Unit | None, index: int) -> TypeGuard[Unit]:
+    """A unit of one line of prose, on the line just before `index`."""
+    return (
+        current is not None
+        and current.kind == "prose"
+        and len(current.pieces) == 1
+        and current.first_line == index - 1
+    )
 
 
 def _indent(line: str) -> int:
