@@ -150,3 +150,16 @@ def test_a_line_between_two_rules_is_a_heading(tmp_path: Path) -> None:
         ("heading", "Licence"),
         ("paragraph", "Libre."),
     ]
+
+
+def test_a_numbered_question_alone_is_an_interview_question(tmp_path: Path) -> None:
+    text = "Entretien\n\nIntro.\n\n1. Pourquoi ?\n\nParce que.\n\n2. Pourquoi ?\n\nEncore.\n"
+    page = tmp_path / "page.txt"
+    page.write_text(text, encoding="utf-8")
+    doc = read_document(page, tmp_path)
+    assert [(b.role, "repeat" in b.attrs) for b in doc.blocks][2:] == [
+        ("question", False),
+        ("answer", False),
+        ("question", False),  # "2." is not a repeat of "1."
+        ("answer", False),
+    ]

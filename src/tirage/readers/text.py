@@ -17,6 +17,7 @@ lines are found line by line (`text_lines.py`); only prose, items and headings a
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from tirage.document import Block, Document, Span, line_of
@@ -109,12 +110,18 @@ def _body_blocks(text: str, units: list[Unit], drafts: list[_Draft]) -> None:
             drafts.append((unit.kind, pieces, False))
             continue
         key = content(pieces)
-        if key in seen:
-            drafts.append((seen[key], pieces, True))
+        # A numbered question alone in its paragraph is an interview's question.
+        question = unit.kind == "item" and unit.alone and key.endswith("?")
+        if unit.kind != "prose" and not question:  # an item or a heading: never a repeat
+            drafts.append((_UNIT_ROLES[unit.kind], pieces, False))
+            seen_prose = True
             continue
-        if unit.kind != "prose":
-            role = _UNIT_ROLES[unit.kind]
-        elif _BREADCRUMB.match(key) and len(pieces) == 1:
+        # A repeat is the same lines, marker included ("1. Oui ?" is not "2. Oui ?").
+        whole = normalise(text[text.rfind("\n", 0, pieces[0][0]) + 1 : pieces[-1][1]])
+        if whole in seen:
+            drafts.append((seen[whole], pieces, True))
+            continue
+        if _BREADCRUMB.match(key) and len(pieces) == 1:
             role = "breadcrumb"
         elif key.endswith("?"):
             role, seen_question = "question", True
@@ -125,7 +132,7 @@ def _body_blocks(text: str, units: list[Unit], drafts: list[_Draft]) -> None:
         else:
             role = "paragraph"
         seen_prose = seen_prose or role != "breadcrumb"
-        seen[key] = role
+        seen[whole] = role
         drafts.append((role, pieces, False))
 
 
@@ -141,5 +148,5 @@ def _repair_breaks(text: str, units: list[Unit]) -> list[Unit]:
             if not previous.endswith(_FINAL) and first[:1].islower() and not between.strip():
                 result[-1] = Unit("prose", result[-1].pieces + unit.pieces, result[-1].first_line)
                 continue
-        result.append(Unit(unit.kind, list(unit.pieces), unit.first_line))
+        result.append(replace(unit, pieces=list(unit.pieces)))
     return result

@@ -56,6 +56,7 @@ class Unit:
     kind: str  # "prose", "item", "heading"; "code" and "version" are syntax, never read
     pieces: list[Span] = field(default_factory=list)
     first_line: int = 0  # index of its first line in the page
+    alone: bool = False  # the only unit of its paragraph
 
 
 def command_line(line: str, previous: str = "") -> bool:
@@ -147,6 +148,7 @@ def read_units(text: str) -> tuple[list[Unit], list[list[int]]]:
             continue
         current: Unit | None = None
         previous = ""
+        count = len(units)
         for position, index in enumerate(para):
             line = lines[index]
             start, end = spans[index]
@@ -186,6 +188,8 @@ def read_units(text: str) -> tuple[list[Unit], list[list[int]]]:
             else:
                 current.pieces.append((start, end))
             previous = line.rstrip()
+        if len(units) == count + 1:
+            units[-1].alone = True
     return units, paras
 
 
