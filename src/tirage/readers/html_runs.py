@@ -105,7 +105,12 @@ class Run:
             if kind == "void" and name == "br":
                 return True
             break
-        return "".join(self.plain).rstrip().endswith(_SENTENCE_END)
+        tail = ""  # the run's last few visible characters (never the whole run: linear)
+        for piece in reversed(self.plain):
+            tail = piece + tail
+            if len(tail.strip()) >= 3:
+                break
+        return tail.rstrip().endswith(_SENTENCE_END)
 
 
 def attribute_segments(source: str, start: int, end: int, role: str, lang: str) -> list[Segment]:
