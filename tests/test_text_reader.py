@@ -163,3 +163,8 @@ def test_a_numbered_question_alone_is_an_interview_question(tmp_path: Path) -> N
         ("question", False),  # "2." is not a repeat of "1."
         ("answer", False),
     ]
+
+
+def test_a_numbered_heading_is_not_a_version_line(tmp_path: Path) -> None:
+    text = "Guide\n\nChapitre 2.1\n\nTexte.\n\nVersion 4.0 (2021-11-06)\n"
+    assert [t for _, t in _segments(tmp_path, text)] == ["Guide", "Chapitre 2.1", "Texte."]

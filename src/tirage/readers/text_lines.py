@@ -42,7 +42,8 @@ _RULE = re.compile(r"[ \t]*(?:[^\w\s]|_){3,}[ \t]*$")
 _UNDERLINE = re.compile(r"[ \t]*(?:={3,}|-{3,}|~{3,}|\^{3,}|\*{3,}|\+{3,}|#{3,}|_{3,})[ \t]*$")
 _DECORATED = re.compile(r"[ \t]*([=#*~-]{2,})[ \t]+(\S.*?)[ \t]+\1[ \t]*$")
 _VERSION = re.compile(
-    r"[ \t]*\[?(?:[A-Z][^\W\d_]*[ \t]+)?v?\d+(?:\.\d+)+[\w.+-]*\]?[\dxX/.:,()\[\] \t–—-]*$"
+    r"[ \t]*\[?(?P<word>[A-Z][^\W\d_]*[ \t]+)?v?(?P<number>\d+(?:\.\d+)+)[\w.+-]*\]?"
+    r"(?P<rest>[\dxX/.:,()\[\] \t–—-]*)$"
 )
 _CODE_CHARS = re.compile(r"[{}=<>|\\]|\(\)|;\s*$")
 _ODD_START = re.compile(r"[^\w\s'\"«“(]")
@@ -71,7 +72,15 @@ def command_line(line: str, previous: str = "") -> bool:
 
 
 def version_line(line: str) -> bool:
-    return _VERSION.match(line) is not None
+    """A changelog's version line. After a word, the version has three parts or a date
+    follows it: "Version 0.4.0 :", "Version 4.0 (2021-11-06)", but "Chapitre 2.1" is prose."""
+    found = _VERSION.match(line)
+    if found is None:
+        return False
+    if not found.group("word"):
+        return True
+    dated = re.search(r"\d", found.group("rest")) is not None
+    return dated or found.group("number").count(".") >= 2
 
 
 def _code_like(line: str) -> bool:
