@@ -34,6 +34,7 @@ from tirage.text.html_markup import fragment_tokens
 from tirage.text.protect import find_protected
 
 from conftest import DATA
+from gettext_tools import assert_canonical, requires_gettext
 from golden import assert_golden
 
 LEGACY = DATA / "legacy"
@@ -71,6 +72,12 @@ def test_untranslated_round_trip_is_byte_exact(page: Path) -> None:
 def test_golden_template(name: str) -> None:
     pot = format_po(build_template(_doc(LEGACY / name)))
     assert_golden(pot, LEGACY / f"{name}.expect.pot")
+
+
+@requires_gettext
+@pytest.mark.parametrize("name", GOLDEN)
+def test_golden_templates_are_what_msgcat_writes(name: str) -> None:
+    assert_canonical(LEGACY / f"{name}.expect.pot")
 
 
 @pytest.mark.parametrize("page", ALL, ids=lambda p: p.name)
