@@ -304,6 +304,18 @@ def export_workspace(
     return report
 
 
+def _marked(result: EditionResult, source_lang: str) -> str:
+    """How the written editions mark a passage left in the source language, and only those:
+    text and Markdown with a visible label, HTML and print pages with `lang`."""
+    suffixes = {path.suffix for path in result.written + result.unchanged}
+    how = []
+    if suffixes & {".txt", ".md"}:
+        how.append(f"[{source_lang}]")
+    if suffixes & {".html", ".pdf"}:
+        how.append(f'lang="{source_lang}"')
+    return ", marked " + " and ".join(how) if how else ""
+
+
 def _export_original(
     ws: Workspace, doc: Document, formats: Sequence[str], links: Links, wanted: bool
 ) -> EditionResult:
@@ -384,10 +396,8 @@ def describe(report: ExportReport, langs: Sequence[str], root: Path) -> list[str
             if cov.shown(report.include_fuzzy) == 0:
                 line += f"; untranslated: the {source} source as it is (--allow-untranslated)"
             elif result.left:
-                line += (
-                    f"; {result.left} passage(s) left in {source}, marked "
-                    f'[{report.source_lang}] and lang="{report.source_lang}"'
-                )
+                line += f"; {result.left} passage(s) left in {source}"
+                line += _marked(result, report.source_lang)
             lines.append(line)
             if result.no_format:
                 lines.append(f"  nothing else: {_no_format(result)}")

@@ -4,7 +4,8 @@
   Content-Security-Policy forbids scripts and remote loads even if something slipped through.
 - Every piece of text is escaped: a translator's `<script>` is shown, never run. Markdown
   sources are rendered by markdown-it-py with raw HTML off.
-- A source fallback (an untranslated segment) is wrapped in `<span lang="fr">`.
+- A source fallback (an untranslated segment) is wrapped in `<span lang="fr">` (an HTML
+  source's own page marks it the same way, or with `lang` on its element: html_source.py).
 - Text sources keep their editorial roles: kicker, title, breadcrumb (a `<nav>` trail of
   items), standfirst, then each question as an `<h2 class="question">` set apart from its
   answer paragraphs.
@@ -88,7 +89,8 @@ _TEXT_ROLES: dict[str, tuple[str, str]] = {
     "answer": ("p", "answer"),
     "paragraph": ("p", ""),
     "quote": ("blockquote", ""),
-    "list_item": ("p", "item"),
+    "list_item": ("li", ""),
+    "version": ("h3", "version"),
 }
 _HEADER_ROLES = {"kicker", "title", "breadcrumb", "standfirst"}
 _MARKED = re.compile(f"{FALLBACK_START}([^{FALLBACK_START}{FALLBACK_END}<]*){FALLBACK_END}")
@@ -124,7 +126,7 @@ def render_html(
         from tirage.editions.html_source import render_html_source
 
         alternates = context.links.alternates() if context is not None else []
-        return render_html_source(doc, translations, lang, include_fuzzy, alternates)
+        return render_html_source(doc, translations, lang, include_fuzzy, alternates, source_lang)
     if doc.format == "markdown":
         transform = markdown_transform(doc, lang, keep)
     else:
@@ -208,13 +210,30 @@ def _text_body(doc: Document, texts: dict[int, str], source_lang: str) -> str:
         html = f"<{tag}{klass}>{inner}</{tag}>"
         if block.role == "breadcrumb":
             html = _breadcrumb(text, source_lang)
+        elif block.role == "code":  # commands and code, as written, line by line
+            raw = doc.text[block.span[0] : block.span[1]].replace("\r\n", "\n")
+            html = f"<pre><code>{escape(raw, quote=False)}</code></pre>"
         (header if in_header else article).append(html)
     parts = []
     if header:
         parts.append("<header>\n" + "\n".join(header) + "\n</header>")
     if article:
-        parts.append('<div class="body">\n' + "\n".join(article) + "\n</div>")
+        parts.append('<div class="body">\n' + "\n".join(_lists(article)) + "\n</div>")
     return "\n".join(parts)
+
+
+def _lists(parts: list[str]) -> list[str]:
+    """Runs of list items inside one `<ul>`."""
+    out: list[str] = []
+    for part in parts:
+        if part.startswith("<li>"):
+            if out and out[-1].endswith("</ul>"):
+                out[-1] = out[-1].removesuffix("\n</ul>") + "\n" + part + "\n</ul>"
+            else:
+                out.append("<ul>\n" + part + "\n</ul>")
+        else:
+            out.append(part)
+    return out
 
 
 def _breadcrumb(text: str, source_lang: str) -> str:

@@ -7,20 +7,26 @@
   `xml:lang` when the page has it), the charset declaration set to UTF-8 (editions are
   UTF-8), and the `<link rel="alternate" hreflang>` of the original and each published
   language (the same links as every other edition's), just before `</head>`.
+- Given the source language, every passage left in it is marked: `lang` on its element when
+  the whole element is left untranslated (and declares no language of its own), otherwise the
+  passage wrapped in `<span lang>` (never inside `<title>` or `<option>`, whose content is
+  text, nor around a passage whose tags are not balanced). The root `lang` stays the
+  edition's language.
 With no translation and no alternates, the edition differs from the source in those head
 edits only.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from html import unescape
+from html import escape, unescape
 
 from tirage.document import Block, Document, Segment
 from tirage.editions.metadata import link_elements
 from tirage.editions.render import Edit, Transform, Translations, apply_edits, segment_edits
 from tirage.editions.typography import apply_typography
-from tirage.text.html_markup import write_attribute, write_fragment
+from tirage.text.html_markup import fragment_tokens, write_attribute, write_fragment
 
 
 def html_transform(doc: Document, lang: str) -> Transform:
@@ -47,17 +53,85 @@ def render_html_source(
     lang: str,
     include_fuzzy: bool = False,
     alternates: Sequence[tuple[str, str]] = (),
+    source_lang: str = "",
 ) -> str:
     """The page in `lang`; `alternates` are (hreflang, href) of the original and the
-    published editions (`metadata.Links.alternates`)."""
+    published editions (`metadata.Links.alternates`). Given `source_lang` (and another
+    `lang`), the passages left in it are marked `lang`."""
     transform = html_transform(doc, lang)
+    mark = source_lang.replace("_", "-") if source_lang and source_lang != lang else ""
     edits: list[Edit] = []
-    for segment in doc.segments():
-        msgstr = translations.choose(segment, include_fuzzy)
-        if msgstr is not None:
-            edits.extend(segment_edits(doc.text, segment, transform(segment, msgstr)))
+    for block in doc.blocks:
+        left: list[Segment] = []
+        for segment in block.segments:
+            msgstr = translations.choose(segment, include_fuzzy)
+            if msgstr is not None:
+                edits.extend(segment_edits(doc.text, segment, transform(segment, msgstr)))
+            else:
+                left.append(segment)
+        if mark and left:
+            edits.extend(_language_marks(doc.text, block, left, mark))
     edits.extend(head_edits(doc, lang, alternates))
     return apply_edits(doc.text, edits)
+
+
+_TAG_NAME = re.compile(r"<[A-Za-z][^\s/>]*")
+_ANY_TAG = re.compile(r"<[^>]*>")
+_HAS_LANG = re.compile(r"\s(?:xml:)?lang\s*=", re.IGNORECASE)
+# Elements whose content is text only: a <span> in them would show as text.
+_TEXT_ONLY = frozenset({"title", "option", "textarea"})
+
+
+def _language_marks(text: str, block: Block, left: list[Segment], mark: str) -> list[Edit]:
+    """`lang` on the block's element when the whole element is left in the source language,
+    else each passage left in it wrapped in `<span lang>`."""
+    if "attribute" in block.attrs:
+        return []  # an attribute value cannot carry a language of its own
+    declared = block.attrs.get("lang", "")
+    if declared and _primary(declared) != _primary(mark):
+        return []  # the page says this passage is in another language: it is not the source's
+    attr = f' lang="{escape(mark)}"'
+    name = block.attrs.get("element_name", "")
+    if "element" in block.attrs and len(left) == len(block.segments):
+        start, tag_end, end = (int(n) for n in block.attrs["element"].split(","))
+        first, last = left[0].span[0], left[-1].span[1]
+        tag = text[start:tag_end]
+        found = _TAG_NAME.match(tag)
+        whole = not _visible(text[tag_end:first]) and not _visible(text[last:end])
+        if whole and found:
+            if _HAS_LANG.search(tag):
+                return []  # it says its language already: the source's (see above)
+            return [Edit(start + found.end(), start + found.end(), attr)]
+    if name in _TEXT_ONLY:
+        return []
+    edits = []
+    for segment in left:
+        a, b = segment.span
+        if _balanced(text[a:b]):
+            edits.append(Edit(a, b, f"<span{attr}>{text[a:b]}</span>"))
+    return edits
+
+
+def _primary(tag: str) -> str:
+    return tag.replace("_", "-").split("-")[0].strip().lower()
+
+
+def _visible(html: str) -> bool:
+    return bool(unescape(_ANY_TAG.sub("", html)).strip())
+
+
+def _balanced(fragment: str) -> bool:
+    """Every element opened in the fragment is closed in it, and none closed that it did not
+    open (void elements and never-translated ones whole aside)."""
+    depth: dict[str, int] = {}
+    for token in fragment_tokens(fragment):
+        if token.kind == "start":
+            depth[token.name] = depth.get(token.name, 0) + 1
+        elif token.kind == "end":
+            if not depth.get(token.name):
+                return False
+            depth[token.name] -= 1
+    return not any(depth.values())
 
 
 def head_edits(doc: Document, lang: str, alternates: Sequence[tuple[str, str]]) -> list[Edit]:

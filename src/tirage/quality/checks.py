@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -26,9 +26,19 @@ import polib
 from tirage.editions.typography import NBSP, NNBSP, typography_for
 from tirage.po.formats import catalog_problems
 from tirage.po.pofile import read_po
+from tirage.quality.marks import (
+    LINK,
+    PLACEHOLDER,
+    entry_syntax,
+    macros_of,
+    reference_labels,
+    schemes_of,
+    tags_of,
+    urls_of,
+)
 from tirage.quality.numbers import compare as compare_numbers
 from tirage.quality.numbers import numbers as numbers_of
-from tirage.text.addresses import EMAIL, URL, without_addresses
+from tirage.text.addresses import URL, without_addresses
 from tirage.text.html_markup import tag_signature
 from tirage.text.markdown_marks import MARKS, markdown_marks
 from tirage.text.protect import between, find_protected
@@ -57,6 +67,9 @@ class Context:
     target_lang: str
     keep: tuple[str, ...] = ()
     forced: dict[str, str] = field(default_factory=dict)
+    # The syntax of the source the entry came from ("markdown", "html", "text"; "" unknown):
+    # Markdown marks are counted only in Markdown, tags only in HTML and Markdown.
+    syntax: str = ""
 
     @property
     def lang(self) -> str:
@@ -162,57 +175,34 @@ def numbers(source: str, target: str, ctx: Context) -> Iterator[str]:
 # -- URLs, e-mail addresses, placeholders, Markdown ----------------------------------------------
 
 
-def _urls(text: str) -> Counter[str]:
-    found = [m.group(0).rstrip(".,;:!?…'’") for m in URL.finditer(text)]
-    found += [m.group(0).rstrip(".") for m in EMAIL.finditer(URL.sub(" ", text))]
-    return Counter(found)
-
-
 @check("urls", ERROR)
 def urls(source: str, target: str, ctx: Context) -> Iterator[str]:
     """Every URL and e-mail address of the source, unchanged."""
-    missing = _urls(source) - _urls(target)
+    missing = urls_of(source) - urls_of(target)
     for url in missing:
         yield f"{url} is missing or changed"
-
-
-_PLACEHOLDER = re.compile(r"\{[\w.\[\]]*(?:![rsa])?(?::[^{}]*)?\}|%\([\w]+\)[sdifr]|%[sdif]")
-_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
-
-
-# [text][label], and [text][] whose label is its text (CommonMark compares labels folded).
-_REFERENCE = re.compile(r"\[([^\[\]\n]*)\]\[([^\[\]\n]*)\]")
-_MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{[^{}\n]*\}")
-
-
-def _reference_labels(text: str) -> Counter[str]:
-    return Counter(
-        " ".join((label or name).casefold().split()) for name, label in _REFERENCE.findall(text)
-    )
-
-
-def _macros(text: str) -> Counter[str]:
-    return Counter(_MACRO.findall(text))
 
 
 @check("placeholders", ERROR)
 def placeholders(source: str, target: str, ctx: Context) -> Iterator[str]:
     """Placeholders, template macros, Markdown links and reference labels, emphasis and code
     spans kept as in the source."""
-    missing = Counter(_PLACEHOLDER.findall(source)) - Counter(_PLACEHOLDER.findall(target))
+    missing = Counter(PLACEHOLDER.findall(source)) - Counter(PLACEHOLDER.findall(target))
     for name in missing:
         yield f"placeholder {name} is missing"
-    extra = Counter(_PLACEHOLDER.findall(target)) - Counter(_PLACEHOLDER.findall(source))
+    extra = Counter(PLACEHOLDER.findall(target)) - Counter(PLACEHOLDER.findall(source))
     for name in extra:
         yield f"placeholder {name} is not in the source"
-    src_links = Counter(url for _, url in _LINK.findall(source))
-    tgt_links = Counter(url for _, url in _LINK.findall(target))
+    for macro in macros_of(source) - macros_of(target):
+        yield f"template syntax {macro} is missing or changed"
+    if ctx.syntax not in ("", "markdown"):
+        return
+    src_links = Counter(url for _, url in LINK.findall(source))
+    tgt_links = Counter(url for _, url in LINK.findall(target))
     for url in src_links - tgt_links:
         yield f"Markdown link to {url} is missing"
-    for label in _reference_labels(source) - _reference_labels(target):
+    for label in reference_labels(source) - reference_labels(target):
         yield f"Markdown reference [{label}] is missing: the link would break"
-    for macro in _macros(source) - _macros(target):
-        yield f"template syntax {macro} is missing or changed"
     src_marks, tgt_marks = markdown_marks(source), markdown_marks(target)
     # Compared with the source, never alone: a segment may rightly carry half of an
     # emphasis that its source sentence holds (`*…`), and a mirror of it is correct.
@@ -226,51 +216,19 @@ def placeholders(source: str, target: str, ctx: Context) -> Iterator[str]:
 
 # -- markup a translation adds -------------------------------------------------------------
 
-_HTML_TAG = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*>|<!--|<!\[CDATA\[|<\?")
-# Link targets: Markdown `](…)`, autolinks `<scheme:…>`, and HTML attributes that load or link.
-_LINK_TARGET = re.compile(
-    r"\]\(\s*<?([^)\s>]+)"
-    r"|<([A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*)>"
-    r"|\b(?:href|src|action|formaction|poster|background)\s*=\s*[\"']?\s*([^\"'\s>]+)",
-    re.IGNORECASE,
-)
-_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.-]*):")
-# Script schemes are dangerous even outside a recognised link (a renderer may autolink them).
-_SCRIPT_SCHEME = re.compile(r"\b(javascript|vbscript)\s*:|\bdata:[\w.+-]+/[\w.+-]+[;,]", re.I)
-SAFE_SCHEMES = ("http", "https", "mailto")
-
-
-def _tags(text: str) -> Counter[str]:
-    return Counter(
-        f"<{m.group(1).lstrip('/').lower()}>" if m.group(1) else m.group(0)
-        for m in _HTML_TAG.finditer(text)
-    )
-
-
-def _schemes(text: str) -> Counter[str]:
-    found: Counter[str] = Counter()
-    for match in _LINK_TARGET.finditer(text):
-        scheme = _SCHEME.match(next(g for g in match.groups() if g is not None))
-        if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
-            found[scheme.group(1).lower() + ":"] += 1
-    for match in _SCRIPT_SCHEME.finditer(text):
-        name = (match.group(1) or "data").lower() + ":"
-        found[name] = max(found[name], 1)
-    return found
-
 
 @check("markup", ERROR)
 def added_markup(source: str, target: str, ctx: Context) -> Iterator[str]:
     """HTML, Markdown links and link schemes (other than http, https, mailto) that the
     translation has and the source has not: a translator's `<script>` must not be published."""
-    for tag in _tags(target) - _tags(source):
+    for tag in tags_of(target) - tags_of(source):
         yield f"HTML {tag} is not in the source"
-    src_links = Counter(url for _, url in _LINK.findall(source))
-    tgt_links = Counter(url for _, url in _LINK.findall(target))
+    src_links = Counter(url for _, url in LINK.findall(source))
+    tgt_links = Counter(url for _, url in LINK.findall(target))
     if tgt_links.total() > src_links.total():  # a changed target is the placeholders check's
         for url in tgt_links - src_links:
             yield f"Markdown link to {url} is not in the source"
-    for scheme in _schemes(target) - _schemes(source):
+    for scheme in schemes_of(target) - schemes_of(source):
         yield f"link scheme {scheme} is not in the source"
 
 
@@ -279,7 +237,7 @@ def html_tags(source: str, target: str, ctx: Context) -> Iterator[str]:
     """The inline HTML of a segment read from a page: the same tags, attributes included, and
     never-translated elements (`<code>…</code>`) unchanged. (A tag of a kind the source does
     not have at all is the `markup` check's.)"""
-    if "<" not in source and "<" not in target:
+    if ("<" not in source and "<" not in target) or ctx.syntax == "text":
         return
     src, tgt = tag_signature(source), tag_signature(target)
     for tag in sorted(src - tgt):
@@ -568,6 +526,8 @@ def check_pair(source: str, target: str, ctx: Context) -> list[tuple[Check, str]
 def check_entry(entry: polib.POEntry, ctx: Context) -> list[tuple[Check, str]]:
     if entry.obsolete or not entry.msgid:
         return []
+    if not ctx.syntax:
+        ctx = replace(ctx, syntax=entry_syntax(entry))
     if entry.msgid_plural:
         found = []
         for index, form in sorted(entry.msgstr_plural.items()):

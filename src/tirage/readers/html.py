@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tirage.document import Block, Document, Segment, Span, line_of
 from tirage.readers.charset import XML_ENCODING, meta_charset
-from tirage.readers.html_runs import Run, attribute_segments, run_segments
+from tirage.readers.html_runs import Run, attribute_segments, icon, run_segments
 from tirage.text.html_markup import (
     INLINE,
     VOID,
@@ -139,6 +139,10 @@ class _Open:
     role: str
     skip: bool  # never translated, nor anything inside
     opaque: bool  # an inline never-translated element inside a run
+    start: int = -1  # where its start tag starts and ends
+    tag_end: int = -1
+    blocks: list[Block] = field(default_factory=list)  # the runs read while it held them
+    lang: str = ""  # its own lang attribute (the root's aside: a page may misstate it)
 
 
 @dataclass
@@ -165,6 +169,7 @@ class _Reader(Scanner):
         self.pending: tuple[str, int, str] | None = None
         self.at_end = False  # html.parser is flushing what it could not parse
         self.cut_off_at = -1
+        self.closing_at = 0  # where the element being closed now ends (its end tag's start)
 
     # Every event ends where the next starts; the pending one is settled then.
     def _event(self, kind: str, name: str = "") -> int:
@@ -192,6 +197,9 @@ class _Reader(Scanner):
         self.close()
         self._settle(len(self.source))
         self._flush()
+        end = self.cut_off_at if self.cut_off_at >= 0 else len(self.source)
+        for element in self.stack:  # left open: it ends with the page
+            _element_of(element, end)
         return self.marks
 
     # -- the stack ------------------------------------------------------------------------
@@ -203,6 +211,7 @@ class _Reader(Scanner):
     def _pop(self) -> _Open:
         element = self.stack.pop()
         self.open_count[element.name] -= 1
+        _element_of(element, self.closing_at)
         return element
 
     def _pop_through(self, name: str) -> None:
@@ -305,6 +314,7 @@ class _Reader(Scanner):
         skip = self.skipping
         if not inline:
             self._flush()
+            self.closing_at = start
             self._implied_ends(tag)
         elif tag in INLINE and not (void or skip) and never_translated(tag, attrs):
             self.opaque_start = start  # travels whole inside the sentence
@@ -314,15 +324,23 @@ class _Reader(Scanner):
             self._page_marks(tag, attrs, start, end, raw)
             self._attributes(tag, attrs, start, raw)
         if inline and not skip:
+            if tag == "a" and self.run is not None and self.run.follows_link(self.source):
+                self._flush()  # links side by side are a menu or a share bar, not a sentence
             if self.run is None:
                 self.run = Run(*self._role())
             self.run.add_markup("void" if void else "start", start, end, tag)
+            if tag == "br" and self.run.line_break_ends_segment(self.source):
+                self._flush()
         if void:
             return
         role = ROLES.get(tag, "")
-        self._push(_Open(tag, role, skip or never_translated(tag, attrs), False))
+        values = dict(attrs)
+        lang = "" if tag == "html" else (values.get("lang") or values.get("xml:lang") or "")
+        skipped = skip or never_translated(tag, attrs)
+        self._push(_Open(tag, role, skipped, False, start, end, lang=lang.strip()))
 
     def _close(self, tag: str, start: int, end: int) -> None:
+        self.closing_at = start
         if not self.open_count.get(tag):  # a stray end tag
             if self.opaque_start >= 0:
                 return
@@ -338,7 +356,8 @@ class _Reader(Scanner):
                 if tag == root:  # closed by its own end tag: it travels in the sentence
                     if self.run is None:
                         self.run = Run(*self._role())
-                    self.run.add_markup("opaque", self.opaque_start, end, tag)
+                    kind = "icon" if icon(self.source[self.opaque_start : end], tag) else "opaque"
+                    self.run.add_markup(kind, self.opaque_start, end, tag)
                 else:  # left open: the sentence ends before it, and it stays as it is
                     self._flush()
                 self.opaque_start = -1
@@ -442,6 +461,25 @@ class _Reader(Scanner):
         if run.level:
             block.attrs["level"] = run.level
         self.blocks.append(block)
+        declared = next((e.lang for e in reversed(self.stack) if e.lang), "")
+        if declared:
+            block.attrs["lang"] = declared  # the language its text is in, said by the page
+        holder = next((e for e in reversed(self.stack) if e.name not in INLINE), None)
+        if holder is not None and holder.name not in _NOT_HOLDERS and holder.start >= 0:
+            holder.blocks.append(block)
+
+
+# Elements whose text is never one passage of their own.
+_NOT_HOLDERS = frozenset({"html", "head", "body"})
+
+
+def _element_of(element: _Open, end: int) -> None:
+    """Tell the element's only block where the element is: `element` = "start,tag end,end"
+    (an edition marks a whole untranslated element with `lang` on its tag)."""
+    if len(element.blocks) == 1:
+        element.blocks[0].attrs["element"] = f"{element.start},{element.tag_end},{end}"
+        element.blocks[0].attrs["element_name"] = element.name
+    element.blocks = []
 
 
 def _attribute_spans(raw: str, offset: int) -> dict[str, tuple[int, int, str]]:
@@ -512,7 +550,8 @@ def read_fragment(source: str, start: int, end: int, lang: str) -> list[Block]:
             for s in block.segments
         ]
         span = (block.span[0] + start, block.span[1] + start)
-        attrs = {**block.attrs, "markup": "html"}
+        attrs = {k: v for k, v in block.attrs.items() if not k.startswith("element")}
+        attrs["markup"] = "html"
         shifted.append(Block(block.role, span, segments[0].line, segments, attrs))
     return shifted
 

@@ -9,6 +9,7 @@ across a sentence end) is joined with the next sentence.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from html import unescape
@@ -20,8 +21,23 @@ from tirage.text.segment import split_sentences
 
 _SPACES = str.maketrans("\t\n\r\f", "    ")
 OPAQUE_CHAR = "X"  # what the segmenter sees for an inline never-translated element
+_SENTENCE_END = tuple(".!?…") + tuple(f"{p}{q}" for p in ".!?…" for q in "»\"”')]")
+_WORD = re.compile(r"[^\W_]")
+_TAG = re.compile(r"<[^>]*>")
 
-Tok = tuple[str, int, int, str]  # kind ("text", "start", "end", "void", "opaque"), span, name
+
+def _blank(source: str, token: Tok) -> bool:
+    return token[0] == "text" and not source[token[1] : token[2]].strip()
+
+
+def icon(raw: str, name: str) -> bool:
+    """A never-translated element with no text of its own (an `<svg>` icon, an empty
+    `<code></code>`): it sits in a sentence as a space, never as a word."""
+    return name == "svg" or _WORD.search(unescape(_TAG.sub("", raw))) is None
+
+
+# kind ("text", "start", "end", "void", "opaque", "icon"), span, name
+Tok = tuple[str, int, int, str]
 
 
 @dataclass
@@ -55,10 +71,46 @@ class Run:
 
     def add_markup(self, kind: str, start: int, end: int, name: str) -> None:
         self.tokens.append((kind, start, end, name))
-        if kind == "opaque" or name == "br":
+        if kind in ("opaque", "icon") or name == "br":
+            # An icon reads as a space: it never splits a sentence, nor starts or ends one.
             self.plain.append(OPAQUE_CHAR if kind == "opaque" else " ")
             self.starts.append(start)
             self.ends.append(end)
+
+    def follows_link(self, source: str) -> bool:
+        """Whether the run ends with an icon link (one holding an image, an icon or an empty
+        element, like a share bar's), with nothing visible after it."""
+        tokens = self.tokens
+        index = len(tokens) - 1
+        while index >= 0 and (tokens[index][0] == "icon" or _blank(source, tokens[index])):
+            index -= 1
+        if index < 0 or tokens[index][0] != "end" or tokens[index][3] != "a":
+            return False
+        for position in range(index - 1, -1, -1):
+            kind, _, _, name = tokens[position]
+            if kind == "start" and name == "a":
+                return False
+            if kind in ("icon", "void") and name != "br":
+                return True
+            if kind == "end" and tokens[position - 1][:4:3] == ("start", name):
+                return True  # an empty element: <i class="fa-…"></i>
+        return False
+
+    def line_break_ends_segment(self, source: str) -> bool:
+        """At a `<br>` just added: a second one in a row (spaces between) is a paragraph
+        break, and one right after the end of a sentence ends that sentence's segment."""
+        for kind, start, end, name in reversed(self.tokens[:-1]):
+            if kind == "text" and not source[start:end].strip():
+                continue
+            if kind == "void" and name == "br":
+                return True
+            break
+        tail = ""  # the run's last few visible characters (never the whole run: linear)
+        for piece in reversed(self.plain):
+            tail = piece + tail
+            if len(tail.strip()) >= 3:
+                break
+        return tail.rstrip().endswith(_SENTENCE_END)
 
 
 def attribute_segments(source: str, start: int, end: int, role: str, lang: str) -> list[Segment]:
@@ -136,24 +188,30 @@ def _furthest_partner(
     return max((partner[i] for i in inside if partner[i] >= inside.stop), default=-1)
 
 
+_PASSED = ("text", "void", "icon")  # what may sit between a sentence and its tags
+
+
 def _balance(
     source: str, tokens: list[Tok], partner: list[int], starts: list[int], a: int, b: int
 ) -> tuple[int, int]:
-    """Take in the tags just outside the span (spaces between allowed) that close or open a
-    tag inside it: `<em>mot.</em>` rather than `<em>mot.`."""
+    """Take in the tags just outside the span (spaces, images and icons between allowed) that
+    close or open a tag inside it: `<em>mot.</em>` rather than `<em>mot.`, and
+    `<font><img>Étape 3</font>` rather than `<img>Étape 3</font>`."""
     while True:
         inside = _inside(starts, tokens, a, b)
         after = inside.stop
-        while after < len(tokens) and tokens[after][0] == "text":
-            if source[max(b, tokens[after][1]) : tokens[after][2]].strip():
+        while after < len(tokens) and tokens[after][0] in _PASSED:
+            kind, t_start, t_end = tokens[after][:3]
+            if kind == "text" and source[max(b, t_start) : t_end].strip():
                 break
             after += 1
         if after < len(tokens) and tokens[after][0] == "end" and partner[after] in inside:
             b = tokens[after][2]
             continue
         before = bisect_left(starts, a) - 1
-        while before >= 0 and tokens[before][0] == "text":
-            if source[tokens[before][1] : min(a, tokens[before][2])].strip():
+        while before >= 0 and tokens[before][0] in _PASSED:
+            kind, t_start, t_end = tokens[before][:3]
+            if kind == "text" and source[t_start : min(a, t_end)].strip():
                 break
             before -= 1
         if before >= 0 and tokens[before][0] == "start" and partner[before] in inside:

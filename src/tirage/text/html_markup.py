@@ -86,6 +86,8 @@ INLINE = frozenset(
         "strong",
         "sub",
         "sup",
+        "svg",
+        "math",
         "time",
         "tt",
         "u",
@@ -216,12 +218,16 @@ def broken_markup(text: str, at: int) -> bool:
 
 
 def _merge_opaque(tokens: list[Token]) -> list[Token]:
-    """A never-translated element and everything inside it become one "opaque" token."""
+    """A never-translated element and everything inside it become one "opaque" token. One
+    that is never closed is no element (`<code/simple.ada>` in plain text): its tag is a
+    tag, and what follows it is read as usual."""
     out: list[Token] = []
     depth = 0
     name = ""
+    held: list[Token] = []  # the tokens of the open element, in case it is never closed
     for token in tokens:
         if depth:
+            held.append(token)
             if token.kind in ("start", "opaque-start") and token.name == name:
                 depth += 1
             elif token.kind == "end" and token.name == name:
@@ -231,9 +237,12 @@ def _merge_opaque(tokens: list[Token]) -> list[Token]:
             continue
         if token.kind == "opaque-start":
             depth, name = 1, token.name
+            held = [Token("start", token.start, token.end, name)]
             out.append(Token("opaque", token.start, token.end, name))
         else:
             out.append(token)
+    if depth:
+        out[-1:] = [held[0], *_merge_opaque(held[1:])]
     return out
 
 
