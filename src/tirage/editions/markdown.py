@@ -152,7 +152,10 @@ _TEXT_ROLES: dict[str, tuple[str, str]] = {
     "question": ("## ", ""),
     "answer": ("", ""),
     "paragraph": ("", ""),
+    "list_item": ("- ", ""),
+    "version": ("### ", ""),
 }
+_BACKTICKS = re.compile("`+")
 
 
 def render_markdown_from_text(
@@ -175,6 +178,11 @@ def render_markdown_from_text(
             continue
         text = strip_marks(block_text(doc, block, edits).replace(FALLBACK_START, label))
         if not text:
+            continue
+        if block.role == "code":  # commands and code, as written, in a fence they cannot close
+            raw = doc.text[block.span[0] : block.span[1]].replace("\r\n", "\n")
+            fence = "`" * max(3, 1 + max((len(run) for run in _BACKTICKS.findall(raw)), default=0))
+            parts.append(f"{fence}\n{raw.rstrip(chr(10))}\n{fence}")
             continue
         if block.role == "breadcrumb":
             text = trail_text(text)
