@@ -8,7 +8,7 @@ from typing import IO, Any
 import click
 
 from tirage import __version__
-from tirage.cli import core, models, publish, quality, serve, translate
+from tirage.cli import core, merge, models, publish, quality, serve, translate
 from tirage.errors import TirageError
 from tirage.terminal import visible
 
@@ -39,6 +39,6 @@ def main() -> None:
     """Localise long-form articles through gettext PO catalogs."""
 
 
-for module in (core, translate, models, publish, quality, serve):
+for module in (core, translate, models, publish, quality, serve, merge):
     for command in module.COMMANDS:
         main.add_command(command)
