@@ -10,6 +10,7 @@ import click
 from tirage import __version__
 from tirage.cli import core, merge, models, publish, quality, serve, translate
 from tirage.errors import TirageError
+from tirage.notices import listen
 from tirage.terminal import visible
 
 
@@ -24,10 +25,15 @@ class UserUsageError(UserError):
     exit_code = 2
 
 
+def _notice(message: str) -> None:
+    click.echo(f"tirage: {visible(message)}", err=True)
+
+
 class TirageGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with listen(_notice):
+                return super().invoke(ctx)
         except TirageError as exc:
             kind = UserUsageError if exc.exit_code == 2 else UserError
             raise kind(exc.format()) from None

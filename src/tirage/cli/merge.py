@@ -40,7 +40,7 @@ def merge_driver(ctx: click.Context, files: tuple[str, ...], install: bool) -> N
     base, ours, theirs = (Path(name) for name in files[:3])
     name = files[3] if len(files) == 4 else str(ours)
     try:
-        outcome = merge_files(base, ours, theirs)
+        outcome = merge_files(base, ours, theirs, name)
     except CatalogError as error:
         # Not a catalog tirage can read: git's line merge, with markers, loses nothing.
         code = merge_as_text(base, ours, theirs, name)

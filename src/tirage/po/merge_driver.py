@@ -41,7 +41,8 @@ from pathlib import Path
 import polib
 
 from tirage.errors import CatalogError, UsageError
-from tirage.po.pofile import format_po, inherit_header, parse_po, read_text, write_atomic
+from tirage.notices import converted, notify
+from tirage.po.pofile import format_po, inherit_header, parse_po, read_catalog, write_atomic
 
 __all__ = ["MergeOutcome", "install", "merge_catalogs", "merge_files"]
 
@@ -272,14 +273,18 @@ def merge_catalogs(base: polib.POFile, ours: polib.POFile, theirs: polib.POFile)
     return outcome
 
 
-def _read(path: Path) -> polib.POFile:
-    return parse_po(read_text(path), path)
-
-
-def merge_files(base: Path, ours: Path, theirs: Path) -> MergeOutcome:
-    """git's %O %A %B: the merge is written over `ours` (%A), atomically."""
-    outcome = merge_catalogs(_read(base), _read(ours), _read(theirs))
+def merge_files(base: Path, ours: Path, theirs: Path, name: str = "") -> MergeOutcome:
+    """git's %O %A %B: the merge is written over `ours` (%A), atomically (in UTF-8; a
+    legacy charset, `name`'s, is said once)."""
+    read = [read_catalog(path) for path in (base, ours, theirs)]
+    catalogs = [
+        parse_po(text, path) for (text, _), path in zip(read, (base, ours, theirs), strict=True)
+    ]
+    outcome = merge_catalogs(*catalogs)
     write_atomic(ours, format_po(outcome.catalog))
+    charset = read[1][1] or read[2][1]
+    if charset is not None:
+        notify(converted(name or str(ours), charset))
     return outcome
 
 
