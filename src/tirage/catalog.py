@@ -239,6 +239,20 @@ def translated_count(po: polib.POFile) -> int:
     return sum(1 for e in po if _has_translation(e))
 
 
+def missing_reviewed(po: polib.POFile, reviewed: set[str]) -> int:
+    """Untranslated entries whose source, unchanged, has a reviewed translation in
+    `reviewed` (what the memory learnt from this catalog): translations a save lost."""
+    return sum(
+        1
+        for e in po
+        if not e.obsolete
+        and e.msgid
+        and not e.msgid_plural
+        and not e.msgstr
+        and e.msgid in reviewed
+    )
+
+
 def same_entries(a: polib.POFile, b: polib.POFile) -> bool:
     """Whether two catalogs differ at most in their header dates."""
 

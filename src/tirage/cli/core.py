@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tirage.catalog import update_documents
+from tirage.catalog import UpdateResult, missing_reviewed, update_documents
 from tirage.cli.options import quiet_option, workspace_option
 from tirage.errors import SourceError, UsageError
 from tirage.languages import same
@@ -18,6 +18,7 @@ from tirage.terminal import json_visible, visible
 from tirage.text.segment import segment_text
 from tirage.workspace import (
     CONFIG_NAME,
+    Workspace,
     check_language,
     find_root,
     load_workspace,
@@ -122,6 +123,7 @@ def update(workspace_dir: Path, quiet: bool) -> None:
             if result.path.suffix == ".po":  # already parsed: no need to read it again
                 memory.record_catalog(ws, result.path, result.path.parent.name, result.catalog)
         memory.refresh(ws)
+        lost = _lost_reviews(ws, memory, results)
     for result in results:
         if quiet:
             continue
@@ -135,6 +137,37 @@ def update(workspace_dir: Path, quiet: bool) -> None:
                 f"{name}: {r.kept} kept, {r.added} new, {r.fuzzy} fuzzy, "
                 f"{r.revived} revived, {r.obsoleted} obsolete, {state}"
             )
+    # Even with --quiet: reviewed work that went missing is worth a line on stderr.
+    for path, count in lost:
+        translations = "translation" if count == 1 else "translations"
+        click.echo(
+            f"tirage: warning: {count} reviewed {translations} missing from "
+            f"{visible(ws.relative(path))} that the memory holds; "
+            "`tirage translate` refills them",
+            err=True,
+        )
+
+
+def _lost_reviews(
+    ws: Workspace, memory: TranslationMemory, results: list[UpdateResult]
+) -> list[tuple[Path, int]]:
+    """Catalogs with untranslated entries whose unchanged source the memory holds reviewed,
+    from that same document and language (a save that dropped reviewed work)."""
+    reviewed: dict[str, dict[str, set[str]]] = {}  # lang → doc → sources
+    lost = []
+    for result in results:
+        if result.path.suffix != ".po":
+            continue
+        lang = result.path.parent.name
+        if lang not in reviewed:
+            reviewed[lang] = {}
+            for unit in memory.units(ws.source_lang, lang):
+                if unit.origin == "catalog":
+                    reviewed[lang].setdefault(unit.doc, set()).add(unit.source)
+        count = missing_reviewed(result.catalog, reviewed[lang].get(result.path.stem, set()))
+        if count:
+            lost.append((result.path, count))
+    return lost
 
 
 COMMANDS: list[click.Command] = [init, segment, update]
