@@ -133,6 +133,13 @@ def test_a_removal_never_takes_a_changed_translation_with_it() -> None:
     assert parse_po(text).find("Le chat dort.").msgstr == "The cat sleeps."
 
 
+def test_a_removal_wins_over_new_references_alone() -> None:
+    ours = catalog(drop=("Il neige.",))
+    theirs = catalog().replace("#: a.txt:5\n", "#: a.txt:9\n")
+    text, _ = merged(catalog(), ours, theirs)
+    assert parse_po(text).find("Il neige.") is None
+
+
 def test_same_text_reviewed_on_one_side_takes_the_reviewed_one() -> None:
     fuzzy = catalog({"Le chat dort.": "The cat sleeps."}).replace(
         '#: a.txt:1\nmsgid "Le chat dort."', '#: a.txt:1\n#, fuzzy\nmsgid "Le chat dort."'

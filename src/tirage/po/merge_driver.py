@@ -19,11 +19,12 @@ ran `update` on a different source), ours wins: the next `update` derives it aga
 An entry both sides translated alike but only one reviewed takes the reviewed one.
 
 Entries added on one side are added where that side has them. An entry one side removed
-goes if the other side left it as it was, and is kept as the other side changed it if it
-did: a removal never takes a translation with it (`update` obsoletes it again if its source
-is gone). Header fields merge as entries do, except that the newest PO-Revision-Date wins,
-with its Last-Translator, and the newest POT-Creation-Date. The result is written as msgcat
-writes it, in UTF-8, atomically.
+goes if the other side left its translation as it was (new references do not keep it), and
+is kept as the other side has it if its translation changed there: a removal never takes a
+translation with it (`update` obsoletes it again if its source is gone). Header fields
+merge as entries do, except that the newest PO-Revision-Date wins, with its
+Last-Translator, and the newest POT-Creation-Date. The result is written as msgcat writes
+it, in UTF-8, atomically.
 """
 
 from __future__ import annotations
@@ -146,9 +147,9 @@ def _merge_entry(
         present = theirs if ours is None else ours
         if present is None:
             return None, False
-        if base is not None and _same(base, present):
-            return None, False  # removed on one side, untouched on the other
-        return copy.deepcopy(present), False  # added on one side, or changed and kept
+        if base is not None and _translation(base) == _translation(present):
+            return None, False  # removed on one side, its translation untouched on the other
+        return copy.deepcopy(present), False  # added on one side, or translated and kept
     result = copy.deepcopy(ours)
     source = [_source(e) for e in (base, ours, theirs)]
     if source[1] == source[0] and source[2] != source[0]:
@@ -168,10 +169,6 @@ def _merge_entry(
         result.tcomment = f"{result.tcomment}\n{note}" if result.tcomment else note
     _set_fuzzy(result, True)
     return result, True
-
-
-def _same(a: polib.POEntry, b: polib.POEntry) -> bool:
-    return _translation(a) == _translation(b) and _source(a) == _source(b)
 
 
 def _key(entry: polib.POEntry) -> Key:
