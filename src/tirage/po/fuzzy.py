@@ -23,6 +23,7 @@ import math
 from collections import defaultdict
 
 import polib
+from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 __all__ = ["FUZZY_THRESHOLD", "FuzzyIndex"]
@@ -50,40 +51,81 @@ class FuzzyIndex:
     def __init__(self, old: list[polib.POEntry]) -> None:
         self.entries = [e for e in old if _lends(e) and not (e.msgid == "" and e.msgctxt is None)]
         self.encoded = [e.msgid.encode("utf-8") for e in self.entries]
-        self.grams: dict[str, list[int]] = defaultdict(list)
         self.short: dict[int, list[int]] = defaultdict(list)
-        for index, entry in enumerate(self.entries):
-            text = entry.msgid
-            for gram in dict.fromkeys(text[i : i + _GRAM] for i in range(len(text) - _GRAM + 1)):
-                self.grams[gram].append(index)
-            size = len(self.encoded[index])
+        for index, size in enumerate(map(len, self.encoded)):
             if size <= _SHORT_MAX:
                 self.short[size].append(index)
+        self._grams: dict[int, frozenset[str]] = {}
 
-    def _order(self, msgid: str, encoded: bytes) -> list[int]:
-        if len(msgid) >= _GRAM:
-            counts: dict[int, int] = defaultdict(int)
-            for i in range(len(msgid) - _GRAM + 1):
-                for index in self.grams.get(msgid[i : i + _GRAM], ()):
-                    counts[index] += 1
-            return sorted(counts, key=lambda index: (-counts[index], index))
-        size = len(encoded)
-        low, high = math.ceil(size / _SPREAD), int(size * _SPREAD)
-        return [index for length in range(low, high + 1) for index in self.short.get(length, ())]
+    def grams(self, index: int) -> frozenset[str]:
+        found = self._grams.get(index)
+        if found is None:
+            found = self._grams[index] = frozenset(_grams(self.entries[index].msgid))
+        return found
+
+    def _value(self, index: int, msgctxt: str | None, encoded: bytes, best: float) -> float:
+        """fuzzy_search_goal_function: fstrcmp, plus the bonus for a matching context; 0.0
+        when not above `best`."""
+        entry = self.entries[index]
+        same_context = entry.msgctxt is None or entry.msgctxt == msgctxt
+        bonus = _BONUS if same_context else 0.0
+        lower = best - bonus * 1.01 if same_context else best
+        other = self.encoded[index]
+        total = len(encoded) + len(other)
+        weight = (total - Indel.distance(encoded, other)) / total if total else 1.0
+        return weight + bonus if weight > lower else 0.0
 
     def search(self, msgctxt: str | None, msgid: str) -> polib.POEntry | None:
         """The donor msgmerge would take for a new (msgctxt, msgid), or None."""
         encoded = msgid.encode("utf-8")
+        if len(msgid) < _GRAM:
+            return self._search_short(msgctxt, encoded)
+        # msgmerge tries every message sharing a 4-gram, most shared first, and keeps the
+        # first of the best. The same result, faster: score everything in rapidfuzz, keep
+        # what passes the threshold and shares a 4-gram, and count shared 4-grams only to
+        # break a tie.
+        near = process.extract(
+            encoded,
+            self.encoded,
+            scorer=Indel.normalized_similarity,
+            score_cutoff=FUZZY_THRESHOLD - 0.01,
+            limit=None,
+        )
+        if not near:
+            return None
+        query = _grams(msgid)
+        wanted = frozenset(query)
+        values: dict[int, float] = {}
+        for _, _, index in near:
+            value = self._value(index, msgctxt, encoded, FUZZY_THRESHOLD)
+            if value > FUZZY_THRESHOLD and not wanted.isdisjoint(self.grams(index)):
+                values[index] = value
+        if not values:
+            return None
+        top = max(values.values())
+        tied = [index for index, value in values.items() if value == top]
+
+        def shared(index: int) -> int:
+            grams = self.grams(index)
+            return sum(gram in grams for gram in query)
+
+        return self.entries[min(tied, key=lambda index: (-shared(index), index))]
+
+    def _search_short(self, msgctxt: str | None, encoded: bytes) -> polib.POEntry | None:
+        """Fewer than four characters: the short messages of a length that can reach the
+        threshold, shortest first, each in file order."""
+        size = len(encoded)
+        low, high = math.ceil(size / _SPREAD), int(size * _SPREAD)
         best: polib.POEntry | None = None
-        best_weight = FUZZY_THRESHOLD
-        for index in self._order(msgid, encoded):
-            entry = self.entries[index]
-            same_context = entry.msgctxt is None or entry.msgctxt == msgctxt
-            bonus = _BONUS if same_context else 0.0
-            lower = best_weight - bonus * 1.01 if same_context else best_weight
-            other = self.encoded[index]
-            total = len(encoded) + len(other)
-            weight = (total - Indel.distance(encoded, other)) / total if total else 1.0
-            if weight > lower and weight + bonus > best_weight:
-                best, best_weight = entry, weight + bonus
+        best_value = FUZZY_THRESHOLD
+        for length in range(low, high + 1):
+            for index in self.short.get(length, ()):
+                value = self._value(index, msgctxt, encoded, best_value)
+                if value > best_value:
+                    best, best_value = self.entries[index], value
         return best
+
+
+def _grams(text: str) -> list[str]:
+    """The 4-grams of characters of `text`, one per position."""
+    return [text[i : i + _GRAM] for i in range(len(text) - _GRAM + 1)]
