@@ -349,3 +349,21 @@ def test_a_catalog_that_cannot_be_read_is_merged_line_by_line(
         f"tirage: {PO} (ours, line 34): syntax error in PO file; merged line by line\n"
     )
     assert 'msgstr "The cat sleeps."' in ours.read_text(encoding="utf-8")
+
+
+@requires_gettext
+def test_a_legacy_charset_is_merged_and_written_as_utf8(tmp_path: Path, runner: CliRunner) -> None:
+    base, ours, theirs = (tmp_path / name for name in ("base", "ours", "theirs"))
+    base.write_text(catalog(), encoding="utf-8")
+    theirs.write_text(catalog({"Il neige.": "Il neige, dit-on."}), encoding="utf-8")
+    utf8 = tmp_path / "utf8.po"
+    utf8.write_text(catalog({"Le chat dort.": "Le chat dort, é."}), encoding="utf-8")
+    subprocess.run(["msgconv", "-t", "ISO-8859-1", str(utf8), "-o", str(ours)], check=True)
+    result = runner.invoke(main, ["merge-driver", str(base), str(ours), str(theirs), PO])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"tirage: {PO}: was ISO-8859-1; written as UTF-8 (its header now says charset=UTF-8)\n"
+    )
+    assert ours.read_text(encoding="utf-8") == catalog(
+        {"Le chat dort.": "Le chat dort, é.", "Il neige.": "Il neige, dit-on."}
+    )
