@@ -34,6 +34,7 @@ SAMPLES = {
     "SHIFT_JIS": ("ja", "表示するソフトウェアの予定表。"),
     "GBK": ("zh_CN", "中文翻译，简体字。"),
     "BIG5": ("zh_TW", "許功蓋的中文翻譯。"),
+    "VISCII": ("vi", "Tiếng Việt có dấu."),  # no Python codec: through iconv, as msgfmt
 }
 
 
