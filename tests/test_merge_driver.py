@@ -8,13 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import polib
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tirage
 from tirage.cli import main
 from tirage.po.merge_driver import merge_catalogs
-from tirage.po.pofile import format_po, parse_po
+from tirage.po.pofile import format_entry, format_po, parse_po
 
 from gettext_tools import assert_canonical, requires_gettext
 
@@ -367,3 +370,62 @@ def test_a_legacy_charset_is_merged_and_written_as_utf8(tmp_path: Path, runner: 
     assert ours.read_text(encoding="utf-8") == catalog(
         {"Le chat dort.": "Le chat dort, é.", "Il neige.": "Il neige, dit-on."}
     )
+
+
+# --- properties, over random three-way merges -------------------------------------------------
+
+KEYS = ["Le chat dort.", "Le chien aboie.", "Il pleut.", "Il neige.", "Il sourit.", "Midi."]
+versions = st.dictionaries(
+    st.sampled_from(KEYS),
+    st.tuples(
+        st.sampled_from(["", "A.", "B.", "C.\nD."]),  # msgstr
+        st.booleans(),  # fuzzy
+        st.integers(1, 3),  # reference line
+    ),
+)
+
+
+def version(entries: dict[str, tuple[str, bool, int]]) -> str:
+    blocks = [HEADER.format(date="2015-05-02 10:00+0000", who="Ann")]
+    for msgid, (msgstr, fuzzy, line) in entries.items():
+        flag = "#, fuzzy\n" if fuzzy and msgstr else ""
+        text = msgstr.replace("\n", "\\n")
+        blocks.append(f'#: a.txt:{line}\n{flag}msgid "{msgid}"\nmsgstr "{text}"\n')
+    return format_po(parse_po("\n".join(blocks)))
+
+
+def by_key(text: str) -> dict[str, polib.POEntry]:
+    return {e.msgid: e for e in parse_po(text)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(versions, versions, versions)
+def test_three_way_merge_properties(
+    base_v: dict[str, tuple[str, bool, int]],
+    ours_v: dict[str, tuple[str, bool, int]],
+    theirs_v: dict[str, tuple[str, bool, int]],
+) -> None:
+    base, ours, theirs = version(base_v), version(ours_v), version(theirs_v)
+    # Only one side changed: that side, whole.
+    assert merged(base, ours, base) == (ours, [])
+    assert {k: format_entry(e) for k, e in by_key(merged(base, base, theirs)[0]).items()} == {
+        k: format_entry(e) for k, e in by_key(theirs).items()
+    }
+    text, conflicts = merged(base, ours, theirs)
+    result = by_key(text)
+    # Nothing either side translated is lost: it is the translation, or in a conflict note.
+    for side in (ours_v, theirs_v):
+        for msgid, (msgstr, _, _) in side.items():
+            if msgstr and msgstr != base_v.get(msgid, ("",))[0]:
+                entry = result[msgid]
+                note = msgstr.replace("\n", "\\n")
+                assert entry.msgstr == msgstr or f"theirs: {note}" in entry.tcomment
+    # A conflict is two different new texts of one entry, and nothing else.
+    expected = sorted(
+        msgid
+        for msgid in set(ours_v) & set(theirs_v)
+        if "" != ours_v[msgid][0] != theirs_v[msgid][0] != ""
+        and base_v.get(msgid, ("",))[0] not in (ours_v[msgid][0], theirs_v[msgid][0])
+    )
+    assert sorted(conflicts) == expected
+    assert format_po(parse_po(text)) == text  # msgcat's form, read back unchanged

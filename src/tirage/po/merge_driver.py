@@ -12,11 +12,13 @@ and msgid, is merged in two independent parts:
   msgid_plural and whether the entry is obsolete.
 
 A part one side changed takes that side; a part both sides changed to the same value is
-clean. Two different translations of the same msgid are the only conflict: ours stays,
-fuzzy, with theirs in a translator comment (`# tirage: merge conflict, theirs: …`), and the
-driver exits 1 so that git reports it. When both sides only changed the source part (each
-ran `update` on a different source), ours wins: the next `update` derives it again anyway.
-An entry both sides translated alike but only one reviewed takes the reviewed one.
+clean. Two different new texts of the same msgid are the only conflict: ours stays, fuzzy,
+with theirs in a translator comment (`# tirage: merge conflict, theirs: …`), and the driver
+exits 1 so that git reports it. A side that changed only the flags or comments of a
+translation, or that has no text, gives way to the side that changed the text. When both
+sides changed the source part (each ran `update` on a different source), ours wins: the
+next `update` derives it again anyway. An entry both sides translated alike but only one
+reviewed takes the reviewed one.
 
 Entries added on one side are added where that side has them. An entry one side removed
 goes if the other side left its translation as it was (new references do not keep it), and
@@ -84,6 +86,10 @@ def _translation(entry: polib.POEntry | None) -> tuple[object, ...] | None:
 def _text(entry: polib.POEntry) -> tuple[object, ...]:
     """What a reader sees of a translation: its text only."""
     return (entry.msgstr, sorted((int(k), v) for k, v in entry.msgstr_plural.items()))
+
+
+def _empty(entry: polib.POEntry) -> bool:
+    return not entry.msgstr and not any(entry.msgstr_plural.values())
 
 
 def _other_flags(entry: polib.POEntry) -> list[str]:
@@ -160,9 +166,17 @@ def _merge_entry(
     if tr[1] == tr[0]:
         _take_translation(result, theirs)
         return result, False
-    if _text(ours) == _text(theirs):  # the same text: the reviewed one, if only one is
+    # Both sides changed the translation. Only two different new texts are a conflict.
+    was = _text(base) if base is not None else None
+    mine, other = _text(ours), _text(theirs)
+    if mine == other:  # the same text: the reviewed one, if only one is
         if ours.fuzzy and not theirs.fuzzy:
             _take_translation(result, theirs)
+        return result, False
+    if mine == was or _empty(ours):  # ours changed only flags or comments, or has no text
+        _take_translation(result, theirs)
+        return result, False
+    if other == was or _empty(theirs):
         return result, False
     note = _conflict_note(theirs)
     if note not in (result.tcomment or "").split("\n"):
