@@ -4,8 +4,8 @@
 Merge rules (those of `msgmerge --previous`, checked against it in the tests):
 - same msgid: translation, flags and translator comments (provenance) are kept;
 - same msgid among obsolete entries: revived as it was;
-- otherwise the most similar translated old entry (≥ 60 %, like msgmerge's fuzzy threshold)
-  lends its translation: fuzzy, with the old text as `#| msgid`;
+- otherwise the most similar translated old entry (above 60 %, found as msgmerge finds it:
+  `tirage.po.fuzzy`) lends its translation: fuzzy, with the old text as `#| msgid`;
 - translated old entries nobody took become obsolete (`#~`); untranslated ones are dropped.
 """
 
@@ -21,16 +21,15 @@ from pathlib import Path
 
 import polib
 from babel.messages.plurals import get_plural
-from rapidfuzz import fuzz, process
 
 from tirage.document import Document
 from tirage.errors import CatalogError
 from tirage.languages import gettext_code
+from tirage.po.fuzzy import FuzzyIndex
 from tirage.po.locking import modify_po
 from tirage.po.pofile import inherit_header, parse_po, read_text
 from tirage.workspace import Workspace, language_name
 
-FUZZY_THRESHOLD = 60.0
 GENERATOR = "tirage"
 DATE_FIELDS = ("POT-Creation-Date", "PO-Revision-Date")
 
@@ -154,16 +153,14 @@ def merge(old: polib.POFile, template: polib.POFile) -> tuple[polib.POFile, Merg
         result.append(_carry(new, donor, fuzzy_from=None))
 
     # Fuzzy matches only for what found no exact match. As in msgmerge, any old entry with a
-    # translation can lend it (fuzzy and obsolete ones too), to several new entries at once.
-    donors = [e for e in old if id(e) not in used and _has_translation(e)]
-    donor_ids = [e.msgid for e in donors]
+    # translation can lend it (fuzzy and obsolete ones, and those already matched exactly,
+    # too), to several new entries at once (see tirage.po.fuzzy).
+    fuzzy = FuzzyIndex(list(old)) if unmatched else None
     fuzzy_for: dict[int, polib.POEntry] = {}
     for new in unmatched:
-        match = process.extractOne(
-            new.msgid, donor_ids, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD
-        )
-        if match is not None:
-            fuzzy_for[id(new)] = donors[match[2]]
+        found = fuzzy.search(new.msgctxt, new.msgid) if fuzzy is not None else None
+        if found is not None:
+            fuzzy_for[id(new)] = found
     for index, entry in enumerate(result):
         if entry is not None:
             continue
@@ -229,7 +226,7 @@ def _carry(
     if fuzzy_from is not None:
         if "fuzzy" not in entry.flags:
             entry.flags.insert(0, "fuzzy")
-        if not (fuzzy_from.fuzzy and fuzzy_from.previous_msgid):
+        if not fuzzy_from.fuzzy:  # a fuzzy donor passes on its own `#|`, even none
             entry.previous_msgid = fuzzy_from.msgid
             entry.previous_msgctxt = fuzzy_from.msgctxt
     elif "fuzzy" not in entry.flags:
@@ -240,6 +237,20 @@ def _carry(
 def translated_count(po: polib.POFile) -> int:
     """Entries holding any translation, obsolete ones included: what a merge must not lose."""
     return sum(1 for e in po if _has_translation(e))
+
+
+def missing_reviewed(po: polib.POFile, reviewed: set[str]) -> int:
+    """Untranslated entries whose source, unchanged, has a reviewed translation in
+    `reviewed` (what the memory learnt from this catalog): translations a save lost."""
+    return sum(
+        1
+        for e in po
+        if not e.obsolete
+        and e.msgid
+        and not e.msgid_plural
+        and not e.msgstr
+        and e.msgid in reviewed
+    )
 
 
 def same_entries(a: polib.POFile, b: polib.POFile) -> bool:

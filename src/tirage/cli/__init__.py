@@ -10,9 +10,10 @@ from typing import IO, Any
 import click
 
 from tirage import __version__
-from tirage.cli import core, interchange, models, publish, quality, serve, translate
+from tirage.cli import core, interchange, merge, models, publish, quality, serve, translate
 from tirage.errors import TirageError
 from tirage.memory import FILENAME as MEMORY_FILE
+from tirage.notices import listen
 from tirage.terminal import visible
 
 
@@ -27,10 +28,15 @@ class UserUsageError(UserError):
     exit_code = 2
 
 
+def _notice(message: str) -> None:
+    click.echo(f"tirage: {visible(message)}", err=True)
+
+
 class TirageGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with listen(_notice):
+                return super().invoke(ctx)
         except TirageError as exc:
             kind = UserUsageError if exc.exit_code == 2 else UserError
             raise kind(exc.format()) from None
@@ -54,6 +60,6 @@ def main() -> None:
     """Localise long-form articles through gettext PO catalogs."""
 
 
-for module in (core, translate, models, publish, quality, serve, interchange):
+for module in (core, translate, models, publish, quality, serve, interchange, merge):
     for command in module.COMMANDS:
         main.add_command(command)

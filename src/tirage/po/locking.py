@@ -36,7 +36,8 @@ import filelock
 import polib
 
 from tirage.errors import CatalogError
-from tirage.po.pofile import format_entry, format_po, parse_po, read_text
+from tirage.notices import converted, notify
+from tirage.po.pofile import format_entry, format_po, parse_po, read_catalog, read_text
 from tirage.tempfiles import make_temp_file
 from tirage.workspace import Workspace
 
@@ -101,12 +102,14 @@ def modify_po(
     """
     with catalog_lock(ws, path):
         deadline = time.monotonic() + SAVE_WAIT
-        base = _read(path)
+        base, charset = read_catalog(path) if os.path.lexists(path) else (None, None)
         ours = _apply(change, base, path, entrywise, planned)
         while True:
             if ours is None or ours == base:
                 return False
             if _install(path, ours, base):
+                if charset is not None:
+                    notify(converted(ws.relative(path), charset))
                 return True
             if time.monotonic() > deadline:
                 raise CatalogError(

@@ -20,6 +20,7 @@ import polib
 
 from tirage.containment import check_output, read_regular, same_content
 from tirage.errors import CatalogError
+from tirage.po.charsets import BOM_MESSAGE, decode_catalog
 from tirage.po.linebreak import breaks as line_breaks
 from tirage.po.pogrammar import check_messages
 from tirage.tempfiles import make_temp_file
@@ -29,6 +30,7 @@ __all__ = [
     "format_po",
     "inherit_header",
     "parse_po",
+    "read_catalog",
     "read_po",
     "read_text",
     "save_po",
@@ -104,21 +106,22 @@ def read_po(path: Path) -> polib.POFile:
 
 
 def read_text(path: Path) -> str:
-    """The text of the catalog at `path` (UTF-8), unparsed."""
+    """The text of the catalog at `path`, unparsed: read in the charset its header declares,
+    the header now saying UTF-8 (see `tirage.po.charsets`)."""
+    return read_catalog(path)[0]
+
+
+def read_catalog(path: Path) -> tuple[str, str | None]:
+    """`read_text`, and the charset the file was in when not UTF-8."""
     if not os.path.lexists(path):
         raise CatalogError("no such catalog file", path)
-    data = read_regular(Path(path), CatalogError)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CatalogError("catalog is not valid UTF-8", path, line) from None
+    return decode_catalog(read_regular(Path(path), CatalogError), path)
 
 
 def parse_po(text: str, path: Path | None = None) -> polib.POFile:
     """Parse PO text; a syntax error becomes a `CatalogError` with its line number."""
     if text.startswith("\ufeff"):
-        text = text[1:]
+        raise CatalogError(BOM_MESSAGE, path, 1)
     # gettext's lexer drops a backslash before a newline, anywhere: the lines are one.
     text = text.replace("\\\n", "")
     _check_syntax(text, path)
