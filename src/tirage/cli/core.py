@@ -71,13 +71,14 @@ def segment(file: Path, lang: str | None, as_json: bool, workspace_dir: Path) ->
     A .txt or .md file is read as `tirage update` reads it (Markdown markup, front matter
     and code left out); standard input is plain text.
     """
+    root = find_root(workspace_dir)
+    ws = load_workspace(root) if root is not None else None  # its [markdown] dialect too
     if lang is None:
-        root = find_root(workspace_dir)
-        lang = load_workspace(root).source_lang if root is not None else "fr"
+        lang = ws.source_lang if ws is not None else "fr"
     else:
         lang = check_language(lang, "--lang")
     if str(file) != "-" and file.suffix.lower() in READERS:
-        doc = read_document(file, file.parent, lang)
+        doc = read_document(file, file.parent, lang, ws.markdown if ws is not None else None)
         sentences = [seg.text for seg in doc.segments()]
     else:
         try:
@@ -109,7 +110,7 @@ def update(workspace_dir: Path, quiet: bool) -> None:
         raise SourceError("no documents in source/ (add .txt, .md or .html files)", ws.source_dir)
     # Read one by one as they are planned, so a document is freed once its catalogs are
     # planned (update_documents still plans every one before it writes anything).
-    docs = (read_document(path, ws.root, ws.source_lang) for path in sources)
+    docs = (read_document(path, ws.root, ws.source_lang, ws.markdown) for path in sources)
     results = update_documents(ws, docs, ws.targets)
     with TranslationMemory.open(ws) as memory:  # every reviewed entry, for the next translate
         for result in results:

@@ -1,0 +1,296 @@
+"""The syntax that Markdown generators add to CommonMark, read before markdown-it sees the page.
+
+MkDocs (Python-Markdown), Docusaurus (remark-directive, MDX), Hugo, Jekyll (Liquid, kramdown)
+and Pandoc each add constructs that CommonMark would read as prose: `!!! tip "Titre"`,
+`:::note`, `{{< highlight >}}`, `{% raw %}`, `{: .class }`, `*[HTML]: …`. This module makes a
+*view* of the source with exactly the same lines, in which each such construct is blanked
+(its line emptied) or taken off the end of its line, and the body of an indented container
+(an admonition, a tab) is moved left. markdown-it then parses the view, and the reader finds
+each inline run of the view in the source itself (`markdown._locate`), so the constructs stay
+outside every segment span and reach every edition byte for byte.
+
+The prose a construct carries (an admonition's or a directive's title, a tab's label, an
+abbreviation's expansion) becomes a segment of its own, found here; the code a construct
+holds (`{% highlight %}`, Hugo's code shortcodes) becomes a code block.
+
+Fenced code is never looked into. A construct that is prose in some dialect (`!!!`, `===`,
+MDX `import` lines) is read as syntax only when `[markdown] dialect` names a dialect that has
+it; every other construct is read as syntax in every dialect.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tirage.document import Block, Span, line_of
+from tirage.readers.segments import segment_pieces
+
+DIALECTS = ("auto", "commonmark", "mkdocs", "docusaurus", "hugo", "jekyll", "pandoc")
+FRONT_MATTER_KEYS = (
+    "title",
+    "subtitle",
+    "description",
+    "summary",
+    "excerpt",
+    "abstract",
+    "sidebar_label",
+    "nav_title",
+    "linkTitle",
+    "caption",
+)
+CODE_SHORTCODES = ("highlight", "code", "codeblock", "prism", "src")
+
+
+@dataclass(frozen=True)
+class MarkdownOptions:
+    """`[markdown]` in tirage.toml."""
+
+    dialect: str = "auto"
+    front_matter: tuple[str, ...] = FRONT_MATTER_KEYS  # keys whose values are prose
+    code_shortcodes: tuple[str, ...] = CODE_SHORTCODES  # Hugo shortcodes that hold code
+    mdx: bool = False  # an .mdx file: MDX lines whatever the dialect
+
+    def has(self, dialect: str) -> bool:
+        """Whether the constructs that only `dialect` reads as syntax are syntax here."""
+        return self.dialect == dialect or (dialect == "docusaurus" and self.mdx)
+
+
+@dataclass
+class View:
+    """The lines markdown-it parses, and what the dialect pass found itself."""
+
+    lines: list[str]
+    blocks: list[Block] = field(default_factory=list)
+    html: list[Span] = field(default_factory=list)  # {::nomarkdown} bodies: read as HTML
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*[ \t]*(?:"(.*)")?[ \t]*$')
+_TAB = re.compile(r'^===[!+]?[ \t]+"(.*)"[ \t]*$')
+_BLOCKS_HEAD = re.compile(r"^/{3,}[ \t]*[\w-]+(?:[ \t]*\|[ \t]*(.*?))?[ \t]*$")  # /// note | T
+_BLOCKS_END = re.compile(r"^/{3,}[ \t]*$")
+_DIRECTIVE = re.compile(
+    r"^:{3,}[ \t]*(?:\{[^}]*\}|([\w-]+)(?:\[(.*)\])?(?:\{[^}]*\})?)?[ \t]*(.*)$"
+)
+_ABBREVIATION = re.compile(r"^\*\[[^\]\n]+\]:[ \t]*(.*?)[ \t]*$")
+_SNIPPET = re.compile(r"^-{1,3}8<-{1,3}")
+_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)[^\n]*?(/?)\s*[>%]\}\}")
+_SHORTCODE_LINE = re.compile(r"^(?:\{\{[<%].*?[>%]\}\}[ \t]*)+$")
+_LIQUID_LINE = re.compile(r"^(?:\{%-?\s*(\w+).*?-?%\}[ \t]*)+$")
+_LIQUID_OUTPUT_LINE = re.compile(r"^\{\{(?![<%]).*\}\}[ \t]*$")
+_LIQUID_NAME = re.compile(r"\{%-?\s*(\w+)")
+# kramdown IAL/ALD/extensions ({: .x}, {:toc}, {::options /}, {:/}), attribute lists
+# ({ .x }, {#id}, {: #id .x key=v }): alone on a line, or at the end of one.
+_ATTRIBUTES = r"\{(?::[^{}\n]*|[ \t]*[.#][\w-][^{}\n]*|[ \t]*[\w-]+=[^{}\n]*)\}"
+_ATTRIBUTE_LINE = re.compile(rf"^(?:{_ATTRIBUTES}[ \t]*)+$")
+_TRAILING_ATTRIBUTES = re.compile(rf"(?<=\S)(?:[ \t]*{_ATTRIBUTES})+[ \t]*$")
+_EXTENSION_OPEN = re.compile(r"^\{::(nomarkdown|comment)\b[^{}\n]*(?<!/)\}[ \t]*$")
+_EXTENSION_CLOSE = re.compile(r"^\{:/(nomarkdown|comment)?\}[ \t]*$")
+_MDX_START = re.compile(r"^(?:import|export)[ \t]+\S")
+_MDX_COMMENT = re.compile(r"^\{/\*.*\*/\}[ \t]*$")
+_ALERT = re.compile(r"^((?:[ \t]*>)+[ \t]*)\[!(\w+)\][+-]?")
+_TASK = re.compile(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[[ xX]\][ \t]+")
+_LEADING = re.compile(r"[ \t]*")
+
+
+def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
+    """The view of `text` (see the module notes): the same number of lines."""
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    view = View(list(lines))
+    mkdocs = options.has("mkdocs")
+    mdx = options.has("docusaurus")
+    indented: list[int] = []  # body columns of the open admonitions and tabs
+    fence: str | None = None
+    until: re.Pattern[str] | None = None  # the end of a block being blanked
+    code_from = -1  # first line of a code block being blanked, -1 when none
+    html_from = -1
+    in_import = False
+    front = _front_matter_end(lines)
+    if front and lines[0].startswith("+"):  # TOML: markdown-it would read it as paragraphs
+        view.lines[:front] = ["\n"] * front
+    for index, line in enumerate(lines):
+        if index < front:
+            continue
+        body = line.rstrip("\r\n")
+        ending = line[len(body) :]
+        stripped = body.strip()
+        # The open indented containers: a line indented less than a body ends it.
+        if stripped:
+            column = _column(body)
+            while indented and column < indented[-1]:
+                indented.pop()
+        shift = 4 * len(indented) if stripped else 0
+        moved = _dedent(body, shift)
+        inner = moved.lstrip(" \t")
+
+        def set_view(content: str, at: int = index, end: str = ending) -> None:
+            view.lines[at] = content + end
+
+        if until is not None:  # inside a construct whose lines are all syntax, or code
+            set_view("")
+            if until.search(body):
+                if code_from >= 0:
+                    span = (starts[code_from], starts[index])
+                    if span[0] < span[1]:
+                        view.blocks.append(Block("code", span, code_from + 1))
+                if html_from >= 0 and starts[html_from] < starts[index]:
+                    view.html.append((starts[html_from], starts[index]))
+                until, code_from, html_from = None, -1, -1
+            continue
+        if fence is not None:
+            set_view(moved)
+            if re.match(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", moved):
+                fence = None
+            continue
+        opening = _FENCE.match(moved)
+        if opening:
+            fence = opening.group(1)
+            set_view(moved)
+            continue
+        if in_import:
+            set_view("")
+            in_import = not _import_ends(stripped)
+            continue
+        if not stripped:
+            set_view(moved)
+            continue
+        start = starts[index] + body.index(stripped)
+
+        def title(
+            group: str | None, match: re.Match[str], number: int, role: str, at: int = start
+        ) -> None:
+            if group and group.strip():
+                span = (at + match.start(number), at + match.end(number))
+                _add(view, text, span, role, lang)
+
+        # Hugo shortcodes, Liquid tags and kramdown extensions: syntax in every dialect.
+        if _SHORTCODE_LINE.match(stripped):
+            set_view("")
+            found = _SHORTCODE.match(stripped)
+            if found and not found.group(2) and not found.group(4):
+                name = found.group(3)
+                closing = re.compile(rf"\{{\{{[<%]\s*/\s*{re.escape(name)}\s*[>%]\}}\}}")
+                if name in options.code_shortcodes and not closing.search(stripped):
+                    until, code_from = closing, index + 1
+            continue
+        if stripped.startswith(("{{<", "{{%")) and not _SHORTCODE.search(stripped):
+            set_view("")  # a shortcode whose parameters run over several lines
+            until = re.compile(r"[>%]\}\}")
+            continue
+        if _LIQUID_LINE.match(stripped):
+            set_view("")
+            names = _LIQUID_NAME.findall(stripped)
+            last = names[-1] if names else ""
+            if last == "highlight":
+                until, code_from = re.compile(r"\{%-?\s*endhighlight\s*-?%\}"), index + 1
+            elif last == "comment":
+                until = re.compile(r"\{%-?\s*endcomment\s*-?%\}")
+            continue
+        if stripped.startswith("{%") and "%}" not in stripped:
+            set_view("")  # a tag over several lines
+            until = re.compile(r"%\}")
+            continue
+        if _LIQUID_OUTPUT_LINE.match(stripped):
+            set_view("")
+            continue
+        extension = _EXTENSION_OPEN.match(stripped)
+        if extension:
+            set_view("")
+            until = re.compile(r"^[ \t]*\{:/(?:" + extension.group(1) + r")?\}")
+            if extension.group(1) == "nomarkdown":
+                html_from = index + 1
+            continue
+        if _ATTRIBUTE_LINE.match(stripped) or _EXTENSION_CLOSE.match(stripped):
+            set_view("")
+            continue
+        if _SNIPPET.match(stripped):
+            set_view("")
+            if stripped.rstrip("-8<") == "":  # a block of file names, up to the next --8<--
+                until = _SNIPPET
+            continue
+        abbreviation = _ABBREVIATION.match(stripped)
+        if abbreviation:
+            set_view("")
+            title(abbreviation.group(1), abbreviation, 1, "abbreviation")
+            continue
+        directive = _DIRECTIVE.match(inner) if inner.startswith(":::") else None
+        if directive:
+            set_view("")
+            label, rest = directive.group(2), directive.group(3)
+            if label:
+                title(label, directive, 2, "directive_title")
+            elif directive.group(1) and rest and not rest.startswith("{"):
+                title(rest, directive, 3, "directive_title")
+            continue
+        if mkdocs:
+            head = _ADMONITION.match(inner) or _TAB.match(inner)
+            if head:
+                set_view("")
+                title(head.group(1), head, 1, "admonition_title")
+                indented.append(_column(body) + 4)
+                continue
+            blocks = _BLOCKS_HEAD.match(stripped) or _BLOCKS_END.match(stripped)
+            if blocks:
+                set_view("")
+                if blocks.re is _BLOCKS_HEAD:
+                    title(blocks.group(1), blocks, 1, "admonition_title")
+                continue
+        if mdx and not indented and _column(body) == 0 and _MDX_START.match(stripped):
+            set_view("")
+            in_import = not _import_ends(stripped)
+            continue
+        if mdx and _MDX_COMMENT.match(stripped):
+            set_view("")
+            continue
+        # Marks at the start or the end of a line: the rest of the line stays as it is.
+        moved = _ALERT.sub(r"\1", moved, count=1)
+        moved = _TASK.sub(r"\1", moved, count=1)
+        moved = _TRAILING_ATTRIBUTES.sub("", moved)
+        set_view(moved)
+    if until is not None and code_from >= 0:  # an unclosed code shortcode: code to the end
+        view.blocks.append(Block("code", (starts[code_from], len(text)), code_from + 1))
+    return view
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """How many lines the front matter takes (YAML `---` or TOML `+++`), 0 when none."""
+    if not lines or lines[0].rstrip() not in ("---", "+++"):
+        return 0
+    mark = lines[0].rstrip()
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == mark:
+            return index + 1
+    return 0
+
+
+def _import_ends(stripped: str) -> bool:
+    """Whether an MDX import/export statement ends on this line."""
+    return stripped.endswith((";", "'", '"')) or " from " in stripped or stripped.endswith("}")
+
+
+def _column(line: str) -> int:
+    lead = _LEADING.match(line)
+    return len(lead.group(0).expandtabs(4)) if lead else 0
+
+
+def _dedent(line: str, shift: int) -> str:
+    """`line` moved left by `shift` columns (tabs count 4), never into its text."""
+    if shift <= 0:
+        return line
+    lead = _LEADING.match(line)
+    width = len(lead.group(0).expandtabs(4)) if lead else 0
+    return " " * max(0, width - shift) + line[lead.end() if lead else 0 :]
+
+
+def _add(view: View, text: str, span: Span, role: str, lang: str) -> None:
+    segments = segment_pieces(text, [span], role, lang)
+    if segments:
+        view.blocks.append(Block(role, span, line_of(text, span[0]), segments))
