@@ -35,11 +35,8 @@ def test_a_thousand_levels_reach_the_template_and_every_edition(tmp_path: Path) 
     pot = (root / "locales" / "deep.pot").read_text(encoding="utf-8")
     assert 'msgid "Le fond des citations."' in pot
     assert all(f'msgid "Niveau {level} de la liste."' in pot for level in range(DEPTH))
-    result = runner.invoke(
-        main,
-        ["export", "--include-fuzzy", "--threshold", "0", "-q", "--format", "md,html"]
-        + ["--workspace", str(root)],
-    )
+    export = ["export", "--include-fuzzy", "--threshold", "0", "-q", "--format", "md,html"]
+    result = runner.invoke(main, [*export, "--workspace", str(root)])
     assert result.exit_code == 0, result.output
     markdown = (root / "editions" / "en" / "deep.md").read_text(encoding="utf-8")
     html = (root / "editions" / "en" / "deep.html").read_text(encoding="utf-8")

@@ -37,7 +37,12 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from tirage.document import Block, Document, Segment, Span, line_of
 from tirage.errors import SourceError
 from tirage.readers.html import read_fragment
-from tirage.readers.markdown_dialects import FRONT_MATTER_KEYS, MarkdownOptions, make_view
+from tirage.readers.markdown_dialects import (
+    FRONT_MATTER_KEYS,
+    MarkdownOptions,
+    has_prose,
+    make_view,
+)
 from tirage.readers.segments import normalise, segment_pieces
 from tirage.text.markdown_marks import balanced
 
@@ -197,7 +202,7 @@ def _inline_segments(
     segments: list[Segment] = []
     for group in groups:
         segments.extend(_balanced(text, segment_pieces(text, group, role, lang)))
-    return segments
+    return [segment for segment in segments if has_prose(segment.text)]
 
 
 def _inside_wrapping_emphasis(text: str, token: Token, pieces: list[Span]) -> list[Span]:
@@ -321,7 +326,7 @@ def _front_matter(
     for match in _KEY_LINE.finditer(text, start, end):
         key, raw = match.group("key"), match.group("value")
         value = data.get(key)
-        if key not in keys or not isinstance(value, str) or not value.strip():
+        if key not in keys or not isinstance(value, str) or not has_prose(value):
             continue
         if _scalar(raw) != value:
             continue  # a block or multi-line scalar: left as it is
@@ -363,7 +368,7 @@ def _toml_front_matter(path: Path, text: str, keys: tuple[str, ...]) -> list[Blo
     for match in _TOML_LINE.finditer(text, 0, end):
         key, raw = match.group("key"), match.group("value")
         value = data.get(key)
-        if key not in keys or not isinstance(value, str) or not value.strip():
+        if key not in keys or not isinstance(value, str) or not has_prose(value):
             continue
         if "\\" in raw or value != raw[1:-1]:
             continue  # escapes: left as written

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from tirage.document import Block, Span, line_of
 from tirage.readers.segments import segment_pieces
+from tirage.text.protect import between, find_protected
 
 DIALECTS = ("auto", "commonmark", "mkdocs", "docusaurus", "hugo", "jekyll", "pandoc")
 FRONT_MATTER_KEYS = (
@@ -70,7 +71,7 @@ class View:
 
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-_ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*[ \t]*(?:"(.*)")?[ \t]*$')
+_ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+[\w-]+)*[ \t]*(?:"(.*)")?[ \t]*$')
 _TAB = re.compile(r'^===[!+]?[ \t]+"(.*)"[ \t]*$')
 _BLOCKS_HEAD = re.compile(r"^/{3,}[ \t]*[\w-]+(?:[ \t]*\|[ \t]*(.*?))?[ \t]*$")  # /// note | T
 _BLOCKS_END = re.compile(r"^/{3,}[ \t]*$")
@@ -80,15 +81,20 @@ _DIRECTIVE = re.compile(
 _ABBREVIATION = re.compile(r"^\*\[[^\]\n]+\]:[ \t]*(.*?)[ \t]*$")
 _SNIPPET = re.compile(r"^-{1,3}8<-{1,3}")
 _SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)[^\n]*?(/?)\s*[>%]\}\}")
+_OPEN_SHORTCODE = re.compile(r"\{\{[<%]\s*([\w./-]*)(?:(?![<%]\}\}|[>%]\}\}).)*$")
 _SHORTCODE_LINE = re.compile(r"^(?:\{\{[<%].*?[>%]\}\}[ \t]*)+$")
 _LIQUID_LINE = re.compile(r"^(?:\{%-?\s*(\w+).*?-?%\}[ \t]*)+$")
 _LIQUID_OUTPUT_LINE = re.compile(r"^\{\{(?![<%]).*\}\}[ \t]*$")
+_OPEN_MACRO = re.compile(r"^\{\{(?![<%])(?:(?!\}\}).)*$")
+_CLOSE_MACRO = re.compile(r"^[\"')\s]*\}\}$")
 _LIQUID_NAME = re.compile(r"\{%-?\s*(\w+)")
 # kramdown IAL/ALD/extensions ({: .x}, {:toc}, {::options /}, {:/}), attribute lists
 # ({ .x }, {#id}, {: #id .x key=v }): alone on a line, or at the end of one.
 _ATTRIBUTES = r"\{(?::[^{}\n]*|[ \t]*[.#][\w-][^{}\n]*|[ \t]*[\w-]+=[^{}\n]*)\}"
 _ATTRIBUTE_LINE = re.compile(rf"^(?:{_ATTRIBUTES}[ \t]*)+$")
 _TRAILING_ATTRIBUTES = re.compile(rf"(?<=\S)(?:[ \t]*{_ATTRIBUTES})+[ \t]*$")
+# `Texte{{< /md >}}|`: closing shortcodes (and a table's bar) that end a line of prose.
+_TRAILING_CLOSERS = re.compile(r"(?<=\S)(?:[ \t]*\{\{[<%]\s*/[^{}\n]*?[>%]\}\}[ \t|]*)+$")
 _EXTENSION_OPEN = re.compile(r"^\{::(nomarkdown|comment)\b[^{}\n]*(?<!/)\}[ \t]*$")
 _EXTENSION_CLOSE = re.compile(r"^\{:/(nomarkdown|comment)?\}[ \t]*$")
 _MDX_START = re.compile(r"^(?:import|export)[ \t]+\S")
@@ -96,6 +102,7 @@ _MDX_COMMENT = re.compile(r"^\{/\*.*\*/\}[ \t]*$")
 _ALERT = re.compile(r"^((?:[ \t]*>)+[ \t]*)\[!(\w+)\][+-]?")
 _TASK = re.compile(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[[ xX]\][ \t]+")
 _LEADING = re.compile(r"[ \t]*")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
@@ -172,6 +179,18 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
                 _add(view, text, span, role, lang)
 
         # Hugo shortcodes, Liquid tags and kramdown extensions: syntax in every dialect.
+        opened = _OPEN_SHORTCODE.search(moved)
+        if opened and not _SHORTCODE_LINE.match(stripped):
+            # A shortcode whose parameters run over the next lines: the rest of this line
+            # and those lines are syntax, and its body too when it holds code.
+            before = moved[: opened.start()]
+            set_view(before if before.strip() else "")
+            name = opened.group(1)
+            until = re.compile(r"[>%]\}\}")
+            if name in options.code_shortcodes:
+                until = re.compile(rf"\{{\{{[<%]\s*/\s*{re.escape(name)}\s*[>%]\}}\}}")
+                code_from = index + 1
+            continue
         if _SHORTCODE_LINE.match(stripped):
             set_view("")
             found = _SHORTCODE.match(stripped)
@@ -180,10 +199,6 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
                 closing = re.compile(rf"\{{\{{[<%]\s*/\s*{re.escape(name)}\s*[>%]\}}\}}")
                 if name in options.code_shortcodes and not closing.search(stripped):
                     until, code_from = closing, index + 1
-            continue
-        if stripped.startswith(("{{<", "{{%")) and not _SHORTCODE.search(stripped):
-            set_view("")  # a shortcode whose parameters run over several lines
-            until = re.compile(r"[>%]\}\}")
             continue
         if _LIQUID_LINE.match(stripped):
             set_view("")
@@ -197,6 +212,11 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
         if stripped.startswith("{%") and "%}" not in stripped:
             set_view("")  # a tag over several lines
             until = re.compile(r"%\}")
+            continue
+        if _OPEN_MACRO.match(stripped) or _CLOSE_MACRO.match(stripped):
+            # `{{ correction(True,` … `") }}`: a macro call whose Markdown argument runs
+            # over the lines between, which are read as any others.
+            set_view("")
             continue
         if _LIQUID_OUTPUT_LINE.match(stripped):
             set_view("")
@@ -254,6 +274,7 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
         moved = _ALERT.sub(r"\1", moved, count=1)
         moved = _TASK.sub(r"\1", moved, count=1)
         moved = _TRAILING_ATTRIBUTES.sub("", moved)
+        moved = _TRAILING_CLOSERS.sub("", moved)
         set_view(moved)
     if until is not None and code_from >= 0:  # an unclosed code shortcode: code to the end
         view.blocks.append(Block("code", (starts[code_from], len(text)), code_from + 1))
@@ -290,7 +311,13 @@ def _dedent(line: str, shift: int) -> str:
     return " " * max(0, width - shift) + line[lead.end() if lead else 0 :]
 
 
+def has_prose(msgid: str) -> bool:
+    """Whether a letter is left outside the spans MT never touches (`{{< /tab >}}|`,
+    `{{ exercice() }}` have none)."""
+    return _LETTER.search("".join(between(msgid, find_protected(msgid)))) is not None
+
+
 def _add(view: View, text: str, span: Span, role: str, lang: str) -> None:
-    segments = segment_pieces(text, [span], role, lang)
+    segments = [s for s in segment_pieces(text, [span], role, lang) if has_prose(s.text)]
     if segments:
         view.blocks.append(Block(role, span, line_of(text, span[0]), segments))
