@@ -23,6 +23,7 @@ import sys
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -95,7 +96,16 @@ def markdown_parser() -> MarkdownIt:
     watched.ruler = parser.block.ruler
     parser.block = watched
     parser.enable("table").use(front_matter_plugin).use(deflist_plugin)
-    return parser.use(footnote_plugin, inline=False, move_to_end=False)
+    parser.use(footnote_plugin, inline=False, move_to_end=False)
+    # Inline runs are kept as written, so their inline parse is not needed (it is half of
+    # markdown-it's time): `_inside_wrapping_emphasis` parses the few runs that need it.
+    parser.disable("inline")
+    return parser
+
+
+@lru_cache(maxsize=1)
+def _inline_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark")
 
 
 @contextmanager
@@ -207,7 +217,10 @@ def _inline_segments(
 
 def _inside_wrapping_emphasis(text: str, token: Token, pieces: list[Span]) -> list[Span]:
     """The pieces without the marks of an emphasis that wraps the whole run, if one does."""
-    children = token.children or []
+    content = token.content
+    if content[:1] not in ("*", "_") or content[-1:] not in ("*", "_"):
+        return pieces  # cannot be wrapped in emphasis: no inline parse needed
+    children = _inline_parser().parseInline(content)[0].children or []
     if len(children) < 3 or children[0].type not in ("em_open", "strong_open"):
         return pieces
     opening = children[0]

@@ -103,6 +103,10 @@ _ALERT = re.compile(r"^((?:[ \t]*>)+[ \t]*)\[!(\w+)\][+-]?")
 _TASK = re.compile(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[[ xX]\][ \t]+")
 _LEADING = re.compile(r"[ \t]*")
 _LETTER = re.compile(r"[^\W\d_]")
+# Two letters or more between spaces: outside every mask unless the text has a mask that
+# may hold spaces (code, templates, tags, citations).
+_PLAIN_WORD = re.compile(r"(?:^|(?<= ))[^\W\d_]{2,}[,;.!?]?(?= |$)")
+_MASKED_WORDS = re.compile(r"[`{<]|\[-?@")
 
 
 def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
@@ -116,6 +120,7 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
     mdx = options.has("docusaurus")
     indented: list[int] = []  # body columns of the open admonitions and tabs
     fence: str | None = None
+    fence_end: re.Pattern[str] | None = None
     until: re.Pattern[str] | None = None  # the end of a block being blanked
     code_from = -1  # first line of a code block being blanked, -1 when none
     html_from = -1
@@ -123,26 +128,45 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
     front = _front_matter_end(lines)
     if front and lines[0].startswith("+"):  # TOML: markdown-it would read it as paragraphs
         view.lines[:front] = ["\n"] * front
+
+    def put(at: int, content: str) -> None:
+        """Line `at` of the view is `content`, with the source line's own ending."""
+        line = lines[at]
+        view.lines[at] = content + line[len(line.rstrip("\r\n")) :]
+
+    def title(group: str | None, match: re.Match[str], number: int, role: str, at: int) -> None:
+        """A segment for the prose a construct carries (`at`: where `match` was run)."""
+        if group and group.strip():
+            span = (at + match.start(number), at + match.end(number))
+            _add(view, text, span, role, lang)
+
     for index, line in enumerate(lines):
         if index < front:
             continue
         body = line.rstrip("\r\n")
-        ending = line[len(body) :]
         stripped = body.strip()
         # The open indented containers: a line indented less than a body ends it.
-        if stripped:
+        if stripped and indented:
             column = _column(body)
             while indented and column < indented[-1]:
                 indented.pop()
         shift = 4 * len(indented) if stripped else 0
+        if (
+            not shift
+            and until is None
+            and fence is None
+            and not in_import
+            and stripped[:1].isalnum()
+            and "{" not in stripped
+            and "}" not in stripped
+            and not mdx
+        ):
+            continue  # a line of prose: nothing of any dialect, the view is the source
         moved = _dedent(body, shift)
         inner = moved.lstrip(" \t")
 
-        def set_view(content: str, at: int = index, end: str = ending) -> None:
-            view.lines[at] = content + end
-
         if until is not None:  # inside a construct whose lines are all syntax, or code
-            set_view("")
+            put(index, "")
             if until.search(body):
                 if code_from >= 0:
                     span = (starts[code_from], starts[index])
@@ -153,30 +177,27 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
                 until, code_from, html_from = None, -1, -1
             continue
         if fence is not None:
-            set_view(moved)
-            if re.match(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", moved):
+            put(index, moved)
+            if fence_end is not None and fence_end.match(moved):
                 fence = None
             continue
         opening = _FENCE.match(moved)
         if opening:
             fence = opening.group(1)
-            set_view(moved)
+            fence_end = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+            put(index, moved)
             continue
         if in_import:
-            set_view("")
+            put(index, "")
             in_import = not _import_ends(stripped)
             continue
         if not stripped:
-            set_view(moved)
+            put(index, moved)
+            continue
+        if stripped[0].isalnum() and "{" not in stripped and "}" not in stripped and not mdx:
+            put(index, moved)  # a line of prose in a container
             continue
         start = starts[index] + body.index(stripped)
-
-        def title(
-            group: str | None, match: re.Match[str], number: int, role: str, at: int = start
-        ) -> None:
-            if group and group.strip():
-                span = (at + match.start(number), at + match.end(number))
-                _add(view, text, span, role, lang)
 
         # Hugo shortcodes, Liquid tags and kramdown extensions: syntax in every dialect.
         opened = _OPEN_SHORTCODE.search(moved)
@@ -184,7 +205,7 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
             # A shortcode whose parameters run over the next lines: the rest of this line
             # and those lines are syntax, and its body too when it holds code.
             before = moved[: opened.start()]
-            set_view(before if before.strip() else "")
+            put(index, before if before.strip() else "")
             name = opened.group(1)
             until = re.compile(r"[>%]\}\}")
             if name in options.code_shortcodes:
@@ -192,7 +213,7 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
                 code_from = index + 1
             continue
         if _SHORTCODE_LINE.match(stripped):
-            set_view("")
+            put(index, "")
             found = _SHORTCODE.match(stripped)
             if found and not found.group(2) and not found.group(4):
                 name = found.group(3)
@@ -201,7 +222,7 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
                     until, code_from = closing, index + 1
             continue
         if _LIQUID_LINE.match(stripped):
-            set_view("")
+            put(index, "")
             names = _LIQUID_NAME.findall(stripped)
             last = names[-1] if names else ""
             if last == "highlight":
@@ -210,72 +231,74 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
                 until = re.compile(r"\{%-?\s*endcomment\s*-?%\}")
             continue
         if stripped.startswith("{%") and "%}" not in stripped:
-            set_view("")  # a tag over several lines
+            put(index, "")  # a tag over several lines
             until = re.compile(r"%\}")
             continue
         if _OPEN_MACRO.match(stripped) or _CLOSE_MACRO.match(stripped):
             # `{{ correction(True,` … `") }}`: a macro call whose Markdown argument runs
             # over the lines between, which are read as any others.
-            set_view("")
+            put(index, "")
             continue
         if _LIQUID_OUTPUT_LINE.match(stripped):
-            set_view("")
+            put(index, "")
             continue
         extension = _EXTENSION_OPEN.match(stripped)
         if extension:
-            set_view("")
+            put(index, "")
             until = re.compile(r"^[ \t]*\{:/(?:" + extension.group(1) + r")?\}")
             if extension.group(1) == "nomarkdown":
                 html_from = index + 1
             continue
         if _ATTRIBUTE_LINE.match(stripped) or _EXTENSION_CLOSE.match(stripped):
-            set_view("")
+            put(index, "")
             continue
         if _SNIPPET.match(stripped):
-            set_view("")
+            put(index, "")
             if stripped.rstrip("-8<") == "":  # a block of file names, up to the next --8<--
                 until = _SNIPPET
             continue
         abbreviation = _ABBREVIATION.match(stripped)
         if abbreviation:
-            set_view("")
-            title(abbreviation.group(1), abbreviation, 1, "abbreviation")
+            put(index, "")
+            title(abbreviation.group(1), abbreviation, 1, "abbreviation", start)
             continue
         directive = _DIRECTIVE.match(inner) if inner.startswith(":::") else None
         if directive:
-            set_view("")
+            put(index, "")
             label, rest = directive.group(2), directive.group(3)
             if label:
-                title(label, directive, 2, "directive_title")
+                title(label, directive, 2, "directive_title", start)
             elif directive.group(1) and rest and not rest.startswith("{"):
-                title(rest, directive, 3, "directive_title")
+                title(rest, directive, 3, "directive_title", start)
             continue
         if mkdocs:
             head = _ADMONITION.match(inner) or _TAB.match(inner)
             if head:
-                set_view("")
-                title(head.group(1), head, 1, "admonition_title")
+                put(index, "")
+                title(head.group(1), head, 1, "admonition_title", start)
                 indented.append(_column(body) + 4)
                 continue
             blocks = _BLOCKS_HEAD.match(stripped) or _BLOCKS_END.match(stripped)
             if blocks:
-                set_view("")
+                put(index, "")
                 if blocks.re is _BLOCKS_HEAD:
-                    title(blocks.group(1), blocks, 1, "admonition_title")
+                    title(blocks.group(1), blocks, 1, "admonition_title", start)
                 continue
         if mdx and not indented and _column(body) == 0 and _MDX_START.match(stripped):
-            set_view("")
+            put(index, "")
             in_import = not _import_ends(stripped)
             continue
         if mdx and _MDX_COMMENT.match(stripped):
-            set_view("")
+            put(index, "")
             continue
         # Marks at the start or the end of a line: the rest of the line stays as it is.
-        moved = _ALERT.sub(r"\1", moved, count=1)
-        moved = _TASK.sub(r"\1", moved, count=1)
-        moved = _TRAILING_ATTRIBUTES.sub("", moved)
-        moved = _TRAILING_CLOSERS.sub("", moved)
-        set_view(moved)
+        if "[" in moved:
+            moved = _ALERT.sub(r"\1", moved, count=1)
+            moved = _TASK.sub(r"\1", moved, count=1)
+        if "}" in stripped[-3:]:
+            moved = _TRAILING_ATTRIBUTES.sub("", moved)
+            moved = _TRAILING_CLOSERS.sub("", moved)
+        put(index, moved)
     if until is not None and code_from >= 0:  # an unclosed code shortcode: code to the end
         view.blocks.append(Block("code", (starts[code_from], len(text)), code_from + 1))
     return view
@@ -314,6 +337,8 @@ def _dedent(line: str, shift: int) -> str:
 def has_prose(msgid: str) -> bool:
     """Whether a letter is left outside the spans MT never touches (`{{< /tab >}}|`,
     `{{ exercice() }}` have none)."""
+    if _PLAIN_WORD.search(msgid) and not _MASKED_WORDS.search(msgid):
+        return True  # a word between spaces, and no mask that could hold one
     return _LETTER.search("".join(between(msgid, find_protected(msgid)))) is not None
 
 
