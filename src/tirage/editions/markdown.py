@@ -34,7 +34,17 @@ from tirage.editions.render import (
 )
 from tirage.editions.typography import apply_typography
 
-_ONE_LINE_ROLES = {"heading", "table_cell", "front_matter", "link_title"}
+_ONE_LINE_ROLES = {
+    "heading",
+    "table_cell",
+    "front_matter",
+    "link_title",
+    # the Markdown dialects (readers/markdown_dialects.py): syntax ends their line
+    "admonition_title",
+    "directive_title",
+    "abbreviation",
+    "term",
+}
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _YAML_PLAIN_UNSAFE = re.compile(r"^[\s!&*\-?:,\[\]{}#|>@`\"'%]|: | #|:$|\s$")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")

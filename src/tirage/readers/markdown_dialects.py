@@ -152,16 +152,18 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
                 indented.pop()
         shift = 4 * len(indented) if stripped else 0
         if (
-            not shift
-            and until is None
+            until is None
             and fence is None
             and not in_import
             and stripped[:1].isalnum()
             and "{" not in stripped
             and "}" not in stripped
-            and not mdx
+            and not (mdx and stripped.startswith(("import", "export")))
         ):
-            continue  # a line of prose: nothing of any dialect, the view is the source
+            # A line of prose: nothing of any dialect; in a container, moved left.
+            if shift:
+                put(index, _dedent(body, shift))
+            continue
         moved = _dedent(body, shift)
         inner = moved.lstrip(" \t")
 
@@ -193,9 +195,6 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
             continue
         if not stripped:
             put(index, moved)
-            continue
-        if stripped[0].isalnum() and "{" not in stripped and "}" not in stripped and not mdx:
-            put(index, moved)  # a line of prose in a container
             continue
         start = starts[index] + body.index(stripped)
 
