@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 from tirage.document import Block, Span, line_of
 from tirage.readers.segments import segment_pieces
-from tirage.text.protect import between, find_protected
 
 DIALECTS = ("auto", "commonmark", "mkdocs", "docusaurus", "hugo", "jekyll", "pandoc")
 FRONT_MATTER_KEYS = (
@@ -107,6 +106,12 @@ _LETTER = re.compile(r"[^\W\d_]")
 # may hold spaces (code, templates, tags, citations).
 _PLAIN_WORD = re.compile(r"(?:^|(?<= ))[^\W\d_]{2,}[,;.!?]?(?= |$)")
 _MASKED_WORDS = re.compile(r"[`{<]|\[-?@")
+# What text/protect.py masks, for this one question, in one cheap pass: code, templates,
+# attribute lists and placeholders, tags, citations, URLs, emoji, link targets.
+_SYNTAX = re.compile(
+    r"(`+).+?\1|\{\{.*?\}\}|\{%.*?%\}|\{[^{}\n]*\}|</?[A-Za-z][^<>]*>|\[-?@[^\]\n]*\]"
+    r"|\w+://\S+|(?<![\w:]):[a-z0-9_+-]+:(?![\w:])|\]\([^()\s]*\)|&#?\w+;"
+)
 
 
 def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
@@ -338,7 +343,7 @@ def has_prose(msgid: str) -> bool:
     `{{ exercice() }}` have none)."""
     if _PLAIN_WORD.search(msgid) and not _MASKED_WORDS.search(msgid):
         return True  # a word between spaces, and no mask that could hold one
-    return _LETTER.search("".join(between(msgid, find_protected(msgid)))) is not None
+    return _LETTER.search(_SYNTAX.sub(" ", msgid)) is not None
 
 
 def _add(view: View, text: str, span: Span, role: str, lang: str) -> None:
