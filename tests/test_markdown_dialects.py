@@ -126,3 +126,20 @@ def test_an_unknown_dialect_is_refused_at_its_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["update", "--workspace", str(root)])
     assert result.exit_code == 1
     assert "tirage.toml:5" in result.output and "markdown.dialect" in result.output
+
+
+def test_update_says_where_an_unnamed_dialect_was_read_as_text(tmp_path: Path) -> None:
+    """Nothing is guessed in silence: `auto` reads `!!!` as text, and says so at its line."""
+    root = tmp_path / "ws"
+    (root / "source").mkdir(parents=True)
+    (root / "source" / "page.md").write_text(
+        (SAMPLES / "mkdocs.md").read_text("utf-8"), encoding="utf-8"
+    )
+    config = 'source_language = "fr"\ntarget_languages = ["en"]\n'
+    (root / "tirage.toml").write_text(config, encoding="utf-8")
+    result = CliRunner().invoke(main, ["update", "--workspace", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "note: source/page.md:8: an MkDocs admonition or tab, read as text" in result.output
+    (root / "tirage.toml").write_text(config + '[markdown]\ndialect = "mkdocs"\n', "utf-8")
+    result = CliRunner().invoke(main, ["update", "--workspace", str(root)])
+    assert "note:" not in result.output

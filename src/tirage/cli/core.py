@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from tirage.catalog import update_documents
 from tirage.cli.options import quiet_option, workspace_option
+from tirage.document import Document
 from tirage.errors import SourceError, UsageError
 from tirage.languages import same
 from tirage.memory import TranslationMemory
@@ -110,13 +112,23 @@ def update(workspace_dir: Path, quiet: bool) -> None:
         raise SourceError("no documents in source/ (add .txt, .md or .html files)", ws.source_dir)
     # Read one by one as they are planned, so a document is freed once its catalogs are
     # planned (update_documents still plans every one before it writes anything).
-    docs = (read_document(path, ws.root, ws.source_lang, ws.markdown) for path in sources)
-    results = update_documents(ws, docs, ws.targets)
+    notes: list[str] = []
+
+    def documents() -> Iterator[Document]:
+        for path in sources:
+            doc = read_document(path, ws.root, ws.source_lang, ws.markdown)
+            notes.extend(f"{visible(doc.name)}:{line}: {what}" for line, what in doc.notes)
+            yield doc
+
+    results = update_documents(ws, documents(), ws.targets)
     with TranslationMemory.open(ws) as memory:  # every reviewed entry, for the next translate
         for result in results:
             if result.path.suffix == ".po":  # already parsed: no need to read it again
                 memory.record_catalog(ws, result.path, result.path.parent.name, result.catalog)
         memory.refresh(ws)
+    if not quiet:
+        for note in notes:
+            click.echo(f"note: {note}", err=True)
     for result in results:
         if quiet:
             continue

@@ -178,7 +178,9 @@ def read_markdown(
             blocks.append(block)
     blocks.extend(_reference_titles(text, env, line_starts, lang))
     blocks.sort(key=lambda b: b.span[0])
-    return Document(path=path, name=name, format="markdown", text=text, blocks=blocks)
+    doc = Document(path=path, name=name, format="markdown", text=text, blocks=blocks)
+    doc.notes = view.notes
+    return doc
 
 
 _FOOTNOTE_MARKER = re.compile(r"\[\^[^\]\s]+\]:[ \t]*")

@@ -63,6 +63,7 @@ class View:
     lines: list[str]
     blocks: list[Block] = field(default_factory=list)
     html: list[Span] = field(default_factory=list)  # {::nomarkdown} bodies: read as HTML
+    notes: list[tuple[int, str]] = field(default_factory=list)  # see `_note_unnamed`
 
     @property
     def text(self) -> str:
@@ -163,7 +164,7 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
             and stripped[:1].isalnum()
             and "{" not in stripped
             and "}" not in stripped
-            and not (mdx and stripped.startswith(("import", "export")))
+            and not stripped.startswith(("import", "export"))
         ):
             # A line of prose: nothing of any dialect; in a container, moved left.
             if shift:
@@ -288,6 +289,8 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
                 if blocks.re is _BLOCKS_HEAD:
                     title(blocks.group(1), blocks, 1, "admonition_title", start)
                 continue
+        if not mkdocs or not mdx:
+            _note_unnamed(view, lines, index, inner, mkdocs, mdx)
         if mdx and not indented and _column(body) == 0 and _MDX_START.match(stripped):
             put(index, "")
             in_import = not _import_ends(stripped)
@@ -306,6 +309,28 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
     if until is not None and code_from >= 0:  # an unclosed code shortcode: code to the end
         view.blocks.append(Block("code", (starts[code_from], len(text)), code_from + 1))
     return view
+
+
+_MDX_IMPORT = re.compile(r"^import\s+[\w{}*,\s]+\s+from\s+['\"]")
+
+
+def _note_unnamed(
+    view: View, lines: list[str], index: int, inner: str, mkdocs: bool, mdx: bool
+) -> None:
+    """A note (printed by `update`) where a construct of a dialect not named in the settings
+    was read as text: an MkDocs admonition or tab with an indented body, an MDX import."""
+    if len(view.notes) >= 20:  # enough to point the way
+        return
+    if not mkdocs and (_ADMONITION.match(inner) or _TAB.match(inner)):
+        following = next((line for line in lines[index + 1 :] if line.strip()), "")
+        if _column(following) >= _column(lines[index]) + 4:
+            what = "an MkDocs admonition or tab, read as text"
+            what += ' ([markdown] dialect = "mkdocs" reads it)'
+            view.notes.append((index + 1, what))
+    elif not mdx and _MDX_IMPORT.match(inner) and _column(lines[index]) == 0:
+        view.notes.append(
+            (index + 1, 'read as text: it is an MDX import with [markdown] dialect = "docusaurus"')
+        )
 
 
 def _front_matter_end(lines: list[str]) -> int:
