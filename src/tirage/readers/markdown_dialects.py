@@ -102,6 +102,7 @@ _MDX_COMMENT = re.compile(r"^\{/\*.*\*/\}[ \t]*$")
 _ALERT = re.compile(r"^((?:[ \t]*>)+[ \t]*)\[!(\w+)\][+-]?")
 _TASK = re.compile(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[[ xX]\][ \t]+")
 _LEADING = re.compile(r"[ \t]*")
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 _LETTER = re.compile(r"[^\W\d_]")
 # Two letters or more between spaces: outside every mask unless the text has a mask that
 # may hold spaces (code, templates, tags, citations).
@@ -117,7 +118,8 @@ _SYNTAX = re.compile(
 
 def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
     """The view of `text` (see the module notes): the same number of lines."""
-    lines = text.splitlines(keepends=True)
+    # Lines as markdown-it counts them: only "\n" ends one (not U+2028, which splitlines takes).
+    lines = _LINE.findall(text)
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
