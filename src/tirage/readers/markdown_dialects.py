@@ -98,6 +98,8 @@ _TRAILING_CLOSERS = re.compile(r"(?<=\S)(?:[ \t]*\{\{[<%]\s*/[^{}\n]*?[>%]\}\}[ 
 _EXTENSION_OPEN = re.compile(r"^\{::(nomarkdown|comment)\b[^{}\n]*(?<!/)\}[ \t]*$")
 _EXTENSION_CLOSE = re.compile(r"^\{:/(nomarkdown|comment)?\}[ \t]*$")
 _MDX_START = re.compile(r"^(?:import|export)[ \t]+\S")
+_JSX_LINE = re.compile(r"^(?:</?[A-Z][\w.]*(?:\s[^<>]*)?/?>[ \t]*)+$")
+_JSX_OPEN = re.compile(r"^<[A-Z][\w.]*(?:\s[^<>]*)?$")
 _MDX_COMMENT = re.compile(r"^\{/\*.*\*/\}[ \t]*$")
 _ALERT = re.compile(r"^((?:[ \t]*>)+[ \t]*)\[!(\w+)\][+-]?")
 _TASK = re.compile(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[[ xX]\][ \t]+")
@@ -299,6 +301,15 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
             continue
         if mdx and _MDX_COMMENT.match(stripped):
             put(index, "")
+            continue
+        if mdx and _JSX_LINE.match(stripped):
+            # A line of JSX component tags (`<TabItem value="x">`, `</Tabs>`): in MDX the
+            # lines after it are Markdown, not the rest of an HTML block.
+            put(index, "")
+            continue
+        if mdx and _JSX_OPEN.match(stripped):
+            put(index, "")  # a component whose props run over several lines
+            until = re.compile(r">[ \t]*$")
             continue
         # Marks at the start or the end of a line: the rest of the line stays as it is.
         if "[" in moved:
