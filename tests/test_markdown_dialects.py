@@ -20,6 +20,7 @@ from tirage.editions.markdown import render_markdown
 from tirage.mt.pseudo import PseudoEngine
 from tirage.po.pofile import format_po
 from tirage.readers import read_document
+from tirage.readers.markdown import read_markdown
 from tirage.readers.markdown_dialects import MarkdownOptions
 from tirage.text.protect import translate_protected
 
@@ -143,3 +144,13 @@ def test_update_says_where_an_unnamed_dialect_was_read_as_text(tmp_path: Path) -
     (root / "tirage.toml").write_text(config + '[markdown]\ndialect = "mkdocs"\n', "utf-8")
     result = CliRunner().invoke(main, ["update", "--workspace", str(root)])
     assert "note:" not in result.output
+
+
+def test_mdx_component_lines_leave_markdown_after_them() -> None:
+    """Without blank lines around them, JSX tags would start an HTML block that swallows
+    the Markdown after it (code fences included)."""
+    page = '<Tabs\n  defaultValue="a">\n  <TabItem value="a">\nInstallez **le paquet**.\n'
+    page += "```bash\nnpm install\n```\n  </TabItem>\n</Tabs>\n"
+    doc = read_markdown(Path("x.mdx"), "x.mdx", page, "fr", MarkdownOptions(mdx=True))
+    assert [s.text for s in doc.segments()] == ["Installez **le paquet**."]
+    assert render_markdown(doc, Translations(), "en") == page
