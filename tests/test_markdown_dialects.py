@@ -22,7 +22,7 @@ from tirage.po.pofile import format_po
 from tirage.readers import read_document
 from tirage.readers.markdown import read_markdown
 from tirage.readers.markdown_dialects import MarkdownOptions
-from tirage.text.protect import translate_protected
+from tirage.text.protect import protect, translate_protected
 
 from conftest import DATA
 from golden import assert_golden
@@ -154,3 +154,22 @@ def test_mdx_component_lines_leave_markdown_after_them() -> None:
     doc = read_markdown(Path("x.mdx"), "x.mdx", page, "fr", MarkdownOptions(mdx=True))
     assert [s.text for s in doc.segments()] == ["Installez **le paquet**."]
     assert render_markdown(doc, Translations(), "en") == page
+
+
+@pytest.mark.parametrize(
+    ("sentence", "masked"),
+    [
+        ("Voir [#Neurospin]({{site.url}}/tags/Neurospin.html) ici.", "({{site.url}}/tags/"),
+        ('Une [page]({{< ref "guide.md" >}}) liée.', '({{< ref "guide.md" >}})'),
+        ("Une image ![Plan](plan.png){: .img-center loading=lazy } ici.", "{: .img-center"),
+        ("Le texte [en capitales]{.smallcaps} reste.", "{.smallcaps}"),
+        ("Une citation [@doe2020, p. 33] suit.", "[@doe2020, p. 33]"),
+        ("Le calendrier :calendar: est prêt.", ":calendar:"),
+        ("On écrit H~2~O et 2^10^ ici.", "~2~"),
+        ('Un appel {% include note.html texte="Bonjour" %} ici.', "{% include"),
+    ],
+)
+def test_dialect_syntax_inside_a_sentence_is_masked(sentence: str, masked: str) -> None:
+    """Masked before MT and skipped by typography: one list of what is syntax."""
+    values = protect(sentence).values
+    assert any(masked in value for value in values), values

@@ -1,14 +1,14 @@
 """Masks for what must come through machine translation unchanged, and their restoration.
 
 Before translation, code spans, template syntax (`{{macro("a", "b")}}`, `{% tag %}`, `${expr}`,
-Hugo shortcodes), attribute lists (`{: .x }`, `{.smallcaps}`), Pandoc citations (`[@doe2020]`),
-emoji shortcodes (`:calendar:`), URLs, e-mail addresses, Markdown link targets and reference
-labels, HTML tags, `{placeholders}`, `%(named)s`/`%s` formats, and the glossary's
-do-not-translate terms are replaced by numbered masks (`⟦0⟧`). After translation every mask
-must come back exactly once; if the engine dropped, doubled or garbled one, the text between
-the masks is translated piece by piece and joined around the protected spans, so protected
-content always survives, even with a poor model. A collapsed reference link `[text][]` is sent
-as `[text][text]`, so that translating its text does not break it.
+Hugo shortcodes), attribute lists (`{: .x }`, `{.smallcaps}`), Pandoc citations (`[@doe2020]`)
+and superscripts (`2^10^`), emoji shortcodes (`:calendar:`), URLs, e-mail addresses, Markdown
+link targets and reference labels, HTML tags, `{placeholders}`, `%(named)s`/`%s` formats, and
+the glossary's do-not-translate terms are replaced by numbered masks (`⟦0⟧`). After translation
+every mask must come back exactly once; if the engine dropped, doubled or garbled one, the text
+between the masks is translated piece by piece and joined around the protected spans, so
+protected content always survives, even with a poor model. A collapsed reference link
+`[text][]` is sent as `[text][text]`, so that translating its text does not break it.
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # Pandoc citations: [@doe2020], [-@doe2020; @roe, p. 3].
     ("citation", re.compile(r"\[-?@[\w:.#$%&+?<>~/-]+(?:[,;][^\[\]\n]*)?\]")),
+    # Pandoc's superscript and subscript (2^10^, H~2~O): no space inside, so a mark and its
+    # few characters go together; `~~strike~~` is not one.
+    ("sup/sub", re.compile(r"(?<!\^)\^[^\s^\[\]]+\^(?!\^)|(?<!~)~[^\s~]+~(?!~)")),
     # Emoji shortcodes (:calendar:, :fontawesome-solid-info:): names, never prose.
     ("emoji", re.compile(r"(?<![\w:/]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:/])")),
     ("url", URL),
@@ -69,6 +72,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "template": ("{", "$"),
     "attributes": ("{",),
     "citation": ("[@", "[-@"),
+    "sup/sub": ("^", "~"),
     "emoji": (":",),
     "url": ("://", "www.", "WWW."),
     "reference": ("][", "[^"),
