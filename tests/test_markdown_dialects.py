@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from hostile import assert_refused
 from tirage.catalog import build_template
 from tirage.cli import main
 from tirage.document import Document
@@ -117,16 +118,24 @@ def test_the_dialect_setting_is_read_from_tirage_toml(tmp_path: Path) -> None:
     assert "Les dates et les lieux." not in pot  # summary is not in front_matter here
 
 
-def test_an_unknown_dialect_is_refused_at_its_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        ('dialect = "mkdoc"', "markdown.dialect: must be one of auto, commonmark, mkdocs"),
+        ('front_matter = "title"', "markdown.front_matter: must be a list of names"),
+        ('code_shortcodes = ["high light"]', "markdown.code_shortcodes: names hold only"),
+    ],
+)
+def test_a_wrong_markdown_setting_is_refused_at_its_line(
+    tmp_path: Path, setting: str, said: str
+) -> None:
     root = tmp_path / "ws"
     (root / "source").mkdir(parents=True)
     (root / "tirage.toml").write_text(
-        'source_language = "fr"\ntarget_languages = ["en"]\n\n[markdown]\ndialect = "mkdoc"\n',
+        f'source_language = "fr"\ntarget_languages = ["en"]\n\n[markdown]\n{setting}\n',
         encoding="utf-8",
     )
-    result = CliRunner().invoke(main, ["update", "--workspace", str(root)])
-    assert result.exit_code == 1
-    assert "tirage.toml:5" in result.output and "markdown.dialect" in result.output
+    assert_refused(root, ["update", "--workspace", str(root)], f"tirage.toml:5: {said}")
 
 
 def test_update_says_where_an_unnamed_dialect_was_read_as_text(tmp_path: Path) -> None:
