@@ -72,6 +72,17 @@ SYNTAX = {
 }
 
 
+_PROSE_PARAMETER = re.compile(
+    r'(?<![\w-])((?:title|caption|alt|label|description|summary)=)"[^"\n]*"'
+)
+
+
+def _skeleton(construct: str) -> str:
+    """A construct without the values of its prose parameters (`title="…"`), which are
+    translated."""
+    return _PROSE_PARAMETER.sub(r'\1""', construct) if "{{" in construct else construct
+
+
 def _dialect(page: Path) -> str:
     return page.parent.name
 
@@ -261,8 +272,8 @@ def test_every_construct_survives_pseudo_translation(pseudo_workspaces: Path, pa
     edition = (root / "editions" / "en" / f"{page.stem}.md").read_text("utf-8")
     source = page.read_text("utf-8")
     for kind, pattern in SYNTAX.items():
-        wanted = Counter(found.group(0) for found in pattern.finditer(source))
-        got = Counter(found.group(0) for found in pattern.finditer(edition))
+        wanted = Counter(_skeleton(found.group(0)) for found in pattern.finditer(source))
+        got = Counter(_skeleton(found.group(0)) for found in pattern.finditer(edition))
         lost = wanted - got
         assert not lost, f"{page.name}: {kind} changed in the edition: {list(lost)[:5]}"
 

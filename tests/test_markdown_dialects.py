@@ -83,6 +83,15 @@ def test_hugo_code_shortcodes_hold_code_and_containers_hold_prose() -> None:
     assert "Premiers pas avec Hugo" in msgids  # TOML front matter
 
 
+def test_a_shortcode_prose_parameter_is_offered_and_its_quote_escaped() -> None:
+    doc = _doc(SAMPLES / "hugo.md")
+    msgids = [s.text for s in doc.segments()]
+    assert {"Le port au petit matin", "Premier onglet"} <= set(msgids)
+    translations = Translations.from_dict({"Premier onglet": 'The "first" tab \\ one'})
+    edition = render_markdown(doc, translations, "en")
+    assert 'title="The “first” tab \\\\ one"' in edition  # curled quotes, backslash escaped
+
+
 def test_a_liquid_link_target_is_kept_whole() -> None:
     msgids = _msgids(SAMPLES / "jekyll.md")
     link = next(m for m in msgids if "[#Neurospin]" in m)

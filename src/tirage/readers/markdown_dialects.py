@@ -82,6 +82,10 @@ _ABBREVIATION = re.compile(r"^\*\[[^\]\n]+\]:[ \t]*(.*?)[ \t]*$")
 _SNIPPET = re.compile(r"^-{1,3}8<-{1,3}")
 _SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)[^\n]*?(/?)\s*[>%]\}\}")
 _OPEN_SHORTCODE = re.compile(r"\{\{[<%]\s*([\w./-]*)(?:(?![<%]\}\}|[>%]\}\}).)*$")
+_HEAD_END = re.compile(r"[>%]\}\}")
+# Shortcode parameters whose values are prose: `{{< tab title="Premier onglet" >}}`.
+PROSE_PARAMETERS = ("title", "caption", "alt", "label", "description", "summary")
+_PARAMETER = re.compile(rf'(?<![\w-])(?:{"|".join(PROSE_PARAMETERS)})[ \t]*=[ \t]*"([^"\\\n]*)"')
 _SHORTCODE_LINE = re.compile(r"^(?:\{\{[<%].*?[>%]\}\}[ \t]*)+$")
 _LIQUID_LINE = re.compile(r"^(?:\{%-?\s*(\w+).*?-?%\}[ \t]*)+$")
 _LIQUID_OUTPUT_LINE = re.compile(r"^\{\{(?![<%]).*\}\}[ \t]*$")
@@ -135,6 +139,7 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
     code_from = -1  # first line of a code block being blanked, -1 when none
     html_from = -1
     in_import = False
+    after_head: re.Pattern[str] | None = None  # in a shortcode's head: what follows it
     front = _front_matter_end(lines)
     if front and lines[0].startswith("+"):  # TOML: markdown-it would read it as paragraphs
         view.lines[:front] = ["\n"] * front
@@ -179,6 +184,15 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
 
         if until is not None:  # inside a construct whose lines are all syntax, or code
             put(index, "")
+            if after_head is not None:  # the parameters of a shortcode, over several lines
+                _parameters(view, text, starts[index], body, lang)
+                if _HEAD_END.search(body):
+                    if after_head is _HEAD_END:  # no code after it
+                        until = None
+                    else:
+                        until, code_from = after_head, index + 1
+                    after_head = None
+                continue
             if until.search(body):
                 if code_from >= 0:
                     span = (starts[code_from], starts[index])
@@ -212,17 +226,20 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
         opened = _OPEN_SHORTCODE.search(moved)
         if opened and not _SHORTCODE_LINE.match(stripped):
             # A shortcode whose parameters run over the next lines: the rest of this line
-            # and those lines are syntax, and its body too when it holds code.
+            # and those lines are syntax (but for prose parameters), and its body too when
+            # it holds code.
             before = moved[: opened.start()]
             put(index, before if before.strip() else "")
+            at = starts[index] + len(body) - len(moved) + opened.start()
+            _parameters(view, text, at, opened.group(0), lang)
             name = opened.group(1)
-            until = re.compile(r"[>%]\}\}")
+            until = after_head = _HEAD_END  # then, for a code shortcode, its code
             if name in options.code_shortcodes:
-                until = re.compile(rf"\{{\{{[<%]\s*/\s*{re.escape(name)}\s*[>%]\}}\}}")
-                code_from = index + 1
+                after_head = re.compile(rf"\{{\{{[<%]\s*/\s*{re.escape(name)}\s*[>%]\}}\}}")
             continue
         if _SHORTCODE_LINE.match(stripped):
             put(index, "")
+            _parameters(view, text, start, stripped, lang)
             found = _SHORTCODE.match(stripped)
             if found and not found.group(2) and not found.group(4):
                 name = found.group(3)
@@ -382,6 +399,16 @@ def has_prose(msgid: str) -> bool:
     if _PLAIN_WORD.search(msgid) and not _MASKED_WORDS.search(msgid):
         return True  # a word between spaces, and no mask that could hold one
     return _LETTER.search(_SYNTAX.sub(" ", msgid)) is not None
+
+
+def _parameters(view: View, text: str, at: int, chunk: str, lang: str) -> None:
+    """A segment for each prose parameter of a shortcode (`chunk` starts at `at` in `text`);
+    a value with a backslash is left as written."""
+    if "=" not in chunk:
+        return
+    for found in _PARAMETER.finditer(chunk):
+        if found.group(1).strip():
+            _add(view, text, (at + found.start(1), at + found.end(1)), "shortcode_parameter", lang)
 
 
 def _add(view: View, text: str, span: Span, role: str, lang: str) -> None:
