@@ -72,6 +72,7 @@ class View:
 
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _ADMONITION = re.compile(r'^(?:!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+[\w-]+)*[ \t]*(?:"(.*)")?[ \t]*$')
+_MARKED_BLOCK = re.compile(r"^([ \t]*(?:[-*+]|\d{1,9}[.)]|:)[ \t]+)((?:!!!|\?\?\?|===).*)$")
 _TAB = re.compile(r'^===[!+]?[ \t]+"(.*)"[ \t]*$')
 _BLOCKS_HEAD = re.compile(r"^/{3,}[ \t]*[\w-]+(?:[ \t]*\|[ \t]*(.*?))?[ \t]*$")  # /// note | T
 _BLOCKS_END = re.compile(r"^/{3,}[ \t]*$")
@@ -303,6 +304,18 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
                 put(index, "")
                 title(head.group(1), head, 1, "admonition_title", start)
                 indented.append(_column(body) + 4)
+                continue
+            marked = _MARKED_BLOCK.match(moved)
+            head = marked and (_ADMONITION.match(marked.group(2)) or _TAB.match(marked.group(2)))
+            if marked and head:
+                # `:   !!! note` or `- !!! note`: the block opens a definition or an item,
+                # whose marker stays; its body is indented from the `!!!`.
+                # The marks alone stay in the view, so that the item or definition is one;
+                # with no letter, they make no segment.
+                put(index, marked.group(1) + marked.group(2)[:3])
+                at = starts[index] + len(body) - len(moved) + marked.start(2)
+                title(head.group(1), head, 1, "admonition_title", at)
+                indented.append(_column(marked.group(1).expandtabs(4)) + 4 * len(indented) + 4)
                 continue
             blocks = _BLOCKS_HEAD.match(stripped) or _BLOCKS_END.match(stripped)
             if blocks:
