@@ -191,3 +191,15 @@ def test_dialect_syntax_inside_a_sentence_is_masked(sentence: str, masked: str) 
     """Masked before MT and skipped by typography: one list of what is syntax."""
     values = protect(sentence).values
     assert any(masked in value for value in values), values
+
+
+def test_a_pandoc_title_block_is_syntax_but_for_its_title() -> None:
+    page = "% Une étude des marges\n% Jeanne Dupont\n% 12 mars 2024\n\nLe texte.\n"
+    doc = read_markdown(Path("x.md"), "x.md", page, "fr", MarkdownOptions("pandoc"))
+    assert [(s.role, s.text) for s in doc.segments()] == [
+        ("heading", "Une étude des marges"),
+        ("paragraph", "Le texte."),
+    ]
+    assert render_markdown(doc, Translations(), "en") == page
+    auto = read_markdown(Path("x.md"), "x.md", page, "fr", MarkdownOptions("auto"))
+    assert "Jeanne Dupont" in " ".join(s.text for s in auto.segments())  # text elsewhere

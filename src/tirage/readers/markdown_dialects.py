@@ -79,6 +79,7 @@ _BLOCKS_END = re.compile(r"^/{3,}[ \t]*$")
 _DIRECTIVE = re.compile(
     r"^:{3,}[ \t]*(?:\{[^}]*\}|([\w-]+)(?:\[(.*)\])?(?:\{[^}]*\})?)?[ \t]*(.*)$"
 )
+_LEAF_DIRECTIVE = re.compile(r"^::[\w-]+(?:\[(.*)\])?(?:\{[^}\n]*\})?[ \t]*$")
 _ABBREVIATION = re.compile(r"^\*\[[^\]\n]+\]:[ \t]*(.*?)[ \t]*$")
 _SNIPPET = re.compile(r"^-{1,3}8<-{1,3}")
 _SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)[^\n]*?(/?)\s*[>%]\}\}")
@@ -144,6 +145,8 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
     front = _front_matter_end(lines)
     if front and lines[0].startswith("+"):  # TOML: markdown-it would read it as paragraphs
         view.lines[:front] = ["\n"] * front
+    if options.has("pandoc") and not front:
+        front = _title_block(view, text, lines, lang)
 
     def put(at: int, content: str) -> None:
         """Line `at` of the view is `content`, with the source line's own ending."""
@@ -289,6 +292,11 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
             put(index, "")
             title(abbreviation.group(1), abbreviation, 1, "abbreviation", start)
             continue
+        leaf = _LEAF_DIRECTIVE.match(inner) if inner.startswith("::") else None
+        if leaf:  # remark-directive's leaf form, `::youtube[Légende]{#id}`
+            put(index, "")
+            title(leaf.group(1), leaf, 1, "directive_title", start)
+            continue
         directive = _DIRECTIVE.match(inner) if inner.startswith(":::") else None
         if directive:
             put(index, "")
@@ -374,6 +382,24 @@ def _note_unnamed(
         view.notes.append(
             (index + 1, 'read as text: it is an MDX import with [markdown] dialect = "docusaurus"')
         )
+
+
+def _title_block(view: View, text: str, lines: list[str], lang: str) -> int:
+    """Pandoc's title block (`% Titre`, `% Auteur`, `% Date` on the first lines): syntax, but
+    for the title. How many lines it takes."""
+    count = 0
+    while count < min(3, len(lines)) and lines[count].startswith("%"):
+        view.lines[count] = "\n"
+        count += 1
+    title = _TITLE_LINE.match(lines[0]) if count else None
+    if title and title.group(1):  # the page's title: a first-level heading
+        _add(view, text, (title.start(1), title.end(1)), "heading", lang)
+        if view.blocks and view.blocks[-1].role == "heading":
+            view.blocks[-1].attrs["level"] = "1"
+    return count
+
+
+_TITLE_LINE = re.compile(r"^%[ \t]+(.*?)[ \t]*$", re.M)
 
 
 def _front_matter_end(lines: list[str]) -> int:
