@@ -14,8 +14,9 @@ abbreviation's expansion) becomes a segment of its own, found here; the code a c
 holds (`{% highlight %}`, Hugo's code shortcodes) becomes a code block.
 
 Fenced code is never looked into. A construct that is prose in some dialect (`!!!`, `===`,
-MDX `import` lines) is read as syntax only when `[markdown] dialect` names a dialect that has
-it; every other construct is read as syntax in every dialect.
+MDX `import` lines, Pandoc's `%` title block) is read as syntax only when `[markdown] dialect`
+names a dialect that has it, and otherwise noted (`View.notes`, printed by `update`) where it
+was read as text; every other construct is read as syntax in every dialect.
 """
 
 from __future__ import annotations
