@@ -203,3 +203,6 @@ def test_a_pandoc_title_block_is_syntax_but_for_its_title() -> None:
     assert render_markdown(doc, Translations(), "en") == page
     auto = read_markdown(Path("x.md"), "x.md", page, "fr", MarkdownOptions("auto"))
     assert "Jeanne Dupont" in " ".join(s.text for s in auto.segments())  # text elsewhere
+    assert auto.notes == [
+        (1, 'a Pandoc title block, read as text ([markdown] dialect = "pandoc" reads it)')
+    ]

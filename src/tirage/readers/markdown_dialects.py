@@ -148,6 +148,9 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
         view.lines[:front] = ["\n"] * front
     if options.has("pandoc") and not front:
         front = _title_block(view, text, lines, lang)
+    elif not front and lines and _TITLE_LINE.match(lines[0]):
+        what = 'a Pandoc title block, read as text ([markdown] dialect = "pandoc" reads it)'
+        view.notes.append((1, what))
 
     def put(at: int, content: str) -> None:
         """Line `at` of the view is `content`, with the source line's own ending."""
