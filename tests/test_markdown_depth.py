@@ -49,3 +49,15 @@ def test_a_thousand_levels_reach_the_template_and_every_edition(tmp_path: Path) 
 def test_deeper_than_the_limit_is_refused_at_its_line(tmp_path: Path) -> None:
     root = _workspace(tmp_path, "Début.\n\n" + "> " * (2 * DEPTH + 100) + "Trop profond.\n")
     assert_refused(root, ["update", "--workspace", str(root)], "source/deep.md:3: ")
+
+
+def test_the_print_edition_refuses_what_it_cannot_nest_in_one_line(tmp_path: Path) -> None:
+    """WeasyPrint lays out nested boxes recursively: a page nested hundreds deep is refused
+    for print, in one line, and nothing is written; the other editions hold it."""
+    items = "".join("  " * level + f"- Niveau {level}.\n" for level in range(300))
+    root = _workspace(tmp_path, f"Début.\n\n{items}")
+    runner = CliRunner()
+    for args in (["update", "-q"], ["translate", "-q"]):
+        assert runner.invoke(main, [*args, "--workspace", str(root)]).exit_code == 0
+    export = ["export", "--include-fuzzy", "--threshold", "0", "--format", "pdf"]
+    assert_refused(root, [*export, "--workspace", str(root)], "cannot print: blockquotes or lists")
