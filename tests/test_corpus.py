@@ -76,6 +76,9 @@ def prose_words(page: Path) -> Counter[str]:
     text = page.read_text(encoding="utf-8")
     if page.suffix == ".txt":
         return Counter(_WORD.findall(text))
+    # Syntax of the generators: macros ({{HTTPSidebar}}) and a container's type (`::: tip`).
+    text = re.sub(r"\{\{.*?\}\}", " ", text)
+    text = re.sub(r"(?m)^([ \t]*:{3,}[ \t]*)[\w-]+", r"\1", text)
     env: dict[str, object] = {}
     parser = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
     words: Counter[str] = Counter()

@@ -57,6 +57,8 @@ class Document:
     # (the <html> tag, the charset declaration, the end of the head…).
     encoding: str = "utf-8"
     marks: dict[str, Span] = field(default_factory=dict)
+    # What the reader read one way where a setting could make it read another: (line, what).
+    notes: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def stem(self) -> str:

@@ -229,7 +229,7 @@ def export_workspace(
     keep = load_glossary(ws.glossary_path).keep  # names typography leaves as written
     publication = Publication(ws.publish.name, ws.publish.base_url)
     for source in ws.sources():
-        doc = read_document(source, ws.root, ws.source_lang)
+        doc = read_document(source, ws.root, ws.source_lang, ws.markdown)
         catalogs = {lang: load_translations(ws.po_path(lang, doc.stem)) for lang in ws.targets}
         covered = {lang: coverage(doc, catalogs[lang][0]) for lang in ws.targets}
         low = {lang for lang in ws.targets if not above_floor(covered[lang], include_fuzzy)}

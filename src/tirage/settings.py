@@ -20,6 +20,7 @@ from tirage.containment import read_regular
 from tirage.errors import ConfigError
 from tirage.languages import canonical, did_you_mean, same
 from tirage.mt import ENGINES
+from tirage.readers.markdown_dialects import DIALECTS
 
 COMPUTE_TYPES = (
     "default",
@@ -94,7 +95,7 @@ def _engines(value: Any) -> tuple[str, ...]:
     return tuple(_engine(name) for name in names)
 
 
-def _names(value: Any) -> tuple[str, ...]:
+def _style_names(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise Invalid(f'must be a list of style names, e.g. ["Code"], not {_kind(value)}')
     return tuple(value)
@@ -204,6 +205,16 @@ def _ray_address(value: Any) -> str:
     return address
 
 
+def _names(value: Any) -> tuple[str, ...]:
+    """A list of keys or names, e.g. ["title", "summary"]; an empty list is allowed."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise Invalid(f'must be a list of names, e.g. ["title", "summary"], not {_kind(value)}')
+    names = tuple(v.strip() for v in value)
+    if not all(re.fullmatch(r"[\w.-]+", name) for name in names):
+        raise Invalid("names hold only letters, digits, '_', '-' and '.'")
+    return names
+
+
 # Table ("" for the top level) → key → check. New settings go here.
 SCHEMA: dict[str, dict[str, Check]] = {
     "": {"source_language": _language, "target_languages": _languages},
@@ -226,7 +237,12 @@ SCHEMA: dict[str, dict[str, Check]] = {
         "threads_per_actor": _count(0, 1024),  # 0: the node's CPUs ÷ actors_per_node
     },
     "team": {"translator": _header, "name": _header},  # Last-Translator, Language-Team
-    "office": {"untranslated_styles": _names},  # DOCX/ODT styles whose text stays as it is
+    "office": {"untranslated_styles": _style_names},  # DOCX/ODT styles whose text stays as it is
+    "markdown": {  # tirage.readers.markdown_dialects
+        "dialect": _choice(DIALECTS),
+        "front_matter": _names,  # the front matter keys whose values are prose
+        "code_shortcodes": _names,  # Hugo shortcodes that hold code
+    },
 }
 REQUIRED = ("source_language", "target_languages")
 

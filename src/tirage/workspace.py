@@ -12,6 +12,7 @@ from babel import Locale
 from tirage.containment import check_inside, remove_leftovers
 from tirage.errors import ConfigError, SourceError, UsageError
 from tirage.languages import canonical, did_you_mean, same
+from tirage.readers.markdown_dialects import MarkdownOptions
 from tirage.settings import read_settings
 
 CONFIG_NAME = "tirage.toml"
@@ -64,6 +65,7 @@ class Workspace:
     engine: EngineSettings = field(default_factory=EngineSettings)
     allow_linked_editions: bool = False  # [publish]: editions/ may link outside the root
     publish: PublishSettings = field(default_factory=PublishSettings)
+    markdown: MarkdownOptions = field(default_factory=MarkdownOptions)  # [markdown]
 
     @property
     def config_path(self) -> Path:
@@ -223,6 +225,7 @@ def load_workspace(root: Path) -> Workspace:
         publish=PublishSettings(
             **{key: publish[key] for key in ("name", "base_url", "page") if key in publish}
         ),
+        markdown=MarkdownOptions(**values.get("markdown", {})),
     )
     check_inside(ws)  # before anything is read or written
     remove_leftovers(ws)

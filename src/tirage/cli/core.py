@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ import click
 from tirage.catalog import UpdateResult, missing_reviewed, update_documents
 from tirage.cli.options import quiet_option, workspace_option
 from tirage.containment import read_regular
+from tirage.document import Document
 from tirage.errors import ConfigError, SourceError, UsageError
 from tirage.freshness import Freshness
 from tirage.languages import same
@@ -100,13 +102,14 @@ def segment(file: Path, lang: str | None, as_json: bool, workspace_dir: Path) ->
     A .txt or .md file is read as `tirage update` reads it (Markdown markup, front matter
     and code left out); standard input is plain text.
     """
+    root = find_root(workspace_dir)
+    ws = load_workspace(root) if root is not None else None  # its [markdown] dialect too
     if lang is None:
-        root = find_root(workspace_dir)
-        lang = load_workspace(root).source_lang if root is not None else "fr"
+        lang = ws.source_lang if ws is not None else "fr"
     else:
         lang = check_language(lang, "--lang")
     if str(file) != "-" and file.suffix.lower() in (*READERS, *OFFICE_SUFFIXES):
-        doc = read_document(file, file.parent, lang)
+        doc = read_document(file, file.parent, lang, ws.markdown if ws is not None else None)
         sentences = [seg.text for seg in doc.segments()]
     else:
         # Never a FIFO or /dev/zero; "-" is standard input.
@@ -138,14 +141,24 @@ def update(workspace_dir: Path, quiet: bool) -> None:
     stale = [path for path in sources if fresh[path] is None]
     # Read one by one as they are planned, so a document is freed once its catalogs are
     # planned (update_documents still plans every one before it writes anything).
-    docs = (read_document(path, ws.root, ws.source_lang) for path in stale)
-    results = update_documents(ws, docs, ws.targets)
+    notes: list[str] = []
+
+    def documents() -> Iterator[Document]:
+        for path in stale:
+            doc = read_document(path, ws.root, ws.source_lang, ws.markdown)
+            notes.extend(f"{visible(doc.name)}:{line}: {what}" for line, what in doc.notes)
+            yield doc
+
+    results = update_documents(ws, documents(), ws.targets)
     with TranslationMemory.open(ws) as memory:  # every reviewed entry, for the next translate
         for result in results:
             if result.path.suffix == ".po":  # already parsed: no need to read it again
                 memory.record_catalog(ws, result.path, result.path.parent.name, result.catalog)
         memory.refresh(ws)
         lost = _lost_reviews(ws, memory, results)
+    if not quiet:
+        for note in notes:
+            click.echo(f"note: {note}", err=True)
     by_stem: dict[str, list[UpdateResult]] = {}
     for result in results:
         by_stem.setdefault(result.path.stem, []).append(result)

@@ -53,6 +53,7 @@ from tirage.editions.render import (
     trail,
 )
 from tirage.editions.typography import apply_typography
+from tirage.readers.markdown import MAX_NESTING, deep_recursion
 
 STYLE = """
 body{margin:0;background:#fbfaf7;color:#1d1d1b;font:18px/1.6 Georgia,"DejaVu Serif",serif}
@@ -257,9 +258,12 @@ def _image_as_link(
 
 
 def _markdown_body(markdown: str, source_lang: str) -> str:
-    parser = MarkdownIt("commonmark", {"html": False}).enable("table").use(front_matter_plugin)
+    # As deep as the reader reads (its limit, not markdown-it's 20, which drops text).
+    options = {"html": False, "maxNesting": MAX_NESTING}
+    parser = MarkdownIt("commonmark", options).enable("table").use(front_matter_plugin)
     parser.add_render_rule("image", _image_as_link)
-    html = parser.render(markdown)
+    with deep_recursion():
+        html = parser.render(markdown)
     return '<div class="body">\n' + _mark_fallbacks(html, source_lang).strip() + "\n</div>"
 
 

@@ -38,7 +38,18 @@ from tirage.editions.render import (
 )
 from tirage.editions.typography import apply_typography
 
-_ONE_LINE_ROLES = {"heading", "table_cell", "front_matter", "link_title"}
+_ONE_LINE_ROLES = {
+    "heading",
+    "table_cell",
+    "front_matter",
+    "link_title",
+    # the Markdown dialects (readers/markdown_dialects.py): syntax ends their line
+    "admonition_title",
+    "directive_title",
+    "abbreviation",
+    "term",
+    "shortcode_parameter",
+}
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _YAML_PLAIN_UNSAFE = re.compile(r"^[\s!&*\-?:,\[\]{}#|>@`\"'%]|: | #|:$|\s$")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
@@ -102,7 +113,7 @@ def markdown_transform(doc: Document, lang: str, keep: Sequence[str] = ()) -> Tr
             text = _UNESCAPED_PIPE.sub(r"\\|", text)
         elif segment.role == "front_matter":
             text = _yaml_value(doc.text, segment, text)
-        elif segment.role == "link_title":  # escape the quote that delimits the title
+        elif segment.role in ("link_title", "shortcode_parameter"):  # escape its quote
             closing = doc.text[segment.span[1] : segment.span[1] + 1]
             text = text.replace("\\", "\\\\").replace(closing, "\\" + closing)
         return text

@@ -166,7 +166,14 @@ def render_pdf(html: str, info: PdfInfo, where: Path | None = None) -> bytes:
             raise TirageError(f"cannot print: {missing.describe()}", where)
     weasyprint = _engine()
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
+    try:
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
+    except RecursionError:  # WeasyPrint lays nested boxes out recursively
+        raise TirageError(
+            "cannot print: blockquotes or lists nested too deep for the print engine "
+            "(the Markdown and HTML editions hold them)",
+            where,
+        ) from None
     metadata = document.metadata
     metadata.authors = [info.author] if info.author else []
     metadata.custom = {"Translator": info.translator} if info.translator else {}

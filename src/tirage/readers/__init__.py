@@ -11,6 +11,7 @@ from tirage.errors import SourceError
 from tirage.readers.charset import decode_html
 from tirage.readers.html import HTML_SUFFIXES, read_html
 from tirage.readers.markdown import read_markdown
+from tirage.readers.markdown_dialects import MarkdownOptions
 from tirage.readers.text import read_text
 from tirage.terminal import escape, first_control
 
@@ -18,6 +19,7 @@ READERS = {
     ".txt": read_text,
     ".md": read_markdown,
     ".markdown": read_markdown,
+    ".mdx": read_markdown,
     **dict.fromkeys(HTML_SUFFIXES, read_html),
 }
 # Office packages are read from their bytes (readers/office.py); lxml is loaded only then.
@@ -75,8 +77,13 @@ def _load(path: Path) -> tuple[str, str]:
     return text.removeprefix("\ufeff"), "utf-8"
 
 
-def read_document(path: Path, root: Path, lang: str = "fr") -> Document:
-    """Read one source file; `name` in the result is relative to the workspace root."""
+def read_document(
+    path: Path, root: Path, lang: str = "fr", markdown: MarkdownOptions | None = None
+) -> Document:
+    """Read one source file; `name` in the result is relative to the workspace root.
+
+    `markdown` is the workspace's `[markdown]` settings (the dialect, prose front matter keys).
+    """
     try:
         name = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -87,7 +94,15 @@ def read_document(path: Path, root: Path, lang: str = "fr") -> Document:
         check_name(path)
         return read_office(path, name, root, lang)
     text, encoding = _load(path)
-    reader = READERS[path.suffix.lower()]
-    doc = reader(path, name, text, lang)
+    suffix = path.suffix.lower()
+    if READERS[suffix] is read_markdown:
+        options = markdown or MarkdownOptions()
+        if suffix == ".mdx":
+            options = MarkdownOptions(
+                options.dialect, options.front_matter, options.code_shortcodes, mdx=True
+            )
+        doc = read_markdown(path, name, text, lang, options)
+    else:
+        doc = READERS[suffix](path, name, text, lang)
     doc.encoding = encoding
     return doc

@@ -1,4 +1,6 @@
-"""CommonMark documents, parsed with markdown-it-py (plus tables and YAML front matter).
+"""Markdown documents, parsed with markdown-it-py: CommonMark plus tables, footnotes,
+definition lists and YAML or TOML front matter, after the dialect pass of
+`markdown_dialects` (admonitions, directives, shortcodes, Liquid, attribute lists…).
 
 markdown-it-py gives line maps, not character offsets, so each inline run is located in the
 source by searching its lines in order from a cursor: container markers ("> ", "- ",
@@ -17,38 +19,132 @@ definition (`[label]: url "title"`) is a segment of its own; its URL stays as wr
 from __future__ import annotations
 
 import re
+import sys
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.parser_block import ParserBlock
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from tirage.document import Block, Document, Segment, Span, line_of
 from tirage.errors import SourceError
 from tirage.readers.html import read_fragment
+from tirage.readers.markdown_dialects import (
+    FRONT_MATTER_KEYS,
+    MarkdownOptions,
+    has_prose,
+    make_view,
+)
 from tirage.readers.segments import normalise, segment_pieces
 from tirage.text.markdown_marks import balanced
 
-FRONT_MATTER_KEYS = ("title", "description")
+__all__ = [
+    "FRONT_MATTER_KEYS",
+    "MAX_DEPTH",
+    "MAX_NESTING",
+    "deep_recursion",
+    "markdown_parser",
+    "read_markdown",
+]
+
 _CONTAINERS = {
     "blockquote_open": "quote",
     "list_item_open": "list_item",
     "th_open": "table_cell",
     "td_open": "table_cell",
+    "dt_open": "term",
+    "dd_open": "definition",
+    "footnote_reference_open": "footnote",
 }
 _SKIPPED = {"fence": "code", "code_block": "code", "html_block": "html"}
+# Blockquotes and lists are read this deep; a deeper page is refused at the line where the
+# limit is passed. markdown-it's own limit (20 in its CommonMark preset) drops the rest of
+# the page in silence, so it is raised and watched (`_WatchedBlocks`).
+MAX_DEPTH = 1000
+MAX_NESTING = 2 * MAX_DEPTH + 8  # a list level opens two tokens (the list, its item)
 
 
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+class TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
 
 
-def read_markdown(path: Path, name: str, text: str, lang: str) -> Document:
+class _WatchedBlocks(ParserBlock):
+    """markdown-it's block parser, failing where it would skip the rest of a nested block."""
+
+    def tokenize(self, state: StateBlock, startLine: int, endLine: int) -> None:
+        if state.level >= state.md.options.maxNesting:
+            line = state.skipEmptyLines(startLine)
+            if line < endLine:
+                raise TooDeep(line)
+        super().tokenize(state, startLine, endLine)
+
+
+def markdown_parser() -> MarkdownIt:
+    """The parser the reader and the HTML edition share, with its nesting watched."""
+    parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    watched = _WatchedBlocks()
+    watched.ruler = parser.block.ruler
+    parser.block = watched
+    parser.enable("table").use(front_matter_plugin).use(deflist_plugin)
+    parser.use(footnote_plugin, inline=False, move_to_end=False)
+    # Inline runs are kept as written, so their inline parse is not needed (it is half of
+    # markdown-it's time): `_inside_wrapping_emphasis` parses the few runs that need it.
+    parser.disable("inline")
+    return parser
+
+
+@lru_cache(maxsize=1)
+def _inline_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark")
+
+
+@contextmanager
+def deep_recursion() -> Iterator[None]:
+    """Room on Python's stack for markdown-it's recursion at MAX_DEPTH."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, 20 * MAX_NESTING))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
+
+
+def parse(path: Path, parser: MarkdownIt, text: str, env: dict[str, object]) -> list[Token]:
+    """markdown-it's tokens, or one SourceError at the line nested too deep."""
+    try:
+        with deep_recursion():
+            return parser.parse(text, env)
+    except TooDeep as deep:
+        raise SourceError(
+            f"blockquotes or lists nested more than {MAX_DEPTH:,} deep (tirage reads "
+            f"{MAX_DEPTH:,} levels)",
+            path,
+            deep.line + 1,
+        ) from None
+
+
+def read_markdown(
+    path: Path, name: str, text: str, lang: str, options: MarkdownOptions | None = None
+) -> Document:
+    options = options or MarkdownOptions(mdx=path.suffix.lower() == ".mdx")
+    view = make_view(text, options, lang)
     env: dict[str, object] = {}
-    tokens = _parser().parse(text, env)
+    tokens = parse(path, markdown_parser(), view.text, env)
     line_starts = _line_starts(text)
-    blocks: list[Block] = []
+    blocks: list[Block] = list(view.blocks)
+    for start, end in view.html:
+        blocks.extend(read_fragment(text, start, end, lang))
+    blocks.extend(_toml_front_matter(path, text, options.front_matter))
     stack: list[str] = []
     heading_level = ""
     cursor = 0
@@ -62,7 +158,7 @@ def read_markdown(path: Path, name: str, text: str, lang: str) -> Document:
         elif token.type == "heading_close":
             heading_level = ""
         elif token.type == "front_matter":
-            blocks.extend(_front_matter(path, text, token, line_starts))
+            blocks.extend(_front_matter(path, text, token, line_starts, options.front_matter))
         elif token.type == "html_block" and token.map:  # the HTML reader's rules apply
             end = min(line_starts[token.map[1]], len(text))
             blocks.extend(read_fragment(text, line_starts[token.map[0]], end, lang))
@@ -82,7 +178,9 @@ def read_markdown(path: Path, name: str, text: str, lang: str) -> Document:
             blocks.append(block)
     blocks.extend(_reference_titles(text, env, line_starts, lang))
     blocks.sort(key=lambda b: b.span[0])
-    return Document(path=path, name=name, format="markdown", text=text, blocks=blocks)
+    doc = Document(path=path, name=name, format="markdown", text=text, blocks=blocks)
+    doc.notes = view.notes
+    return doc
 
 
 _FOOTNOTE_MARKER = re.compile(r"\[\^[^\]\s]+\]:[ \t]*")
@@ -116,12 +214,15 @@ def _inline_segments(
     segments: list[Segment] = []
     for group in groups:
         segments.extend(_balanced(text, segment_pieces(text, group, role, lang)))
-    return segments
+    return [segment for segment in segments if has_prose(segment.text)]
 
 
 def _inside_wrapping_emphasis(text: str, token: Token, pieces: list[Span]) -> list[Span]:
     """The pieces without the marks of an emphasis that wraps the whole run, if one does."""
-    children = token.children or []
+    content = token.content
+    if content[:1] not in ("*", "_") or content[-1:] not in ("*", "_"):
+        return pieces  # cannot be wrapped in emphasis: no inline parse needed
+    children = _inline_parser().parseInline(content)[0].children or []
     if len(children) < 3 or children[0].type not in ("em_open", "strong_open"):
         return pieces
     opening = children[0]
@@ -201,7 +302,8 @@ def _locate(text: str, token: Token, line_starts: list[int], cursor: int) -> tup
     """Find each line of an inline token's content in the source, in order."""
     assert token.map is not None
     cursor = max(cursor, line_starts[token.map[0]])
-    limit = min(line_starts[token.map[1]], len(text))
+    last = max(token.map[1], token.map[0] + 1)  # a definition list's term maps to [n, n]
+    limit = min(line_starts[last], len(text))
     pieces: list[Span] = []
     for line in token.content.split("\n"):
         line = line.strip()
@@ -218,8 +320,10 @@ def _locate(text: str, token: Token, line_starts: list[int], cursor: int) -> tup
 _KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):[ \t]*(?P<value>\S.*?)[ \t]*$", re.M)
 
 
-def _front_matter(path: Path, text: str, token: Token, line_starts: list[int]) -> list[Block]:
-    """`title` and `description` are translatable; every other key is data."""
+def _front_matter(
+    path: Path, text: str, token: Token, line_starts: list[int], keys: tuple[str, ...]
+) -> list[Block]:
+    """The values of `keys` (`[markdown] front_matter`) are prose; every other key is data."""
     assert token.map is not None
     try:
         data = yaml.safe_load(token.content)
@@ -237,7 +341,7 @@ def _front_matter(path: Path, text: str, token: Token, line_starts: list[int]) -
     for match in _KEY_LINE.finditer(text, start, end):
         key, raw = match.group("key"), match.group("value")
         value = data.get(key)
-        if key not in FRONT_MATTER_KEYS or not isinstance(value, str) or not value.strip():
+        if key not in keys or not isinstance(value, str) or not has_prose(value):
             continue
         if _scalar(raw) != value:
             continue  # a block or multi-line scalar: left as it is
@@ -256,3 +360,36 @@ def _scalar(raw: str) -> object:
         return yaml.safe_load(f"v: {raw}").get("v")
     except (yaml.YAMLError, AttributeError):
         return None
+
+
+_TOML_LINE = re.compile(
+    r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*=[ \t]*(?P<value>\"[^\"\n]*\"|'[^'\n]*')[ \t]*$", re.M
+)
+
+
+def _toml_front_matter(path: Path, text: str, keys: tuple[str, ...]) -> list[Block]:
+    """Hugo's TOML front matter (`+++`): one-line string values of `keys` are prose."""
+    if not text.startswith("+++"):
+        return []
+    end = text.find("\n+++", 3)
+    if end < 0:
+        return []
+    head = text[text.index("\n") + 1 : end + 1]
+    try:
+        data = tomllib.loads(head)
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(f"invalid TOML front matter: {exc}", path, 2) from None
+    blocks = []
+    for match in _TOML_LINE.finditer(text, 0, end):
+        key, raw = match.group("key"), match.group("value")
+        value = data.get(key)
+        if key not in keys or not isinstance(value, str) or not has_prose(value):
+            continue
+        if "\\" in raw or value != raw[1:-1]:
+            continue  # escapes: left as written
+        v_start, v_end = match.start("value") + 1, match.end("value") - 1
+        line = line_of(text, v_start)
+        segment = Segment(normalise(value), "front_matter", line, ((v_start, v_end),))
+        attrs = {"key": key, "quote": raw[0]}
+        blocks.append(Block("front_matter", (v_start, v_end), line, [segment], attrs))
+    return blocks

@@ -133,8 +133,9 @@ class Memo:
         if not found:
             return None
         source = found[0]
+        ws = self.ws
         return self.file(
-            "document", source, lambda: read_document(source, self.ws.root, self.ws.source_lang)
+            "document", source, lambda: read_document(source, ws.root, ws.source_lang, ws.markdown)
         )
 
 

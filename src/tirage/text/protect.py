@@ -1,13 +1,14 @@
 """Masks for what must come through machine translation unchanged, and their restoration.
 
-Before translation, code spans, template syntax (`{{macro("a", "b")}}`, `{% tag %}`,
-`${expr}`), URLs, e-mail addresses, Markdown link targets and reference labels, HTML tags,
-`{placeholders}`, `%(named)s`/`%s` formats, and the glossary's do-not-translate terms are
-replaced by numbered masks (`⟦0⟧`). After translation every mask must come back exactly
-once; if the engine dropped, doubled or garbled one, the text between the masks is
-translated piece by piece and joined around the protected spans, so protected content
-always survives, even with a poor model. A collapsed reference link `[text][]` is sent as
-`[text][text]`, so that translating its text does not break it.
+Before translation, code spans, template syntax (`{{macro("a", "b")}}`, `{% tag %}`, `${expr}`,
+Hugo shortcodes), attribute lists (`{: .x }`, `{.smallcaps}`), Pandoc citations (`[@doe2020]`)
+and superscripts (`2^10^`), emoji shortcodes (`:calendar:`), URLs, e-mail addresses, Markdown
+link targets and reference labels, HTML tags, `{placeholders}`, `%(named)s`/`%s` formats, and
+the glossary's do-not-translate terms are replaced by numbered masks (`⟦0⟧`). After translation
+every mask must come back exactly once; if the engine dropped, doubled or garbled one, the text
+between the masks is translated piece by piece and joined around the protected spans, so
+protected content always survives, even with a poor model. A collapsed reference link
+`[text][]` is sent as `[text][text]`, so that translating its text does not break it.
 """
 
 from __future__ import annotations
@@ -25,13 +26,31 @@ from tirage.text.html_markup import markup_spans
 # typography leaves alone (editions/typography.py): one list says what is syntax, not prose.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("code", re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")),
-    # Template syntax: {{macro("a", "b")}}, {% tag %}, {# note #}, ${expr}.
-    ("template", re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{[^{}\n]*\}")),
-    # A link target may hold one level of parentheses (…/wiki/Lyon_(ville)).
+    # A link target may hold one level of parentheses (…/wiki/Lyon_(ville)), and template
+    # syntax (`({{ site.url }}/tags/x.html)`, `({{< ref "x.md" >}})`): the target is one mask.
     (
         "link target",
-        re.compile(r"(?<=\])\((?:<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"\n]*\")?\)"),
+        re.compile(
+            r"(?<=\])\((?:<[^>\n]*>|(?:\{\{.*?\}\}|\{%.*?%\}|[^()\s]|\([^()\s]*\))*)"
+            r"(?:\s+\"[^\"\n]*\")?\)"
+        ),
     ),
+    # Template syntax: {{macro("a", "b")}}, Hugo's {{< shortcode >}} and {{% shortcode %}},
+    # Liquid's {% tag %} and {{ variable }}, {# note #}, ${expr}.
+    ("template", re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{[^{}\n]*\}")),
+    # Attribute lists: kramdown's {: .x}, {:toc}, {::options /}; Python-Markdown's
+    # { .x loading=lazy }; Pandoc's [texte]{.smallcaps} and {#id}.
+    (
+        "attributes",
+        re.compile(r"\{(?::[^{}\n]*|[ \t]*[.#][\w-][^{}\n]*|[ \t]*[\w-]+=[^{}\n]*)\}"),
+    ),
+    # Pandoc citations: [@doe2020], [-@doe2020; @roe, p. 3].
+    ("citation", re.compile(r"\[-?@[\w:.#$%&+?<>~/-]+(?:[,;][^\[\]\n]*)?\]")),
+    # Pandoc's superscript and subscript (2^10^, H~2~O): no space inside, so a mark and its
+    # few characters go together; `~~strike~~` is not one.
+    ("sup/sub", re.compile(r"(?<!\^)\^[^\s^\[\]]+\^(?!\^)|(?<!~)~[^\s~]+~(?!~)")),
+    # Emoji shortcodes (:calendar:, :fontawesome-solid-info:): names, never prose.
+    ("emoji", re.compile(r"(?<![\w:/]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w:/])")),
     ("url", URL),
     # [text][label] and [text][]: the label names a definition elsewhere; [^1] a footnote.
     ("reference", re.compile(r"(?<=\])\[[^\[\]\n]*\]|\[\^[^\[\]\s]+\]")),
@@ -49,8 +68,12 @@ WORD = re.compile(r"\w")
 # find_protected runs on every segment of every edition.
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "code": ("`",),
-    "template": ("{", "$"),
     "link target": ("](",),
+    "template": ("{", "$"),
+    "attributes": ("{",),
+    "citation": ("[@", "[-@"),
+    "sup/sub": ("^", "~"),
+    "emoji": (":",),
     "url": ("://", "www.", "WWW."),
     "reference": ("][", "[^"),
     "email": ("@",),
