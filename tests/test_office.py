@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from hostile import assert_refused
-from office_corpus import CORPUS, OFFICE_DIR, pseudo_translations, read, render
+from office_corpus import CORPUS, OFFICE_DIR, pseudo_translations, read, render, source_lang
 from tirage.cli import main
 from tirage.editions.render import Translations
 
@@ -44,7 +44,7 @@ def _catalog(path: Path, lang: str = "en") -> str:
 
 @pytest.mark.parametrize("path", CORPUS + FRENCH, ids=lambda p: p.name)
 def test_catalog_golden(path: Path) -> None:
-    lang = "fr" if path.parent.name == "fr" else "en"
+    lang = "fr" if path.parent.name == "fr" else source_lang(path)
     assert_golden(_catalog(path, lang), EXPECTED / f"{path.name}.txt")
 
 
