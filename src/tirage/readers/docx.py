@@ -130,6 +130,7 @@ class DocxText:
     trees: dict[str, Any]
     styles_part: str = ""
     core_part: str = ""
+    main_part: str = ""
 
 
 def read_docx(
@@ -183,7 +184,7 @@ def walk_docx(package: Package, untranslated: tuple[str, ...] = ()) -> DocxText:
             element = tree.getroot().find(tag)
             if element is not None and (element.text or "").strip():
                 units.append(_plain_unit(core, role, element, None, element.text or ""))
-    return DocxText(package, units, trees, styles_part, core)
+    return DocxText(package, units, trees, styles_part, core, main)
 
 
 def _plain_unit(part: str, role: str, element: Any, attribute: str | None, text: str) -> Unit:
