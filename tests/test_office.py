@@ -445,3 +445,14 @@ def test_splitting_odt_text_into_revision_spans_does_not_change_the_catalog(
 def _french_catalog() -> list[tuple[str, str]]:
     source = OFFICE_DIR / "fr" / "interview-thierry-alvergnat.odt"
     return [(s.role, s.text) for s in read(source, "fr").segments()]
+
+
+def test_legacy_vml_alt_text_is_translated_with_the_drawing_s() -> None:
+    # Word's résumé template (Apache POI's 60316.docx): a group with DrawingML `descr` and,
+    # in its VML fallback, `alt`; both say "Contact Info", both are translated.
+    doc = read(OFFICE_DIR / "poi-60316.docx")
+    assert [s.text for s in doc.segments() if s.role == "alt"] == ["Contact Info"] * 2
+    data = render(doc, Translations.from_dict({"Contact Info": "Kontaktdaten"}))
+    document = _parts(data)["word/document.xml"].decode()
+    assert 'descr="Kontaktdaten"' in document and 'alt="Kontaktdaten"' in document
+    assert "Contact Info" not in document

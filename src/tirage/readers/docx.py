@@ -2,13 +2,15 @@
 
 Read, in this order: the main document part, its headers, footers, footnotes and endnotes
 (found through the document's relationships, as Word does), each part's image and shape
-alt text (`descr`, `title`), and the core properties title, subject and description. A
-paragraph is one unit; text boxes are paragraphs of their own (`w:txbxContent`), and so
-are the paragraphs of a footnote.
+alt text (DrawingML's `descr` and `title`, then legacy VML's `alt` and a picture's
+`o:title`), and the core properties title, subject and description. A paragraph is one
+unit; text boxes are paragraphs of their own (`w:txbxContent`), and so are the paragraphs
+of a footnote.
 
 Left out: field codes and their results (between `fldChar` begin and end, `fldSimple`),
-hidden text (`w:vanish`), comments (another part, never read), inline content controls,
-equations, and the paragraph and character styles that tirage.toml lists as not
+hidden text (`w:vanish`), comments (another part, never read), content controls bound to
+data (`w:dataBinding`: they show the bound value, a core property say), inline content
+controls, equations, and the paragraph and character styles that tirage.toml lists as not
 translated. A document with tracked changes is refused: its text is not settled.
 """
 
@@ -29,6 +31,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}"
+V = "{urn:schemas-microsoft-com:vml}"
+VO = "{urn:schemas-microsoft-com:office:office}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 DCTERMS = "{http://purl.org/dc/terms/}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -194,13 +198,27 @@ def _plain_unit(part: str, role: str, element: Any, attribute: str | None, text:
 
 
 def _alt_units(part: str, tree: Any) -> list[Unit]:
+    """DrawingML's `descr` and `title`, then legacy VML's: a shape's `alt` (Word writes it
+    in the VML fallback of a drawing too, so both say the same) and a picture's `o:title`."""
     units = []
     for element in tree.iter(WP + "docPr", PIC + "cNvPr"):
         for attribute in ("title", "descr"):
             value = element.get(attribute)
             if value and value.strip():
                 units.append(_plain_unit(part, "alt", element, attribute, value))
+    for element in tree.iter(V + "*"):
+        # o:title names a texture on v:fill: only a picture's (v:imagedata) is its title.
+        for attribute in ("alt", VO + "title") if element.tag == V + "imagedata" else ("alt",):
+            value = element.get(attribute)
+            if value and value.strip():
+                units.append(_plain_unit(part, "alt", element, attribute, value))
     return units
+
+
+def _bound(element: Any) -> bool:
+    """A content control bound to data (a core property, custom XML): what it holds is a
+    copy of a value kept elsewhere, and Word and LibreOffice show that value instead."""
+    return element.tag == W + "sdt" and element.find(f"{W}sdtPr/{W}dataBinding") is not None
 
 
 class _PartWalker:
@@ -220,6 +238,8 @@ class _PartWalker:
             self.styles.names.get(s, s).lower() in self.skip or s.lower() in self.skip
             for s in chain
         ):
+            return None
+        if any(a.tag == W + "sdt" and _bound(a) for a in paragraph.iterancestors()):
             return None
         role, level = self._role(paragraph, ppr, chain)
         unit = Unit(self.part, role, paragraph, level=level, labeler=_label)
@@ -242,7 +262,7 @@ class _PartWalker:
             elif tag == W + "hyperlink" and not self.in_field and link < 0:
                 unit.links.append(child)
                 self._inline(unit, child, len(unit.links) - 1)
-            elif tag in TRANSPARENT and not self.in_field:
+            elif tag in TRANSPARENT and not self.in_field and not _bound(child):
                 content = child.find(W + "sdtContent") if tag == W + "sdt" else child
                 if content is not None:
                     self._inline(unit, content, link)
