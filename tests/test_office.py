@@ -456,3 +456,21 @@ def test_legacy_vml_alt_text_is_translated_with_the_drawing_s() -> None:
     document = _parts(data)["word/document.xml"].decode()
     assert 'descr="Kontaktdaten"' in document and 'alt="Kontaktdaten"' in document
     assert "Contact Info" not in document
+
+
+def test_a_link_word_cut_in_pieces_is_one_link_and_file_names_are_not_alt_text() -> None:
+    # A French ministry's guide: Word cut its portal link into three hyperlinks with the same
+    # target ("https", "://", the host); its logo's alt text is the file name "marianne.gif".
+    doc = read(OFFICE_DIR / "socialgouv-emjpm-guide-enquetes.docx")
+    texts = [s.text for s in doc.segments()]
+    sentence = "Vous pouvez vous connecter au portail via le site : "
+    link = sentence + "<a1>https://emjpm.num.social.gouv.fr</a1>"
+    assert link in texts
+    assert [s.text for s in doc.segments() if s.role == "alt"] == ["logo dgcs"]
+    german = "Sie können sich über die Website mit dem Portal verbinden: "
+    data = render(doc, Translations.from_dict({link: german + link[len(sentence) :]}))
+    body = etree.fromstring(_parts(data)["word/document.xml"]).find(W + "body")
+    paragraph = next(p for p in body.iter(W + "p") if german.strip() in "".join(p.itertext()))
+    links = paragraph.findall(W + "hyperlink")
+    assert len(links) == 1
+    assert "".join(links[0].itertext()) == "https://emjpm.num.social.gouv.fr"

@@ -24,7 +24,7 @@ from typing import Any
 
 from tirage.document import Document
 from tirage.errors import SourceError
-from tirage.readers.office_inline import Item, Unit, office_document
+from tirage.readers.office_inline import Item, Unit, is_alt_text, office_document
 from tirage.readers.package import Package, open_package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -168,7 +168,7 @@ def walk_docx(package: Package, untranslated: tuple[str, ...] = ()) -> DocxText:
             )
         trees[part] = tree
         tracked += sum(1 for el in tree.iter() if el.tag in TRACKED)
-        walker = _PartWalker(part, role, styles, skip)
+        walker = _PartWalker(part, role, styles, skip, _link_targets(package, part))
         for paragraph in tree.iter(W + "p"):
             unit = walker.paragraph(paragraph)
             if unit is not None:
@@ -204,13 +204,13 @@ def _alt_units(part: str, tree: Any) -> list[Unit]:
     for element in tree.iter(WP + "docPr", PIC + "cNvPr"):
         for attribute in ("title", "descr"):
             value = element.get(attribute)
-            if value and value.strip():
+            if value and is_alt_text(value):
                 units.append(_plain_unit(part, "alt", element, attribute, value))
     for element in tree.iter(V + "*"):
         # o:title names a texture on v:fill: only a picture's (v:imagedata) is its title.
         for attribute in ("alt", VO + "title") if element.tag == V + "imagedata" else ("alt",):
             value = element.get(attribute)
-            if value and value.strip():
+            if value and is_alt_text(value):
                 units.append(_plain_unit(part, "alt", element, attribute, value))
     return units
 
@@ -222,11 +222,14 @@ def _bound(element: Any) -> bool:
 
 
 class _PartWalker:
-    def __init__(self, part: str, role: str, styles: Styles, skip: set[str]) -> None:
+    def __init__(
+        self, part: str, role: str, styles: Styles, skip: set[str], targets: dict[str, str]
+    ) -> None:
         self.part = part
         self.role = role
         self.styles = styles
         self.skip = skip
+        self.targets = targets  # relationship id → hyperlink target
         self.fields: list[_Field] = []  # complex fields run across runs and paragraphs
         self.field_item: Item | None = None
 
@@ -250,18 +253,27 @@ class _PartWalker:
     def _inline(self, unit: Unit, container: Any, link: int) -> None:
         """The runs of a paragraph, a hyperlink, or a container that shows nothing itself
         (smart tags, custom XML, bidi embeddings, an inline content control's content)."""
+        previous: tuple[str, ...] | None = None  # the hyperlink just read, if any
         for child in container:
             tag = child.tag
             if tag == W + "pPr" or tag in DROPPED or tag == W + "sdtPr":
                 continue
+            if tag == W + "hyperlink" and not self.in_field and link < 0:
+                # Word cuts a link into several with the same target (a spell-check mark,
+                # an edit): those that follow each other are one link to a translator.
+                key = self._link_key(child)
+                if key != previous:
+                    unit.links.append(child)
+                self._inline(unit, child, len(unit.links) - 1)
+                previous = key
+                continue
+            if tag not in MARKERS:
+                previous = None
             if tag in MARKERS:
                 has_text = any(i.kind == "text" and i.text.strip() for i in unit.items)
                 (unit.trail if has_text or unit.trail else unit.lead).append(child)
             elif tag == W + "r":
                 self.field_item = self._run(unit, child, link, self.field_item)
-            elif tag == W + "hyperlink" and not self.in_field and link < 0:
-                unit.links.append(child)
-                self._inline(unit, child, len(unit.links) - 1)
             elif tag in TRANSPARENT and not self.in_field and not _bound(child):
                 content = child.find(W + "sdtContent") if tag == W + "sdt" else child
                 if content is not None:
@@ -269,6 +281,11 @@ class _PartWalker:
             else:
                 self.field_item = None
                 unit.items.append(Item("placeholder", link=link, data=[(None, [child])]))
+
+    def _link_key(self, link: Any) -> tuple[str, ...]:
+        rid = link.get(f"{{{R_NS}}}id", "")
+        target = self.targets.get(rid, rid) if rid else ""
+        return (target, *(link.get(W + name, "") for name in ("anchor", "tgtFrame", "docLocation")))
 
     def _role(self, paragraph: Any, ppr: Any, chain: list[str]) -> tuple[str, str]:
         if self.role:
@@ -404,6 +421,18 @@ def _targets(package: Package, part: str) -> list[tuple[str, str]]:
         path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
         found.append((posixpath.normpath(path), kind))
     return found
+
+
+def _link_targets(package: Package, part: str) -> dict[str, str]:
+    """Relationship id → target of a part's hyperlinks."""
+    rels = _rels_path(part)
+    if not package.has(rels):
+        return {}
+    return {
+        rel.get("Id", ""): rel.get("Target", "")
+        for rel in package.xml(rels).getroot().iter(PKG_REL + "Relationship")
+        if rel.get("Type", "").endswith("/hyperlink")
+    }
 
 
 def _main_part(package: Package) -> str:
