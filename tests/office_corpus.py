@@ -19,15 +19,21 @@ from tirage.text.protect import protect, restore
 OFFICE_DIR = Path(__file__).parent / "data" / "office"
 CORPUS = sorted(p for p in OFFICE_DIR.iterdir() if p.suffix in (".docx", ".odt"))
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+# The projects whose documents are in French (the file name starts with the project's).
+FRENCH = ("ansforge-", "odfdo-", "pitchou-", "socialgouv-")
 
 
-def read(path: Path, lang: str = "en") -> Document:
-    return read_document(path, path.parent, lang)
+def source_lang(path: Path) -> str:
+    return "fr" if path.name.startswith(FRENCH) else "en"
+
+
+def read(path: Path, lang: str = "") -> Document:
+    return read_document(path, path.parent, lang or source_lang(path))
 
 
 def pseudo_translations(doc: Document) -> Translations:
     """Every msgid through the pseudo engine, its codes protected as `translate` does."""
-    engine = PseudoEngine("en", "de")
+    engine = PseudoEngine(source_lang(doc.path), "de")
     found: dict[str, str] = {}
     for segment in doc.segments():
         masked = protect(segment.text)
@@ -42,10 +48,10 @@ def render(doc: Document, translations: Translations, lang: str = "de") -> bytes
     if doc.format == "docx":
         from tirage.editions.docx import render_docx
 
-        return render_docx(doc, translations, lang, "en")
+        return render_docx(doc, translations, lang, source_lang(doc.path))
     from tirage.editions.odt import render_odt
 
-    return render_odt(doc, translations, lang, "en")
+    return render_odt(doc, translations, lang, source_lang(doc.path))
 
 
 def visible(msgid: str) -> str:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from hostile import assert_refused
-from office_corpus import CORPUS, OFFICE_DIR, pseudo_translations, read, render
+from office_corpus import CORPUS, OFFICE_DIR, pseudo_translations, read, render, source_lang
 from tirage.cli import main
 from tirage.editions.render import Translations
 
@@ -44,7 +44,7 @@ def _catalog(path: Path, lang: str = "en") -> str:
 
 @pytest.mark.parametrize("path", CORPUS + FRENCH, ids=lambda p: p.name)
 def test_catalog_golden(path: Path) -> None:
-    lang = "fr" if path.parent.name == "fr" else "en"
+    lang = "fr" if path.parent.name == "fr" else source_lang(path)
     assert_golden(_catalog(path, lang), EXPECTED / f"{path.name}.txt")
 
 
@@ -445,3 +445,32 @@ def test_splitting_odt_text_into_revision_spans_does_not_change_the_catalog(
 def _french_catalog() -> list[tuple[str, str]]:
     source = OFFICE_DIR / "fr" / "interview-thierry-alvergnat.odt"
     return [(s.role, s.text) for s in read(source, "fr").segments()]
+
+
+def test_legacy_vml_alt_text_is_translated_with_the_drawing_s() -> None:
+    # Word's résumé template (Apache POI's 60316.docx): a group with DrawingML `descr` and,
+    # in its VML fallback, `alt`; both say "Contact Info", both are translated.
+    doc = read(OFFICE_DIR / "poi-60316.docx")
+    assert [s.text for s in doc.segments() if s.role == "alt"] == ["Contact Info"] * 2
+    data = render(doc, Translations.from_dict({"Contact Info": "Kontaktdaten"}))
+    document = _parts(data)["word/document.xml"].decode()
+    assert 'descr="Kontaktdaten"' in document and 'alt="Kontaktdaten"' in document
+    assert "Contact Info" not in document
+
+
+def test_a_link_word_cut_in_pieces_is_one_link_and_file_names_are_not_alt_text() -> None:
+    # A French ministry's guide: Word cut its portal link into three hyperlinks with the same
+    # target ("https", "://", the host); its logo's alt text is the file name "marianne.gif".
+    doc = read(OFFICE_DIR / "socialgouv-emjpm-guide-enquetes.docx")
+    texts = [s.text for s in doc.segments()]
+    sentence = "Vous pouvez vous connecter au portail via le site : "
+    link = sentence + "<a1>https://emjpm.num.social.gouv.fr</a1>"
+    assert link in texts
+    assert [s.text for s in doc.segments() if s.role == "alt"] == ["logo dgcs"]
+    german = "Sie können sich über die Website mit dem Portal verbinden: "
+    data = render(doc, Translations.from_dict({link: german + link[len(sentence) :]}))
+    body = etree.fromstring(_parts(data)["word/document.xml"]).find(W + "body")
+    paragraph = next(p for p in body.iter(W + "p") if german.strip() in "".join(p.itertext()))
+    links = paragraph.findall(W + "hyperlink")
+    assert len(links) == 1
+    assert "".join(links[0].itertext()) == "https://emjpm.num.social.gouv.fr"

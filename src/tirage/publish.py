@@ -272,7 +272,7 @@ def export_workspace(
                     )
                 elif fmt in OFFICE_FORMATS:
                     text = _office_edition(
-                        doc, fmt, translations, lang, ws.source_lang, include_fuzzy, keep
+                        doc, fmt, translations, lang, ws.source_lang, include_fuzzy, keep, credit
                     )
                 elif fmt == "html":
                     text = render_html(
@@ -340,15 +340,17 @@ def _office_edition(
     source_lang: str,
     include_fuzzy: bool,
     keep: Sequence[str],
+    credit: str,
 ) -> bytes:
     """A DOCX or ODT edition (lxml is imported only here, through the package reader)."""
+    args = (doc, translations, lang, source_lang, include_fuzzy, tuple(keep), credit)
     if fmt == "docx":
         from tirage.editions.docx import render_docx
 
-        return render_docx(doc, translations, lang, source_lang, include_fuzzy, tuple(keep))
+        return render_docx(*args)
     from tirage.editions.odt import render_odt
 
-    return render_odt(doc, translations, lang, source_lang, include_fuzzy, tuple(keep))
+    return render_odt(*args)
 
 
 def _remove(paths: Iterable[Path], result: EditionResult) -> None:

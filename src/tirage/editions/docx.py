@@ -127,6 +127,7 @@ def render_docx(
     source_lang: str,
     include_fuzzy: bool = False,
     keep: tuple[str, ...] = (),
+    credit: str = "",
 ) -> bytes:
     from tirage.editions.html import text_direction
 
@@ -160,6 +161,9 @@ def render_docx(
         elif index in readable:  # text left in the source language
             _mark_runs(unit.element, source)
             changed.add(unit.part)
+    if credit and walk.main_part in walk.trees:
+        _add_credit(walk.trees[walk.main_part].getroot(), credit, target, rtl)
+        changed.add(walk.main_part)
     if walk.styles_part and walk.styles_part in package.names:
         walk.trees[walk.styles_part] = styles = package.xml(walk.styles_part)
         _style_languages(styles.getroot(), target, source_lang, rtl)
@@ -222,6 +226,60 @@ def _rebuild(unit: Unit, pieces: list[Piece], target: str, source: str, rtl: boo
             ppr = paragraph.makeelement(W + "pPr", {})
             paragraph.insert(0, ppr)
         _set_child(ppr, "bidi", PPR_ORDER)
+
+
+# Paragraph and run properties the credit line does not take from the paragraph it follows:
+# a section break, a list number, a page break, a frame, an outline level, hidden text.
+_NOT_CLONED = ("sectPr", "numPr", "pPrChange", "framePr", "outlineLvl", "pageBreakBefore")
+_RUN_NOT_CLONED = ("vanish", "specVanish", "webHidden", "rPrChange")
+
+
+def _add_credit(root: Any, credit: str, target: str, rtl: bool) -> None:
+    """The credit line, a new last paragraph of the body (before its final `w:sectPr`), with
+    the properties of the body's last paragraph and of its first run."""
+    body = root.find(W + "body")
+    if body is None:
+        return
+    paragraph = body.makeelement(W + "p", {})
+    last = next((child for child in reversed(body) if child.tag == W + "p"), None)
+    rpr = None
+    if last is not None:
+        ppr = last.find(W + "pPr")
+        if ppr is not None:
+            ppr = deepcopy(ppr)
+            for name in _NOT_CLONED:
+                for child in ppr.findall(W + name):
+                    ppr.remove(child)
+            paragraph.append(ppr)
+        run = next((r for r in last.iter(W + "r") if r.find(W + "t") is not None), None)
+        if run is not None and run.find(W + "rPr") is not None:
+            rpr = deepcopy(run.find(W + "rPr"))
+            for name in _RUN_NOT_CLONED:
+                for child in rpr.findall(W + name):
+                    rpr.remove(child)
+    run = paragraph.makeelement(W + "r", {})
+    rpr = rpr if rpr is not None else run.makeelement(W + "rPr", {})
+    _language(_set_child(rpr, "lang", RPR_ORDER), target, rtl)
+    if rtl:
+        _set_child(rpr, "rtl", RPR_ORDER)
+        ppr = paragraph.find(W + "pPr")
+        _set_child(ppr if ppr is not None else _new_ppr(paragraph), "bidi", PPR_ORDER)
+    run.append(rpr)
+    text = run.makeelement(W + "t", {})
+    text.text = credit
+    run.append(text)
+    paragraph.append(run)
+    final = body[-1] if len(body) else None
+    if final is not None and final.tag == W + "sectPr":
+        final.addprevious(paragraph)
+    else:
+        body.append(paragraph)
+
+
+def _new_ppr(paragraph: Any) -> Any:
+    ppr = paragraph.makeelement(W + "pPr", {})
+    paragraph.insert(0, ppr)
+    return ppr
 
 
 def _mark_runs(paragraph: Any, source: str) -> None:

@@ -46,6 +46,7 @@ def render_odt(
     source_lang: str,
     include_fuzzy: bool = False,
     keep: tuple[str, ...] = (),
+    credit: str = "",
 ) -> bytes:
     from tirage.editions.html import text_direction
 
@@ -76,6 +77,10 @@ def render_odt(
         elif index in readable:  # text left in the source language
             _wrap(unit.element, marks.source_style())
             changed.add(unit.part)
+    if credit:
+        content = walk.trees["content.xml"].getroot()
+        _add_credit(content, credit, languages["content.xml"])
+        changed.add("content.xml")
     if "styles.xml" in walk.trees:
         _style_languages(
             walk.trees["styles.xml"].getroot(), lang, source_lang, text_direction(lang) == "rtl"
@@ -203,6 +208,38 @@ def _append(holder: Any, text: str) -> None:
         holder[-1].tail = (holder[-1].tail or "") + text
     else:
         holder.text = (holder.text or "") + text
+
+
+def _add_credit(root: Any, credit: str, marks: _Languages) -> None:
+    """The credit line, a new last paragraph of office:text, in the style of its last
+    paragraph (or that style's parent, when the style starts a page) and in a span that says
+    the edition's language."""
+    text = root.find(f"{OFFICE}body/{OFFICE}text")
+    if text is None:
+        return
+    paragraph = text.makeelement(TEXT + "p", {})
+    last = next((child for child in reversed(text) if child.tag == TEXT + "p"), None)
+    style = _unbroken_style(root, last.get(TEXT + "style-name", "")) if last is not None else ""
+    if style:
+        paragraph.set(TEXT + "style-name", style)
+    span = paragraph.makeelement(TEXT + "span", {TEXT + "style-name": marks.target_style()})
+    paragraph.append(span)
+    _add_text(span, credit, at_start=True)
+    text.append(paragraph)
+
+
+def _unbroken_style(root: Any, name: str) -> str:
+    """An automatic paragraph style that starts a page or column (a master page, a break
+    before) gives way to the style it is based on."""
+    holder = root.find(OFFICE + "automatic-styles")
+    for style in holder.iter(STYLE + "style") if holder is not None else ():
+        if style.get(STYLE + "name") != name:
+            continue
+        props = style.find(STYLE + "paragraph-properties")
+        breaks = props is not None and props.get(FO + "break-before") in ("page", "column")
+        if style.get(STYLE + "master-page-name") or breaks:
+            return str(style.get(STYLE + "parent-style-name", ""))
+    return name
 
 
 def _wrap(paragraph: Any, style: str) -> None:

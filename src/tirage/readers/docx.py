@@ -2,13 +2,15 @@
 
 Read, in this order: the main document part, its headers, footers, footnotes and endnotes
 (found through the document's relationships, as Word does), each part's image and shape
-alt text (`descr`, `title`), and the core properties title, subject and description. A
-paragraph is one unit; text boxes are paragraphs of their own (`w:txbxContent`), and so
-are the paragraphs of a footnote.
+alt text (DrawingML's `descr` and `title`, then legacy VML's `alt` and a picture's
+`o:title`), and the core properties title, subject and description. A paragraph is one
+unit; text boxes are paragraphs of their own (`w:txbxContent`), and so are the paragraphs
+of a footnote.
 
 Left out: field codes and their results (between `fldChar` begin and end, `fldSimple`),
-hidden text (`w:vanish`), comments (another part, never read), inline content controls,
-equations, and the paragraph and character styles that tirage.toml lists as not
+hidden text (`w:vanish`), comments (another part, never read), content controls bound to
+data (`w:dataBinding`: they show the bound value, a core property say), inline content
+controls, equations, and the paragraph and character styles that tirage.toml lists as not
 translated. A document with tracked changes is refused: its text is not settled.
 """
 
@@ -22,13 +24,15 @@ from typing import Any
 
 from tirage.document import Document
 from tirage.errors import SourceError
-from tirage.readers.office_inline import Item, Unit, office_document
+from tirage.readers.office_inline import Item, Unit, is_alt_text, office_document
 from tirage.readers.package import Package, open_package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}"
+V = "{urn:schemas-microsoft-com:vml}"
+VO = "{urn:schemas-microsoft-com:office:office}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 DCTERMS = "{http://purl.org/dc/terms/}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -130,6 +134,7 @@ class DocxText:
     trees: dict[str, Any]
     styles_part: str = ""
     core_part: str = ""
+    main_part: str = ""
 
 
 def read_docx(
@@ -163,7 +168,7 @@ def walk_docx(package: Package, untranslated: tuple[str, ...] = ()) -> DocxText:
             )
         trees[part] = tree
         tracked += sum(1 for el in tree.iter() if el.tag in TRACKED)
-        walker = _PartWalker(part, role, styles, skip)
+        walker = _PartWalker(part, role, styles, skip, _link_targets(package, part))
         for paragraph in tree.iter(W + "p"):
             unit = walker.paragraph(paragraph)
             if unit is not None:
@@ -183,7 +188,7 @@ def walk_docx(package: Package, untranslated: tuple[str, ...] = ()) -> DocxText:
             element = tree.getroot().find(tag)
             if element is not None and (element.text or "").strip():
                 units.append(_plain_unit(core, role, element, None, element.text or ""))
-    return DocxText(package, units, trees, styles_part, core)
+    return DocxText(package, units, trees, styles_part, core, main)
 
 
 def _plain_unit(part: str, role: str, element: Any, attribute: str | None, text: str) -> Unit:
@@ -193,21 +198,38 @@ def _plain_unit(part: str, role: str, element: Any, attribute: str | None, text:
 
 
 def _alt_units(part: str, tree: Any) -> list[Unit]:
+    """DrawingML's `descr` and `title`, then legacy VML's: a shape's `alt` (Word writes it
+    in the VML fallback of a drawing too, so both say the same) and a picture's `o:title`."""
     units = []
     for element in tree.iter(WP + "docPr", PIC + "cNvPr"):
         for attribute in ("title", "descr"):
             value = element.get(attribute)
-            if value and value.strip():
+            if value and is_alt_text(value):
+                units.append(_plain_unit(part, "alt", element, attribute, value))
+    for element in tree.iter(V + "*"):
+        # o:title names a texture on v:fill: only a picture's (v:imagedata) is its title.
+        for attribute in ("alt", VO + "title") if element.tag == V + "imagedata" else ("alt",):
+            value = element.get(attribute)
+            if value and is_alt_text(value):
                 units.append(_plain_unit(part, "alt", element, attribute, value))
     return units
 
 
+def _bound(element: Any) -> bool:
+    """A content control bound to data (a core property, custom XML): what it holds is a
+    copy of a value kept elsewhere, and Word and LibreOffice show that value instead."""
+    return element.tag == W + "sdt" and element.find(f"{W}sdtPr/{W}dataBinding") is not None
+
+
 class _PartWalker:
-    def __init__(self, part: str, role: str, styles: Styles, skip: set[str]) -> None:
+    def __init__(
+        self, part: str, role: str, styles: Styles, skip: set[str], targets: dict[str, str]
+    ) -> None:
         self.part = part
         self.role = role
         self.styles = styles
         self.skip = skip
+        self.targets = targets  # relationship id → hyperlink target
         self.fields: list[_Field] = []  # complex fields run across runs and paragraphs
         self.field_item: Item | None = None
 
@@ -220,6 +242,8 @@ class _PartWalker:
             for s in chain
         ):
             return None
+        if any(a.tag == W + "sdt" and _bound(a) for a in paragraph.iterancestors()):
+            return None
         role, level = self._role(paragraph, ppr, chain)
         unit = Unit(self.part, role, paragraph, level=level, labeler=_label)
         self.field_item = None
@@ -229,25 +253,39 @@ class _PartWalker:
     def _inline(self, unit: Unit, container: Any, link: int) -> None:
         """The runs of a paragraph, a hyperlink, or a container that shows nothing itself
         (smart tags, custom XML, bidi embeddings, an inline content control's content)."""
+        previous: tuple[str, ...] | None = None  # the hyperlink just read, if any
         for child in container:
             tag = child.tag
             if tag == W + "pPr" or tag in DROPPED or tag == W + "sdtPr":
                 continue
+            if tag == W + "hyperlink" and not self.in_field and link < 0:
+                # Word cuts a link into several with the same target (a spell-check mark,
+                # an edit): those that follow each other are one link to a translator.
+                key = self._link_key(child)
+                if key != previous:
+                    unit.links.append(child)
+                self._inline(unit, child, len(unit.links) - 1)
+                previous = key
+                continue
+            if tag not in MARKERS:
+                previous = None
             if tag in MARKERS:
                 has_text = any(i.kind == "text" and i.text.strip() for i in unit.items)
                 (unit.trail if has_text or unit.trail else unit.lead).append(child)
             elif tag == W + "r":
                 self.field_item = self._run(unit, child, link, self.field_item)
-            elif tag == W + "hyperlink" and not self.in_field and link < 0:
-                unit.links.append(child)
-                self._inline(unit, child, len(unit.links) - 1)
-            elif tag in TRANSPARENT and not self.in_field:
+            elif tag in TRANSPARENT and not self.in_field and not _bound(child):
                 content = child.find(W + "sdtContent") if tag == W + "sdt" else child
                 if content is not None:
                     self._inline(unit, content, link)
             else:
                 self.field_item = None
                 unit.items.append(Item("placeholder", link=link, data=[(None, [child])]))
+
+    def _link_key(self, link: Any) -> tuple[str, ...]:
+        rid = link.get(f"{{{R_NS}}}id", "")
+        target = self.targets.get(rid, rid) if rid else ""
+        return (target, *(link.get(W + name, "") for name in ("anchor", "tgtFrame", "docLocation")))
 
     def _role(self, paragraph: Any, ppr: Any, chain: list[str]) -> tuple[str, str]:
         if self.role:
@@ -383,6 +421,18 @@ def _targets(package: Package, part: str) -> list[tuple[str, str]]:
         path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
         found.append((posixpath.normpath(path), kind))
     return found
+
+
+def _link_targets(package: Package, part: str) -> dict[str, str]:
+    """Relationship id → target of a part's hyperlinks."""
+    rels = _rels_path(part)
+    if not package.has(rels):
+        return {}
+    return {
+        rel.get("Id", ""): rel.get("Target", "")
+        for rel in package.xml(rels).getroot().iter(PKG_REL + "Relationship")
+        if rel.get("Type", "").endswith("/hyperlink")
+    }
 
 
 def _main_part(package: Package) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 from tirage.document import Document
 from tirage.errors import SourceError
-from tirage.readers.office_inline import Item, Unit, office_document
+from tirage.readers.office_inline import Item, Unit, is_alt_text, office_document
 from tirage.readers.package import Package, open_package
 
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -202,7 +202,7 @@ def _part_units(part: str, root: Any, holder: Any, named: OdtStyles, skip: set[s
         if _skipped(element):
             continue
         if element.tag in (SVG + "title", SVG + "desc"):
-            if (element.text or "").strip():
+            if is_alt_text(element.text):
                 alts.append(_plain(part, "alt", element, element.text or ""))
             continue
         unit = walker.paragraph(element)

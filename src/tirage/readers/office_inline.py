@@ -21,6 +21,7 @@ The edition writers read a translated paragraph back (`editions/office.py`).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -29,6 +30,19 @@ from typing import Any
 
 from tirage.document import Block, Document
 from tirage.readers.html_runs import Run, run_segments
+
+# An alt text that is only an image's file name ("marianne.gif"): what a word processor
+# put there when nobody wrote one. Nothing in it is language.
+_FILE_NAME = re.compile(
+    r"[^\s/\\]+\.(?:png|jpe?g|gif|bmp|tiff?|emf|wmf|svg|webp|pcx|eps)", re.IGNORECASE
+)
+
+
+def is_alt_text(value: str | None) -> bool:
+    """Alt text worth translating: not blank, and not an image's file name."""
+    text = (value or "").strip()
+    return bool(text) and _FILE_NAME.fullmatch(text) is None
+
 
 # Codes with a name of their own; anything else is numbered `g`.
 KNOWN_LABELS = ("b", "i", "u", "sup", "sub")
