@@ -23,19 +23,17 @@ from typing import Any
 from tirage.document import Document
 from tirage.editions.office import (
     Piece,
-    check_units,
     language_tag,
     parse_unit,
     plain_text,
+    reopen,
     serialize,
     unit_texts,
-    workspace_root,
 )
 from tirage.editions.render import Translations
 from tirage.readers.docx import DC, W, walk_docx
-from tirage.readers.office import untranslated_styles
 from tirage.readers.office_inline import Unit
-from tirage.readers.package import open_package, write_package
+from tirage.readers.package import write_package
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # The order ECMA-376 gives the children of w:rPr and w:pPr (Word refuses others).
@@ -131,12 +129,7 @@ def render_docx(
 ) -> bytes:
     from tirage.editions.html import text_direction
 
-    data = doc.path.read_bytes()
-    package = open_package(doc.path, data, "docx")
-    walk = walk_docx(package, untranslated_styles(workspace_root(doc)))
-    for unit in walk.units:
-        unit.build()
-    check_units(doc, walk.units)
+    data, package, walk = reopen(doc, "docx", walk_docx)
     texts = unit_texts(doc, translations, lang, include_fuzzy, keep)
     if not texts:  # nothing translated: the edition is the source, byte for byte
         return data

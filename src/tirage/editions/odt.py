@@ -21,19 +21,17 @@ from typing import Any
 from tirage.document import Document
 from tirage.editions.office import (
     Piece,
-    check_units,
     language_parts,
     parse_unit,
     plain_text,
+    reopen,
     serialize,
     unit_texts,
-    workspace_root,
 )
 from tirage.editions.render import Translations
 from tirage.readers.odt import DC, FO, OFFICE, STYLE, TEXT, walk_odt
-from tirage.readers.office import untranslated_styles
 from tirage.readers.office_inline import Unit
-from tirage.readers.package import open_package, write_package
+from tirage.readers.package import write_package
 
 _SPACES = re.compile(r"  +")
 STYLE_PREFIX = "TirageLanguage_"
@@ -50,12 +48,7 @@ def render_odt(
 ) -> bytes:
     from tirage.editions.html import text_direction
 
-    data = doc.path.read_bytes()
-    package = open_package(doc.path, data, "odt")
-    walk = walk_odt(package, untranslated_styles(workspace_root(doc)))
-    for unit in walk.units:
-        unit.build()
-    check_units(doc, walk.units)
+    data, package, walk = reopen(doc, "odt", walk_odt)
     texts = unit_texts(doc, translations, lang, include_fuzzy, keep)
     if not texts:  # nothing translated: the edition is the source, byte for byte
         return data

@@ -10,10 +10,11 @@ nothing translated are not touched at all: with no translation, the edition is t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from tirage.document import Document
 from tirage.editions.render import (
@@ -26,7 +27,9 @@ from tirage.editions.render import (
 )
 from tirage.editions.typography import apply_typography
 from tirage.errors import SourceError
+from tirage.readers.office import untranslated_styles
 from tirage.readers.office_inline import Unit
+from tirage.readers.package import Package, open_package
 from tirage.text.html_markup import fragment_tokens, write_fragment
 
 
@@ -58,6 +61,28 @@ def unit_texts(
         if translated:
             texts[int(block.attrs["unit"])] = apply_edits(doc.text, edits, block.span)
     return texts
+
+
+class _Walk(Protocol):
+    @property
+    def units(self) -> list[Unit]: ...
+
+
+Walk = TypeVar("Walk", bound=_Walk)
+
+
+def reopen(
+    doc: Document, kind: str, walk: Callable[[Package, tuple[str, ...]], Walk]
+) -> tuple[bytes, Package, Walk]:
+    """The source package's bytes, the package and its walk again, each unit rebuilt and
+    held to the document the catalogs were made from: an edition starts from the source."""
+    data = doc.path.read_bytes()
+    package = open_package(doc.path, data, kind)
+    walked = walk(package, untranslated_styles(workspace_root(doc)))
+    for unit in walked.units:
+        unit.build()
+    check_units(doc, walked.units)
+    return data, package, walked
 
 
 def check_units(doc: Document, units: list[Unit]) -> None:
