@@ -32,12 +32,13 @@ from starlette.testclient import TestClient
 from tirage.cli import main as cli
 from tirage.po.pofile import read_po, save_po
 from tirage.review import Reviewer
-from tirage.serve.app import create_app, csrf_token
+from tirage.serve.app import create_app
 from tirage.workspace import load_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 INTERVIEW = "interview-thierry-alvergnat"
 TOKEN = "bench"
+PREFIX = "desk-bench"
 FIRST = "Le rapport numéro 0 présente 0 résultats pour la rapport."
 WORDS = ("rapport", "réseau", "province", "ville", "projet", "équipe", "label", "région")
 
@@ -87,13 +88,13 @@ def main() -> None:
         print(f"set-up (update + pseudo pass): {time.perf_counter() - start:.1f} s")
         ws = load_workspace(root)
         start = time.perf_counter()
-        app = create_app(ws, Reviewer("Bench <bench@example.org>", "bench"), TOKEN)
+        app = create_app(ws, Reviewer("Bench <bench@example.org>", "bench"), TOKEN, PREFIX)
         print(
             f"desk start-up (memory refresh of every catalog): {time.perf_counter() - start:.2f} s"
         )
-        web = TestClient(app, base_url="http://127.0.0.1:8470")
-        web.get(f"/?token={TOKEN}")
-        headers = {"X-Tirage-CSRF": csrf_token(TOKEN)}
+        web = TestClient(app, base_url=f"http://127.0.0.1:8470/{PREFIX}/")
+        page = web.get(f"/?token={TOKEN}").text
+        headers = {"X-Tirage-CSRF": page.split('name="csrf" content="')[1].split('"')[0]}
         rows: list[tuple[str, float, float, str]] = []
         cases = [
             (INTERVIEW, "filter=all&n=10", "Bien sûr.", args.runs),

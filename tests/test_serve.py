@@ -22,11 +22,13 @@ from tirage.cli import main
 from tirage.memory import TranslationMemory
 from tirage.po.pofile import read_po, save_po
 from tirage.review import Reviewer
-from tirage.serve.app import STATIC, create_app, csrf_token
+from tirage.serve.app import STATIC, create_app
 from tirage.workspace import load_workspace
 
 TOKEN = "t0k3n-for-tests"
+PREFIX = "desk-pr3fix"
 ORIGIN = "http://127.0.0.1:8470"
+ROOT = f"{ORIGIN}/{PREFIX}"
 RITA = Reviewer("Rita Reviewer <rita@example.org>", "--reviewer")
 HOSTILE_ID = 'Il dit <script>alert("id")</script> et "><img src=x onerror=alert(1)> \x1b[2J fin.'
 HOSTILE_STR = "He says </textarea><script>alert('str')</script> \x1b[31;1mred\u202e end."
@@ -40,16 +42,24 @@ def desk(tmp_path: Path) -> Path:
 
 
 def client(root: Path, login: bool = True) -> TestClient:
-    app = create_app(load_workspace(root), RITA, TOKEN)
-    web = TestClient(app, base_url=ORIGIN)
+    """A browser on the desk: paths are relative to its prefix (`/x` is `/<prefix>/x`)."""
+    app = create_app(load_workspace(root), RITA, TOKEN, PREFIX)
+    web = TestClient(app, base_url=ROOT + "/")
     if login:
         assert web.get(f"/?token={TOKEN}").status_code == 200
     return web
 
 
+def csrf(web: TestClient) -> str:
+    """The session's CSRF token, as the desk's pages give it to their script."""
+    found = re.search(r'<meta name="csrf" content="([^"]+)">', web.get("/").text)
+    assert found is not None
+    return found.group(1)
+
+
 def decide(web: TestClient, **body: object) -> tuple[int, dict[str, object]]:
     response = web.post(
-        "/api/decide", json=body, headers={"X-Tirage-CSRF": csrf_token(TOKEN), "Origin": ORIGIN}
+        "/api/decide", json=body, headers={"X-Tirage-CSRF": csrf(web), "Origin": ORIGIN}
     )
     return response.status_code, response.json()
 
@@ -59,15 +69,20 @@ def test_the_token_is_needed_and_becomes_a_cookie(desk: Path) -> None:
     for path in ("/", "/review/es/doc", "/preview/es/doc", "/static/desk.js"):
         response = web.get(path)
         assert response.status_code == 403, path
-        assert "Open the address that `tirage serve` printed" in response.text
+        assert "Open the address that <code>tirage serve</code> printed" in response.text
     assert web.get("/?token=wrong").status_code == 403
     assert web.post("/api/decide", json={}).status_code == 403
     first = web.get(f"/review/es/doc?token={TOKEN}&filter=all", follow_redirects=False)
     assert first.status_code == 303
-    assert first.headers["location"] == f"{ORIGIN}/review/es/doc?filter=all"  # token gone
+    assert first.headers["location"] == f"{ROOT}/review/es/doc?filter=all"  # token gone
     cookie = first.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert f"Path=/{PREFIX}/" in cookie  # sent to the desk's path only, on any port
+    assert TOKEN not in cookie  # a random session, not the token
     assert web.get("/review/es/doc").status_code == 200  # the cookie does now
+    # The token is no good outside the prefix: the port answers nothing else.
+    for path in (f"{ORIGIN}/?token={TOKEN}", f"{ORIGIN}/review/es/doc", f"{ORIGIN}/static/desk.js"):
+        assert web.get(path).status_code == 403, path
 
 
 def test_a_foreign_host_is_refused(desk: Path) -> None:
@@ -87,7 +102,7 @@ def test_state_changes_need_the_csrf_token(desk: Path) -> None:
     assert web.post("/api/decide", json=body).status_code == 403
     wrong = {"X-Tirage-CSRF": "0" * 64}
     assert web.post("/api/decide", json=body, headers=wrong).status_code == 403
-    foreign = {"X-Tirage-CSRF": csrf_token(TOKEN), "Origin": "http://evil.example"}
+    foreign = {"X-Tirage-CSRF": csrf(web), "Origin": "http://evil.example"}
     assert web.post("/api/decide", json=body, headers=foreign).status_code == 403
     assert path.read_bytes() == before
 
@@ -160,7 +175,6 @@ def test_paths_come_only_from_the_workspace(desk: Path) -> None:
         "/review/es/doc.po",
         "/preview/es/..%2F..%2Ftirage",
         "/static/..%2Fapp.py",
-        "/static/../app.py",
     ):
         response = web.get(path)
         assert response.status_code == 404, path
@@ -211,7 +225,7 @@ def test_a_save_writes_the_catalog_and_a_stale_page_conflicts(desk: Path) -> Non
 
 def test_checks_are_recomputed_for_the_text_being_typed(desk: Path) -> None:
     web = client(desk)
-    headers = {"X-Tirage-CSRF": csrf_token(TOKEN)}
+    headers = {"X-Tirage-CSRF": csrf(web)}
     body = {"lang": "es", "msgid": "Il a 35 ans.", "msgstr": "Tiene 53 años."}
     found = web.post("/api/check", json=body, headers=headers).json()
     assert {"check": "numbers", "severity": "error"}.items() <= found[0].items()
@@ -281,7 +295,7 @@ def test_the_command_prints_a_tokened_url_and_stops_on_ctrl_c(desk: Path) -> Non
         assert process.stdout is not None
         lines = [process.stdout.readline() for _ in range(4)]
         url = lines[3].strip()
-        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?token=[\w-]{40,}", url), lines
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/desk-[\w-]{20,}/\?token=[\w-]{40,}", url)
         assert "Last-Translator: Rita Reviewer <rita@example.org>" in lines[1]
         assert "[team] translator in tirage.toml" in lines[1]
         browser = build_opener(HTTPCookieProcessor())  # keeps the cookie the token became
@@ -320,5 +334,6 @@ def test_a_long_list_shows_a_window_around_the_current_entry(desk: Path) -> None
     save_po(desk / "locales" / "es" / "big.po", po)
     page = client(desk).get("/review/es/big?filter=all&n=350").text
     assert "251–400 of 400" in page and '<ol class="entries" start="251">' in page
-    assert 'class="fuzzy current"><a href="/review/es/big?filter=all&amp;n=350">Frase 350.' in page
+    current = f'class="fuzzy current"><a href="/{PREFIX}/review/es/big?filter=all&amp;n=350">'
+    assert current + "Frase 350." in page
     assert "Frase 249." not in page

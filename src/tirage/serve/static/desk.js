@@ -3,6 +3,7 @@
 
 (function () {
   const csrf = document.querySelector('meta[name="csrf"]').content;
+  const root = document.querySelector('meta[name="root"]').content;
   const entry = document.getElementById("entry");
   const help = document.getElementById("help");
   const helpButton = document.getElementById("show-help");
@@ -74,7 +75,7 @@
   function recheck() {
     clearTimeout(timer);
     timer = setTimeout(async function () {
-      const response = await post("/api/check", { lang: data.lang, msgid: data.msgid, msgstr: box.value });
+      const response = await post(root + "/api/check", { lang: data.lang, msgid: data.msgid, msgstr: box.value });
       if (response.ok) showFindings(await response.json());
     }, 150);
   }
@@ -89,7 +90,11 @@
     const body = { lang: data.lang, doc: data.doc, msgid: data.msgid, msgstr: box.value, base: base };
     if ("msgctxt" in data) body.msgctxt = data.msgctxt;
     try {
-      const response = await post("/api/decide", body);
+      const response = await post(root + "/api/decide", body);
+      if (response.status === 403) {
+        say("Not saved: this browser is no longer signed in to the desk (was tirage serve restarted?). Open the address it printed.");
+        return;
+      }
       const answer = await response.json();
       if (response.ok) { say("Saved."); go(data.next); return; }
       if (response.status === 409) { showConflict(answer); return; }
