@@ -132,3 +132,17 @@ def test_a_slow_check_does_not_stall_other_requests(
 
 def csrf_of(page: str) -> str:
     return page.split('<meta name="csrf" content="', 1)[1].split('"', 1)[0]
+
+
+def test_a_catalog_that_cannot_be_read_is_one_line_not_a_traceback(
+    desk: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    web = client(desk)
+    catalog = desk / "locales" / "es" / "doc.po"
+    catalog.unlink()
+    catalog.mkdir()  # where a file belongs
+    response = web.get("/review/es/doc")
+    assert response.status_code == 500
+    assert "The desk could not do that" in response.text and "Traceback" not in response.text
+    err = capsys.readouterr().err
+    assert err.startswith("tirage serve: ") and err.count("\n") == 1 and "Traceback" not in err

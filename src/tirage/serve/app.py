@@ -38,7 +38,15 @@ from tirage.review import (
     apply_decision,
     reviewer_notice,
 )
-from tirage.serve.guard import LOOPBACK, Guard, Refused, parse_json, read_body, text_field
+from tirage.serve.guard import (
+    LOOPBACK,
+    NOT_DONE,
+    Guard,
+    Refused,
+    parse_json,
+    read_body,
+    text_field,
+)
 from tirage.serve.pages import FILTERS, Memo, catalog_path, dashboard, review_page
 from tirage.terminal import visible
 from tirage.workspace import Workspace, language_name
@@ -247,4 +255,5 @@ def create_app(
         Route("/api/check", desk.check, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    return Guard(Starlette(routes=[Mount(root, routes=routes)]), token, prefix, hosts)
+    desk_app = Starlette(routes=[Mount(root, routes=routes)], exception_handlers=NOT_DONE)
+    return Guard(desk_app, token, prefix, hosts)

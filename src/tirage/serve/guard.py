@@ -20,9 +20,12 @@ Unicode scalar values without control characters (tab and newline aside), as sou
 from __future__ import annotations
 
 import hmac
+import html
 import json
 import re
 import secrets
+import sqlite3
+import sys
 from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
@@ -32,6 +35,8 @@ from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tirage.errors import TirageError
 
 COOKIE = "tirage-desk"
 SESSIONS = 64  # logins kept at once (each browser that opens the printed URL is one)
@@ -89,6 +94,29 @@ LOGIN_PAGE = """<!DOCTYPE html>
 <code>?token=…</code>). If the server was restarted, it printed a new one; your unsaved
 drafts are kept in this browser and come back on the entry's page.</p></main></body></html>
 """
+
+
+ERROR_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Not done · tirage</title></head>
+<body><main><h1>The desk could not do that</h1><p>{text}</p>
+<p>Nothing was changed. Go back and try again once this is fixed.</p></main></body></html>
+"""
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+async def not_done(request: Request, exc: Exception) -> Response:
+    """A full disk, a catalog that cannot be read: one line, on stderr and in the page,
+    never a traceback (Starlette's handler for these exception classes)."""
+    line = exc.format() if isinstance(exc, TirageError) else first_line(exc)
+    print(f"tirage serve: {line}", file=sys.stderr)
+    return HTMLResponse(ERROR_PAGE.format(text=html.escape(line)), 500)
+
+
+NOT_DONE = {TirageError: not_done, OSError: not_done, sqlite3.Error: not_done}
 
 
 def forbidden(text: str) -> Response:
