@@ -187,7 +187,9 @@ def test_paths_come_only_from_the_workspace(desk: Path) -> None:
 def test_a_save_writes_the_catalog_and_a_stale_page_conflicts(desk: Path) -> None:
     web = client(desk)
     path = desk / "locales" / "es" / "doc.po"
-    page = web.get("/review/es/doc").text  # the queue's first: the least confident
+    first = web.get("/review/es/doc").text  # the document's first entry to do
+    assert 'data-msgid="Le rapport annuel"' in first
+    page = web.get("/review/es/doc?filter=review&order=confidence").text  # least confident
     assert f'data-msgid="{MATCHED}"' in page
     assert "¿Tiene él los medios?" in page  # the memory's match
     status, answer = decide(

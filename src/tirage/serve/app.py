@@ -8,6 +8,9 @@ runs checks goes to Starlette's thread pool, so one slow request never stalls th
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -21,8 +24,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp
 
 from tirage.editions.credit import credit_from_po, credit_line
 from tirage.editions.html import render_html
@@ -43,11 +44,13 @@ from tirage.serve.guard import (
     NOT_DONE,
     Guard,
     Refused,
+    first_line,
     parse_json,
     read_body,
     text_field,
 )
-from tirage.serve.pages import FILTERS, Memo, catalog_path, dashboard, review_page
+from tirage.serve.memo import FILTERS, ORDERS, Memo
+from tirage.serve.pages import catalog_path, dashboard, review_page
 from tirage.terminal import visible
 from tirage.workspace import Workspace, language_name
 
@@ -58,6 +61,22 @@ PREVIEW_CSP = (
 )
 STATIC = Path(__file__).parent / "static"
 PREVIEW_STYLE = (STATIC / "preview.css").read_text(encoding="utf-8")
+MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def hashed_assets() -> dict[str, tuple[str, bytes]]:
+    """`desk.css` → (`desk.<hash>.css`, its bytes): a name that changes with the content,
+    so the browser may keep the file for good."""
+    assets = {}
+    for path in sorted(STATIC.iterdir()):
+        if path.suffix in MEDIA_TYPES:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()[:16]
+            assets[path.name] = (f"{path.stem}.{digest}{path.suffix}", data)
+    return assets
+
+
 STATE_NAMES = {
     "translated": "reviewed",
     "fuzzy_mt": "machine",
@@ -94,6 +113,7 @@ class Desk:
         self.root = root
         self.memo = Memo(ws)
         self.saving = threading.Lock()  # one save at a time: the memory has one writer
+        self.warmed = threading.Event()
         self.templates = Environment(
             loader=PackageLoader("tirage.serve", "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -102,17 +122,44 @@ class Desk:
             finalize=shown,
         )
         self.templates.filters["exact"] = exact
+        self.assets = hashed_assets()
+        self.served = {hashed: (name, data) for name, (hashed, data) in self.assets.items()}
         self.templates.globals.update(
             filters=FILTERS,
+            orders=ORDERS,
             language_name=language_name,
             review_url=self.review_url,
             root=root,
+            asset=lambda name: f"{root}/static/{self.assets[name][0]}",
             source_lang=ws.source_lang,
             state_names=STATE_NAMES,
         )
 
-    def review_url(self, lang: str, doc: str, filter_name: str, query: str, n: int | None) -> str:
+    def warm(self) -> None:
+        """What a first page would otherwise wait for: matches from what translators saved
+        while no desk was running, then every catalog parsed and checked."""
+        try:
+            with self.saving, TranslationMemory.open(self.ws) as memory:
+                memory.refresh(self.ws)
+            self.memo.warm()
+        except (TirageError, OSError, sqlite3.Error) as exc:
+            line = exc.format() if isinstance(exc, TirageError) else first_line(exc)
+            print(f"tirage serve: {line}", file=sys.stderr)
+        finally:
+            self.warmed.set()
+
+    def review_url(
+        self,
+        lang: str,
+        doc: str,
+        filter_name: str,
+        query: str,
+        n: int | None,
+        order: str = "document",
+    ) -> str:
         params: dict[str, str] = {"filter": filter_name}
+        if order != "document":
+            params["order"] = order
         if query:
             params["q"] = query
         if n is not None:
@@ -127,6 +174,14 @@ class Desk:
             **values,
         )
         return HTMLResponse(page, status)
+
+    async def static(self, request: Request) -> Response:
+        found = self.served.get(str(request.path_params["name"]))
+        if found is None:
+            return Response("Not found\n", 404, media_type="text/plain")
+        name, data = found
+        media_type = MEDIA_TYPES[Path(name).suffix]
+        return Response(data, media_type=media_type, headers={"cache-control": IMMUTABLE})
 
     async def dashboard(self, request: Request) -> Response:
         board = await run_in_threadpool(dashboard, self.ws, self.memo)
@@ -152,7 +207,8 @@ class Desk:
             self.memo,
             lang,
             path,
-            request.query_params.get("filter", "review"),
+            request.query_params.get("filter", "todo"),
+            request.query_params.get("order", "document"),
             request.query_params.get("q", "").strip(),
             int(wanted) if wanted.isdigit() else None,
         )
@@ -213,7 +269,12 @@ class Desk:
         decision = Decision(path, lang, msgid, msgctxt, msgstr.strip(), base, self.reviewer.name)
         try:
             with self.saving, TranslationMemory.open(self.ws) as memory:
-                saved = apply_decision(self.ws, decision, memory)
+                known = self.memo.catalog(path)
+                saved = None
+                try:
+                    saved = apply_decision(self.ws, decision, memory, known)
+                finally:
+                    self.memo.saved(lang, path, known, saved.entry if saved else None)
         except Conflict as conflict:
             return 409, {"conflict": True, "disk": conflict.disk, "disk_fuzzy": conflict.disk_fuzzy}
         except TirageError as exc:
@@ -238,13 +299,13 @@ def create_app(
     token: str,
     prefix: str,
     hosts: Iterable[str] = LOOPBACK,
-) -> ASGIApp:
-    """The desk under `/<prefix>/`, entered with `/<prefix>/?token=<token>`."""
-    with TranslationMemory.open(ws) as memory:
-        memory.refresh(ws)  # matches from what translators saved while no desk was running
+) -> Guard:
+    """The desk under `/<prefix>/`, entered with `/<prefix>/?token=<token>`. It answers at
+    once; the memory's refresh and the catalogs' parse and checks go on in the background
+    (a page that needs a catalog not yet read reads it itself)."""
     root = "/" + prefix
     desk = Desk(ws, reviewer, root)
-    desk.memo.warm()
+    threading.Thread(target=desk.warm, name="tirage-warm", daemon=True).start()
     for name in desk.templates.list_templates():
         desk.templates.get_template(name)  # compiled now, not on a reviewer's first page
     routes = [
@@ -253,7 +314,9 @@ def create_app(
         Route("/preview/{lang}/{doc}", desk.preview),
         Route("/api/decide", desk.decide, methods=["POST"]),
         Route("/api/check", desk.check, methods=["POST"]),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Route("/static/{name}", desk.static),
     ]
     desk_app = Starlette(routes=[Mount(root, routes=routes)], exception_handlers=NOT_DONE)
-    return Guard(desk_app, token, prefix, hosts)
+    guard = Guard(desk_app, token, prefix, hosts)
+    guard.warmed = desk.warmed
+    return guard

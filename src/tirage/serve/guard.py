@@ -26,6 +26,7 @@ import re
 import secrets
 import sqlite3
 import sys
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
@@ -125,6 +126,8 @@ def forbidden(text: str) -> Response:
 
 class Guard:
     """Host, prefix, session, CSRF and security headers, before any route runs."""
+
+    warmed: threading.Event | None = None  # set once the desk has read every catalog
 
     def __init__(self, app: ASGIApp, token: str, prefix: str, hosts: Iterable[str]) -> None:
         self.app = app
