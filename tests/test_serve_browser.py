@@ -147,10 +147,16 @@ def test_review_in_the_browser(served: tuple[str, Path], browser: WebDriver) -> 
     assert spanish.find_element(By.CSS_SELECTOR, '.count[data-state="fuzzy_mt"]').text == "6"
     shoot(browser, "serve-dashboard.png")
 
-    # A review page: the least confident entry first, with the memory's match.
-    spanish.find_element(By.CSS_SELECTOR, "a.review-link").click()
+    # The review link leads to the document's first entry to do, in document order.
+    link = spanish.find_element(By.CSS_SELECTOR, "a.review-link")
+    assert link.text == "Review doc in Spanish (6 to do)"
+    link.click()
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "entry"))
-    assert current(browser) == MATCHED
+    assert current(browser) == "Le rapport annuel"
+    assert browser.title == "Entry 1 of 6 · doc · Spanish · tirage"
+    # Least confident first is a choice: the entry with the memory's match comes first.
+    browser.find_element(By.LINK_TEXT, "least confident first").click()
+    WebDriverWait(browser, 10).until(lambda d: current(d) == MATCHED)
     assert browser.find_element(By.ID, "msgstr").get_attribute("lang") == "es"
     assert "¿Tiene él los medios?" in browser.find_element(By.CSS_SELECTOR, ".matches").text
     shoot(browser, "serve-review.png")
@@ -210,6 +216,7 @@ def test_review_in_the_browser(served: tuple[str, Path], browser: WebDriver) -> 
     box.clear()
     box.send_keys("Texto de Poedit, revisado.")
     browser.find_element(By.ID, "keep-mine").click()
+    assert browser.find_element(By.ID, "status").text == ""  # the conflict is resolved
     press(browser, Keys.CONTROL, Keys.ENTER)
     skipped = moved_on_from(browser, conflicted)
     assert entry(catalog, conflicted) == ("Texto de Poedit, revisado.", False)

@@ -177,6 +177,40 @@ def author(entry: polib.POEntry, raw_mt: str | None) -> str:
     return f"machine: {record}" if machine else f"human, post-edited from {provenance.engine}"
 
 
+ENGINE_NAMES = {"argos": "Argos", "apertium": "Apertium", "pseudo": "Pseudo-localisation",
+                "memory": "Translation memory"}  # fmt: skip
+
+
+def provenance_words(provenance: Provenance, source: str, target: str) -> str:
+    """The engine's record in words: "Apertium 3.8.3 (fr→es)", "Argos fr→en 1.9, score
+    −0.41", "Translation memory (doc), 92 % similar"."""
+    name = ENGINE_NAMES.get(provenance.engine, provenance.engine)
+    pair = f"{source}→{target}"
+    if provenance.engine == "memory":
+        where = f" ({provenance.model})" if provenance.model else ""
+        score = f", {provenance.score:.0f} % similar" if provenance.score is not None else ""
+        return f"{name}{where}{score}"
+    if provenance.engine == "apertium":
+        words = f"{name} {provenance.version} ({pair})".replace("  ", " ")
+    else:
+        words = f"{name} {pair} {provenance.version}".rstrip()
+    if provenance.score is not None:
+        words += f", score {provenance.score:.2f}".replace("-", "\u2212")
+    return words
+
+
+def author_words(entry: polib.POEntry, raw_mt: str | None, source: str, target: str) -> str:
+    """`author` in words, for the desk: who wrote the text now in the entry."""
+    if not entry.msgstr:
+        return "untranslated"
+    provenance = get_provenance(entry)
+    if provenance is None:
+        return "written by a person"
+    words = provenance_words(provenance, source, target)
+    machine = "fuzzy" in entry.flags and (raw_mt is None or raw_mt == entry.msgstr)
+    return f"machine translation: {words}" if machine else f"post-edited by a person from {words}"
+
+
 def memory_matches(
     memory: TranslationMemory, entry: polib.POEntry, src: str, tgt: str, limit: int = 9
 ) -> list[Match]:

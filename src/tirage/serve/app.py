@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from tirage.editions.credit import credit_from_po, credit_line
-from tirage.editions.html import render_html
+from tirage.editions.html import render_html, text_direction
 from tirage.editions.render import Translations
 from tirage.errors import TirageError
 from tirage.memory import TranslationMemory
@@ -77,6 +77,12 @@ def hashed_assets() -> dict[str, tuple[str, bytes]]:
     return assets
 
 
+STATE_WORDS = {
+    "reviewed": "reviewed",
+    "fuzzy": "needs review",
+    "changed": "source changed",
+    "untranslated": "untranslated",
+}
 STATE_NAMES = {
     "translated": "reviewed",
     "fuzzy_mt": "machine",
@@ -132,6 +138,9 @@ class Desk:
             root=root,
             asset=lambda name: f"{root}/static/{self.assets[name][0]}",
             source_lang=ws.source_lang,
+            direction=text_direction,
+            reviewer_name=reviewer.name,
+            state_words=STATE_WORDS,
             state_names=STATE_NAMES,
         )
 
@@ -238,10 +247,17 @@ class Desk:
         banner = (
             # Inline: the edition's own meta CSP allows inline styles and nothing else.
             f"<style>\n{PREVIEW_STYLE}</style>\n</head>",
-            '<body>\n<p class="tirage-preview">Preview as exported now: passages '
-            "still in the source language (untranslated or not yet reviewed) are marked.</p>",
+            '<body>\n<aside class="tirage-preview" aria-label="About this preview"><p>Preview '
+            "as exported now: passages still in the source language (untranslated or not "
+            "yet reviewed) are marked.</p></aside>",
         )
-        return html.replace("</head>", banner[0], 1).replace("<body>", banner[1], 1)
+        html = html.replace("</head>", banner[0], 1).replace("<body>", banner[1], 1)
+        if text_direction(lang) != text_direction(self.ws.source_lang):
+            # A passage left in the source language keeps its own direction in the page.
+            source = self.ws.source_lang
+            mark = f'<span lang="{source}" dir="{text_direction(source)}">'
+            html = html.replace(f'<span lang="{source}">', mark)
+        return html
 
     async def api(
         self, request: Request, work: Callable[[dict[str, Any]], tuple[int, Any]]

@@ -252,7 +252,8 @@ class Memo:
         rows = cast(Rows, kept[1])
         old = rows.rows[found[0]]
         new = make_row(entry, self.findings(lang, entry))
-        new = replace(new, sticky=(old.filters | old.sticky) - new.filters)
+        # Saved in this sitting: it keeps its lists and its place in them.
+        new = replace(new, sticky=(old.filters | old.sticky) - new.filters, key=old.key)
         self._files[(kind, path)] = (stamp, rows.changed(found[0], new))
 
     def document(self, doc: str) -> Document | None:

@@ -22,7 +22,7 @@ from tirage.quality.stats import STATES, CatalogStats, PostEditSummary, catalog_
 from tirage.review import (
     Catalog,
     Findings,
-    author,
+    author_words,
     catalog_paths,
     confidence,
     describe_confidence,
@@ -235,7 +235,7 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
             raw = memory.raw_output(
                 entry.msgid, ws.source_lang, lang, catalog.doc, entry.msgctxt or ""
             )
-    who = author(entry, raw) if entry.msgstr else "untranslated"
+    who = author_words(entry, raw, ws.source_lang, lang)
     score = describe_confidence(confidence(get_provenance(entry))) if needs_review(entry) else ""
     diff = word_diff(entry.previous_msgid, entry.msgid) if entry.previous_msgid else []
     line = ", ".join(f"{name}:{number}" if number else name for name, number in entry.occurrences)
