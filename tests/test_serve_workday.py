@@ -21,7 +21,10 @@ import pytest
 
 from serve_workspace import MATCHED, make_workspace
 from test_serve_browser import browser, current, entry, moved_on_from, press, shoot, webdriver
+from tirage.history import History
 from tirage.po.pofile import read_po, save_po
+from tirage.review import Decision, apply_decision
+from tirage.workspace import load_workspace
 
 from conftest import REPO
 
@@ -308,3 +311,41 @@ def test_phone_width_dark_theme_arabic_and_accessibility(
     finally:
         desk.stop()
     assert re.sub(r"\s", "", catalog.read_text(encoding="utf-8"))  # still a catalog
+
+
+def test_history_and_revert(workspace_es: tuple[Path, Path], browser: WebDriver) -> None:
+    root, catalog = workspace_es
+    ws = load_workspace(root)
+    # A decision in the terminal queue (the same core: review.apply_decision).
+    made = Decision(catalog, "es", "Bien sûr.", None, "Claro.", "Por supuesto.", "Terry <t@x.org>")
+    apply_decision(ws, made)
+    desk = Desk(root, free_port())
+    try:
+        browser.get(desk.url)
+        browser.get(desk.root + "/review/es/doc?filter=all&n=1")
+        wait_entry(browser, "Bien sûr.")
+        box = browser.find_element(By.ID, "msgstr")
+        box.clear()
+        box.send_keys("Claro que sí.")
+        press(browser, Keys.CONTROL, Keys.ENTER)
+        moved_on_from(browser, "Bien sûr.")
+        press(browser, Keys.ALT, Keys.ARROW_UP)
+        wait_entry(browser, "Bien sûr.")
+        history = browser.find_elements(By.CSS_SELECTOR, "ol.history li")
+        assert [item.text.split(" · ", 1)[1].removesuffix(" Bring back the version before")
+                for item in history] == [
+            "Rita Reviewer <rita@example.org>: “Claro.” (reviewed) → “Claro que sí.”",
+            "Terry <t@x.org>: “Por supuesto.” (needs review) → “Claro.”",
+        ]  # fmt: skip
+        axe(browser, "review page with a history")
+        history[1].find_element(By.CSS_SELECTOR, "button.revert").click()
+        assert browser.find_element(By.ID, "msgstr").get_attribute("value") == "Por supuesto."
+        press(browser, Keys.CONTROL, Keys.ENTER)
+        moved_on_from(browser, "Bien sûr.")
+        assert entry(catalog, "Bien sûr.") == ("Por supuesto.", False)
+        with History.open(ws) as kept:
+            assert [c.after for c in kept.of("es", "doc", "Bien sûr.", None)] == [
+                "Por supuesto.", "Claro que sí.", "Claro.",
+            ]  # fmt: skip
+    finally:
+        desk.stop()

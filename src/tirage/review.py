@@ -24,6 +24,7 @@ import polib
 
 from tirage.catalog import timestamp
 from tirage.errors import TirageError
+from tirage.history import Change, History
 from tirage.memory import Match, TranslationMemory
 from tirage.po.locking import _SEPARATOR, modify_po
 from tirage.po.pofile import format_entry, format_po, parse_po, read_text
@@ -346,6 +347,7 @@ def apply_decision(
     takes seconds to parse and format; this takes milliseconds."""
     saved: list[Saved] = []
     raw: list[tuple[str, str, Provenance]] = []  # the machine output the decision replaced
+    before: list[tuple[str, str]] = []  # the entry's text and state before the decision
 
     def settle(fresh: polib.POFile, target: polib.POEntry | None) -> polib.POFile:
         if target is None:
@@ -355,6 +357,8 @@ def apply_decision(
         if target.msgstr != decision.base:
             raise Conflict(decision.path, decision.msgid, target.msgstr, "fuzzy" in target.flags)
         provenance = get_provenance(target)
+        state = "needs review" if "fuzzy" in target.flags else "reviewed"
+        before[:] = [(target.msgstr, state if target.msgstr else "untranslated")]
         raw[:] = []
         if provenance is not None and "fuzzy" in target.flags:
             raw.append((target.msgid, target.msgstr, provenance))
@@ -394,6 +398,13 @@ def apply_decision(
             )  # fmt: skip
         memory.record_entry(saved[0].entry, ws.source_lang, decision.lang, decision.doc)
         memory.commit()
+    with History.open(ws) as history:
+        history.record(
+            Change(
+                timestamp(), decision.reviewer, decision.lang, decision.doc, decision.msgctxt,
+                decision.msgid, before[0][0], before[0][1], saved[0].entry.msgstr,
+            )
+        )  # fmt: skip
     return saved[0]
 
 

@@ -15,6 +15,7 @@ import polib
 
 from tirage.document import Document
 from tirage.editions.render import Translations
+from tirage.history import Change, History
 from tirage.memory import FILENAME, Match, TranslationMemory
 from tirage.provenance import get_provenance
 from tirage.publish import Coverage, coverage, passes
@@ -133,6 +134,7 @@ class Current:
     context: list[tuple[str, bool]]  # the paragraph's sentences, (text, is this one)
     role: str
     line: str
+    history: list[Change]  # the decisions made on it, the latest first
 
 
 @dataclass
@@ -236,6 +238,10 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
                 entry.msgid, ws.source_lang, lang, catalog.doc, entry.msgctxt or ""
             )
     who = author_words(entry, raw, ws.source_lang, lang)
+    history: list[Change] = []
+    if History.exists(ws):
+        with History.open(ws) as kept:
+            history = kept.of(lang, catalog.doc, entry.msgid, entry.msgctxt)
     score = describe_confidence(confidence(get_provenance(entry))) if needs_review(entry) else ""
     diff = word_diff(entry.previous_msgid, entry.msgid) if entry.previous_msgid else []
     line = ", ".join(f"{name}:{number}" if number else name for name, number in entry.occurrences)
@@ -250,4 +256,5 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
         _paragraph(memo.document(catalog.doc), entry.msgid),
         entry.comment or "",
         line,
+        history,
     )

@@ -214,6 +214,13 @@
   for (const button of document.querySelectorAll("button.match")) {
     button.addEventListener("click", function () { insertMatch(button.dataset.number); });
   }
+  for (const button of document.querySelectorAll("button.revert")) {
+    button.addEventListener("click", function () {
+      box.value = button.dataset.text;
+      keepDraft(); recheck(); box.focus();
+      say("The earlier version is in the text box: save it to revert.");
+    });
+  }
   document.getElementById("save").addEventListener("click", function () { save(false); });
   document.getElementById("skip").addEventListener("click", function () { go(data.next); });
 
