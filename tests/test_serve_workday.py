@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import polib
 import pytest
 
 from serve_workspace import MATCHED, make_workspace
@@ -30,7 +31,11 @@ from conftest import REPO
 
 pytestmark = pytest.mark.loopback  # the module's browser tests are skipped with it
 assert webdriver  # imported for its skip: no Selenium, no test here
-from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    NoAlertPresentException,
+    NoSuchElementException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
@@ -87,6 +92,12 @@ def status(driver: WebDriver) -> str:
     return str(driver.find_element(By.ID, "status").text)
 
 
+def wait_status(driver: WebDriver, wanted: str) -> None:
+    """Wait for the status line to hold `wanted` (across the page that a save loads)."""
+    loading = (StaleElementReferenceException, NoSuchElementException)
+    WebDriverWait(driver, 10, ignored_exceptions=loading).until(lambda d: wanted in status(d))
+
+
 def axe(driver: WebDriver, where: str) -> None:
     """axe-core's rules, every impact: none may be violated."""
     if not AXE.is_file():
@@ -123,7 +134,7 @@ def test_a_sitting_in_document_order(workspace_es: tuple[Path, Path], browser: W
         # Accept: the next entry in document order, and a visible, announced "Saved".
         press(browser, Keys.CONTROL, Keys.ENTER)
         assert moved_on_from(browser, "Le rapport annuel") == "Bien sûr."
-        WebDriverWait(browser, 10).until(lambda d: status(d).startswith("Saved: “"))
+        wait_status(browser, "Saved: “")
         assert browser.find_element(By.ID, "status").get_attribute("role") == "status"
         assert entry(catalog, "Le rapport annuel")[1] is False
         # Back to the entry just saved: it stays in the list, reviewed now.
@@ -139,7 +150,7 @@ def test_a_sitting_in_document_order(workspace_es: tuple[Path, Path], browser: W
         assert browser.find_element(By.ID, "msgstr").get_attribute("value") == ""
         press(browser, "A escala internacional, está bien.")
         press(browser, Keys.CONTROL, Keys.ENTER)
-        WebDriverWait(browser, 10).until(lambda d: status(d).startswith("Saved: “A escala"))
+        wait_status(browser, "Saved: “A escala")
         assert entry(catalog, UNTRANSLATED) == ("A escala internacional, está bien.", False)
 
         # An error-level finding is shown in the page, with "Save anyway"; no confirm().
@@ -205,7 +216,7 @@ def test_drafts_survive_a_reload_and_a_restart(
     again = Desk(root, port)  # a restart: a new address, the same origin
     try:
         press(browser, Keys.CONTROL, Keys.ENTER)  # the old page's session is gone
-        WebDriverWait(browser, 10).until(lambda d: "no longer signed in" in status(d))
+        wait_status(browser, "no longer signed in")
         assert "open the address tirage serve printed" in status(browser)
         assert entry(catalog, "Bien sûr.") == ("Por supuesto.", True)
         browser.get(desk.root + "/review/es/doc")
@@ -347,5 +358,49 @@ def test_history_and_revert(workspace_es: tuple[Path, Path], browser: WebDriver)
             assert [c.after for c in kept.of("es", "doc", "Bien sûr.", None)] == [
                 "Por supuesto.", "Claro que sí.", "Claro.",
             ]  # fmt: skip
+    finally:
+        desk.stop()
+
+
+def test_a_plural_entry_is_edited_form_by_form(
+    workspace_es: tuple[Path, Path], browser: WebDriver
+) -> None:
+    root, catalog = workspace_es
+    po = read_po(catalog)
+    po.append(
+        polib.POEntry(
+            msgid="%d fichier",
+            msgid_plural="%d fichiers",
+            msgstr_plural={0: "%d archivo", 1: "%d de archivos", 2: "%d archivo"},
+            flags=["fuzzy", "c-format"],
+        )
+    )
+    save_po(catalog, po)
+    desk = Desk(root, free_port())
+    try:
+        browser.get(desk.url)
+        link = browser.find_element(
+            By.CSS_SELECTOR, 'tr[data-doc="doc"][data-lang="es"] a.review-link'
+        )
+        assert link.text == "Review doc in Spanish (7 to do)"  # the plural entry is work too
+        browser.get(desk.root + "/review/es/doc?filter=all&n=6")
+        wait_entry(browser, "%d fichier")
+        labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "label.form-label")]
+        assert labels == ["one (1)", "many (1000000, 2000000, 10000000…)", "other (0, 2, 3…)"]
+        forms = browser.find_elements(By.CSS_SELECTOR, "textarea.form")
+        assert [f.get_attribute("value") for f in forms] == ["%d archivo", "%d de archivos",
+                                                             "%d archivo"]  # fmt: skip
+        axe(browser, "review page of a plural entry")
+        forms[2].clear()
+        forms[2].send_keys("%d archivos")
+        browser.refresh()  # the draft keeps every form
+        wait_entry(browser, "%d fichier")
+        forms = browser.find_elements(By.CSS_SELECTOR, "textarea.form")
+        assert forms[2].get_attribute("value") == "%d archivos"
+        forms[2].send_keys(Keys.CONTROL, Keys.ENTER)
+        wait_status(browser, "Saved: “")
+        saved = read_po(catalog).find("%d fichier")
+        assert saved.msgstr_plural == {0: "%d archivo", 1: "%d de archivos", 2: "%d archivos"}
+        assert not saved.fuzzy
     finally:
         desk.stop()

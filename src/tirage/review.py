@@ -286,15 +286,31 @@ def reviewer_notice(reviewer: Reviewer) -> str:
 # -- deciding --------------------------------------------------------------------------------
 
 
+FORM_SEPARATOR = " | "  # a plural entry's forms in one line, for the record and a conflict
+
+
+def plural_forms(entry: polib.POEntry) -> list[str]:
+    """A plural entry's translations, in the order of the catalog's forms."""
+    return [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
+
+
 class Conflict(TirageError):
     """The entry changed on disk since it was shown; nothing was written."""
 
-    def __init__(self, path: Path, msgid: str, disk: str | None, disk_fuzzy: bool = False):
+    def __init__(
+        self,
+        path: Path,
+        msgid: str,
+        disk: str | None,
+        disk_fuzzy: bool = False,
+        disk_forms: list[str] | None = None,
+    ):
         what = "is gone from the catalog" if disk is None else "changed on disk since it was shown"
         super().__init__(f"entry {msgid[:40]!r} {what}; not saved", path)
         self.msgid = msgid
         self.disk = disk  # the msgstr on disk now, None when the entry is gone
         self.disk_fuzzy = disk_fuzzy
+        self.disk_forms = disk_forms  # a plural entry's forms on disk now
 
 
 @dataclass
@@ -325,6 +341,10 @@ class Decision:
     base: str  # what the reviewer was shown; the entry on disk must still hold it
     reviewer: str
     doc: str = field(init=False)
+    # A plural entry: its forms in the catalog's order, and the forms the reviewer was shown
+    # (`msgstr` and `base` are then the forms joined, for the record).
+    forms: tuple[str, ...] | None = None
+    base_forms: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         self.doc = self.path.stem
@@ -352,17 +372,27 @@ def apply_decision(
     def settle(fresh: polib.POFile, target: polib.POEntry | None) -> polib.POFile:
         if target is None:
             raise Conflict(decision.path, decision.msgid, None)
-        if target.msgid_plural:
-            raise TirageError("a plural entry: edit its forms in a PO editor", decision.path)
-        if target.msgstr != decision.base:
-            raise Conflict(decision.path, decision.msgid, target.msgstr, "fuzzy" in target.flags)
+        if bool(target.msgid_plural) != (decision.forms is not None):
+            raise Conflict(decision.path, decision.msgid, None)  # not the entry it was
+        shown = plural_forms(target) if target.msgid_plural else None
+        if shown is not None:
+            stale = shown != list(decision.base_forms or ())
+        else:
+            stale = target.msgstr != decision.base
+        if stale:
+            disk = FORM_SEPARATOR.join(shown) if shown is not None else target.msgstr
+            raise Conflict(decision.path, decision.msgid, disk, "fuzzy" in target.flags, shown)
         provenance = get_provenance(target)
         state = "needs review" if "fuzzy" in target.flags else "reviewed"
-        before[:] = [(target.msgstr, state if target.msgstr else "untranslated")]
+        text = FORM_SEPARATOR.join(shown) if shown is not None else target.msgstr
+        before[:] = [(text, state if any(shown or [target.msgstr]) else "untranslated")]
         raw[:] = []
         if provenance is not None and "fuzzy" in target.flags:
             raw.append((target.msgid, target.msgstr, provenance))
-        target.msgstr = decision.msgstr
+        if decision.forms is not None:
+            target.msgstr_plural = dict(enumerate(decision.forms))
+        else:
+            target.msgstr = decision.msgstr
         mark_reviewed(target)
         changed = fresh.metadata.get("Last-Translator") != decision.reviewer
         fresh.metadata["Last-Translator"] = decision.reviewer
@@ -402,7 +432,7 @@ def apply_decision(
         history.record(
             Change(
                 timestamp(), decision.reviewer, decision.lang, decision.doc, decision.msgctxt,
-                decision.msgid, before[0][0], before[0][1], saved[0].entry.msgstr,
+                decision.msgid, before[0][0], before[0][1], decision.msgstr,
             )
         )  # fmt: skip
     return saved[0]

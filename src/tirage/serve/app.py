@@ -33,6 +33,7 @@ from tirage.memory import TranslationMemory
 from tirage.po.pofile import read_po
 from tirage.quality.checks import check_pair
 from tirage.review import (
+    FORM_SEPARATOR,
     Conflict,
     Decision,
     Reviewer,
@@ -48,6 +49,7 @@ from tirage.serve.guard import (
     parse_json,
     read_body,
     text_field,
+    text_list,
 )
 from tirage.serve.memo import FILTERS, ORDERS, Memo
 from tirage.serve.pages import catalog_path, dashboard, review_page
@@ -276,13 +278,24 @@ class Desk:
 
     def _decide(self, body: dict[str, Any]) -> tuple[int, Any]:
         lang, doc = text_field(body, "lang"), text_field(body, "doc")
-        msgid, base = text_field(body, "msgid"), text_field(body, "base")
-        msgstr = text_field(body, "msgstr", new=True)
+        msgid = text_field(body, "msgid")
         msgctxt = text_field(body, "msgctxt") if body.get("msgctxt") is not None else None
+        forms = base_forms = None
+        if "forms" in body:  # a plural entry, form by form
+            forms = tuple(f.strip() for f in text_list(body, "forms", new=True))
+            base_forms = tuple(text_list(body, "base_forms"))
+            if not all(forms):
+                raise Refused(400, "Every plural form needs a translation.")
+            msgstr, base = FORM_SEPARATOR.join(forms), FORM_SEPARATOR.join(base_forms)
+        else:
+            msgstr, base = text_field(body, "msgstr", new=True), text_field(body, "base")
         path = catalog_path(self.ws, lang, doc)
         if path is None:
             return 404, {"error": "no such catalog"}
-        decision = Decision(path, lang, msgid, msgctxt, msgstr.strip(), base, self.reviewer.name)
+        decision = Decision(
+            path, lang, msgid, msgctxt, msgstr.strip(), base, self.reviewer.name,
+            forms=forms, base_forms=base_forms,
+        )  # fmt: skip
         try:
             with self.saving, TranslationMemory.open(self.ws) as memory:
                 known = self.memo.catalog(path)
@@ -292,10 +305,17 @@ class Desk:
                 finally:
                     self.memo.saved(lang, path, known, saved.entry if saved else None)
         except Conflict as conflict:
-            return 409, {"conflict": True, "disk": conflict.disk, "disk_fuzzy": conflict.disk_fuzzy}
+            answer: dict[str, object] = {
+                "conflict": True,
+                "disk": conflict.disk,
+                "disk_fuzzy": conflict.disk_fuzzy,
+            }
+            if conflict.disk_forms is not None:
+                answer["disk_forms"] = conflict.disk_forms
+            return 409, answer
         except TirageError as exc:
             return 500, {"error": exc.format()}
-        return 200, {"saved": saved.entry.msgstr, "fuzzy": saved.entry.fuzzy}
+        return 200, {"saved": decision.msgstr, "fuzzy": saved.entry.fuzzy}
 
     async def check(self, request: Request) -> Response:
         return await self.api(request, self._check)

@@ -261,3 +261,12 @@ def text_field(body: dict[str, Any], name: str, *, new: bool = False) -> str:
             "remove it, then save again.",
         )
     return value
+
+
+def text_list(body: dict[str, Any], name: str, *, new: bool = False) -> list[str]:
+    """A list of strings of the request (a plural entry's forms), each checked as
+    `text_field` checks one."""
+    value = body.get(name)
+    if not isinstance(value, list) or not 0 < len(value) <= 6:
+        raise Refused(400, f"The request has no list of texts {name!r}.")
+    return [text_field({name: item}, name, new=new) for item in value]

@@ -134,9 +134,10 @@ class Rows:
 
 def make_row(entry: polib.POEntry, findings: Findings) -> Row:
     filters = set()
-    if needs_review(entry):
-        filters |= {"review", "todo"}
     state = entry_state(entry)
+    # Plural entries too: the desk edits them form by form (the terminal queue does not).
+    if needs_review(entry) or (entry.msgid_plural and state in ("fuzzy", "changed")):
+        filters |= {"review", "todo"}
     if state == "untranslated":
         filters |= {"untranslated", "todo"}
     elif errors_in(findings):

@@ -7,12 +7,15 @@ Nothing here knows about HTTP; the app turns these models into responses.
 
 from __future__ import annotations
 
+import gettext
+import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 import polib
 
+from tirage import languages
 from tirage.document import Document
 from tirage.editions.render import Translations
 from tirage.history import Change, History
@@ -29,6 +32,7 @@ from tirage.review import (
     describe_confidence,
     memory_matches,
     needs_review,
+    plural_forms,
     word_diff,
 )
 from tirage.serve.memo import FILTERS, ORDERS, Memo
@@ -135,6 +139,7 @@ class Current:
     role: str
     line: str
     history: list[Change]  # the decisions made on it, the latest first
+    forms: list[tuple[str, str]]  # a plural entry's (label, translation) per form
 
 
 @dataclass
@@ -163,6 +168,30 @@ def _paragraph(doc: Document | None, msgid: str) -> list[tuple[str, bool]]:
         if any(segment.text == msgid for segment in block.segments):
             return [(segment.text, segment.text == msgid) for segment in block.segments]
     return [(msgid, True)]
+
+
+CANDIDATES = [*range(1000), 10**6, 2 * 10**6, 10**7]  # numbers to find each form's examples
+
+
+def plural_labels(po: polib.POFile, lang: str, count: int) -> list[str]:
+    """A label per plural form, from the catalog's Plural-Forms and the language's plural
+    rules (babel's CLDR categories): "one (1, 21, 31…)", "other (0, 2, 3…)"."""
+    found = re.search(r"plural\s*=\s*([^;]+)", po.metadata.get("Plural-Forms", ""))
+    try:
+        rule = gettext.c2py(found.group(1)) if found else None
+    except (ValueError, SyntaxError, RecursionError):
+        rule = None
+    locale = languages.parse(lang)
+    labels = []
+    for index in range(count):
+        examples = [n for n in CANDIDATES if rule is not None and rule(n) == index][:3]
+        if not examples:
+            labels.append(f"form {index + 1}")
+            continue
+        category = locale.plural_form(examples[0]) if locale is not None else f"form {index + 1}"
+        more = "…" if len(examples) == 3 else ""
+        labels.append(f"{category} ({', '.join(map(str, examples))}{more})")
+    return labels
 
 
 def search(catalog: Catalog, query: str) -> list[int]:
@@ -238,6 +267,10 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
                 entry.msgid, ws.source_lang, lang, catalog.doc, entry.msgctxt or ""
             )
     who = author_words(entry, raw, ws.source_lang, lang)
+    forms: list[tuple[str, str]] = []
+    if entry.msgid_plural:
+        texts = plural_forms(entry)
+        forms = list(zip(plural_labels(catalog.po, lang, len(texts)), texts, strict=True))
     history: list[Change] = []
     if History.exists(ws):
         with History.open(ws) as kept:
@@ -257,4 +290,5 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
         entry.comment or "",
         line,
         history,
+        forms,
     )

@@ -61,33 +61,43 @@
   const errorsFound = document.getElementById("errors-found");
   const discard = document.getElementById("discard");
   const data = entry.dataset;
-  const original = data.base;
-  let base = data.base;
+  // A plural entry is edited form by form: its value is the list of the forms.
+  const formsBox = document.querySelector(".forms");
+  const forms = Array.from(document.querySelectorAll("textarea.form"));
+  const plural = formsBox !== null;
+  function value() { return plural ? forms.map(function (f) { return f.value; }) : box.value; }
+  function setValue(text) {
+    if (plural) forms.forEach(function (f, i) { f.value = text[i] || ""; }); else box.value = text;
+  }
+  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+  function shown(text) { return plural ? text.join(" | ") : text; }
+  const original = plural ? JSON.parse(formsBox.dataset.base) : data.base;
+  let base = original;
   let saving = false;
 
   // Drafts: what was typed and not saved stays in this browser (a reload, a restart of
   // the server, an entry removed from the catalog) until it is saved or discarded.
   const draftKey = "tirage-draft:" + JSON.stringify([data.lang, data.doc, data.msgctxt || null, data.msgid]);
   function keepDraft() {
-    if (box.value === base) { localStorage.removeItem(draftKey); discard.hidden = true; return; }
-    localStorage.setItem(draftKey, JSON.stringify({ text: box.value, base: base }));
+    if (same(value(), base)) { localStorage.removeItem(draftKey); discard.hidden = true; return; }
+    localStorage.setItem(draftKey, JSON.stringify({ text: value(), base: base }));
     discard.hidden = false;
   }
   function dropDraft() { localStorage.removeItem(draftKey); discard.hidden = true; }
   const kept = localStorage.getItem(draftKey);
-  if (kept !== null && !box.readOnly) {
+  if (kept !== null) {
     try {
       const draft = JSON.parse(kept);
-      if (draft.text !== box.value) {
-        box.value = draft.text;
+      if (!same(draft.text, value()) && Array.isArray(draft.text) === plural) {
+        setValue(draft.text);
         base = draft.base; // saving it is a decision about the version it was typed on
         discard.hidden = false;
-        say("Your unsaved draft is back" + (draft.base !== original ? " (the entry has changed since: saving it will show both versions)." : "."));
+        say("Your unsaved draft is back" + (!same(draft.base, original) ? " (the entry has changed since: saving it will show both versions)." : "."));
       }
     } catch (error) { dropDraft(); }
   }
   discard.addEventListener("click", function () {
-    dropDraft(); base = original; box.value = original; recheck(); box.focus();
+    dropDraft(); base = original; setValue(original); recheck(); box.focus();
     say("Draft discarded.");
   });
 
@@ -121,20 +131,29 @@
     checked = new Promise(function (resolve) {
       timer = setTimeout(async function () {
         try {
-          const response = await post(root + "/api/check", { lang: data.lang, msgid: data.msgid, msgstr: box.value });
-          const answer = await response.json();
-          if (response.ok) showFindings(answer);
-          else if (answer.error) say(answer.error);
+          const found = [];
+          for (const text of (plural ? value() : [box.value])) {
+            const response = await post(root + "/api/check", { lang: data.lang, msgid: data.msgid, msgstr: text });
+            const answer = await response.json();
+            if (response.ok) found.push.apply(found, answer);
+            else if (answer.error) say(answer.error);
+          }
+          showFindings(found);
         } catch (error) { /* the save says it */ }
         resolve();
       }, 150);
     });
   }
-  box.addEventListener("input", function () { keepDraft(); recheck(); errorsFound.hidden = true; });
+  for (const form of forms) {
+    form.addEventListener("input", function () { keepDraft(); recheck(); errorsFound.hidden = true; });
+  }
 
   async function save(anyway) {
-    if (saving || box.readOnly) return;
-    if (!box.value.trim()) { say("An empty translation cannot be saved."); return; }
+    if (saving) return;
+    if ((plural ? value() : [box.value]).some(function (t) { return !t.trim(); })) {
+      say(plural ? "Every plural form needs a translation." : "An empty translation cannot be saved.");
+      return;
+    }
     await checked;
     const errors = findings.querySelectorAll("li.error");
     if (errors.length && !anyway) {
@@ -149,7 +168,9 @@
     errorsFound.hidden = true;
     saving = true;
     say("Saving…");
-    const body = { lang: data.lang, doc: data.doc, msgid: data.msgid, msgstr: box.value, base: base };
+    const body = plural
+      ? { lang: data.lang, doc: data.doc, msgid: data.msgid, forms: value(), base_forms: base }
+      : { lang: data.lang, doc: data.doc, msgid: data.msgid, msgstr: box.value, base: base };
     if ("msgctxt" in data) body.msgctxt = data.msgctxt;
     try {
       const response = await post(root + "/api/decide", body);
@@ -176,13 +197,13 @@
   }
 
   function showConflict(answer) {
-    document.getElementById("your-text").textContent = box.value;
+    document.getElementById("your-text").textContent = shown(value());
     if (answer.disk === null) {
       document.getElementById("disk-text").textContent = "(the entry is gone from the catalog; your text is kept in this browser)";
       document.getElementById("take-disk").hidden = true;
     } else {
       document.getElementById("disk-text").textContent = answer.disk;
-      base = answer.disk; // the next save is a decision about this version
+      base = plural ? answer.disk_forms : answer.disk; // the next save decides about this version
       keepDraft();
     }
     conflict.hidden = false;
@@ -190,7 +211,7 @@
   }
 
   document.getElementById("take-disk").addEventListener("click", function () {
-    box.value = base;
+    setValue(base);
     conflict.hidden = true;
     keepDraft(); recheck(); say(""); box.focus();
   });
@@ -205,7 +226,7 @@
 
   function insertMatch(number) {
     const button = document.querySelector('button.match[data-number="' + number + '"]');
-    if (!button || box.readOnly) return false;
+    if (!button || plural) return false;
     box.value = button.dataset.target;
     keepDraft(); recheck(); box.focus();
     say("Memory match " + number + " inserted.");
