@@ -339,3 +339,26 @@ def test_a_long_list_shows_a_window_around_the_current_entry(desk: Path) -> None
     current = f'class="fuzzy current"><a href="/{PREFIX}/review/es/big?filter=all&amp;n=350"'
     assert re.search(re.escape(current) + r' aria-current="page"><span [^>]*>Frase 350\.', page)
     assert "Frase 249." not in page
+
+
+def test_the_preview_is_what_export_writes(desk: Path, runner: CliRunner) -> None:
+    """Glossary names included: typography leaves Clust'R's apostrophe as written."""
+    source = desk / "source" / "doc.md"
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\nLe Clust'R Numérique l'a dit.\n", encoding="utf-8"
+    )
+    assert runner.invoke(main, ["update", "-q", "-w", str(desk)]).exit_code == 0
+    path = desk / "locales" / "es" / "doc.po"
+    po = read_po(path)
+    for entry in po:
+        if entry.msgid:
+            entry.msgstr = entry.msgstr or "El Clust'R Numérique lo dijo."
+            entry.flags = []
+    save_po(path, po)
+    done = runner.invoke(main, ["export", "-q", "--threshold", "0", "-w", str(desk)])
+    assert done.exit_code == 0, done.output
+    exported = (desk / "editions" / "es" / "doc.html").read_text(encoding="utf-8")
+    preview = client(desk).get("/preview/es/doc").text
+    assert "Clust'R Numérique lo dijo" in exported and "Clust'R Numérique lo dijo" in preview
+    article = re.search(r"<article.*</article>", exported, re.S)  # the text, as exported
+    assert article is not None and article.group(0) in preview

@@ -54,6 +54,7 @@ from tirage.serve.guard import (
 from tirage.serve.memo import FILTERS, ORDERS, Memo
 from tirage.serve.pages import catalog_path, dashboard, review_page
 from tirage.terminal import visible
+from tirage.text.glossary import load_glossary
 from tirage.workspace import Workspace, language_name
 
 # The preview is an edition: its style sheet is inline, and it runs no script at all.
@@ -243,9 +244,11 @@ class Desk:
             return None
         po = read_po(path)
         credit = credit_line(credit_from_po(po, self.ws.source_lang, False), lang)
+        keep = load_glossary(self.ws.glossary_path).keep  # as export: names left as written
         html = render_html(
-            document, Translations.from_po(po), lang, self.ws.source_lang, False, credit
-        )
+            document, Translations.from_po(po), lang, self.ws.source_lang, False, credit,
+            keep=keep,
+        )  # fmt: skip
         banner = (
             # Inline: the edition's own meta CSP allows inline styles and nothing else.
             f"<style>\n{PREVIEW_STYLE}</style>\n</head>",
