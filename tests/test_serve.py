@@ -362,3 +362,17 @@ def test_the_preview_is_what_export_writes(desk: Path, runner: CliRunner) -> Non
     assert "Clust'R Numérique lo dijo" in exported and "Clust'R Numérique lo dijo" in preview
     article = re.search(r"<article.*</article>", exported, re.S)  # the text, as exported
     assert article is not None and article.group(0) in preview
+
+
+def test_an_entry_shows_its_glossary_terms_and_other_languages(desk: Path) -> None:
+    with (desk / "glossary.csv").open("a", encoding="utf-8") as glossary:
+        glossary.write("rapport annuel,translate,annual report,informe anual,,\n")
+    web = client(desk)
+    page = web.get("/review/es/doc?filter=all&n=0").text
+    terms = re.search(r'<ul class="terms">(.*?)</ul>', page, re.S)
+    assert terms is not None
+    shown = " ".join(re.sub(r"<[^>]+>", " ", terms.group(1)).split())
+    assert shown == "rapport annuel : translate as “informe anual”"
+    other = web.get("/review/es/other?filter=all&n=0").text  # reviewed in English too
+    assert '<dt>English</dt><dd lang="en" dir="ltr">Another letter</dd>' in other
+    assert '<dl class="others">' not in page  # nothing reviewed elsewhere for that one

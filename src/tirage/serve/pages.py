@@ -22,6 +22,7 @@ from tirage.history import Change, History
 from tirage.memory import FILENAME, Match, TranslationMemory
 from tirage.provenance import get_provenance
 from tirage.publish import Coverage, coverage, passes
+from tirage.quality.checks import Context
 from tirage.quality.stats import STATES, CatalogStats, PostEditSummary, catalog_stats
 from tirage.review import (
     Catalog,
@@ -140,6 +141,8 @@ class Current:
     line: str
     history: list[Change]  # the decisions made on it, the latest first
     forms: list[tuple[str, str]]  # a plural entry's (label, translation) per form
+    others: list[tuple[str, str]]  # (language, reviewed translation) in the other targets
+    terms: list[tuple[str, str]]  # glossary terms in the source, (term, what to do)
 
 
 @dataclass
@@ -168,6 +171,29 @@ def _paragraph(doc: Document | None, msgid: str) -> list[tuple[str, bool]]:
         if any(segment.text == msgid for segment in block.segments):
             return [(segment.text, segment.text == msgid) for segment in block.segments]
     return [(msgid, True)]
+
+
+def others_of(
+    ws: Workspace, memo: Memo, lang: str, doc: str, entry: polib.POEntry
+) -> list[tuple[str, str]]:
+    """The entry's reviewed translations in the workspace's other target languages."""
+    found = []
+    for other in ws.targets:
+        path = catalog_path(ws, other, doc) if other != lang else None
+        if path is None:
+            continue
+        twin = memo.catalog(path).entry(entry.msgid, entry.msgctxt)
+        if twin is not None and twin.msgstr and "fuzzy" not in twin.flags:
+            found.append((other, twin.msgstr))
+    return found
+
+
+def terms_in(context: Context, msgid: str) -> list[tuple[str, str]]:
+    """The glossary's terms found in the source text, with what the glossary asks."""
+    terms = [(term, "keep as written") for term in context.keep if term in msgid]
+    terms += [(term, f"translate as “{target}”") for term, target in context.forced.items()
+              if term in msgid]  # fmt: skip
+    return terms
 
 
 CANDIDATES = [*range(1000), 10**6, 2 * 10**6, 10**7]  # numbers to find each form's examples
@@ -291,4 +317,6 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
         line,
         history,
         forms,
+        others_of(ws, memo, lang, catalog.doc, entry),
+        terms_in(memo.context(lang), entry.msgid),
     )
