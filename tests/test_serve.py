@@ -376,3 +376,16 @@ def test_an_entry_shows_its_glossary_terms_and_other_languages(desk: Path) -> No
     other = web.get("/review/es/other?filter=all&n=0").text  # reviewed in English too
     assert '<dt>English</dt><dd lang="en" dir="ltr">Another letter</dd>' in other
     assert '<dl class="others">' not in page  # nothing reviewed elsewhere for that one
+
+
+def test_only_a_warning_can_be_ignored(desk: Path) -> None:
+    web = client(desk)
+    headers = {"X-Tirage-CSRF": csrf(web), "Origin": ORIGIN}
+    body = {"lang": "es", "doc": "doc", "msgid": "Il a 35 ans.", "check": "numbers"}
+    response = web.post("/api/ignore", json=body, headers=headers)
+    assert response.status_code == 400 and "never an error" in response.json()["error"]
+    body["check"] = "end-punctuation"
+    assert web.post("/api/ignore", json=body, headers=headers).status_code == 200
+    check = {"lang": "es", "doc": "doc", "msgid": "Il a 35 ans.", "msgstr": "Tiene 53 años"}
+    found = {f["check"] for f in web.post("/api/check", json=check, headers=headers).json()}
+    assert "numbers" in found and "end-punctuation" not in found

@@ -324,7 +324,9 @@ def test_phone_width_dark_theme_arabic_and_accessibility(
     assert re.sub(r"\s", "", catalog.read_text(encoding="utf-8"))  # still a catalog
 
 
-def test_history_and_revert(workspace_es: tuple[Path, Path], browser: WebDriver) -> None:
+def test_history_revert_and_ignored_warnings(
+    workspace_es: tuple[Path, Path], browser: WebDriver
+) -> None:
     root, catalog = workspace_es
     ws = load_workspace(root)
     # A decision in the terminal queue (the same core: review.apply_decision).
@@ -354,6 +356,23 @@ def test_history_and_revert(workspace_es: tuple[Path, Path], browser: WebDriver)
         press(browser, Keys.CONTROL, Keys.ENTER)
         moved_on_from(browser, "Bien sûr.")
         assert entry(catalog, "Bien sûr.") == ("Por supuesto.", False)
+        # A warning ignored for one entry stays ignored, after a reload and while typing.
+        browser.get(desk.root + "/review/es/doc?filter=all&n=2")
+        wait_entry(browser, MATCHED)
+        findings = browser.find_element(By.ID, "findings")
+        assert "end-punctuation" in findings.text and "punctuation-spacing" in findings.text
+        findings.find_element(By.CSS_SELECTOR, 'button[data-check="end-punctuation"]').click()
+        wait_status(browser, "end-punctuation is ignored for this entry from now on.")
+        browser.refresh()
+        wait_entry(browser, MATCHED)
+        assert "Ignored for this entry: end-punctuation." in browser.page_source
+        press(browser, " ")
+        WebDriverWait(browser, 10).until(
+            lambda d: d.find_element(By.ID, "findings").text.count("warning") == 1
+        )
+        findings = browser.find_element(By.ID, "findings").text
+        assert "punctuation-spacing" in findings and "end-punctuation" not in findings
+        axe(browser, "review page with an ignored warning")
         with History.open(ws) as kept:
             assert [c.after for c in kept.of("es", "doc", "Bien sûr.", None)] == [
                 "Por supuesto.", "Claro que sí.", "Claro.",

@@ -4,6 +4,8 @@ and the entry's text before and after. Kept in the workspace's own SQLite file,
 the desk shows an entry's history and lets a reviewer bring an earlier version back (a
 revert is one more decision, recorded like any other).
 
+It also remembers the warnings a reviewer chose to ignore for one entry (never an error).
+
 The catalog stays the truth: a lost or deleted history loses the record, never a
 translation.
 """
@@ -34,6 +36,16 @@ CREATE TABLE IF NOT EXISTS decisions (
     after TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS decisions_entry ON decisions (lang, doc, msgid, msgctxt);
+CREATE TABLE IF NOT EXISTS ignored (  -- a warning a reviewer chose to ignore for one entry
+    lang TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    msgctxt TEXT NOT NULL,
+    msgid TEXT NOT NULL,
+    check_name TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    made TEXT NOT NULL,
+    PRIMARY KEY (lang, doc, msgctxt, msgid, check_name)
+);
 """
 
 
@@ -92,6 +104,24 @@ class History:
             (lang, doc, msgid, msgctxt or ""),
         ).fetchall()
         return [Change(r[0], r[1], r[2], r[3], r[4] or None, *r[5:]) for r in rows]
+
+    def ignore(
+        self, lang: str, doc: str, msgid: str, msgctxt: str | None, check: str, who: str, made: str
+    ) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO ignored VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (lang, doc, msgctxt or "", msgid, check, who, made),
+        )
+        self.db.commit()
+
+    def ignored(self, lang: str, doc: str, msgid: str, msgctxt: str | None) -> set[str]:
+        """The checks whose warnings are ignored for this entry."""
+        rows = self.db.execute(
+            "SELECT check_name FROM ignored WHERE lang = ? AND doc = ? AND msgid = ? "
+            "AND msgctxt = ?",
+            (lang, doc, msgid, msgctxt or ""),
+        )
+        return {row[0] for row in rows}
 
     def close(self) -> None:
         self.db.close()

@@ -25,13 +25,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from tirage.catalog import timestamp
 from tirage.editions.credit import credit_from_po, credit_line
 from tirage.editions.html import render_html, text_direction
 from tirage.editions.render import Translations
 from tirage.errors import TirageError
+from tirage.history import History
 from tirage.memory import TranslationMemory
 from tirage.po.pofile import read_po
-from tirage.quality.checks import check_pair
+from tirage.quality.checks import CHECKS, ERROR, check_pair
 from tirage.review import (
     FORM_SEPARATOR,
     Conflict,
@@ -52,7 +54,7 @@ from tirage.serve.guard import (
     text_list,
 )
 from tirage.serve.memo import FILTERS, ORDERS, Memo
-from tirage.serve.pages import catalog_path, dashboard, review_page
+from tirage.serve.pages import catalog_path, dashboard, ignorable, review_page
 from tirage.terminal import visible
 from tirage.text.glossary import load_glossary
 from tirage.workspace import Workspace, language_name
@@ -329,7 +331,29 @@ class Desk:
         if lang not in self.ws.targets:
             return 404, {"error": "not a target language"}
         found = check_pair(msgid, msgstr, self.memo.context(lang)) if msgstr else []
+        if isinstance(body.get("doc"), str) and History.exists(self.ws):
+            msgctxt = text_field(body, "msgctxt") if body.get("msgctxt") is not None else None
+            with History.open(self.ws) as kept:
+                ignored = kept.ignored(lang, text_field(body, "doc"), msgid, msgctxt)
+            found = [(c, e) for c, e in found if not ignorable(c, ignored)]
         return 200, [{"check": c.name, "severity": c.severity, "evidence": e} for c, e in found]
+
+    async def ignore(self, request: Request) -> Response:
+        return await self.api(request, self._ignore)
+
+    def _ignore(self, body: dict[str, Any]) -> tuple[int, Any]:
+        """Ignore one check's warnings for one entry, from now on."""
+        lang, doc, msgid = (text_field(body, name) for name in ("lang", "doc", "msgid"))
+        msgctxt = text_field(body, "msgctxt") if body.get("msgctxt") is not None else None
+        check = text_field(body, "check")
+        if catalog_path(self.ws, lang, doc) is None:
+            return 404, {"error": "no such catalog"}
+        severity = {c.name: c.severity for c in CHECKS}.get(check, ERROR)
+        if severity == ERROR:
+            return 400, {"error": "only a warning can be ignored, never an error"}
+        with History.open(self.ws) as kept:
+            kept.ignore(lang, doc, msgid, msgctxt, check, self.reviewer.name, timestamp())
+        return 200, {"ignored": check}
 
 
 def create_app(
@@ -353,6 +377,7 @@ def create_app(
         Route("/preview/{lang}/{doc}", desk.preview),
         Route("/api/decide", desk.decide, methods=["POST"]),
         Route("/api/check", desk.check, methods=["POST"]),
+        Route("/api/ignore", desk.ignore, methods=["POST"]),
         Route("/static/{name}", desk.static),
     ]
     desk_app = Starlette(routes=[Mount(root, routes=routes)], exception_handlers=NOT_DONE)

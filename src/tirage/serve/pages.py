@@ -22,7 +22,7 @@ from tirage.history import Change, History
 from tirage.memory import FILENAME, Match, TranslationMemory
 from tirage.provenance import get_provenance
 from tirage.publish import Coverage, coverage, passes
-from tirage.quality.checks import Context
+from tirage.quality.checks import ERROR, Check, Context
 from tirage.quality.stats import STATES, CatalogStats, PostEditSummary, catalog_stats
 from tirage.review import (
     Catalog,
@@ -143,6 +143,7 @@ class Current:
     forms: list[tuple[str, str]]  # a plural entry's (label, translation) per form
     others: list[tuple[str, str]]  # (language, reviewed translation) in the other targets
     terms: list[tuple[str, str]]  # glossary terms in the source, (term, what to do)
+    ignored: list[str]  # the checks whose warnings are ignored for this entry
 
 
 @dataclass
@@ -171,6 +172,11 @@ def _paragraph(doc: Document | None, msgid: str) -> list[tuple[str, bool]]:
         if any(segment.text == msgid for segment in block.segments):
             return [(segment.text, segment.text == msgid) for segment in block.segments]
     return [(msgid, True)]
+
+
+def ignorable(check: Check, ignored: set[str]) -> bool:
+    """A warning the reviewer ignored for this entry (an error is never ignored)."""
+    return check.severity != ERROR and check.name in ignored
 
 
 def others_of(
@@ -298,9 +304,12 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
         texts = plural_forms(entry)
         forms = list(zip(plural_labels(catalog.po, lang, len(texts)), texts, strict=True))
     history: list[Change] = []
+    ignored: set[str] = set()
     if History.exists(ws):
         with History.open(ws) as kept:
             history = kept.of(lang, catalog.doc, entry.msgid, entry.msgctxt)
+            ignored = kept.ignored(lang, catalog.doc, entry.msgid, entry.msgctxt)
+    findings = [(c, e) for c, e in memo.findings(lang, entry) if not ignorable(c, ignored)]
     score = describe_confidence(confidence(get_provenance(entry))) if needs_review(entry) else ""
     diff = word_diff(entry.previous_msgid, entry.msgid) if entry.previous_msgid else []
     line = ", ".join(f"{name}:{number}" if number else name for name, number in entry.occurrences)
@@ -309,7 +318,7 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
         entry,
         who,
         score,
-        memo.findings(lang, entry),
+        findings,
         matches,
         diff,
         _paragraph(memo.document(catalog.doc), entry.msgid),
@@ -319,4 +328,5 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
         forms,
         others_of(ws, memo, lang, catalog.doc, entry),
         terms_in(memo.context(lang), entry.msgid),
+        sorted(ignored),
     )

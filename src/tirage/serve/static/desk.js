@@ -120,8 +120,36 @@
       const b = document.createElement("b");
       b.textContent = item.severity;
       li.append(b, " " + item.check + ": " + item.evidence);
+      if (item.severity !== "error") li.append(" ", ignoreButton(item.check));
       findings.append(li);
     }
+  }
+
+  // A warning ignored for this entry stays ignored (recorded by the desk, shown no more).
+  function ignoreButton(name) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "ignore";
+    button.dataset.check = name;
+    button.textContent = "Ignore " + name + " for this entry";
+    button.addEventListener("click", function () { ignore(button); });
+    return button;
+  }
+  async function ignore(button) {
+    const body = { lang: data.lang, doc: data.doc, msgid: data.msgid, check: button.dataset.check };
+    if ("msgctxt" in data) body.msgctxt = data.msgctxt;
+    const response = await post(root + "/api/ignore", body);
+    if (!response.ok) { say("Not ignored: " + response.status); return; }
+    for (const li of findings.querySelectorAll("li")) {
+      const mine = li.querySelector("button.ignore");
+      if (mine && mine.dataset.check === button.dataset.check) li.remove();
+    }
+    if (!findings.querySelector("li")) showFindings([]);
+    say(button.dataset.check + " is ignored for this entry from now on.");
+    box.focus();
+  }
+  for (const button of document.querySelectorAll("button.ignore")) {
+    button.addEventListener("click", function () { ignore(button); });
   }
 
   let timer = null;
@@ -133,7 +161,9 @@
         try {
           const found = [];
           for (const text of (plural ? value() : [box.value])) {
-            const response = await post(root + "/api/check", { lang: data.lang, msgid: data.msgid, msgstr: text });
+            const asked = { lang: data.lang, doc: data.doc, msgid: data.msgid, msgstr: text };
+            if ("msgctxt" in data) asked.msgctxt = data.msgctxt;
+            const response = await post(root + "/api/check", asked);
             const answer = await response.json();
             if (response.ok) found.push.apply(found, answer);
             else if (answer.error) say(answer.error);
