@@ -44,6 +44,7 @@ def desk(tmp_path: Path) -> Path:
 def client(root: Path, login: bool = True) -> TestClient:
     """A browser on the desk: paths are relative to its prefix (`/x` is `/<prefix>/x`)."""
     app = create_app(load_workspace(root), RITA, TOKEN, PREFIX)
+    assert app.warmed is not None and app.warmed.wait(60)  # the memory's matches are in
     web = TestClient(app, base_url=ROOT + "/")
     if login:
         assert web.get(f"/?token={TOKEN}").status_code == 200

@@ -150,11 +150,13 @@ class Desk:
         )
 
     def warm(self) -> None:
-        """What a first page would otherwise wait for: matches from what translators saved
-        while no desk was running, then every catalog parsed and checked."""
+        """What a first page would otherwise wait for: the memory's matches from what
+        translators saved while no desk was running, the dashboard's numbers, then every
+        catalog parsed and checked."""
         try:
             with self.saving, TranslationMemory.open(self.ws) as memory:
                 memory.refresh(self.ws)
+            dashboard(self.ws, self.memo)  # what the first page needs, first
             self.memo.warm()
         except (TirageError, OSError, sqlite3.Error) as exc:
             line = exc.format() if isinstance(exc, TirageError) else first_line(exc)
