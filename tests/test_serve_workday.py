@@ -285,6 +285,17 @@ def test_phone_width_dark_theme_arabic_and_accessibility(
         assert box.value_of_css_property("direction") == "rtl"
         axe(browser, "Arabic review page")
         shoot(browser, "serve-arabic.png")
+        # The HTML editions that export writes, opened as files.
+        done = subprocess.run(
+            [sys.executable, "-m", "tirage", "export", "-q", "--threshold", "0", "-w", str(root)],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        editions = sorted((root / "editions").rglob("*.html"))
+        assert editions
+        for edition in editions:
+            browser.get(edition.as_uri())
+            axe(browser, f"edition {edition.relative_to(root)}")
         browser.get(desk.root + "/preview/ar/doc")
         fallbacks = browser.find_elements(By.CSS_SELECTOR, 'main span[lang="fr"]')
         assert fallbacks and {f.get_attribute("dir") for f in fallbacks} == {"ltr"}
