@@ -16,6 +16,8 @@ from tirage import review
 from tirage.po.pofile import read_po, save_po
 from tirage.review import Decision, apply_decision, load_catalog
 from tirage.serve.app import STATIC
+from tirage.serve.memo import Memo
+from tirage.serve.pages import dashboard
 from tirage.workspace import load_workspace
 
 
@@ -98,3 +100,33 @@ def test_assets_have_content_hashed_names_and_are_kept(desk: Path) -> None:
         assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
         assert response.content == (STATIC / name).read_bytes()
         assert web.get(f"/static/{name}").status_code == 404  # only by the hashed name
+
+
+def test_a_restarted_desk_counts_only_what_changed(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = load_workspace(desk)
+    first = dashboard(ws, Memo(ws))
+    parsed: list[str] = []
+    real = review.parse_po
+
+    def counted(text: str, path: Path | None = None) -> object:
+        parsed.append(Path(str(path)).name)
+        return real(text, path)
+
+    monkeypatch.setattr(review, "parse_po", counted)
+    again = dashboard(ws, Memo(ws))  # as after a restart: nothing changed, nothing parsed
+    assert parsed == []
+    assert [(r.stats.segments, r.stats.words, r.coverage) for r in again.rows] == [
+        (r.stats.segments, r.stats.words, r.coverage) for r in first.rows
+    ]
+    path = desk / "locales" / "es" / "doc.po"
+    po = read_po(path)
+    po.find("Bien sûr.").flags = []
+    save_po(path, po)
+    changed = dashboard(ws, Memo(ws))
+    assert parsed == ["doc.po"]
+    row = next(r for r in changed.rows if (r.stats.doc, r.stats.lang) == ("doc", "es"))
+    assert row.stats.segments["translated"] == 1
+    (desk / ".tirage" / "desk-cache.json").write_text("[1, {", encoding="utf-8")
+    assert len(dashboard(ws, Memo(ws)).rows) == 4  # a broken cache is only ignored

@@ -16,6 +16,7 @@ one key at a time, and a value computed twice by two requests is the same value.
 from __future__ import annotations
 
 import bisect
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -26,6 +27,8 @@ from typing import TypeVar, cast
 import polib
 
 from tirage.document import Document
+from tirage.errors import TirageError
+from tirage.po.pofile import write_atomic
 from tirage.provenance import get_provenance
 from tirage.quality.checks import Context, check_entry
 from tirage.readers import read_document
@@ -56,6 +59,7 @@ ORDERS = {"document": "document order", "confidence": "least confident first"}
 T = TypeVar("T")
 Stamp = tuple[int, int, int]
 MEMO_LIMIT = 200_000  # findings kept between requests; beyond, the memo starts afresh
+KEPT = "desk-cache.json"  # the dashboard's numbers between runs of the desk, in .tirage/
 
 
 def entry_state(entry: polib.POEntry) -> str:
@@ -156,6 +160,18 @@ class Memo:
         self._contexts: dict[str, Context] = {}
         self._glossary: Stamp | None = None
         self._locks: dict[tuple[str, Path], threading.Lock] = {}
+        # The dashboard's numbers per catalog, with the catalog's and its source's size and
+        # modification time: a restart shows the dashboard without parsing what has not
+        # changed. A cache only: anything unexpected in it is ignored.
+        self._kept: dict[str, object] = {}
+        self._kept_text = ""
+        self._kept_lock = threading.Lock()
+        try:
+            loaded = json.loads((ws.state_dir / KEPT).read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                self._kept = loaded
+        except (OSError, ValueError, RecursionError):
+            pass
 
     @staticmethod
     def _stamp(path: Path) -> Stamp:
@@ -166,6 +182,28 @@ class Memo:
         except FileNotFoundError:
             return (0, 0, -1)
         return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def stamp_of(self, path: Path) -> Stamp:
+        return self._stamp(path)
+
+    def recall(self, key: str) -> object:
+        with self._kept_lock:
+            return self._kept.get(key)
+
+    def remember(self, key: str, value: object) -> None:
+        with self._kept_lock:
+            self._kept[key] = value
+
+    def keep(self) -> None:
+        """Write the dashboard's numbers for the next run, when they changed."""
+        with self._kept_lock:
+            text = json.dumps(self._kept, ensure_ascii=False, sort_keys=True)
+        if text != self._kept_text:
+            try:
+                write_atomic(self.ws.state_dir / KEPT, text)
+            except (OSError, TirageError):
+                return  # a cache: the next run counts again
+            self._kept_text = text
 
     def file(self, kind: str, path: Path, make: Callable[[], T]) -> T:
         # One thread computes a value; another that needs it meanwhile (a first page while

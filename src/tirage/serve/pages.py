@@ -78,11 +78,48 @@ class Row:
 def _measure(
     ws: Workspace, memo: Memo, lang: str, path: Path
 ) -> tuple[CatalogStats, Coverage | None]:
-    """`tirage stats`'s counts of one catalog, and what the publish gate counts."""
+    """`tirage stats`'s counts of one catalog, and what the publish gate counts; from the
+    desk's cache on disk while the catalog and its source are the files they were."""
+    sources = [p for p in ws.sources() if p.stem == path.stem]
+    key = ws.relative(path)
+    stamp = [list(memo.stamp_of(p)[1:]) for p in (path, *sources[:1])]
+    kept = memo.recall(key)
+    if isinstance(kept, dict) and kept.get("stamp") == stamp:
+        try:
+            return _revived(kept, path.stem, lang, key)
+        except (KeyError, TypeError, ValueError):
+            pass  # not what this version wrote: counted again
     po = memo.catalog(path).po
-    stats = catalog_stats(po, path.stem, lang, Path(ws.relative(path)))
+    stats = catalog_stats(po, path.stem, lang, Path(key))
     doc = memo.document(path.stem)
-    return stats, coverage(doc, Translations.from_po(po)) if doc else None
+    cov = coverage(doc, Translations.from_po(po)) if doc else None
+    memo.remember(
+        key,
+        {
+            "stamp": stamp,
+            "segments": stats.segments,
+            "words": stats.words,
+            "target_words": stats.target_words,
+            "coverage": None if cov is None else [cov.total, cov.reviewed, cov.fuzzy],
+        },
+    )
+    return stats, cov
+
+
+def _revived(
+    kept: dict[str, object], doc: str, lang: str, key: str
+) -> tuple[CatalogStats, Coverage | None]:
+    segments, words, target, cov = (
+        kept[k] for k in ("segments", "words", "target_words", "coverage")
+    )
+    if not (isinstance(segments, dict) and isinstance(words, dict) and isinstance(target, int)):
+        raise TypeError(key)
+    stats = CatalogStats(doc, lang, Path(key), dict(segments), dict(words), target)
+    if cov is None:
+        return stats, None
+    if not (isinstance(cov, list) and len(cov) == 3 and all(isinstance(n, int) for n in cov)):
+        raise TypeError(key)
+    return stats, Coverage(*cov)
 
 
 @dataclass
@@ -109,6 +146,7 @@ def dashboard(ws: Workspace, memo: Memo) -> Dashboard:
     finally:
         if memory is not None:
             memory.close()
+    memo.keep()
     rows.sort(key=lambda row: (row.stats.doc, ws.targets.index(row.stats.lang)))
     languages = []
     for lang in ws.targets:
