@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -137,3 +140,58 @@ def test_a_local_instance_needs_loopback(workspace: Path) -> None:
         "tirage: cannot start a local Ray instance: 127.0.0.1 is unusable (Network is "
         "unreachable); bring the loopback interface up (`ip link set lo up`)\n"
     )
+
+
+NOT_RAY = "what answers there is not a Ray cluster"
+
+
+class NotRay:
+    """A local TCP server that is not Ray: it accepts, then says `answer` (or nothing)."""
+
+    def __init__(self, answer: bytes | None) -> None:
+        self.answer = answer
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            self.held.append(conn)  # kept open: a silent peer, not a closed one
+            if self.answer is not None:
+                conn.sendall(self.answer)
+
+    def close(self) -> None:
+        self.server.close()
+        for conn in self.held:
+            conn.close()
+
+
+@pytest.mark.loopback
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        (None, "nothing answered as a Ray cluster within 10 s"),
+        (b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", NOT_RAY),
+        (b"\x00" * 64, NOT_RAY),
+    ],
+)  # fmt: skip
+def test_an_address_that_is_not_ray_fails_within_seconds(
+    workspace: Path, answer: bytes | None, reason: str
+) -> None:
+    pytest.importorskip("ray")
+    fake = NotRay(answer)
+    address = f"127.0.0.1:{fake.port}"
+    try:
+        started = time.monotonic()
+        result = CliRunner().invoke(main, ["translate", "-w", str(workspace), "--ray", address])
+        took = time.monotonic() - started
+    finally:
+        fake.close()
+    assert result.exit_code == 1
+    assert result.output == f"tirage: cannot reach the Ray cluster at {address}: {reason}\n"
+    assert took < 20  # the bound is 10 s of waiting; the rest is importing Ray

@@ -22,11 +22,13 @@ from tirage.cli import main
 from tirage.memory import TranslationMemory
 from tirage.po.pofile import read_po, save_po
 from tirage.review import Reviewer
-from tirage.serve.app import STATIC, create_app, csrf_token
+from tirage.serve.app import STATIC, create_app
 from tirage.workspace import load_workspace
 
 TOKEN = "t0k3n-for-tests"
+PREFIX = "desk-pr3fix"
 ORIGIN = "http://127.0.0.1:8470"
+ROOT = f"{ORIGIN}/{PREFIX}"
 RITA = Reviewer("Rita Reviewer <rita@example.org>", "--reviewer")
 HOSTILE_ID = 'Il dit <script>alert("id")</script> et "><img src=x onerror=alert(1)> \x1b[2J fin.'
 HOSTILE_STR = "He says </textarea><script>alert('str')</script> \x1b[31;1mred\u202e end."
@@ -40,16 +42,25 @@ def desk(tmp_path: Path) -> Path:
 
 
 def client(root: Path, login: bool = True) -> TestClient:
-    app = create_app(load_workspace(root), RITA, TOKEN)
-    web = TestClient(app, base_url=ORIGIN)
+    """A browser on the desk: paths are relative to its prefix (`/x` is `/<prefix>/x`)."""
+    app = create_app(load_workspace(root), RITA, TOKEN, PREFIX)
+    assert app.warmed is not None and app.warmed.wait(60)  # the memory's matches are in
+    web = TestClient(app, base_url=ROOT + "/")
     if login:
         assert web.get(f"/?token={TOKEN}").status_code == 200
     return web
 
 
+def csrf(web: TestClient) -> str:
+    """The session's CSRF token, as the desk's pages give it to their script."""
+    found = re.search(r'<meta name="csrf" content="([^"]+)">', web.get("/").text)
+    assert found is not None
+    return found.group(1)
+
+
 def decide(web: TestClient, **body: object) -> tuple[int, dict[str, object]]:
     response = web.post(
-        "/api/decide", json=body, headers={"X-Tirage-CSRF": csrf_token(TOKEN), "Origin": ORIGIN}
+        "/api/decide", json=body, headers={"X-Tirage-CSRF": csrf(web), "Origin": ORIGIN}
     )
     return response.status_code, response.json()
 
@@ -59,15 +70,20 @@ def test_the_token_is_needed_and_becomes_a_cookie(desk: Path) -> None:
     for path in ("/", "/review/es/doc", "/preview/es/doc", "/static/desk.js"):
         response = web.get(path)
         assert response.status_code == 403, path
-        assert "Open the address that `tirage serve` printed" in response.text
+        assert "Open the address that <code>tirage serve</code> printed" in response.text
     assert web.get("/?token=wrong").status_code == 403
     assert web.post("/api/decide", json={}).status_code == 403
     first = web.get(f"/review/es/doc?token={TOKEN}&filter=all", follow_redirects=False)
     assert first.status_code == 303
-    assert first.headers["location"] == f"{ORIGIN}/review/es/doc?filter=all"  # token gone
+    assert first.headers["location"] == f"{ROOT}/review/es/doc?filter=all"  # token gone
     cookie = first.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert f"Path=/{PREFIX}/" in cookie  # sent to the desk's path only, on any port
+    assert TOKEN not in cookie  # a random session, not the token
     assert web.get("/review/es/doc").status_code == 200  # the cookie does now
+    # The token is no good outside the prefix: the port answers nothing else.
+    for path in (f"{ORIGIN}/?token={TOKEN}", f"{ORIGIN}/review/es/doc", f"{ORIGIN}/static/desk.js"):
+        assert web.get(path).status_code == 403, path
 
 
 def test_a_foreign_host_is_refused(desk: Path) -> None:
@@ -87,7 +103,7 @@ def test_state_changes_need_the_csrf_token(desk: Path) -> None:
     assert web.post("/api/decide", json=body).status_code == 403
     wrong = {"X-Tirage-CSRF": "0" * 64}
     assert web.post("/api/decide", json=body, headers=wrong).status_code == 403
-    foreign = {"X-Tirage-CSRF": csrf_token(TOKEN), "Origin": "http://evil.example"}
+    foreign = {"X-Tirage-CSRF": csrf(web), "Origin": "http://evil.example"}
     assert web.post("/api/decide", json=body, headers=foreign).status_code == 403
     assert path.read_bytes() == before
 
@@ -160,7 +176,6 @@ def test_paths_come_only_from_the_workspace(desk: Path) -> None:
         "/review/es/doc.po",
         "/preview/es/..%2F..%2Ftirage",
         "/static/..%2Fapp.py",
-        "/static/../app.py",
     ):
         response = web.get(path)
         assert response.status_code == 404, path
@@ -173,7 +188,9 @@ def test_paths_come_only_from_the_workspace(desk: Path) -> None:
 def test_a_save_writes_the_catalog_and_a_stale_page_conflicts(desk: Path) -> None:
     web = client(desk)
     path = desk / "locales" / "es" / "doc.po"
-    page = web.get("/review/es/doc").text  # the queue's first: the least confident
+    first = web.get("/review/es/doc").text  # the document's first entry to do
+    assert 'data-msgid="Le rapport annuel"' in first
+    page = web.get("/review/es/doc?filter=review&order=confidence").text  # least confident
     assert f'data-msgid="{MATCHED}"' in page
     assert "¿Tiene él los medios?" in page  # the memory's match
     status, answer = decide(
@@ -211,7 +228,7 @@ def test_a_save_writes_the_catalog_and_a_stale_page_conflicts(desk: Path) -> Non
 
 def test_checks_are_recomputed_for_the_text_being_typed(desk: Path) -> None:
     web = client(desk)
-    headers = {"X-Tirage-CSRF": csrf_token(TOKEN)}
+    headers = {"X-Tirage-CSRF": csrf(web)}
     body = {"lang": "es", "msgid": "Il a 35 ans.", "msgstr": "Tiene 53 años."}
     found = web.post("/api/check", json=body, headers=headers).json()
     assert {"check": "numbers", "severity": "error"}.items() <= found[0].items()
@@ -229,7 +246,7 @@ def test_dashboard_shows_the_numbers_of_tirage_stats(desk: Path, runner: CliRunn
             rf'<tr data-doc="{row["doc"]}" data-lang="{row["lang"]}">(.*?)</tr>', page, re.S
         )
         assert cells is not None
-        bars = re.findall(r'<td class="progress">(.*?)</td>', cells.group(1), re.S)
+        bars = re.findall(r'<td class="progress"[^>]*>(.*?)</td>', cells.group(1), re.S)
         segments, words = (
             {k: int(v) for k, v in re.findall(r'data-state="(\w+)">(\d+)<', bar)} for bar in bars
         )
@@ -281,7 +298,7 @@ def test_the_command_prints_a_tokened_url_and_stops_on_ctrl_c(desk: Path) -> Non
         assert process.stdout is not None
         lines = [process.stdout.readline() for _ in range(4)]
         url = lines[3].strip()
-        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?token=[\w-]{40,}", url), lines
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/desk-[\w-]{20,}/\?token=[\w-]{40,}", url)
         assert "Last-Translator: Rita Reviewer <rita@example.org>" in lines[1]
         assert "[team] translator in tirage.toml" in lines[1]
         browser = build_opener(HTTPCookieProcessor())  # keeps the cookie the token became
@@ -320,5 +337,56 @@ def test_a_long_list_shows_a_window_around_the_current_entry(desk: Path) -> None
     save_po(desk / "locales" / "es" / "big.po", po)
     page = client(desk).get("/review/es/big?filter=all&n=350").text
     assert "251–400 of 400" in page and '<ol class="entries" start="251">' in page
-    assert 'class="fuzzy current"><a href="/review/es/big?filter=all&amp;n=350">Frase 350.' in page
+    current = f'class="fuzzy current"><a href="/{PREFIX}/review/es/big?filter=all&amp;n=350"'
+    assert re.search(re.escape(current) + r' aria-current="page"><span [^>]*>Frase 350\.', page)
     assert "Frase 249." not in page
+
+
+def test_the_preview_is_what_export_writes(desk: Path, runner: CliRunner) -> None:
+    """Glossary names included: typography leaves Clust'R's apostrophe as written."""
+    source = desk / "source" / "doc.md"
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\nLe Clust'R Numérique l'a dit.\n", encoding="utf-8"
+    )
+    assert runner.invoke(main, ["update", "-q", "-w", str(desk)]).exit_code == 0
+    path = desk / "locales" / "es" / "doc.po"
+    po = read_po(path)
+    for entry in po:
+        if entry.msgid:
+            entry.msgstr = entry.msgstr or "El Clust'R Numérique lo dijo."
+            entry.flags = []
+    save_po(path, po)
+    done = runner.invoke(main, ["export", "-q", "--threshold", "0", "-w", str(desk)])
+    assert done.exit_code == 0, done.output
+    exported = (desk / "editions" / "es" / "doc.html").read_text(encoding="utf-8")
+    preview = client(desk).get("/preview/es/doc").text
+    assert "Clust'R Numérique lo dijo" in exported and "Clust'R Numérique lo dijo" in preview
+    article = re.search(r"<article.*</article>", exported, re.S)  # the text, as exported
+    assert article is not None and article.group(0) in preview
+
+
+def test_an_entry_shows_its_glossary_terms_and_other_languages(desk: Path) -> None:
+    with (desk / "glossary.csv").open("a", encoding="utf-8") as glossary:
+        glossary.write("rapport annuel,translate,annual report,informe anual,,\n")
+    web = client(desk)
+    page = web.get("/review/es/doc?filter=all&n=0").text
+    terms = re.search(r'<ul class="terms">(.*?)</ul>', page, re.S)
+    assert terms is not None
+    shown = " ".join(re.sub(r"<[^>]+>", " ", terms.group(1)).split())
+    assert shown == "rapport annuel : translate as “informe anual”"
+    other = web.get("/review/es/other?filter=all&n=0").text  # reviewed in English too
+    assert '<dt>English</dt><dd lang="en" dir="ltr">Another letter</dd>' in other
+    assert '<dl class="others">' not in page  # nothing reviewed elsewhere for that one
+
+
+def test_only_a_warning_can_be_ignored(desk: Path) -> None:
+    web = client(desk)
+    headers = {"X-Tirage-CSRF": csrf(web), "Origin": ORIGIN}
+    body = {"lang": "es", "doc": "doc", "msgid": "Il a 35 ans.", "check": "numbers"}
+    response = web.post("/api/ignore", json=body, headers=headers)
+    assert response.status_code == 400 and "never an error" in response.json()["error"]
+    body["check"] = "end-punctuation"
+    assert web.post("/api/ignore", json=body, headers=headers).status_code == 200
+    check = {"lang": "es", "doc": "doc", "msgid": "Il a 35 ans.", "msgstr": "Tiene 53 años"}
+    found = {f["check"] for f in web.post("/api/check", json=check, headers=headers).json()}
+    assert "numbers" in found and "end-punctuation" not in found

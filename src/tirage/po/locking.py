@@ -90,7 +90,7 @@ def modify_po(
     change: Change,
     *,
     entrywise: bool = False,
-    planned: tuple[str, polib.POFile] | None = None,
+    planned: tuple[str, polib.POFile | str] | None = None,
 ) -> bool:
     """Apply `change` to the catalog at `path` and save it, without losing a save made by
     anyone meanwhile; True if the file was written.
@@ -98,7 +98,8 @@ def modify_po(
     `entrywise=True` promises that `change` edits each entry from that entry alone (and
     leaves the header alone), which lets a retry on a big catalog take milliseconds.
     `planned` is a text the caller read from `path` and what `change` makes of it: while the
-    file still holds that text, that catalog is written without parsing the file again.
+    file still holds that text, that catalog (or that text, when it is one) is written
+    without parsing the file again.
     """
     with catalog_lock(ws, path):
         deadline = time.monotonic() + SAVE_WAIT
@@ -137,10 +138,10 @@ def _apply(
     text: str | None,
     path: Path,
     entrywise: bool,
-    planned: tuple[str, polib.POFile] | None = None,
+    planned: tuple[str, polib.POFile | str] | None = None,
 ) -> str | None:
     if planned is not None and planned[0] == text:
-        return format_po(planned[1])
+        return planned[1] if isinstance(planned[1], str) else format_po(planned[1])
     if text is None:
         result = change(None)
         return None if result is None else format_po(result)

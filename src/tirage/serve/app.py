@@ -1,22 +1,18 @@
 """The web review desk: a Starlette app over one workspace.
 
-Security, in one place (`Guard`), for every request:
-- the Host header must name this machine (or the explicit `--host`), so a DNS-rebinding
-  page cannot reach the server under another name;
-- the access token of the printed URL, exchanged at once for a cookie (as Jupyter does);
-- state-changing requests carry a CSRF token that only our pages know, and a same-origin
-  Origin header when the browser sends one;
-- a strict Content-Security-Policy: scripts and styles only from tirage's own static files.
-
+Security is in `guard` (the secret prefix, sessions, CSRF, host check, bounded bodies).
 Pages are rendered by Jinja2 with autoescaping on; catalogs are looked up among the
-workspace's own, never built from request paths.
+workspace's own, never built from request paths. Work that reads or writes catalogs or
+runs checks goes to Starlette's thread pool, so one slow request never stalls the others.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
-from collections.abc import Iterable
+import sqlite3
+import sys
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -24,36 +20,45 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
-from starlette.datastructures import URL
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tirage.catalog import timestamp
 from tirage.editions.credit import credit_from_po, credit_line
-from tirage.editions.html import render_html
+from tirage.editions.html import render_html, text_direction
 from tirage.editions.render import Translations
 from tirage.errors import TirageError
+from tirage.history import History
 from tirage.memory import TranslationMemory
 from tirage.po.pofile import read_po
-from tirage.quality.checks import check_pair
+from tirage.quality.checks import CHECKS, ERROR, check_pair
 from tirage.review import (
+    FORM_SEPARATOR,
     Conflict,
     Decision,
     Reviewer,
     apply_decision,
     reviewer_notice,
 )
-from tirage.serve.pages import FILTERS, Memo, catalog_path, dashboard, review_page
+from tirage.serve.guard import (
+    LOOPBACK,
+    NOT_DONE,
+    Guard,
+    Refused,
+    first_line,
+    parse_json,
+    read_body,
+    text_field,
+    text_list,
+)
+from tirage.serve.memo import FILTERS, ORDERS, Memo
+from tirage.serve.pages import catalog_path, dashboard, ignorable, review_page
 from tirage.terminal import visible
+from tirage.text.glossary import load_glossary
 from tirage.workspace import Workspace, language_name
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
 # The preview is an edition: its style sheet is inline, and it runs no script at all.
 PREVIEW_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -61,99 +66,34 @@ PREVIEW_CSP = (
 )
 STATIC = Path(__file__).parent / "static"
 PREVIEW_STYLE = (STATIC / "preview.css").read_text(encoding="utf-8")
+MEDIA_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def hashed_assets() -> dict[str, tuple[str, bytes]]:
+    """`desk.css` → (`desk.<hash>.css`, its bytes): a name that changes with the content,
+    so the browser may keep the file for good."""
+    assets = {}
+    for path in sorted(STATIC.iterdir()):
+        if path.suffix in MEDIA_TYPES:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()[:16]
+            assets[path.name] = (f"{path.stem}.{digest}{path.suffix}", data)
+    return assets
+
+
+STATE_WORDS = {
+    "reviewed": "reviewed",
+    "fuzzy": "needs review",
+    "changed": "source changed",
+    "untranslated": "untranslated",
+}
 STATE_NAMES = {
     "translated": "reviewed",
     "fuzzy_mt": "machine",
     "fuzzy_source": "source changed",
     "untranslated": "untranslated",
 }
-
-
-def hostname(host_header: str) -> str:
-    """`127.0.0.1:8765` → `127.0.0.1`; `[::1]:8765` → `::1`."""
-    if host_header.startswith("["):
-        return host_header[1:].partition("]")[0].lower()
-    return host_header.rpartition(":")[0].lower() if ":" in host_header else host_header.lower()
-
-
-class Guard:
-    """Host check, token, CSRF and security headers, before any route runs."""
-
-    def __init__(self, app: ASGIApp, token: str, hosts: Iterable[str]) -> None:
-        self.app = app
-        self.token = token
-        self.csrf = csrf_token(token)
-        self.cookie = "tirage-" + hashlib.sha256(token.encode()).hexdigest()[:12]
-        self.hosts = {host.lower() for host in hosts}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope)
-        response = self.refuse(request)
-        if response is None and hmac.compare_digest(
-            request.query_params.get("token", ""), self.token
-        ):
-            # The token leaves the address bar (and history, and Referer) for a cookie.
-            query = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-            response = RedirectResponse(str(request.url.replace(query=urlencode(query))), 303)
-            response.set_cookie(self.cookie, self.token, httponly=True, samesite="strict")
-        if response is not None:
-            await self.secure(response)(scope, receive, send)
-            return
-
-        async def send_secured(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = dict(message.get("headers", []))
-                extra = [(k.encode(), v.encode()) for k, v in security_headers().items()]
-                message["headers"] = list(message.get("headers", [])) + [
-                    item for item in extra if item[0] not in headers
-                ]
-            await send(message)
-
-        await self.app(scope, receive, send_secured)
-
-    def refuse(self, request: Request) -> Response | None:
-        if hostname(request.headers.get("host", "")) not in self.hosts:
-            return forbidden("This server answers only to its own address.")
-        if request.query_params.get("token"):
-            if hmac.compare_digest(request.query_params["token"], self.token):
-                return None
-            return forbidden("Wrong token: open the address that `tirage serve` printed.")
-        if not hmac.compare_digest(request.cookies.get(self.cookie, ""), self.token):
-            return forbidden("Open the address that `tirage serve` printed (it has a token).")
-        if request.method not in ("GET", "HEAD"):
-            if not hmac.compare_digest(request.headers.get("x-tirage-csrf", ""), self.csrf):
-                return forbidden("Missing or wrong CSRF token.")
-            origin = request.headers.get("origin")
-            if origin is not None and hostname(URL(origin).netloc) not in self.hosts:
-                return forbidden("Cross-origin request refused.")
-        return None
-
-    @staticmethod
-    def secure(response: Response) -> Response:
-        for key, value in security_headers().items():
-            response.headers.setdefault(key, value)
-        return response
-
-
-def security_headers() -> dict[str, str]:
-    return {
-        "content-security-policy": CSP,
-        "x-content-type-options": "nosniff",
-        "referrer-policy": "no-referrer",
-        "x-frame-options": "DENY",
-        "cache-control": "no-store",
-    }
-
-
-def forbidden(text: str) -> Response:
-    return Response(text + "\n", 403, media_type="text/plain")
-
-
-def csrf_token(token: str) -> str:
-    return hmac.new(token.encode(), b"tirage-csrf", hashlib.sha256).hexdigest()
 
 
 def exact(value: str) -> Markup:
@@ -176,13 +116,15 @@ def shown(value: Any) -> Any:
 
 
 class Desk:
-    """The routes, over one workspace and one reviewer."""
+    """The routes, over one workspace and one reviewer, under the prefix `root`."""
 
-    def __init__(self, ws: Workspace, reviewer: Reviewer, token: str) -> None:
+    def __init__(self, ws: Workspace, reviewer: Reviewer, root: str) -> None:
         self.ws = ws
         self.reviewer = reviewer
-        self.csrf = csrf_token(token)
+        self.root = root
         self.memo = Memo(ws)
+        self.saving = threading.Lock()  # one save at a time: the memory has one writer
+        self.warmed = threading.Event()
         self.templates = Environment(
             loader=PackageLoader("tirage.serve", "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -191,25 +133,75 @@ class Desk:
             finalize=shown,
         )
         self.templates.filters["exact"] = exact
+        self.assets = hashed_assets()
+        self.served = {hashed: (name, data) for name, (hashed, data) in self.assets.items()}
         self.templates.globals.update(
             filters=FILTERS,
+            orders=ORDERS,
             language_name=language_name,
-            review_url=review_url,
+            review_url=self.review_url,
+            root=root,
+            asset=lambda name: f"{root}/static/{self.assets[name][0]}",
             source_lang=ws.source_lang,
+            direction=text_direction,
+            reviewer_name=reviewer.name,
+            state_words=STATE_WORDS,
             state_names=STATE_NAMES,
         )
 
-    def render(self, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+    def warm(self) -> None:
+        """What a first page would otherwise wait for: the memory's matches from what
+        translators saved while no desk was running, the dashboard's numbers, then every
+        catalog parsed and checked."""
+        try:
+            with self.saving, TranslationMemory.open(self.ws) as memory:
+                memory.refresh(self.ws)
+            dashboard(self.ws, self.memo)  # what the first page needs, first
+            self.memo.warm()
+        except (TirageError, OSError, sqlite3.Error) as exc:
+            line = exc.format() if isinstance(exc, TirageError) else first_line(exc)
+            print(f"tirage serve: {line}", file=sys.stderr)
+        finally:
+            self.warmed.set()
+
+    def review_url(
+        self,
+        lang: str,
+        doc: str,
+        filter_name: str,
+        query: str,
+        n: int | None,
+        order: str = "document",
+    ) -> str:
+        params: dict[str, str] = {"filter": filter_name}
+        if order != "document":
+            params["order"] = order
+        if query:
+            params["q"] = query
+        if n is not None:
+            params["n"] = str(n)
+        return f"{self.root}/review/{quote(lang)}/{quote(doc)}?{urlencode(params)}"
+
+    def render(self, request: Request, name: str, status: int = 200, **values: Any) -> Response:
         page = self.templates.get_template(name).render(
-            csrf=self.csrf,
+            csrf=request.state.csrf,
             notice=reviewer_notice(self.reviewer),
             workspace=self.ws.root.resolve().name,
             **values,
         )
         return HTMLResponse(page, status)
 
+    async def static(self, request: Request) -> Response:
+        found = self.served.get(str(request.path_params["name"]))
+        if found is None:
+            return Response("Not found\n", 404, media_type="text/plain")
+        name, data = found
+        media_type = MEDIA_TYPES[Path(name).suffix]
+        return Response(data, media_type=media_type, headers={"cache-control": IMMUTABLE})
+
     async def dashboard(self, request: Request) -> Response:
-        return self.render("dashboard.html", board=dashboard(self.ws, self.memo))
+        board = await run_in_threadpool(dashboard, self.ws, self.memo)
+        return self.render(request, "dashboard.html", board=board)
 
     def _catalog(self, request: Request) -> tuple[str, str, Path]:
         lang = str(request.path_params["lang"])
@@ -223,114 +215,174 @@ class Desk:
         try:
             lang, _doc, path = self._catalog(request)
         except LookupError:
-            return self.render("missing.html", 404)
+            return self.render(request, "missing.html", 404)
         wanted = request.query_params.get("n", "")
-        page = review_page(
+        page = await run_in_threadpool(
+            review_page,
             self.ws,
             self.memo,
             lang,
             path,
-            request.query_params.get("filter", "review"),
+            request.query_params.get("filter", "todo"),
+            request.query_params.get("order", "document"),
             request.query_params.get("q", "").strip(),
             int(wanted) if wanted.isdigit() else None,
         )
-        return self.render("review.html", page=page, threshold=self.ws.threshold)
+        return self.render(request, "review.html", page=page, threshold=self.ws.threshold)
 
     async def preview(self, request: Request) -> Response:
         try:
             lang, doc, path = self._catalog(request)
         except LookupError:
-            return self.render("missing.html", 404)
-        document = self.memo.document(doc)
-        if document is None:
-            return self.render("missing.html", 404)
-        po = read_po(path)
-        credit = credit_line(credit_from_po(po, self.ws.source_lang, False), lang)
-        html = render_html(
-            document, Translations.from_po(po), lang, self.ws.source_lang, False, credit
-        )
-        banner = (
-            # Inline: the edition's own meta CSP allows inline styles and nothing else.
-            f"<style>\n{PREVIEW_STYLE}</style>\n</head>",
-            '<body>\n<p class="tirage-preview">Preview as exported now: passages '
-            "still in the source language (untranslated or not yet reviewed) are marked.</p>",
-        )
-        html = html.replace("</head>", banner[0], 1).replace("<body>", banner[1], 1)
+            return self.render(request, "missing.html", 404)
+        html = await run_in_threadpool(self._preview, lang, doc, path)
+        if html is None:
+            return self.render(request, "missing.html", 404)
         response = HTMLResponse(html)
         response.headers["content-security-policy"] = PREVIEW_CSP
         return response
 
-    async def decide(self, request: Request) -> Response:
+    def _preview(self, lang: str, doc: str, path: Path) -> str | None:
+        document = self.memo.document(doc)
+        if document is None:
+            return None
+        po = read_po(path)
+        credit = credit_line(credit_from_po(po, self.ws.source_lang, False), lang)
+        keep = load_glossary(self.ws.glossary_path).keep  # as export: names left as written
+        html = render_html(
+            document, Translations.from_po(po), lang, self.ws.source_lang, False, credit,
+            keep=keep,
+        )  # fmt: skip
+        banner = (
+            # Inline: the edition's own meta CSP allows inline styles and nothing else.
+            f"<style>\n{PREVIEW_STYLE}</style>\n</head>",
+            '<body>\n<aside class="tirage-preview" aria-label="About this preview"><p>Preview '
+            "as exported now: passages still in the source language (untranslated or not "
+            "yet reviewed) are marked.</p></aside>",
+        )
+        html = html.replace("</head>", banner[0], 1).replace("<body>", banner[1], 1)
+        if text_direction(lang) != text_direction(self.ws.source_lang):
+            # A passage left in the source language keeps its own direction in the page.
+            source = self.ws.source_lang
+            mark = f'<span lang="{source}" dir="{text_direction(source)}">'
+            html = html.replace(f'<span lang="{source}">', mark)
+        return html
+
+    async def api(
+        self, request: Request, work: Callable[[dict[str, Any]], tuple[int, Any]]
+    ) -> Response:
+        """Read the body (bounded), then parse, validate and do the work in the pool;
+        every refusal is a JSON answer with a sentence the page shows."""
         try:
-            body = await request.json()
-            lang, doc = str(body["lang"]), str(body["doc"])
-            msgid, msgstr, base = str(body["msgid"]), str(body["msgstr"]), str(body["base"])
-            msgctxt = body.get("msgctxt")
-        except (ValueError, KeyError, TypeError):
-            return JSONResponse({"error": "malformed request"}, 400)
+            body = await read_body(request)
+            status, answer = await run_in_threadpool(lambda: work(parse_json(body)))
+        except Refused as refused:
+            return JSONResponse({"error": refused.message}, refused.status)
+        return JSONResponse(answer, status)
+
+    async def decide(self, request: Request) -> Response:
+        return await self.api(request, self._decide)
+
+    def _decide(self, body: dict[str, Any]) -> tuple[int, Any]:
+        lang, doc = text_field(body, "lang"), text_field(body, "doc")
+        msgid = text_field(body, "msgid")
+        msgctxt = text_field(body, "msgctxt") if body.get("msgctxt") is not None else None
+        forms = base_forms = None
+        if "forms" in body:  # a plural entry, form by form
+            forms = tuple(f.strip() for f in text_list(body, "forms", new=True))
+            base_forms = tuple(text_list(body, "base_forms"))
+            if not all(forms):
+                raise Refused(400, "Every plural form needs a translation.")
+            msgstr, base = FORM_SEPARATOR.join(forms), FORM_SEPARATOR.join(base_forms)
+        else:
+            msgstr, base = text_field(body, "msgstr", new=True), text_field(body, "base")
         path = catalog_path(self.ws, lang, doc)
         if path is None:
-            return JSONResponse({"error": "no such catalog"}, 404)
+            return 404, {"error": "no such catalog"}
         decision = Decision(
-            path,
-            lang,
-            msgid,
-            None if msgctxt is None else str(msgctxt),
-            msgstr.strip(),
-            base,
-            self.reviewer.name,
-        )
+            path, lang, msgid, msgctxt, msgstr.strip(), base, self.reviewer.name,
+            forms=forms, base_forms=base_forms,
+        )  # fmt: skip
         try:
-            with TranslationMemory.open(self.ws) as memory:
-                saved = apply_decision(self.ws, decision, memory)
+            with self.saving, TranslationMemory.open(self.ws) as memory:
+                known = self.memo.catalog(path)
+                saved = None
+                try:
+                    saved = apply_decision(self.ws, decision, memory, known)
+                finally:
+                    self.memo.saved(lang, path, known, saved.entry if saved else None)
         except Conflict as conflict:
-            return JSONResponse(
-                {"conflict": True, "disk": conflict.disk, "disk_fuzzy": conflict.disk_fuzzy}, 409
-            )
+            answer: dict[str, object] = {
+                "conflict": True,
+                "disk": conflict.disk,
+                "disk_fuzzy": conflict.disk_fuzzy,
+            }
+            if conflict.disk_forms is not None:
+                answer["disk_forms"] = conflict.disk_forms
+            return 409, answer
         except TirageError as exc:
-            return JSONResponse({"error": exc.format()}, 500)
-        return JSONResponse({"saved": saved.entry.msgstr, "fuzzy": saved.entry.fuzzy})
+            return 500, {"error": exc.format()}
+        return 200, {"saved": decision.msgstr, "fuzzy": saved.entry.fuzzy}
 
     async def check(self, request: Request) -> Response:
-        try:
-            body = await request.json()
-            lang, msgid, msgstr = str(body["lang"]), str(body["msgid"]), str(body["msgstr"])
-        except (ValueError, KeyError, TypeError):
-            return JSONResponse({"error": "malformed request"}, 400)
+        return await self.api(request, self._check)
+
+    def _check(self, body: dict[str, Any]) -> tuple[int, Any]:
+        lang, msgid = text_field(body, "lang"), text_field(body, "msgid")
+        msgstr = text_field(body, "msgstr", new=True)
         if lang not in self.ws.targets:
-            return JSONResponse({"error": "not a target language"}, 404)
+            return 404, {"error": "not a target language"}
         found = check_pair(msgid, msgstr, self.memo.context(lang)) if msgstr else []
-        return JSONResponse(
-            [{"check": c.name, "severity": c.severity, "evidence": e} for c, e in found]
-        )
+        if isinstance(body.get("doc"), str) and History.exists(self.ws):
+            msgctxt = text_field(body, "msgctxt") if body.get("msgctxt") is not None else None
+            with History.open(self.ws) as kept:
+                ignored = kept.ignored(lang, text_field(body, "doc"), msgid, msgctxt)
+            found = [(c, e) for c, e in found if not ignorable(c, ignored)]
+        return 200, [{"check": c.name, "severity": c.severity, "evidence": e} for c, e in found]
 
+    async def ignore(self, request: Request) -> Response:
+        return await self.api(request, self._ignore)
 
-def review_url(lang: str, doc: str, filter_name: str, query: str, n: int | None) -> str:
-    params: dict[str, str] = {"filter": filter_name}
-    if query:
-        params["q"] = query
-    if n is not None:
-        params["n"] = str(n)
-    return f"/review/{quote(lang)}/{quote(doc)}?{urlencode(params)}"
+    def _ignore(self, body: dict[str, Any]) -> tuple[int, Any]:
+        """Ignore one check's warnings for one entry, from now on."""
+        lang, doc, msgid = (text_field(body, name) for name in ("lang", "doc", "msgid"))
+        msgctxt = text_field(body, "msgctxt") if body.get("msgctxt") is not None else None
+        check = text_field(body, "check")
+        if catalog_path(self.ws, lang, doc) is None:
+            return 404, {"error": "no such catalog"}
+        severity = {c.name: c.severity for c in CHECKS}.get(check, ERROR)
+        if severity == ERROR:
+            return 400, {"error": "only a warning can be ignored, never an error"}
+        with History.open(self.ws) as kept:
+            kept.ignore(lang, doc, msgid, msgctxt, check, self.reviewer.name, timestamp())
+        return 200, {"ignored": check}
 
 
 def create_app(
-    ws: Workspace, reviewer: Reviewer, token: str, hosts: Iterable[str] = LOOPBACK
-) -> ASGIApp:
-    with TranslationMemory.open(ws) as memory:
-        memory.refresh(ws)  # matches from what translators saved while no desk was running
-    desk = Desk(ws, reviewer, token)
-    desk.memo.warm()
+    ws: Workspace,
+    reviewer: Reviewer,
+    token: str,
+    prefix: str,
+    hosts: Iterable[str] = LOOPBACK,
+) -> Guard:
+    """The desk under `/<prefix>/`, entered with `/<prefix>/?token=<token>`. It answers at
+    once; the memory's refresh and the catalogs' parse and checks go on in the background
+    (a page that needs a catalog not yet read reads it itself)."""
+    root = "/" + prefix
+    desk = Desk(ws, reviewer, root)
+    threading.Thread(target=desk.warm, name="tirage-warm", daemon=True).start()
     for name in desk.templates.list_templates():
         desk.templates.get_template(name)  # compiled now, not on a reviewer's first page
-    app = Starlette(
-        routes=[
-            Route("/", desk.dashboard),
-            Route("/review/{lang}/{doc}", desk.review),
-            Route("/preview/{lang}/{doc}", desk.preview),
-            Route("/api/decide", desk.decide, methods=["POST"]),
-            Route("/api/check", desk.check, methods=["POST"]),
-            Mount("/static", StaticFiles(directory=STATIC), name="static"),
-        ]
-    )
-    return Guard(app, token, hosts)
+    routes = [
+        Route("/", desk.dashboard),
+        Route("/review/{lang}/{doc}", desk.review),
+        Route("/preview/{lang}/{doc}", desk.preview),
+        Route("/api/decide", desk.decide, methods=["POST"]),
+        Route("/api/check", desk.check, methods=["POST"]),
+        Route("/api/ignore", desk.ignore, methods=["POST"]),
+        Route("/static/{name}", desk.static),
+    ]
+    desk_app = Starlette(routes=[Mount(root, routes=routes)], exception_handlers=NOT_DONE)
+    guard = Guard(desk_app, token, prefix, hosts)
+    guard.warmed = desk.warmed
+    return guard

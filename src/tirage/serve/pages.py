@@ -7,136 +7,39 @@ Nothing here knows about HTTP; the app turns these models into responses.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gettext
+import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TypeVar, cast
 
 import polib
 
+from tirage import languages
 from tirage.document import Document
 from tirage.editions.render import Translations
+from tirage.history import Change, History
 from tirage.memory import FILENAME, Match, TranslationMemory
-from tirage.po.pofile import read_po
 from tirage.provenance import get_provenance
 from tirage.publish import Coverage, coverage, passes
-from tirage.quality.checks import Context, check_entry
+from tirage.quality.checks import ERROR, Check, Context
 from tirage.quality.stats import STATES, CatalogStats, PostEditSummary, catalog_stats
-from tirage.readers import read_document
 from tirage.review import (
     Catalog,
     Findings,
-    author,
+    author_words,
     catalog_paths,
-    checks_context,
     confidence,
     describe_confidence,
-    errors_in,
-    load_catalog,
     memory_matches,
     needs_review,
-    queue_items,
-    queue_key,
-    source_changed,
+    plural_forms,
     word_diff,
 )
+from tirage.serve.memo import FILTERS, ORDERS, Memo
 from tirage.workspace import Workspace
 
-FILTERS = {
-    "review": "needs review",
-    "untranslated": "untranslated",
-    "errors": "with errors",
-    "changed": "source changed",
-    "all": "all",
-}
-
-
-T = TypeVar("T")
 WINDOW = 300  # entries listed in the sidebar around the current one
-MEMO_LIMIT = 200_000  # findings kept between requests; beyond, the memo starts afresh
-
-
-class Memo:
-    """What pages would otherwise recompute on every request: parsed source documents and
-    dashboard rows, kept while their files' modification time and size stay the same, and
-    check findings per (language, source, translation), kept while the glossary is."""
-
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-        self._files: dict[tuple[str, Path], tuple[tuple[int, int, int], object]] = {}
-        self._findings: dict[tuple[str, str, str], Findings] = {}
-        self._contexts: dict[str, Context] = {}
-        self._glossary: tuple[int, int, int] | None = None
-
-    @staticmethod
-    def _stamp(path: Path) -> tuple[int, int, int]:
-        """A file's version: atomic saves (ours, most editors') make a new inode, and an
-        in-place write changes the size or the modification time."""
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            return (0, 0, -1)
-        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-
-    def file(self, kind: str, path: Path, make: Callable[[], T]) -> T:
-        stamp = self._stamp(path)
-        kept = self._files.get((kind, path))
-        if kept is not None and kept[0] == stamp:
-            return cast(T, kept[1])
-        value = make()
-        self._files[(kind, path)] = (stamp, value)
-        return value
-
-    def glossary_stamp(self) -> tuple[int, int, int]:
-        return self._stamp(self.ws.glossary_path)
-
-    def context(self, lang: str) -> Context:
-        stamp = self.glossary_stamp()
-        if stamp != self._glossary or len(self._findings) > MEMO_LIMIT:
-            self._glossary = stamp
-            self._contexts.clear()
-            self._findings.clear()
-        if lang not in self._contexts:
-            self._contexts[lang] = checks_context(self.ws, lang)
-        return self._contexts[lang]
-
-    def findings(self, lang: str, entry: polib.POEntry) -> Findings:
-        context = self.context(lang)
-        if entry.msgid_plural or entry.obsolete:
-            return check_entry(entry, context)
-        key = (lang, entry.msgid, entry.msgstr)
-        found = self._findings.get(key)
-        if found is None:
-            found = self._findings[key] = check_entry(entry, context)
-        return found
-
-    def warm(self) -> None:
-        """Parse every catalog and check every entry now, at start-up, so that no reviewer
-        waits for it on a first page (a 2,000-entry catalog's checks take about a second)."""
-        for lang in self.ws.targets:
-            for path in catalog_paths(self.ws, lang):
-                self.lists(lang, path)
-                self.document(path.stem)
-
-    def catalog(self, path: Path) -> Catalog:
-        return self.file("catalog", path, partial(load_catalog, path))
-
-    def lists(self, lang: str, path: Path) -> dict[str, list[int]]:
-        """The entries of each filter, as positions; kept while the catalog and the glossary
-        (which the checks read) stay the same."""
-        make = partial(_filtered, self.catalog(path), lang, self)
-        return self.file(f"lists {self.glossary_stamp()}", path, make)
-
-    def document(self, doc: str) -> Document | None:
-        found = [path for path in self.ws.sources() if path.stem == doc]
-        if not found:
-            return None
-        source = found[0]
-        ws = self.ws
-        return self.file(
-            "document", source, lambda: read_document(source, ws.root, ws.source_lang, ws.markdown)
-        )
 
 
 def catalog_path(ws: Workspace, lang: str, doc: str) -> Path | None:
@@ -175,11 +78,48 @@ class Row:
 def _measure(
     ws: Workspace, memo: Memo, lang: str, path: Path
 ) -> tuple[CatalogStats, Coverage | None]:
-    """`tirage stats`'s counts of one catalog, and what the publish gate counts."""
-    po = read_po(path)
-    stats = catalog_stats(po, path.stem, lang, Path(ws.relative(path)))
+    """`tirage stats`'s counts of one catalog, and what the publish gate counts; from the
+    desk's cache on disk while the catalog and its source are the files they were."""
+    sources = [p for p in ws.sources() if p.stem == path.stem]
+    key = ws.relative(path)
+    stamp = [list(memo.stamp_of(p)[1:]) for p in (path, *sources[:1])]
+    kept = memo.recall(key)
+    if isinstance(kept, dict) and kept.get("stamp") == stamp:
+        try:
+            return _revived(kept, path.stem, lang, key)
+        except (KeyError, TypeError, ValueError):
+            pass  # not what this version wrote: counted again
+    po = memo.catalog(path).po
+    stats = catalog_stats(po, path.stem, lang, Path(key))
     doc = memo.document(path.stem)
-    return stats, coverage(doc, Translations.from_po(po)) if doc else None
+    cov = coverage(doc, Translations.from_po(po)) if doc else None
+    memo.remember(
+        key,
+        {
+            "stamp": stamp,
+            "segments": stats.segments,
+            "words": stats.words,
+            "target_words": stats.target_words,
+            "coverage": None if cov is None else [cov.total, cov.reviewed, cov.fuzzy],
+        },
+    )
+    return stats, cov
+
+
+def _revived(
+    kept: dict[str, object], doc: str, lang: str, key: str
+) -> tuple[CatalogStats, Coverage | None]:
+    segments, words, target, cov = (
+        kept[k] for k in ("segments", "words", "target_words", "coverage")
+    )
+    if not (isinstance(segments, dict) and isinstance(words, dict) and isinstance(target, int)):
+        raise TypeError(key)
+    stats = CatalogStats(doc, lang, Path(key), dict(segments), dict(words), target)
+    if cov is None:
+        return stats, None
+    if not (isinstance(cov, list) and len(cov) == 3 and all(isinstance(n, int) for n in cov)):
+        raise TypeError(key)
+    return stats, Coverage(*cov)
 
 
 @dataclass
@@ -206,6 +146,7 @@ def dashboard(ws: Workspace, memo: Memo) -> Dashboard:
     finally:
         if memory is not None:
             memory.close()
+    memo.keep()
     rows.sort(key=lambda row: (row.stats.doc, ws.targets.index(row.stats.lang)))
     languages = []
     for lang in ws.targets:
@@ -236,6 +177,11 @@ class Current:
     context: list[tuple[str, bool]]  # the paragraph's sentences, (text, is this one)
     role: str
     line: str
+    history: list[Change]  # the decisions made on it, the latest first
+    forms: list[tuple[str, str]]  # a plural entry's (label, translation) per form
+    others: list[tuple[str, str]]  # (language, reviewed translation) in the other targets
+    terms: list[tuple[str, str]]  # glossary terms in the source, (term, what to do)
+    ignored: list[str]  # the checks whose warnings are ignored for this entry
 
 
 @dataclass
@@ -243,42 +189,18 @@ class ReviewPage:
     lang: str
     doc: str
     filter: str
+    order: str
     query: str
     counts: dict[str, int]
     listed: list[Listed]
     current: Current | None
     previous: int | None
     next: int | None
-    stats: CatalogStats
-    total: int  # entries in the filtered list, of which `listed` is a window
-    offset: int  # the window's first index in the filtered list
-
-
-def entry_state(entry: polib.POEntry) -> str:
-    if not entry.msgstr:
-        return "untranslated"
-    if source_changed(entry):
-        return "changed"
-    if "fuzzy" in entry.flags:
-        return "fuzzy"
-    return "reviewed"
-
-
-def _filtered(catalog: Catalog, lang: str, memo: Memo) -> dict[str, list[int]]:
-    active = catalog.active
-
-    def check(entry: polib.POEntry) -> Findings:
-        return memo.findings(lang, entry)
-
-    queue = sorted(queue_items(catalog, check), key=queue_key)
-    errors = [i for i, e in enumerate(active) if e.msgstr and errors_in(check(e))]
-    return {
-        "review": [item.position for item in queue],
-        "untranslated": [i for i, e in enumerate(active) if not e.msgstr],
-        "errors": errors,
-        "changed": [i for i, e in enumerate(active) if source_changed(e)],
-        "all": list(range(len(active))),
-    }
+    reviewed_share: float
+    entries: int  # in the catalog
+    total: int  # entries in the filtered list (or search hits), of which `listed` is a window
+    offset: int  # the window's first index in that list
+    index: int | None  # the current entry's place in that list
 
 
 def _paragraph(doc: Document | None, msgid: str) -> list[tuple[str, bool]]:
@@ -290,61 +212,116 @@ def _paragraph(doc: Document | None, msgid: str) -> list[tuple[str, bool]]:
     return [(msgid, True)]
 
 
+def ignorable(check: Check, ignored: set[str]) -> bool:
+    """A warning the reviewer ignored for this entry (an error is never ignored)."""
+    return check.severity != ERROR and check.name in ignored
+
+
+def others_of(
+    ws: Workspace, memo: Memo, lang: str, doc: str, entry: polib.POEntry
+) -> list[tuple[str, str]]:
+    """The entry's reviewed translations in the workspace's other target languages."""
+    found = []
+    for other in ws.targets:
+        path = catalog_path(ws, other, doc) if other != lang else None
+        if path is None:
+            continue
+        twin = memo.catalog(path).entry(entry.msgid, entry.msgctxt)
+        if twin is not None and twin.msgstr and "fuzzy" not in twin.flags:
+            found.append((other, twin.msgstr))
+    return found
+
+
+def terms_in(context: Context, msgid: str) -> list[tuple[str, str]]:
+    """The glossary's terms found in the source text, with what the glossary asks."""
+    terms = [(term, "keep as written") for term in context.keep if term in msgid]
+    terms += [(term, f"translate as “{target}”") for term, target in context.forced.items()
+              if term in msgid]  # fmt: skip
+    return terms
+
+
+CANDIDATES = [*range(1000), 10**6, 2 * 10**6, 10**7]  # numbers to find each form's examples
+
+
+def plural_labels(po: polib.POFile, lang: str, count: int) -> list[str]:
+    """A label per plural form, from the catalog's Plural-Forms and the language's plural
+    rules (babel's CLDR categories): "one (1, 21, 31…)", "other (0, 2, 3…)"."""
+    found = re.search(r"plural\s*=\s*([^;]+)", po.metadata.get("Plural-Forms", ""))
+    try:
+        rule = gettext.c2py(found.group(1)) if found else None
+    except (ValueError, SyntaxError, RecursionError):
+        rule = None
+    locale = languages.parse(lang)
+    labels = []
+    for index in range(count):
+        examples = [n for n in CANDIDATES if rule is not None and rule(n) == index][:3]
+        if not examples:
+            labels.append(f"form {index + 1}")
+            continue
+        category = locale.plural_form(examples[0]) if locale is not None else f"form {index + 1}"
+        more = "…" if len(examples) == 3 else ""
+        labels.append(f"{category} ({', '.join(map(str, examples))}{more})")
+    return labels
+
+
+def search(catalog: Catalog, query: str) -> list[int]:
+    """The whole catalog's entries whose source, translation, comments or context hold
+    `query` (case folded), in document order: a search is not limited to a filter."""
+    needle = query.casefold()
+    found = []
+    for i, entry in enumerate(catalog.active):
+        fields = (
+            entry.msgid,
+            entry.msgstr,
+            entry.msgid_plural or "",
+            *entry.msgstr_plural.values(),
+            entry.comment or "",
+            entry.tcomment or "",
+            entry.msgctxt or "",
+        )
+        if any(needle in text.casefold() for text in fields if text):
+            found.append(i)
+    return found
+
+
 def review_page(
     ws: Workspace,
     memo: Memo,
     lang: str,
     path: Path,
     filter_name: str,
+    order: str,
     query: str,
     wanted: int | None,
 ) -> ReviewPage:
     catalog = memo.catalog(path)
-    lists = memo.lists(lang, path)
-    chosen = filter_name if filter_name in FILTERS else "review"
-    positions = lists[chosen]
-    if query:
-        needle = query.casefold()
-        positions = [
-            i
-            for i in positions
-            if needle in catalog.active[i].msgid.casefold()
-            or needle in catalog.active[i].msgstr.casefold()
-        ]
-    # The sidebar shows a window of the list around the current entry: a page of a
-    # 20,000-entry catalog would otherwise be mostly 20,000 links.
-    here = positions.index(wanted) if wanted in positions else 0
-    low = max(0, here - WINDOW // 3)
-    listed = [
-        Listed(i, catalog.active[i].msgid, entry_state(catalog.active[i]))
-        for i in positions[low : low + WINDOW]
-    ]
-    stats = catalog_stats(catalog.po, catalog.doc, lang, Path(ws.relative(path)), words=False)
+    rows = memo.rows(lang, path)
+    chosen = filter_name if filter_name in FILTERS else "todo"
+    order = order if order in ORDERS else "document"
+    positions = search(catalog, query) if query else rows.ordered(chosen, order)
+    here = positions.index(wanted) if wanted in positions else None
     position = wanted if wanted is not None and 0 <= wanted < len(catalog.active) else None
     if position is None and positions:
-        position = positions[0]
+        position, here = positions[0], 0
+    # The sidebar shows a window of the list around the current entry: a page of a
+    # 20,000-entry catalog would otherwise be mostly 20,000 links.
+    low = max(0, (here or 0) - WINDOW // 3)
+    listed = [
+        Listed(i, catalog.active[i].msgid, rows.rows[i].state)
+        for i in positions[low : low + WINDOW]
+    ]
     page = ReviewPage(
-        lang,
-        catalog.doc,
-        chosen,
-        query,
-        {name: len(found) for name, found in lists.items()},
-        listed,
-        None,
-        None,
-        None,
-        stats,
-        len(positions),
-        low,
-    )
+        lang, catalog.doc, chosen, order, query, rows.counts, listed, None, None, None,
+        rows.reviewed_share, len(catalog.active), len(positions), low, here,
+    )  # fmt: skip
     if position is None:
         return page
-    if position in positions:
-        index = positions.index(position)
-        page.previous = positions[index - 1] if index > 0 else None
-        page.next = positions[index + 1] if index + 1 < len(positions) else None
-    else:  # asked for by number, outside the filter: move on to the filter's first
-        page.next = positions[0] if positions else None
+    if here is not None:
+        page.previous = positions[here - 1] if here > 0 else None
+        page.next = positions[here + 1] if here + 1 < len(positions) else None
+    else:  # asked for by number, outside the list: back and forward by document order
+        page.previous = max((i for i in positions if i < position), default=None)
+        page.next = min((i for i in positions if i > position), default=None)
     page.current = current_entry(ws, memo, lang, catalog, position)
     return page
 
@@ -359,7 +336,18 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
             raw = memory.raw_output(
                 entry.msgid, ws.source_lang, lang, catalog.doc, entry.msgctxt or ""
             )
-    who = author(entry, raw) if entry.msgstr else "untranslated"
+    who = author_words(entry, raw, ws.source_lang, lang)
+    forms: list[tuple[str, str]] = []
+    if entry.msgid_plural:
+        texts = plural_forms(entry)
+        forms = list(zip(plural_labels(catalog.po, lang, len(texts)), texts, strict=True))
+    history: list[Change] = []
+    ignored: set[str] = set()
+    if History.exists(ws):
+        with History.open(ws) as kept:
+            history = kept.of(lang, catalog.doc, entry.msgid, entry.msgctxt)
+            ignored = kept.ignored(lang, catalog.doc, entry.msgid, entry.msgctxt)
+    findings = [(c, e) for c, e in memo.findings(lang, entry) if not ignorable(c, ignored)]
     score = describe_confidence(confidence(get_provenance(entry))) if needs_review(entry) else ""
     diff = word_diff(entry.previous_msgid, entry.msgid) if entry.previous_msgid else []
     line = ", ".join(f"{name}:{number}" if number else name for name, number in entry.occurrences)
@@ -368,10 +356,15 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
         entry,
         who,
         score,
-        memo.findings(lang, entry),
+        findings,
         matches,
         diff,
         _paragraph(memo.document(catalog.doc), entry.msgid),
         entry.comment or "",
         line,
+        history,
+        forms,
+        others_of(ws, memo, lang, catalog.doc, entry),
+        terms_in(memo.context(lang), entry.msgid),
+        sorted(ignored),
     )

@@ -1,0 +1,307 @@
+"""What the desk's pages would otherwise recompute on every request, kept while the files
+they come from stay the same (inode, modification time, size):
+
+- parsed catalogs, with the text they were parsed from, so that a save of one entry
+  rewrites one block of that text (`review.apply_decision`'s `known`), and the next page
+  parses nothing (`Memo.saved` keeps the catalog as the file now is);
+- one `Row` per entry (its filters, its state, its place in the confidence order), from
+  which every filter's list is derived; a save changes one row, not 20,000;
+- check findings per (language, source, translation), kept while the glossary is;
+- parsed source documents and dashboard rows.
+
+Requests run in a thread pool: the memo's dictionaries are only ever replaced or filled
+one key at a time, and a value computed twice by two requests is the same value.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+from typing import TypeVar, cast
+
+import polib
+
+from tirage.document import Document
+from tirage.errors import TirageError
+from tirage.po.pofile import write_atomic
+from tirage.provenance import get_provenance
+from tirage.quality.checks import Context, check_entry
+from tirage.readers import read_document
+from tirage.review import (
+    Catalog,
+    Findings,
+    catalog_paths,
+    checks_context,
+    confidence,
+    errors_in,
+    load_catalog,
+    needs_review,
+    order_key,
+    source_changed,
+)
+from tirage.workspace import Workspace
+
+FILTERS = {
+    "todo": "to do",
+    "review": "needs review",
+    "untranslated": "untranslated",
+    "errors": "with errors",
+    "changed": "source changed",
+    "all": "all",
+}
+ORDERS = {"document": "document order", "confidence": "least confident first"}
+
+T = TypeVar("T")
+Stamp = tuple[int, int, int]
+MEMO_LIMIT = 200_000  # findings kept between requests; beyond, the memo starts afresh
+KEPT = "desk-cache.json"  # the dashboard's numbers between runs of the desk, in .tirage/
+
+
+def entry_state(entry: polib.POEntry) -> str:
+    if not entry.msgstr and not any(entry.msgstr_plural.values()):
+        return "untranslated"
+    if source_changed(entry):
+        return "changed"
+    if "fuzzy" in entry.flags:
+        return "fuzzy"
+    return "reviewed"
+
+
+@dataclass(frozen=True)
+class Row:
+    """What the lists need to know about one entry."""
+
+    filters: frozenset[str]
+    state: str
+    key: tuple[int, float, int, int, int]  # queue order (least confident first)
+    # The lists it was in before a save in this sitting: it stays there, so that back and
+    # forward still reach it and the list does not shift under the reviewer.
+    sticky: frozenset[str] = frozenset()
+
+
+@dataclass
+class Rows:
+    """Every entry's row, and each filter's entries in document order."""
+
+    rows: list[Row]
+    lists: dict[str, list[int]]
+    counts: dict[str, int]  # the entries each filter holds now (saved ones not counted)
+
+    @classmethod
+    def build(cls, rows: list[Row]) -> Rows:
+        lists: dict[str, list[int]] = {name: [] for name in FILTERS}
+        counts = dict.fromkeys(FILTERS, 0)
+        for i, row in enumerate(rows):
+            for name in row.filters | row.sticky:
+                lists[name].append(i)
+            for name in row.filters:
+                counts[name] += 1
+        lists["all"] = list(range(len(rows)))
+        counts["all"] = len(rows)
+        return cls(rows, lists, counts)
+
+    def changed(self, position: int, row: Row) -> Rows:
+        """These rows with one changed: the lists are copied and that position moved in or
+        out of each (bisect), not rebuilt from 20,000 rows."""
+        rows = list(self.rows)
+        old, rows[position] = rows[position], row
+        lists, counts = dict(self.lists), dict(self.counts)
+        for name in FILTERS:
+            was, now = name in old.filters | old.sticky, name in row.filters | row.sticky
+            if was != now:
+                positions = list(lists[name])
+                if now:
+                    bisect.insort(positions, position)
+                else:
+                    positions.remove(position)
+                lists[name] = positions
+            counts[name] += (name in row.filters) - (name in old.filters)
+        counts["all"] = len(rows)
+        return Rows(rows, lists, counts)
+
+    def ordered(self, name: str, order: str) -> list[int]:
+        positions = self.lists[name]
+        if order == "confidence":
+            return sorted(positions, key=lambda i: self.rows[i].key)
+        return positions
+
+    @property
+    def reviewed_share(self) -> float:
+        reviewed = sum(1 for row in self.rows if row.state == "reviewed")
+        return 100.0 * reviewed / len(self.rows) if self.rows else 0.0
+
+
+def make_row(entry: polib.POEntry, findings: Findings) -> Row:
+    filters = set()
+    state = entry_state(entry)
+    # Plural entries too: the desk edits them form by form (the terminal queue does not).
+    if needs_review(entry) or (entry.msgid_plural and state in ("fuzzy", "changed")):
+        filters |= {"review", "todo"}
+    if state == "untranslated":
+        filters |= {"untranslated", "todo"}
+    elif errors_in(findings):
+        filters.add("errors")
+    if source_changed(entry):
+        filters.add("changed")
+    key = order_key(confidence(get_provenance(entry)), findings, entry.msgid)
+    return Row(frozenset(filters), state, key)
+
+
+class Memo:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._files: dict[tuple[str, Path], tuple[Stamp, object]] = {}
+        self._findings: dict[tuple[str, str, str], Findings] = {}
+        self._contexts: dict[str, Context] = {}
+        self._glossary: Stamp | None = None
+        self._locks: dict[tuple[str, Path], threading.Lock] = {}
+        # The dashboard's numbers per catalog, with the catalog's and its source's size and
+        # modification time: a restart shows the dashboard without parsing what has not
+        # changed. A cache only: anything unexpected in it is ignored.
+        self._kept: dict[str, object] = {}
+        self._kept_text = ""
+        self._kept_lock = threading.Lock()
+        try:
+            loaded = json.loads((ws.state_dir / KEPT).read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                self._kept = loaded
+        except (OSError, ValueError, RecursionError):
+            pass
+
+    @staticmethod
+    def _stamp(path: Path) -> Stamp:
+        """A file's version: atomic saves (ours, most editors') make a new inode, and an
+        in-place write changes the size or the modification time."""
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return (0, 0, -1)
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def stamp_of(self, path: Path) -> Stamp:
+        return self._stamp(path)
+
+    def recall(self, key: str) -> object:
+        with self._kept_lock:
+            return self._kept.get(key)
+
+    def remember(self, key: str, value: object) -> None:
+        with self._kept_lock:
+            self._kept[key] = value
+
+    def keep(self) -> None:
+        """Write the dashboard's numbers for the next run, when they changed."""
+        with self._kept_lock:
+            text = json.dumps(self._kept, ensure_ascii=False, sort_keys=True)
+        if text != self._kept_text:
+            try:
+                write_atomic(self.ws.state_dir / KEPT, text)
+            except (OSError, TirageError):
+                return  # a cache: the next run counts again
+            self._kept_text = text
+
+    def file(self, kind: str, path: Path, make: Callable[[], T]) -> T:
+        # One thread computes a value; another that needs it meanwhile (a first page while
+        # the start-up warms the memo) waits for it rather than computing it again.
+        with self._locks.setdefault((kind, path), threading.Lock()):
+            stamp = self._stamp(path)
+            kept = self._files.get((kind, path))
+            if kept is not None and kept[0] == stamp:
+                return cast(T, kept[1])
+            value = make()
+            self._files[(kind, path)] = (stamp, value)
+            return value
+
+    def glossary_stamp(self) -> Stamp:
+        return self._stamp(self.ws.glossary_path)
+
+    def context(self, lang: str) -> Context:
+        stamp = self.glossary_stamp()
+        if stamp != self._glossary or len(self._findings) > MEMO_LIMIT:
+            self._glossary = stamp
+            self._contexts.clear()
+            self._findings.clear()
+        if lang not in self._contexts:
+            self._contexts[lang] = checks_context(self.ws, lang)
+        return self._contexts[lang]
+
+    def findings(self, lang: str, entry: polib.POEntry, context: Context | None = None) -> Findings:
+        context = context or self.context(lang)
+        if entry.msgid_plural or entry.obsolete:
+            return check_entry(entry, context)
+        key = (lang, entry.msgid, entry.msgstr)
+        found = self._findings.get(key)
+        if found is None:
+            found = self._findings[key] = check_entry(entry, context)
+        return found
+
+    def warm(self) -> None:
+        """Parse every catalog and check every entry, so that no reviewer waits for it on a
+        first page (a 2,000-entry catalog's checks take about a second)."""
+        for lang in self.ws.targets:
+            for path in catalog_paths(self.ws, lang):
+                self.rows(lang, path)
+                self.document(path.stem)
+
+    def catalog(self, path: Path) -> Catalog:
+        return self.file("catalog", path, partial(load_catalog, path))
+
+    def _rows_kind(self) -> str:
+        return f"rows {self.glossary_stamp()}"
+
+    def rows(self, lang: str, path: Path) -> Rows:
+        """Every entry's row; kept while the catalog and the glossary (which the checks
+        read) stay the same."""
+        catalog = self.catalog(path)
+
+        def make() -> Rows:
+            context = self.context(lang)
+            return Rows.build(
+                [make_row(e, self.findings(lang, e, context)) for e in catalog.active]
+            )
+
+        return self.file(self._rows_kind(), path, make)
+
+    def saved(self, lang: str, path: Path, catalog: Catalog, entry: polib.POEntry | None) -> None:
+        """After a save through `catalog` (`apply_decision`'s `known`): if the file holds
+        the catalog's text, keep the catalog as its parse and change the saved entry's row
+        alone; otherwise forget both, and the next page reads the file."""
+        before = self._files.get(("catalog", path))
+        stamp = self._stamp(path)
+        try:
+            same = catalog.text is not None and path.read_bytes() == catalog.text.encode()
+        except OSError:
+            same = False
+        if not same or self._stamp(path) != stamp:
+            self._files.pop(("catalog", path), None)
+            return
+        self._files[("catalog", path)] = (stamp, catalog)
+        kind = self._rows_kind()
+        kept = self._files.get((kind, path))
+        if entry is None or before is None or kept is None or kept[0] != before[0]:
+            return
+        found = [i for i, e in enumerate(catalog.active) if e is entry]
+        if not found:
+            return
+        rows = cast(Rows, kept[1])
+        old = rows.rows[found[0]]
+        new = make_row(entry, self.findings(lang, entry))
+        # Saved in this sitting: it keeps its lists and its place in them.
+        new = replace(new, sticky=(old.filters | old.sticky) - new.filters, key=old.key)
+        self._files[(kind, path)] = (stamp, rows.changed(found[0], new))
+
+    def document(self, doc: str) -> Document | None:
+        found = [path for path in self.ws.sources() if path.stem == doc]
+        if not found:
+            return None
+        source = found[0]
+        return self.file(
+            "document",
+            source,
+            lambda: read_document(source, self.ws.root, self.ws.source_lang, self.ws.markdown),
+        )

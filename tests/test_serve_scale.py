@@ -1,0 +1,132 @@
+"""The desk at scale, as behaviour: a save through what the desk already parsed writes the
+bytes a full save writes, and the next page parses nothing again. (Times are in
+bench/serve.py.)"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from serve_workspace import MATCHED, make_workspace
+from test_serve import client, csrf, decide
+from tirage import review
+from tirage.po.pofile import read_po, save_po
+from tirage.review import Decision, apply_decision, load_catalog
+from tirage.serve.app import STATIC
+from tirage.serve.memo import Memo
+from tirage.serve.pages import dashboard
+from tirage.workspace import load_workspace
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Path:
+    make_workspace(tmp_path / "ws")
+    return tmp_path / "ws"
+
+
+def test_a_planned_save_writes_what_a_full_save_writes(desk: Path, tmp_path: Path) -> None:
+    ws = load_workspace(desk)
+    catalog = desk / "locales" / "es" / "doc.po"
+    twin = desk / "locales" / "es" / "twin.po"
+    shutil.copy(catalog, twin)
+    for entry in read_po(catalog):
+        if not entry.msgid or not entry.msgstr:
+            continue
+        known = load_catalog(catalog)
+        for path, given in ((catalog, known), (twin, None)):
+            made = Decision(path, "es", entry.msgid, entry.msgctxt, entry.msgstr + " ¡ok!",
+                            entry.msgstr, "Rita <rita@example.org>")  # fmt: skip
+            saved = apply_decision(ws, made, None, given)
+            assert (saved.written is not None) == (given is not None)
+        assert catalog.read_bytes() == twin.read_bytes()
+        assert known.text == catalog.read_text(encoding="utf-8")  # kept in step with the file
+    # Changed on disk behind the desk's back: the save is made on the file as it is now.
+    known = load_catalog(catalog)
+    po = read_po(catalog)
+    po.find("Bien sûr.").tcomment = "Poedit was here"
+    save_po(catalog, po)
+    first = next(e for e in po if e.msgid and e.msgid != "Bien sûr." and e.msgstr)
+    made = Decision(catalog, "es", first.msgid, None, "Nuevo.", first.msgstr, "Rita")
+    saved = apply_decision(ws, made, None, known)
+    assert saved.written is None and known.text is None  # not to be trusted any more
+    after = read_po(catalog)
+    assert after.find("Bien sûr.").tcomment == "Poedit was here"
+    assert after.find(first.msgid).msgstr == "Nuevo."
+
+
+def test_after_a_save_the_next_page_parses_no_catalog(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    web = client(desk)
+    token = csrf(web)
+    assert token and web.get("/review/es/doc").status_code == 200
+    parsed: list[str] = []
+    real = review.parse_po
+
+    def counted(text: str, path: Path | None = None) -> object:
+        parsed.append(str(path))
+        return real(text, path)
+
+    monkeypatch.setattr(review, "parse_po", counted)
+    status, answer = decide(web, lang="es", doc="doc", msgid=MATCHED, msgstr="¿Tiene ella?",
+                            base="Ha los medios ?")  # fmt: skip
+    assert status == 200, answer
+    assert web.get("/review/es/doc?filter=all").status_code == 200
+    assert web.get("/").status_code == 200
+    assert parsed == []
+    assert read_po(desk / "locales" / "es" / "doc.po").find(MATCHED).msgstr == "¿Tiene ella?"
+    # Someone else writes the file: the desk reads it again.
+    path = desk / "locales" / "es" / "doc.po"
+    po = read_po(path)
+    po.find("Bien sûr.").msgstr = "Claro."
+    save_po(path, po)
+    assert "Claro." in web.get("/review/es/doc?filter=all&n=1").text
+    assert parsed == [str(path)]
+
+
+def test_assets_have_content_hashed_names_and_are_kept(desk: Path) -> None:
+    web = client(desk)
+    page = web.get("/").text
+    assert web.get("/").headers["cache-control"] == "no-store"  # pages are never kept
+    for name in ("desk.css", "desk.js"):
+        stem, suffix = name.split(".")
+        found = re.search(rf'"/desk-pr3fix/static/({stem}\.[0-9a-f]{{16}}\.{suffix})"', page)
+        assert found is not None, name
+        response = web.get(f"/static/{found.group(1)}")
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert response.content == (STATIC / name).read_bytes()
+        assert web.get(f"/static/{name}").status_code == 404  # only by the hashed name
+
+
+def test_a_restarted_desk_counts_only_what_changed(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = load_workspace(desk)
+    first = dashboard(ws, Memo(ws))
+    parsed: list[str] = []
+    real = review.parse_po
+
+    def counted(text: str, path: Path | None = None) -> object:
+        parsed.append(Path(str(path)).name)
+        return real(text, path)
+
+    monkeypatch.setattr(review, "parse_po", counted)
+    again = dashboard(ws, Memo(ws))  # as after a restart: nothing changed, nothing parsed
+    assert parsed == []
+    assert [(r.stats.segments, r.stats.words, r.coverage) for r in again.rows] == [
+        (r.stats.segments, r.stats.words, r.coverage) for r in first.rows
+    ]
+    path = desk / "locales" / "es" / "doc.po"
+    po = read_po(path)
+    po.find("Bien sûr.").flags = []
+    save_po(path, po)
+    changed = dashboard(ws, Memo(ws))
+    assert parsed == ["doc.po"]
+    row = next(r for r in changed.rows if (r.stats.doc, r.stats.lang) == ("doc", "es"))
+    assert row.stats.segments["translated"] == 1
+    (desk / ".tirage" / "desk-cache.json").write_text("[1, {", encoding="utf-8")
+    assert len(dashboard(ws, Memo(ws)).rows) == 4  # a broken cache is only ignored
