@@ -73,3 +73,9 @@ def did_you_mean(word: str, among: tuple[str, ...] = ()) -> str:
     """'; did you mean en?' or ''."""
     guess = suggest(word, among)
     return f"; did you mean {guess}?" if guess else ""
+
+
+def text_direction(lang: str) -> str:
+    """ "rtl" for a language written right to left (babel's character order), else "ltr"."""
+    locale = parse(lang)
+    return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"

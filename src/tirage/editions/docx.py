@@ -31,6 +31,7 @@ from tirage.editions.office import (
     unit_texts,
 )
 from tirage.editions.render import Translations
+from tirage.languages import text_direction
 from tirage.readers.docx import DC, W, walk_docx
 from tirage.readers.office_inline import Unit
 from tirage.readers.package import write_package
@@ -127,7 +128,6 @@ def render_docx(
     keep: tuple[str, ...] = (),
     credit: str = "",
 ) -> bytes:
-    from tirage.editions.html import text_direction
 
     data, package, walk = reopen(doc, "docx", walk_docx)
     texts = unit_texts(doc, translations, lang, include_fuzzy, keep)

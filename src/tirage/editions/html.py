@@ -53,6 +53,7 @@ from tirage.editions.render import (
     trail,
 )
 from tirage.editions.typography import apply_typography
+from tirage.languages import text_direction
 from tirage.readers.markdown import MAX_NESTING, deep_recursion
 
 STYLE = """
@@ -265,11 +266,6 @@ def _markdown_body(markdown: str, source_lang: str) -> str:
     with deep_recursion():
         html = parser.render(markdown)
     return '<div class="body">\n' + _mark_fallbacks(html, source_lang).strip() + "\n</div>"
-
-
-def text_direction(lang: str) -> str:
-    locale = languages.parse(lang)
-    return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"
 
 
 def frame(page: Page, body: str) -> str:

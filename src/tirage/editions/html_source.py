@@ -26,6 +26,7 @@ from tirage.document import Block, Document, Segment
 from tirage.editions.metadata import link_elements
 from tirage.editions.render import Edit, Transform, Translations, apply_edits, segment_edits
 from tirage.editions.typography import apply_typography
+from tirage.languages import text_direction
 from tirage.text.html_markup import fragment_tokens, write_attribute, write_fragment
 
 
@@ -136,7 +137,6 @@ def _balanced(fragment: str) -> bool:
 
 def head_edits(doc: Document, lang: str, alternates: Sequence[tuple[str, str]]) -> list[Edit]:
     """lang and dir on <html>, the charset as UTF-8, the hreflang links."""
-    from tirage.editions.html import text_direction  # the direction table of all HTML editions
 
     marks = doc.marks
     code = lang.replace("_", "-")

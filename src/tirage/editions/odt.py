@@ -29,6 +29,7 @@ from tirage.editions.office import (
     unit_texts,
 )
 from tirage.editions.render import Translations
+from tirage.languages import text_direction
 from tirage.readers.odt import DC, FO, OFFICE, STYLE, TEXT, walk_odt
 from tirage.readers.office_inline import Unit
 from tirage.readers.package import write_package
@@ -46,7 +47,6 @@ def render_odt(
     keep: tuple[str, ...] = (),
     credit: str = "",
 ) -> bytes:
-    from tirage.editions.html import text_direction
 
     data, package, walk = reopen(doc, "odt", walk_odt)
     texts = unit_texts(doc, translations, lang, include_fuzzy, keep)

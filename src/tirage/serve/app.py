@@ -27,10 +27,11 @@ from starlette.routing import Mount, Route
 
 from tirage.catalog import timestamp
 from tirage.editions.credit import credit_from_po, credit_line
-from tirage.editions.html import render_html, text_direction
+from tirage.editions.html import render_html
 from tirage.editions.render import Translations
 from tirage.errors import TirageError
 from tirage.history import History
+from tirage.languages import text_direction
 from tirage.memory import TranslationMemory
 from tirage.po.pofile import read_po
 from tirage.quality.checks import CHECKS, ERROR, check_pair
