@@ -2,6 +2,7 @@
 50 MB source.
 
     .venv/bin/python bench/scale.py [--tmx-mb 200] [--source-mb 50] [--timeout 900]
+                                    [--steps update,export]
 
 Every command runs in its own process (`python -m tirage ...`); its peak resident memory is
 the kernel's count for that process (`wait4`). Peers, in the same run:
@@ -150,7 +151,9 @@ def main() -> None:
     parser.add_argument("--tmx-mb", type=int, default=200, help="0: no TMX import")
     parser.add_argument("--source-mb", type=float, default=50)
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--steps", default="update,export", help="which commands to run")
     args = parser.parse_args()
+    steps = args.steps.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if args.tmx_mb:
@@ -160,12 +163,12 @@ def main() -> None:
             root = work / f"ws{megabytes:g}"
             write_workspace(root, megabytes)
             size = (root / "source" / "big.md").stat().st_size / 1e6
-            for step in ("update", "export"):
+            for step in steps:
                 extra = ["--format", "html"] if step == "export" else []
                 result = measure(tirage(step, "-w", str(root), *extra), args.timeout)
                 results[(step, megabytes)] = result
                 report(f"{step} of a {size:.1f} MB source", result)
-        for step in ("update", "export"):
+        for step in steps:
             small, big = results[(step, args.source_mb / 10)], results[(step, args.source_mb)]
             print(
                 f"  {step}: 10x the source took {big[0] / small[0]:.1f}x the time, "

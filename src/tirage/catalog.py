@@ -14,16 +14,17 @@ from __future__ import annotations
 import functools
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 
 import polib
 from babel.messages.plurals import get_plural
 from rapidfuzz import fuzz, process
 
-from tirage.document import Document
+from tirage.document import Document, Segment, forget_lines
 from tirage.errors import CatalogError
 from tirage.languages import gettext_code
 from tirage.po.locking import modify_po
@@ -63,8 +64,39 @@ def timestamp() -> str:
     return moment.strftime("%Y-%m-%d %H:%M+0000")
 
 
-def build_template(doc: Document) -> polib.POFile:
-    """One entry per distinct sentence; repeats add a reference and keep one entry."""
+class TemplateEntry(polib.POEntry):  # type: ignore[misc]  # polib has no types
+    """A template's message, a tenth of a `polib.POEntry`'s size (a 50 MB source makes
+    600,000 of them). It stores only what a template sets: the msgid, the extracted comment
+    and the references, in slots. Every other field is polib's default, read from the class
+    and immutable (a translation set on an entry is stored on that entry alone)."""
+
+    __slots__ = ("comment", "msgid", "occurrences")
+
+    msgstr = ""
+    msgid_plural = ""
+    msgstr_plural: Mapping[int, str] = MappingProxyType({})
+    msgctxt = None
+    obsolete = False
+    encoding = "utf-8"
+    tcomment = ""
+    flags: tuple[str, ...] = ()
+    previous_msgctxt = None
+    previous_msgid = None
+    previous_msgid_plural = None
+    linenum = None
+
+    def __init__(self, msgid: str, comment: str, occurrence: tuple[str, str]) -> None:
+        self.msgid = msgid
+        self.comment = comment
+        self.occurrences = [occurrence]
+
+
+def build_template(doc: Document, *, release: bool = False) -> polib.POFile:
+    """One entry per distinct sentence; repeats add a reference and keep one entry.
+
+    `release=True` empties `doc` as it goes (its text, then each block's segments once
+    taken), so a big source's Document is freed while its template grows; `update` needs
+    nothing else from it."""
     pot = polib.POFile(wrapwidth=79, check_for_duplicates=False)
     # xgettext's template header, which Poedit and msginit know how to fill in.
     pot.header = f"Translation template for {doc.name}."
@@ -82,19 +114,32 @@ def build_template(doc: Document) -> polib.POFile:
         "Content-Transfer-Encoding": "8bit",
         "X-Generator": GENERATOR,
     }
-    by_id: dict[str, polib.POEntry] = {}
-    for segment in doc.segments():
+    by_id: dict[str, TemplateEntry] = {}
+    for segment in _segments(doc, release):
+        occurrence = (doc.name, str(segment.line))
         entry = by_id.get(segment.text)
         if entry is None:
-            entry = polib.POEntry(msgid=segment.text, msgstr="", comment=segment.role)
+            entry = TemplateEntry(segment.text, segment.role, occurrence)
             by_id[segment.text] = entry
             pot.append(entry)
-        elif segment.role not in entry.comment.split(", "):
+            continue
+        if segment.role not in entry.comment.split(", "):
             entry.comment += f", {segment.role}"
-        occurrence = (doc.name, str(segment.line))
         if occurrence not in entry.occurrences:
             entry.occurrences.append(occurrence)
     return pot
+
+
+def _segments(doc: Document, release: bool) -> Iterator[Segment]:
+    if not release:
+        yield from doc.segments()
+        return
+    doc.text = ""
+    forget_lines()
+    blocks, doc.blocks = doc.blocks, []
+    blocks.reverse()
+    while blocks:
+        yield from blocks.pop().segments
 
 
 def new_catalog(template: polib.POFile, lang: str, ws: Workspace, doc_name: str) -> polib.POFile:
@@ -117,6 +162,18 @@ def new_catalog(template: polib.POFile, lang: str, ws: Workspace, doc_name: str)
         "X-Generator": GENERATOR,
     }
     return po
+
+
+def fresh_catalog(
+    template: polib.POFile, lang: str, ws: Workspace, doc_name: str
+) -> tuple[polib.POFile, MergeReport]:
+    """What `merge(new_catalog(...), template)` makes, every entry new: the template's own
+    entries, shared rather than copied (the catalog is written, never edited)."""
+    po = new_catalog(template, lang, ws, doc_name)
+    if "POT-Creation-Date" in template.metadata:
+        po.metadata["POT-Creation-Date"] = template.metadata["POT-Creation-Date"]
+    po.extend(template)
+    return po, MergeReport(added=len(template))
 
 
 def plural_forms(lang: str) -> str:
@@ -260,8 +317,8 @@ def _fields(e: polib.POEntry) -> tuple[object, ...]:
         sorted(e.msgstr_plural.items()),
         e.comment,
         e.tcomment,
-        e.occurrences,
-        e.flags,
+        list(e.occurrences),
+        list(e.flags),
         e.previous_msgctxt,
         e.previous_msgid,
         e.previous_msgid_plural,
@@ -270,9 +327,11 @@ def _fields(e: polib.POEntry) -> tuple[object, ...]:
 
 
 def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[UpdateResult]:
-    """The document's new template and merged catalogs, computed without writing anything."""
+    """The document's new template and merged catalogs, computed without writing anything.
+    `doc` is emptied as its template is built (see `build_template`)."""
     pot_path = ws.pot_path(doc.stem)
-    template = build_template(doc)
+    name = doc.name
+    template = build_template(doc, release=True)
     pot_text = None
     if pot_path.exists():
         pot_text = read_text(pot_path)
@@ -290,7 +349,7 @@ def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[Up
             if translated_count(merged) < translated_count(old):
                 raise CatalogError("merge would lose translations; catalog left as it was", path)
         else:
-            merged, report = merge(new_catalog(template, lang, ws, doc.name), template)
+            merged, report = fresh_catalog(template, lang, ws, name)
         plans.append(UpdateResult(path, merged, report, template=template, read=text))
     return plans
 

@@ -71,6 +71,11 @@ def line_of(text: str, offset: int) -> int:
     return bisect_right(_newlines(text), offset - 1) + 1
 
 
+def forget_lines() -> None:
+    """Drop the line indexes `line_of` keeps, and with them the texts they were made of."""
+    _newlines.cache_clear()
+
+
 @lru_cache(maxsize=8)
 def _newlines(text: str) -> list[int]:
     # Readers ask for the line of every segment: counting from the start each time would be
