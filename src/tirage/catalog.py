@@ -70,7 +70,7 @@ class TemplateEntry(polib.POEntry):  # type: ignore[misc]  # polib has no types
     and the references, in slots. Every other field is polib's default, read from the class
     and immutable (a translation set on an entry is stored on that entry alone)."""
 
-    __slots__ = ("comment", "msgid", "occurrences")
+    __slots__ = ("comment", "lines", "msgid", "name")
 
     msgstr = ""
     msgid_plural = ""
@@ -85,10 +85,23 @@ class TemplateEntry(polib.POEntry):  # type: ignore[misc]  # polib has no types
     previous_msgid_plural = None
     linenum = None
 
-    def __init__(self, msgid: str, comment: str, occurrence: tuple[str, str]) -> None:
+    def __init__(self, msgid: str, comment: str, name: str, line: int) -> None:
         self.msgid = msgid
         self.comment = comment
-        self.occurrences = [occurrence]
+        self.name = name
+        # The references, all in one file: the lines as numbers, made into polib's
+        # (name, "line") pairs only when asked for (a pair is four objects).
+        self.lines: int | tuple[int, ...] = line
+
+    @property
+    def occurrences(self) -> list[tuple[str, str]]:
+        lines = (self.lines,) if isinstance(self.lines, int) else self.lines
+        return [(self.name, str(line)) for line in lines]
+
+    def add_line(self, line: int) -> None:
+        lines = (self.lines,) if isinstance(self.lines, int) else self.lines
+        if line not in lines:
+            self.lines = (*lines, line)
 
 
 def build_template(doc: Document, *, release: bool = False) -> polib.POFile:
@@ -116,17 +129,15 @@ def build_template(doc: Document, *, release: bool = False) -> polib.POFile:
     }
     by_id: dict[str, TemplateEntry] = {}
     for segment in _segments(doc, release):
-        occurrence = (doc.name, str(segment.line))
         entry = by_id.get(segment.text)
         if entry is None:
-            entry = TemplateEntry(segment.text, segment.role, occurrence)
+            entry = TemplateEntry(segment.text, segment.role, doc.name, segment.line)
             by_id[segment.text] = entry
             pot.append(entry)
             continue
         if segment.role not in entry.comment.split(", "):
             entry.comment += f", {segment.role}"
-        if occurrence not in entry.occurrences:
-            entry.occurrences.append(occurrence)
+        entry.add_line(segment.line)
     return pot
 
 

@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from tirage.document import Block, Document, Segment, Span, line_of
+from tirage.document import Block, Document, Segment, Span, drain, line_of
 from tirage.errors import SourceError
 from tirage.readers.html import read_fragment
 from tirage.readers.segments import normalise, segment_pieces
@@ -52,7 +52,7 @@ def read_markdown(path: Path, name: str, text: str, lang: str) -> Document:
     stack: list[str] = []
     heading_level = ""
     cursor = 0
-    for token in tokens:
+    for token in drain(tokens):
         if token.type in _CONTAINERS:
             stack.append(_CONTAINERS[token.type])
         elif token.type.endswith("_close") and token.type.replace("_close", "_open") in _CONTAINERS:
