@@ -145,8 +145,10 @@ def _joined(text: Text) -> str:
 def _same(text: Text, other: str | None) -> bool:
     """Whether `text` is `other`; a catalog's pieces are compared as they are made, up to
     the first that differs."""
-    if other is None or isinstance(text, str):
-        return text == other
+    if other is None:
+        return False
+    if isinstance(text, str):
+        return text == other  # (never `==` on a catalog: polib formats both sides to compare)
     position = 0
     for piece in format_pieces(text):
         if not other.startswith(piece, position):
