@@ -408,8 +408,7 @@ class TranslationMemory:
         """Record one catalog (`po`, when the caller has it parsed already, is what `path`
         holds). A catalog unchanged since it was last recorded has nothing new to teach."""
         self._write()
-        with path.open("rb") as handle:  # in blocks: a big catalog's bytes are never all held
-            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         key = workspace.relative(path)
         seen = self.db.execute("SELECT digest FROM catalogs WHERE path = ?", (key,))
         if seen.fetchone() == (digest,):
