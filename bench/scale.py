@@ -103,8 +103,8 @@ def write_workspace(root: Path, megabytes: float) -> None:
             out.write(paragraph)
 
 
-def measure(command: list[str], timeout: float) -> tuple[float, float, str]:
-    """(seconds, max RSS in MB, outcome) of one process."""
+def measure(command: list[str], timeout: float) -> tuple[float, float, str, float]:
+    """(seconds, max RSS in MB, outcome, CPU seconds) of one process."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     outcome = "ok"
@@ -122,16 +122,16 @@ def measure(command: list[str], timeout: float) -> tuple[float, float, str]:
     elapsed = time.perf_counter() - start
     if outcome == "ok" and os.waitstatus_to_exitcode(status) != 0:
         outcome = f"exit {os.waitstatus_to_exitcode(status)}"
-    return elapsed, usage.ru_maxrss / 1024, outcome
+    return elapsed, usage.ru_maxrss / 1024, outcome, usage.ru_utime + usage.ru_stime
 
 
 def tirage(*args: str) -> list[str]:
     return [sys.executable, "-m", "tirage", *args]
 
 
-def report(label: str, result: tuple[float, float, str]) -> None:
-    elapsed, rss, outcome = result
-    print(f"{label:<44} {elapsed:8.1f} s {rss:8.0f} MB  {outcome}", flush=True)
+def report(label: str, result: tuple[float, float, str, float]) -> None:
+    elapsed, rss, outcome, cpu = result
+    print(f"{label:<44} {elapsed:8.1f} s {cpu:8.1f} s CPU {rss:8.0f} MB  {outcome}", flush=True)
 
 
 def tmx_import(work: Path, megabytes: int, timeout: float) -> None:
@@ -156,6 +156,7 @@ def main() -> None:
     parser.add_argument("--steps", default="update,export", help="which commands to run")
     args = parser.parse_args()
     steps = args.steps.split(",")
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if args.tmx_mb:
@@ -182,6 +183,7 @@ def main() -> None:
                 f"  {step}: 10x the source took {big[0] / small[0]:.1f}x the time, "
                 f"{big[1] / small[1]:.1f}x the memory"
             )
+    print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ class Segment:
         return (self.pieces[0][0], self.pieces[-1][1])
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A unit of editorial structure: title, kicker, question, answer, paragraph…"""
 
