@@ -341,28 +341,44 @@ def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[Up
     """The document's new template and merged catalogs, computed without writing anything.
     `doc` is emptied as its template is built (see `build_template`)."""
     pot_path = ws.pot_path(doc.stem)
-    name = doc.name
+    name, stem = doc.name, doc.stem
     template = build_template(doc, release=True)
     pot_text = None
     if pot_path.exists():
         pot_text = read_text(pot_path)
-        previous = parse_po(pot_text, pot_path)
-        if same_entries(previous, template):
-            template.metadata["POT-Creation-Date"] = previous.metadata.get("POT-Creation-Date", "")
+        date = _unchanged_date(pot_text, pot_path, template)
+        if date is not None:
+            template.metadata["POT-Creation-Date"] = date
     plans = [UpdateResult(pot_path, template, MergeReport(), read=pot_text)]
     for lang in langs:
-        path = ws.po_path(lang, doc.stem)
-        text = None
-        if path.exists():
-            text = read_text(path)
-            old = parse_po(text, path)
-            merged, report = merge(old, template)
-            if translated_count(merged) < translated_count(old):
-                raise CatalogError("merge would lose translations; catalog left as it was", path)
-        else:
-            merged, report = fresh_catalog(template, lang, ws, name)
-        plans.append(UpdateResult(path, merged, report, template=template, read=text))
+        plans.append(_plan_catalog(ws, template, lang, ws.po_path(lang, stem), name))
     return plans
+
+
+# Each step below is a function of its own so that what it parsed (a whole catalog in polib
+# objects) is freed when it returns, before the next catalog is read.
+
+
+def _unchanged_date(text: str, path: Path, template: polib.POFile) -> str | None:
+    """The previous template's creation date, when its entries are the new template's."""
+    previous = parse_po(text, path)
+    if not same_entries(previous, template):
+        return None
+    return str(previous.metadata.get("POT-Creation-Date", ""))
+
+
+def _plan_catalog(
+    ws: Workspace, template: polib.POFile, lang: str, path: Path, doc_name: str
+) -> UpdateResult:
+    if not path.exists():
+        merged, report = fresh_catalog(template, lang, ws, doc_name)
+        return UpdateResult(path, merged, report, template=template)
+    text = read_text(path)
+    old = parse_po(text, path)
+    merged, report = merge(old, template)
+    if translated_count(merged) < translated_count(old):
+        raise CatalogError("merge would lose translations; catalog left as it was", path)
+    return UpdateResult(path, merged, report, template=template, read=text)
 
 
 def update_documents(
@@ -376,6 +392,7 @@ def update_documents(
         change = functools.partial(_merge_again, plan)
         planned = None if plan.read is None else (plan.read, plan.catalog)
         plan.written = modify_po(ws, plan.path, change, planned=planned)
+        plan.read = None  # the text as read: not needed once the file is saved
     return plans
 
 
