@@ -10,6 +10,8 @@ the kernel's count for that process (`wait4`). Peers, in the same run:
   import did before it streamed;
 - update and export: the same source at a tenth of the size, so the ratios show how time
   and memory grow with the input (10x is linear);
+- reupdate (with `--steps update,reupdate`): a paragraph appended to the source, then `update`
+  again, which merges into the template and catalog the first one wrote;
 - the base: `update` of a one-paragraph source, what the interpreter and tirage's imports
   take. Each run's peak above it is also given per MB of source (issue 22's target: 10x).
 The TMX is generated: French-like sentences with English and German translations, one <tu>
@@ -153,7 +155,12 @@ def main() -> None:
     parser.add_argument("--tmx-mb", type=int, default=200, help="0: no TMX import")
     parser.add_argument("--source-mb", type=float, default=50)
     parser.add_argument("--timeout", type=float, default=900)
-    parser.add_argument("--steps", default="update,export", help="which commands to run")
+    parser.add_argument(
+        "--steps",
+        default="update,export",
+        help="which commands to run, in order: update, reupdate (a paragraph appended to the "
+        "source, then update again), export",
+    )
     args = parser.parse_args()
     steps = args.steps.split(",")
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
@@ -172,9 +179,16 @@ def main() -> None:
             size = (root / "source" / "big.md").stat().st_size / 1e6
             for step in steps:
                 extra = ["--format", "html"] if step == "export" else []
-                result = measure(tirage(step, "-w", str(root), *extra), args.timeout)
+                command = step
+                if step == "reupdate":  # the source edited, its template and catalog there
+                    with (root / "source" / "big.md").open("a", encoding="utf-8") as out:
+                        out.write("Une phrase nouvelle à la fin.\n\n")
+                    command = "update"
+                result = measure(tirage(command, "-w", str(root), *extra), args.timeout)
                 results[(step, megabytes)] = result
                 report(f"{step} of a {size:.1f} MB source", result)
+                if step == "export":
+                    continue
                 above = result[1] - base[1]
                 print(f"  above the base: {above:.0f} MB, {above / size:.1f}x the source's size")
         for step in steps:
