@@ -2,13 +2,18 @@
 50 MB source.
 
     .venv/bin/python bench/scale.py [--tmx-mb 200] [--source-mb 50] [--timeout 900]
+                                    [--steps update,export]
 
 Every command runs in its own process (`python -m tirage ...`); its peak resident memory is
 the kernel's count for that process (`wait4`). Peers, in the same run:
 - TMX: parsing the same file whole with `xml.etree.ElementTree.parse`, which is what the
   import did before it streamed;
 - update and export: the same source at a tenth of the size, so the ratios show how time
-  and memory grow with the input (10x is linear).
+  and memory grow with the input (10x is linear);
+- reupdate (with `--steps update,reupdate`): a paragraph appended to the source, then `update`
+  again, which merges into the template and catalog the first one wrote;
+- the base: `update` of a one-paragraph source, what the interpreter and tirage's imports
+  take. Each run's peak above it is also given per MB of source (issue 22's target: 10x).
 The TMX is generated: French-like sentences with English and German translations, one <tu>
 per sentence, as `tirage memory export` writes them.
 """
@@ -100,8 +105,8 @@ def write_workspace(root: Path, megabytes: float) -> None:
             out.write(paragraph)
 
 
-def measure(command: list[str], timeout: float) -> tuple[float, float, str]:
-    """(seconds, max RSS in MB, outcome) of one process."""
+def measure(command: list[str], timeout: float) -> tuple[float, float, str, float]:
+    """(seconds, max RSS in MB, outcome, CPU seconds) of one process."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     outcome = "ok"
@@ -119,16 +124,16 @@ def measure(command: list[str], timeout: float) -> tuple[float, float, str]:
     elapsed = time.perf_counter() - start
     if outcome == "ok" and os.waitstatus_to_exitcode(status) != 0:
         outcome = f"exit {os.waitstatus_to_exitcode(status)}"
-    return elapsed, usage.ru_maxrss / 1024, outcome
+    return elapsed, usage.ru_maxrss / 1024, outcome, usage.ru_utime + usage.ru_stime
 
 
 def tirage(*args: str) -> list[str]:
     return [sys.executable, "-m", "tirage", *args]
 
 
-def report(label: str, result: tuple[float, float, str]) -> None:
-    elapsed, rss, outcome = result
-    print(f"{label:<44} {elapsed:8.1f} s {rss:8.0f} MB  {outcome}", flush=True)
+def report(label: str, result: tuple[float, float, str, float]) -> None:
+    elapsed, rss, outcome, cpu = result
+    print(f"{label:<44} {elapsed:8.1f} s {cpu:8.1f} s CPU {rss:8.0f} MB  {outcome}", flush=True)
 
 
 def tmx_import(work: Path, megabytes: int, timeout: float) -> None:
@@ -150,27 +155,49 @@ def main() -> None:
     parser.add_argument("--tmx-mb", type=int, default=200, help="0: no TMX import")
     parser.add_argument("--source-mb", type=float, default=50)
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument(
+        "--steps",
+        default="update,export",
+        help="which commands to run, in order: update, reupdate (a paragraph appended to the "
+        "source, then update again), export",
+    )
     args = parser.parse_args()
+    steps = args.steps.split(",")
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if args.tmx_mb:
             tmx_import(work, args.tmx_mb, args.timeout)
         results = {}
+        # What the interpreter and tirage's imports take: `update` of a one-paragraph source.
+        write_workspace(work / "tiny", 0.0001)
+        base = measure(tirage("update", "-w", str(work / "tiny")), args.timeout)
+        report("update of a one-paragraph source (base)", base)
         for megabytes in (args.source_mb / 10, args.source_mb):
             root = work / f"ws{megabytes:g}"
             write_workspace(root, megabytes)
             size = (root / "source" / "big.md").stat().st_size / 1e6
-            for step in ("update", "export"):
+            for step in steps:
                 extra = ["--format", "html"] if step == "export" else []
-                result = measure(tirage(step, "-w", str(root), *extra), args.timeout)
+                command = step
+                if step == "reupdate":  # the source edited, its template and catalog there
+                    with (root / "source" / "big.md").open("a", encoding="utf-8") as out:
+                        out.write("Une phrase nouvelle à la fin.\n\n")
+                    command = "update"
+                result = measure(tirage(command, "-w", str(root), *extra), args.timeout)
                 results[(step, megabytes)] = result
                 report(f"{step} of a {size:.1f} MB source", result)
-        for step in ("update", "export"):
+                if step == "export":
+                    continue
+                above = result[1] - base[1]
+                print(f"  above the base: {above:.0f} MB, {above / size:.1f}x the source's size")
+        for step in steps:
             small, big = results[(step, args.source_mb / 10)], results[(step, args.source_mb)]
             print(
                 f"  {step}: 10x the source took {big[0] / small[0]:.1f}x the time, "
                 f"{big[1] / small[1]:.1f}x the memory"
             )
+    print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

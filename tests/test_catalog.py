@@ -191,3 +191,37 @@ def test_obsolete_previous_msgid_survives_a_second_merge(tmp_path: Path) -> None
     (tmp_path / "new.pot").write_text(POT_HEADER, encoding="utf-8")
     assert first == msgmerge(tmp_path / "old.po", tmp_path / "new.pot")
     assert _merge_texts(first, POT_HEADER) == first
+
+
+def test_update_shortcuts_write_the_same_bytes(tmp_path: Path) -> None:
+    """`update` builds a big source's template with the Document released as it goes and
+    makes a new catalog from the template's own entries (issue 22's memory): both write
+    exactly what the plain template and a merge into an empty catalog write."""
+    from tirage.catalog import fresh_catalog, new_catalog
+    from tirage.po.pofile import format_pieces
+    from tirage.readers import read_document
+    from tirage.workspace import load_workspace
+
+    (tmp_path / "tirage.toml").write_text(
+        'source_language = "fr"\ntarget_languages = ["de"]\n', encoding="utf-8"
+    )
+    source = tmp_path / "a.md"
+    repeated = "Une phrase répétée.\n\n"
+    source.write_text(
+        f"# Titre\n\n{repeated}- Un point. {'Très long. ' * 20}\n\n{repeated}> Une citation.\n",
+        encoding="utf-8",
+    )
+    plain = build_template(read_document(source, tmp_path))
+    doc = read_document(source, tmp_path)
+    released = build_template(doc, release=True)
+    assert doc.blocks == [] and doc.text == ""
+    assert format_po(released) == format_po(plain)
+    entry = next(e for e in released if e.msgid == "Une phrase répétée.")
+    assert entry.occurrences == [("a.md", "3"), ("a.md", "7")]
+
+    ws = load_workspace(tmp_path)
+    fresh, report = fresh_catalog(released, "de", ws, "a.md")
+    merged, expected = merge(new_catalog(plain, "de", ws, "a.md"), plain)
+    assert format_po(fresh) == format_po(merged)
+    assert "".join(format_pieces(fresh)) == format_po(merged)
+    assert report == expected

@@ -14,15 +14,16 @@ from __future__ import annotations
 import functools
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 
 import polib
 from babel.messages.plurals import get_plural
 
-from tirage.document import Document
+from tirage.document import Document, Segment, forget_lines
 from tirage.errors import CatalogError
 from tirage.languages import gettext_code
 from tirage.po.fuzzy import FuzzyIndex
@@ -62,8 +63,53 @@ def timestamp() -> str:
     return moment.strftime("%Y-%m-%d %H:%M+0000")
 
 
-def build_template(doc: Document) -> polib.POFile:
-    """One entry per distinct sentence; repeats add a reference and keep one entry."""
+class TemplateEntry(polib.POEntry):  # type: ignore[misc]  # polib has no types
+    """A template's message in about a fifth of a `polib.POEntry`'s memory with its lists
+    and dicts (a 50 MB source makes 600,000 of them). It stores only what a template sets:
+    the msgid, the extracted comment and the references, in slots. Every other field is
+    polib's default, read from the class and immutable (a translation set on an entry is
+    stored on that entry alone)."""
+
+    __slots__ = ("comment", "lines", "msgid", "name")
+
+    msgstr = ""
+    msgid_plural = ""
+    msgstr_plural: Mapping[int, str] = MappingProxyType({})
+    msgctxt = None
+    obsolete = False
+    encoding = "utf-8"
+    tcomment = ""
+    flags: tuple[str, ...] = ()
+    previous_msgctxt = None
+    previous_msgid = None
+    previous_msgid_plural = None
+    linenum = None
+
+    def __init__(self, msgid: str, comment: str, name: str, line: int) -> None:
+        self.msgid = msgid
+        self.comment = comment
+        self.name = name
+        # The references, all in one file: the lines as numbers, made into polib's
+        # (name, "line") pairs only when asked for (a pair is four objects).
+        self.lines: int | tuple[int, ...] = line
+
+    @property
+    def occurrences(self) -> list[tuple[str, str]]:
+        lines = (self.lines,) if isinstance(self.lines, int) else self.lines
+        return [(self.name, str(line)) for line in lines]
+
+    def add_line(self, line: int) -> None:
+        lines = (self.lines,) if isinstance(self.lines, int) else self.lines
+        if line not in lines:
+            self.lines = (*lines, line)
+
+
+def build_template(doc: Document, *, release: bool = False) -> polib.POFile:
+    """One entry per distinct sentence; repeats add a reference and keep one entry.
+
+    `release=True` empties `doc` as it goes (its text, then each block's segments once
+    taken), so a big source's Document is freed while its template grows; `update` needs
+    nothing else from it."""
     pot = polib.POFile(wrapwidth=79, check_for_duplicates=False)
     # xgettext's template header, which Poedit and msginit know how to fill in.
     pot.header = f"Translation template for {doc.name}."
@@ -81,19 +127,30 @@ def build_template(doc: Document) -> polib.POFile:
         "Content-Transfer-Encoding": "8bit",
         "X-Generator": GENERATOR,
     }
-    by_id: dict[str, polib.POEntry] = {}
-    for segment in doc.segments():
+    by_id: dict[str, TemplateEntry] = {}
+    for segment in _segments(doc, release):
         entry = by_id.get(segment.text)
         if entry is None:
-            entry = polib.POEntry(msgid=segment.text, msgstr="", comment=segment.role)
+            entry = TemplateEntry(segment.text, segment.role, doc.name, segment.line)
             by_id[segment.text] = entry
             pot.append(entry)
-        elif segment.role not in entry.comment.split(", "):
+            continue
+        if segment.role not in entry.comment.split(", "):
             entry.comment += f", {segment.role}"
-        occurrence = (doc.name, str(segment.line))
-        if occurrence not in entry.occurrences:
-            entry.occurrences.append(occurrence)
+        entry.add_line(segment.line)
     return pot
+
+
+def _segments(doc: Document, release: bool) -> Iterator[Segment]:
+    if not release:
+        yield from doc.segments()
+        return
+    doc.text = ""
+    forget_lines()
+    blocks, doc.blocks = doc.blocks, []
+    blocks.reverse()
+    while blocks:
+        yield from blocks.pop().segments
 
 
 def new_catalog(template: polib.POFile, lang: str, ws: Workspace, doc_name: str) -> polib.POFile:
@@ -116,6 +173,18 @@ def new_catalog(template: polib.POFile, lang: str, ws: Workspace, doc_name: str)
         "X-Generator": GENERATOR,
     }
     return po
+
+
+def fresh_catalog(
+    template: polib.POFile, lang: str, ws: Workspace, doc_name: str
+) -> tuple[polib.POFile, MergeReport]:
+    """What `merge(new_catalog(...), template)` makes, every entry new: the template's own
+    entries, shared rather than copied (the catalog is written, never edited)."""
+    po = new_catalog(template, lang, ws, doc_name)
+    if "POT-Creation-Date" in template.metadata:
+        po.metadata["POT-Creation-Date"] = template.metadata["POT-Creation-Date"]
+    po.extend(template)
+    return po, MergeReport(added=len(template))
 
 
 def plural_forms(lang: str) -> str:
@@ -271,8 +340,8 @@ def _fields(e: polib.POEntry) -> tuple[object, ...]:
         sorted(e.msgstr_plural.items()),
         e.comment,
         e.tcomment,
-        e.occurrences,
-        e.flags,
+        list(e.occurrences),
+        list(e.flags),
         e.previous_msgctxt,
         e.previous_msgid,
         e.previous_msgid_plural,
@@ -281,29 +350,47 @@ def _fields(e: polib.POEntry) -> tuple[object, ...]:
 
 
 def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[UpdateResult]:
-    """The document's new template and merged catalogs, computed without writing anything."""
+    """The document's new template and merged catalogs, computed without writing anything.
+    `doc` is emptied as its template is built (see `build_template`)."""
     pot_path = ws.pot_path(doc.stem)
-    template = build_template(doc)
+    name, stem = doc.name, doc.stem
+    template = build_template(doc, release=True)
     pot_text = None
     if pot_path.exists():
         pot_text = read_text(pot_path)
-        previous = parse_po(pot_text, pot_path)
-        if same_entries(previous, template):
-            template.metadata["POT-Creation-Date"] = previous.metadata.get("POT-Creation-Date", "")
+        date = _unchanged_date(pot_text, pot_path, template)
+        if date is not None:
+            template.metadata["POT-Creation-Date"] = date
     plans = [UpdateResult(pot_path, template, MergeReport(), read=pot_text)]
     for lang in langs:
-        path = ws.po_path(lang, doc.stem)
-        text = None
-        if path.exists():
-            text = read_text(path)
-            old = parse_po(text, path)
-            merged, report = merge(old, template)
-            if translated_count(merged) < translated_count(old):
-                raise CatalogError("merge would lose translations; catalog left as it was", path)
-        else:
-            merged, report = merge(new_catalog(template, lang, ws, doc.name), template)
-        plans.append(UpdateResult(path, merged, report, template=template, read=text))
+        plans.append(_plan_catalog(ws, template, lang, ws.po_path(lang, stem), name))
     return plans
+
+
+# Each step below is a function of its own so that what it parsed (a whole catalog in polib
+# objects) is freed when it returns, before the next catalog is read.
+
+
+def _unchanged_date(text: str, path: Path, template: polib.POFile) -> str | None:
+    """The previous template's creation date, when its entries are the new template's."""
+    previous = parse_po(text, path)
+    if not same_entries(previous, template):
+        return None
+    return str(previous.metadata.get("POT-Creation-Date", ""))
+
+
+def _plan_catalog(
+    ws: Workspace, template: polib.POFile, lang: str, path: Path, doc_name: str
+) -> UpdateResult:
+    if not path.exists():
+        merged, report = fresh_catalog(template, lang, ws, doc_name)
+        return UpdateResult(path, merged, report, template=template)
+    text = read_text(path)
+    old = parse_po(text, path)
+    merged, report = merge(old, template)
+    if translated_count(merged) < translated_count(old):
+        raise CatalogError("merge would lose translations; catalog left as it was", path)
+    return UpdateResult(path, merged, report, template=template, read=text)
 
 
 def update_documents(
@@ -317,6 +404,7 @@ def update_documents(
         change = functools.partial(_merge_again, plan)
         planned = None if plan.read is None else (plan.read, plan.catalog)
         plan.written = modify_po(ws, plan.path, change, planned=planned)
+        plan.read = None  # the text as read: not needed once the file is saved
     return plans
 
 

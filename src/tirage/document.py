@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 Span = tuple[int, int]
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a big source has a million of them
 class Segment:
     """One translatable sentence.
 
@@ -34,7 +37,7 @@ class Segment:
         return (self.pieces[0][0], self.pieces[-1][1])
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A unit of editorial structure: title, kicker, question, answer, paragraph…"""
 
@@ -71,6 +74,19 @@ class Document:
 def line_of(text: str, offset: int) -> int:
     """1-based line number of a character offset."""
     return bisect_right(_newlines(text), offset - 1) + 1
+
+
+def forget_lines() -> None:
+    """Drop the line indexes `line_of` keeps, and with them the texts they were made of."""
+    _newlines.cache_clear()
+
+
+def drain(items: list[T]) -> Iterator[T]:
+    """The items of `items` in order, each dropped from the list as it is taken: a reader
+    frees its parser's tokens while it builds the Document."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 @lru_cache(maxsize=8)

@@ -31,13 +31,21 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeAlias
 
 import filelock
 import polib
 
 from tirage.errors import CatalogError
 from tirage.notices import converted, notify
-from tirage.po.pofile import format_entry, format_po, parse_po, read_catalog, read_text
+from tirage.po.pofile import (
+    format_entry,
+    format_pieces,
+    format_po,
+    parse_po,
+    read_catalog,
+    read_text,
+)
 from tirage.tempfiles import make_temp_file
 from tirage.workspace import Workspace
 
@@ -106,7 +114,7 @@ def modify_po(
         base, charset = read_catalog(path) if os.path.lexists(path) else (None, None)
         ours = _apply(change, base, path, entrywise, planned)
         while True:
-            if ours is None or ours == base:
+            if ours is None or _same(ours, base):
                 return False
             if _install(path, ours, base):
                 if charset is not None:
@@ -121,7 +129,9 @@ def modify_po(
             theirs = _read(path)
             merged = None
             if entrywise and base is not None and theirs is not None:
-                merged = _merge(base, ours, theirs, lambda block: _redo(change, block, path))
+                merged = _merge(
+                    base, _joined(ours), theirs, lambda block: _redo(change, block, path)
+                )
             base = theirs
             ours = merged if merged is not None else _apply(change, theirs, path, entrywise)
 
@@ -133,31 +143,54 @@ def _read(path: Path) -> str | None:
     return read_text(path) if os.path.lexists(path) else None
 
 
+# What a change makes: the new text, or a catalog standing for `format_po`'s text of it. A
+# catalog is compared and written piece by piece (`format_pieces`): the text of a big one
+# is never all in memory at once, nor its UTF-8 bytes.
+Text: TypeAlias = str | polib.POFile
+
+
+def _joined(text: Text) -> str:
+    return text if isinstance(text, str) else format_po(text)
+
+
+def _same(text: Text, other: str | None) -> bool:
+    """Whether `text` is `other`; a catalog's pieces are compared as they are made, up to
+    the first that differs."""
+    if other is None:
+        return False
+    if isinstance(text, str):
+        return text == other  # (never `==` on a catalog: polib formats both sides to compare)
+    position = 0
+    for piece in format_pieces(text):
+        if not other.startswith(piece, position):
+            return False
+        position += len(piece)
+    return position == len(other)
+
+
 def _apply(
     change: Change,
     text: str | None,
     path: Path,
     entrywise: bool,
     planned: tuple[str, polib.POFile | str] | None = None,
-) -> str | None:
+) -> Text | None:
     if planned is not None and planned[0] == text:
-        return planned[1] if isinstance(planned[1], str) else format_po(planned[1])
+        return planned[1]
     if text is None:
-        result = change(None)
-        return None if result is None else format_po(result)
+        return change(None)
     po = parse_po(text, path)
     if not entrywise:
-        result = change(po)
-        return None if result is None else format_po(result)
+        return change(po)
     entries = list(po)
     before = [_state(entry) for entry in entries]
     result = change(po)
     if result is None:
         return None
     if result is not po or list(map(id, po)) != list(map(id, entries)):
-        return format_po(result)
+        return result
     touched = [i for i, entry in enumerate(entries) if _state(entry) != before[i]]
-    return _splice(text, entries, touched) or format_po(result)
+    return _splice(text, entries, touched) or result
 
 
 def _state(entry: polib.POEntry) -> tuple[object, ...]:
@@ -233,15 +266,15 @@ def _redo(change: Change, block: str, path: Path) -> str | None:
     return text if block.endswith("\n") else text.rstrip("\n")
 
 
-def _install(path: Path, text: str, expected: str | None) -> bool:
+def _install(path: Path, text: Text, expected: str | None) -> bool:
     """Put `text` at `path` if the file still holds `expected` (None: does not exist)."""
-    payload = text.encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = make_temp_file(path)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
+                for piece in [text] if isinstance(text, str) else format_pieces(text):
+                    handle.write(piece.encode("utf-8"))
                 handle.flush()
                 os.fsync(handle.fileno())
             if expected is None:
@@ -260,7 +293,7 @@ def _install(path: Path, text: str, expected: str | None) -> bool:
             # Somebody saved between our check and our exchange: theirs goes back in place
             # (and should a second save have come in that instant, the newer one stays).
             _exchange(temp, path)
-            if _read(Path(temp)) != text:
+            if not _same(text, _read(Path(temp))):
                 os.replace(temp, path)
             return False
         finally:

@@ -13,7 +13,7 @@ import functools
 import itertools
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import polib
@@ -27,6 +27,7 @@ from tirage.tempfiles import make_temp_file
 
 __all__ = [
     "format_entry",
+    "format_pieces",
     "format_po",
     "inherit_header",
     "parse_po",
@@ -430,19 +431,26 @@ def format_entry(entry: polib.POEntry) -> str:
 
 def format_po(po: polib.POFile) -> str:
     """The catalog as text, byte for byte what GNU `msgcat` (0.21, width 79) would write."""
+    return "".join(format_pieces(po))
+
+
+def format_pieces(po: polib.POFile) -> Iterator[str]:
+    """`format_po`'s text in pieces, one entry (or blank line) at a time, made as they are
+    asked for: a big catalog can be written to a file without its whole text in memory."""
     live = [e for e in po if not e.obsolete and not (e.msgid == "" and e.msgctxt is None)]
     # Like msgcat, drop obsolete entries that carry no translation.
     dead = [e for e in po if e.obsolete and _first_msgstr(e)]
     if not live and not dead:
-        return ""  # msgcat writes nothing at all for a catalog with no messages
-    texts: list[str] = []
+        return  # msgcat writes nothing at all for a catalog with no messages
     header = _header_entry(po)
+    first = header is None
     if header is not None:
-        texts.append("".join(line + "\n" for line in _entry_lines(header, header=True)))
-    # One entry's lines at a time: holding every line of a big catalog at once cost more
-    # memory than the text itself.
-    texts += (format_entry(entry) for entry in live + dead)
-    return "\n".join(texts)
+        yield "".join(line + "\n" for line in _entry_lines(header, header=True))
+    for entry in itertools.chain(live, dead):
+        if not first:
+            yield "\n"
+        first = False
+        yield format_entry(entry)
 
 
 # ---------------------------------------------------------------------------------------------

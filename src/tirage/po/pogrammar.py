@@ -364,8 +364,12 @@ def _newlines(msgid: str, plural: str | None, forms: list[str]) -> str:
 
 def check_messages(lines: list[str], path: Path | None) -> Reading:
     """Refuse what msgfmt refuses in how lines make messages (see the module notes); what
-    polib will not keep."""
-    reader = _Reader(_tokens(lines, path), path)
+    polib will not keep. `lines` is emptied once tokenized: a big file's lines are not all
+    kept while its messages are built."""
+    tokens = _tokens(lines, path)
+    del lines[:]
+    reader = _Reader(tokens, path)
+    del tokens
     reader.messages()
     reading = reader.reading
     if reading.header is not None:

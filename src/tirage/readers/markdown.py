@@ -35,7 +35,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from tirage.document import Block, Document, Segment, Span, line_of
+from tirage.document import Block, Document, Segment, Span, drain, line_of
 from tirage.errors import SourceError
 from tirage.readers.html import read_fragment
 from tirage.readers.markdown_dialects import (
@@ -148,7 +148,7 @@ def read_markdown(
     stack: list[str] = []
     heading_level = ""
     cursor = 0
-    for token in tokens:
+    for token in drain(tokens):
         if token.type in _CONTAINERS:
             stack.append(_CONTAINERS[token.type])
         elif token.type.endswith("_close") and token.type.replace("_close", "_open") in _CONTAINERS:
