@@ -84,6 +84,9 @@ ACCEPTED = {
     "blank line inside an entry": 'msgid "a"\n\nmsgstr "y"\n',
     "obsolete previous": '#~| msgid "x"\n#~ msgid "b"\n#~ msgstr "y"\n',
     "two flags lines: the last counts": '#, fuzzy\n#: a.c:1\n#, c-format\nmsgid "a"\nmsgstr "b"\n',
+    "bare #| among previous strings": (
+        '#, fuzzy\n#| msgid "x"\n#| "y"\n#|   \n#| "z"\n#|\nmsgid "b"\n#|\nmsgstr "y"\n'
+    ),
     "more plural forms than nplurals": (
         'msgid "a"\nmsgid_plural "b"\nmsgstr[0] "x"\nmsgstr[1] "y"\nmsgstr[2] "z"\n'
     ),

@@ -91,9 +91,9 @@ def _tokens(lines: list[str], path: Path | None) -> list[Token]:
                 rest = rest[1:] if obsolete else rest[2:]
             rest = rest.lstrip(" \t")
             if not rest:
-                if previous:  # a bare `#|` is a comment
-                    tokens.append(("comment", obsolete, number, 0, ""))
-                continue  # a blank line (the line check let nothing else through)
+                # A blank line, or a bare `#|`: gettext's lexer finds no token on it, so it
+                # neither ends a message nor splits a string's continuation lines.
+                continue
             if rest[0] == '"':
                 kind, index, literal = "string", 0, rest
             else:
@@ -256,7 +256,7 @@ class _Reader:
             elif marker in ("#.", "#:"):
                 if line[2:].strip():
                     return lines[index]
-            elif line:  # a bare `#|` comes as ""
+            elif line:
                 return lines[index]
         for token in self.tokens[start : self.at]:
             if not (token[1] and token[0].startswith("prev_")):  # polib skips `#~|` lines
