@@ -31,6 +31,7 @@ import polib
 from tirage import languages
 from tirage.document import Document, Segment
 from tirage.editions.credit import credit_from_po, credit_line
+from tirage.editions.epub import render_epub
 from tirage.editions.html import render_html
 from tirage.editions.markdown import render_markdown
 from tirage.editions.metadata import EditionContext, Links, Publication
@@ -45,7 +46,7 @@ from tirage.readers.html import HTML_SUFFIXES
 from tirage.text.glossary import load_glossary
 from tirage.workspace import Workspace
 
-EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf"}
+EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf", "epub": ".epub"}
 # The print edition takes about a second a page set, so it is written only when asked for.
 DEFAULT_FORMATS = ("text", "markdown", "html")
 FLOOR = 50.0  # % of an edition's passages that must be in its language
@@ -56,7 +57,10 @@ FORMAT_NAMES = {
     "markdown": "markdown",
     "html": "html",
     "pdf": "pdf",
+    "epub": "epub",
 }
+# Built from the HTML edition: every source that has one has these too.
+FROM_HTML = ("html", "epub")
 
 
 def parse_formats(requested: str | None) -> tuple[str, ...]:
@@ -68,7 +72,9 @@ def parse_formats(requested: str | None) -> tuple[str, ...]:
         if not name:
             continue
         if name not in FORMAT_NAMES:
-            raise UsageError(f"unknown format '{name}' (choose from text, markdown, html, pdf)")
+            raise UsageError(
+                f"unknown format '{name}' (choose from text, markdown, html, pdf, epub)"
+            )
         if FORMAT_NAMES[name] not in formats:
             formats.append(FORMAT_NAMES[name])
     return tuple(formats)
@@ -189,13 +195,13 @@ def formats_for(doc: Document, formats: Iterable[str]) -> list[str]:
     """A text source has all three editions; a Markdown source has Markdown and HTML; an HTML
     source has HTML only."""
     if doc.format == "html":
-        return [f for f in formats if f == "html"]
+        return [f for f in formats if f in FROM_HTML]
     return [f for f in formats if not (f == "text" and doc.format != "text")]
 
 
 def refuse_formats(ws: Workspace, formats: Sequence[str]) -> None:
     """Formats asked for by name that an HTML source cannot have: refused before any write."""
-    other = [f for f in formats if f != "html"]
+    other = [f for f in formats if f not in FROM_HTML]
     pages = [p for p in ws.sources() if p.suffix.lower() in HTML_SUFFIXES]
     if other and pages:
         names = " and ".join("Markdown" if f == "markdown" else f for f in other)
@@ -268,6 +274,17 @@ def export_workspace(
                         credit,
                         context,
                         keep=keep,
+                    )
+                elif fmt == "epub":
+                    text = render_epub(
+                        doc,
+                        translations,
+                        lang,
+                        ws.source_lang,
+                        include_fuzzy,
+                        credit,
+                        context,
+                        keep,
                     )
                 else:
                     text = render_print_edition(
