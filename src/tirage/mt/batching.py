@@ -12,10 +12,10 @@ every core (`intra_threads=cores`), each with batches of 4-32 sentences or 512-1
 Each candidate's time is the best of two interleaved rounds on half the sample; a layout's
 two fastest, and the default plan (one worker per core, 8 sentences), run twice more on the
 whole sample, and the fastest wins, unless the default is within 10 % of it: on a shared
-machine a smaller gap is noise. About 480 sentence translations, once per model and machine
-(a few seconds on a 6-layer model). Only one model is loaded at a time. Decoding length is
-capped at the input's, so every candidate does the same work even on a model whose outputs
-would run on.
+machine a smaller gap is noise. About 480 sentence translations, once per model and
+machine (20-30 s for the 6-layer bench model on 2 cores). Only one model is loaded at a
+time. Decoding length is capped at the input's, so every candidate does the same work even
+on a model whose outputs would run on.
 
 An explicit `batch_size` skips calibration: batches of that many sentences, one worker per
 core. A GPU gets one big padded batch (`GPU_BATCH`), which keeps it busy; threads do not help.
