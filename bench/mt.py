@@ -189,21 +189,30 @@ def run_raw(texts: list[str], repeat: int, config: str) -> dict[str, Any]:
     return {"load": load, **timed_runs(repeat, run)}
 
 
-def run_engine(texts: list[str], repeat: int) -> dict[str, Any]:
-    """tirage's engine layer: what `tirage translate` calls for a language pair."""
+def run_engine(texts: list[str], repeat: int, batch_size: str = "") -> dict[str, Any]:
+    """tirage's engine layer: what `tirage translate` calls for a language pair. With
+    `batch_size`, that setting (as `[translate] batch_size`); else the workspace's (none: the
+    plan calibrated for this model and machine, cached in bench/.cache/mt/argos/cache)."""
     from tirage.mt import open_engine
+    from tirage.mt.argos import ArgosEngine
+    from tirage.mt.batching import cache_path
     from tirage.workspace import load_workspace
 
     settings = load_workspace(WORKSPACE).engine
+    cached = cache_path().is_file()
     start = time.perf_counter()
     engine = open_engine(
         "argos", "fr", "en", beam_size=settings.beam_size,
-        compute_type=settings.compute_type, batch_size=settings.batch_size,
+        compute_type=settings.compute_type, batch_size=int(batch_size or settings.batch_size),
     )  # fmt: skip
     load = time.perf_counter() - start
+    assert isinstance(engine, ArgosEngine)
+    plan = "; ".join(p.describe() for p in engine.plans())
+    if not batch_size:
+        plan += ", read from the cache" if cached else f", measured in this run ({load:.1f} s)"
     result = timed_runs(repeat, lambda: [h.text for h in engine.translate(texts)])
     engine.close()
-    return {"load": load, **result}
+    return {"load": load, "plan": plan, **result}
 
 
 def run_argos(texts: list[str], repeat: int) -> dict[str, Any]:
@@ -232,7 +241,7 @@ def child(kind: str, repeat: str, *args: str) -> None:
     if kind == "raw":
         result = run_raw(texts, int(repeat), args[0])
     elif kind == "engine":
-        result = run_engine(texts, int(repeat))
+        result = run_engine(texts, int(repeat), *args)
     else:
         result = run_argos(texts, int(repeat))
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -287,6 +296,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100, help="sentences (at least 60)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per contender; best counts")
     parser.add_argument("--quick", action="store_true", help="a smaller raw CT2 grid")
+    parser.add_argument("--skip-argos", action="store_true", help="no argostranslate API runs")
     args = parser.parse_args()
     ensure_package()
     sys.path[:0] = [str(ROOT / "src")]
@@ -329,15 +339,20 @@ def main() -> None:
     best = raw[best_config]
 
     engine = measure(texts, "engine", str(repeat))
+    fixed = measure(texts, "engine", str(repeat), "8")  # the plan before calibration
     command = measure_command(texts, repeat)
-    argos = measure(texts, "argos", str(repeat), env={
-        "ARGOS_BEAM_SIZE": str(BEAM), "ARGOS_COMPUTE_TYPE": COMPUTE,
-    })  # fmt: skip
-    argos_own = measure(texts, "argos", str(repeat))  # its defaults: beam 4, compute "auto"
+    skipped = {"best": float("nan"), "load": float("nan"), "peak_mb": float("nan")}
+    argos, argos_own = skipped, skipped
+    if not args.skip_argos:
+        argos = measure(texts, "argos", str(repeat), env={
+            "ARGOS_BEAM_SIZE": str(BEAM), "ARGOS_COMPUTE_TYPE": COMPUTE,
+        })  # fmt: skip
+        argos_own = measure(texts, "argos", str(repeat))  # its defaults: beam 4, "auto"
 
     batch_type, size, intra, inter = best_config.split(":")
     rows = [
         ("tirage engine (tirage.mt.argos)", engine),
+        ("tirage engine, batch_size = 8 (former)", fixed),
         ("tirage translate (command, e2e)", command),
         (f"argostranslate API (beam {BEAM}, {COMPUTE})", argos),
         ("argostranslate API (its defaults, beam 4)", argos_own),
@@ -359,7 +374,11 @@ def main() -> None:
     print(f"engine outputs identical to raw CT2's: {same}/{n}")
     print(f"tirage engine vs argos API: {argos['best'] / engine['best']:.1f}× (goal ≥ 10×)")
     print(f"  (vs argos at its own defaults: {argos_own['best'] / engine['best']:.1f}×)")
+    print(f"tirage engine plan: {engine['plan']}")
     print(f"tirage engine vs best raw CT2: {best['best'] / engine['best']:.2f}× (goal ≥ 0.9×)")
+    print(
+        f"  (former fixed plan, examples 8, vs best raw CT2: {best['best'] / fixed['best']:.2f}×)"
+    )
     print(f"tirage translate (e2e) vs argos API: {argos['best'] / command['best']:.1f}×")
     print(f"tirage translate (e2e) vs raw CT2 + its load: "
           f"{(best['best'] + best['load']) / command['best']:.2f}×")  # fmt: skip

@@ -209,7 +209,7 @@ def test_text_format_of_a_markdown_source_says_why_nothing_is_written(
     assert code == 0
     assert out.splitlines() == [
         "en: 100% reviewed: nothing written: a Markdown source has no text edition "
-        "(its formats: markdown, html, pdf)"
+        "(its formats: markdown, html, pdf, epub)"
     ]
     assert not (workspace / "editions").exists() or editions(workspace) == []
 

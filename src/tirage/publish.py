@@ -31,6 +31,7 @@ import polib
 from tirage import languages
 from tirage.document import Document, Segment
 from tirage.editions.credit import credit_from_po, credit_line
+from tirage.editions.epub import render_epub
 from tirage.editions.html import render_html
 from tirage.editions.markdown import render_markdown
 from tirage.editions.metadata import EditionContext, Links, Publication
@@ -45,7 +46,7 @@ from tirage.readers.html import HTML_SUFFIXES
 from tirage.text.glossary import load_glossary
 from tirage.workspace import Workspace
 
-EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf"}
+EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf", "epub": ".epub"}
 # An office source's edition is its own package translated (editions/docx.py, odt.py): it is
 # the only edition such a source has, and the one it gets by default.
 OFFICE_FORMATS = {"docx": ".docx", "odt": ".odt"}
@@ -60,9 +61,12 @@ FORMAT_NAMES = {
     "markdown": "markdown",
     "html": "html",
     "pdf": "pdf",
+    "epub": "epub",
     "docx": "docx",
     "odt": "odt",
 }
+# Built from the HTML edition: every source that has one has these too.
+FROM_HTML = ("html", "epub")
 
 
 def parse_formats(requested: str | None) -> tuple[str, ...]:
@@ -75,7 +79,7 @@ def parse_formats(requested: str | None) -> tuple[str, ...]:
             continue
         if name not in FORMAT_NAMES:
             raise UsageError(
-                f"unknown format '{name}' (choose from text, markdown, html, pdf, docx, odt)"
+                f"unknown format '{name}' (choose from text, markdown, html, pdf, epub, docx, odt)"
             )
         if FORMAT_NAMES[name] not in formats:
             formats.append(FORMAT_NAMES[name])
@@ -201,13 +205,13 @@ def formats_for(doc: Document, formats: Iterable[str]) -> list[str]:
         return own if own or tuple(formats) != DEFAULT_FORMATS else [doc.format]
     formats = [f for f in formats if f not in OFFICE_FORMATS]
     if doc.format == "html":
-        return [f for f in formats if f == "html"]
+        return [f for f in formats if f in FROM_HTML]
     return [f for f in formats if not (f == "text" and doc.format != "text")]
 
 
 def refuse_formats(ws: Workspace, formats: Sequence[str]) -> None:
     """Formats asked for by name that an HTML source cannot have: refused before any write."""
-    other = [f for f in formats if f != "html"]
+    other = [f for f in formats if f not in FROM_HTML]
     pages = [p for p in ws.sources() if p.suffix.lower() in HTML_SUFFIXES]
     if other and pages:
         names = " and ".join("Markdown" if f == "markdown" else f for f in other)
@@ -284,6 +288,17 @@ def export_workspace(
                         credit,
                         context,
                         keep=keep,
+                    )
+                elif fmt == "epub":
+                    text = render_epub(
+                        doc,
+                        translations,
+                        lang,
+                        ws.source_lang,
+                        include_fuzzy,
+                        credit,
+                        context,
+                        keep,
                     )
                 else:
                     text = render_print_edition(

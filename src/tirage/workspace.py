@@ -36,7 +36,7 @@ class EngineSettings:
     fallback: tuple[str, ...] = ()  # engines tried in turn when `engine` lacks the pair
     beam_size: int = 2
     compute_type: str = "int8"
-    batch_size: int = 32
+    batch_size: int = 0  # 0: measured for the model and machine (mt/batching.py)
     device: str = "auto"  # cpu | cuda | auto (a GPU when CTranslate2 sees one)
     # Archive scale (tirage.cluster): "" runs here; "auto" starts or joins a local Ray
     # instance; "HOST:PORT" joins that cluster.

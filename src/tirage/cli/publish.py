@@ -35,9 +35,9 @@ def _export_options(command: F) -> F:
                 "--format",
                 "formats",
                 metavar="FMT,...",
-                help="text, markdown, html, pdf, docx, odt (default: text, markdown, html; text "
-                "only for text sources; pdf, the print edition, only when asked for; a DOCX or "
-                "ODT source: its own format).",
+                help="text, markdown, html, pdf, epub, docx, odt (default: text, markdown, html; "
+                "text only for text sources; pdf, the print edition, and epub only when asked "
+                "for; a DOCX or ODT source: its own format).",
             ),
             click.option(
                 "--threshold",
@@ -128,7 +128,7 @@ def export_command(
     quiet: bool,
     workspace_dir: Path,
 ) -> None:
-    """Write editions/<lang>/<doc>.{txt,md,html,pdf} for every language reviewed enough.
+    """Write editions/<lang>/<doc>.{txt,md,html,pdf,epub} for every language reviewed enough.
 
     A language that does not pass loses the editions an earlier export wrote, so editions/
     holds only what passes now. Passages left in the source language are marked."""

@@ -80,22 +80,30 @@ def coverage(families: tuple[str, ...]) -> frozenset[int]:
 @lru_cache(maxsize=8)
 def font_file(family: str) -> str:
     """The file fontconfig gives for the family's regular face."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        raise EngineError("fc-list not found: install fontconfig (Debian: apt install fontconfig)")
-    found = subprocess.run(
-        [fc_list, "--format", "%{file}\n", f"{family}:slant=0:weight=80:width=100"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.split()
-    if not found:
+    found = face_file(family)
+    if found is None:
         package = PACKAGES.get(family.split()[0], "a package with it")
         raise EngineError(
             f"font '{family}' is not installed: the print edition needs it "
             f"(Debian: apt install {package})"
         )
-    return sorted(found)[0]
+    return found
+
+
+@lru_cache(maxsize=32)
+def face_file(family: str, bold: bool = False, italic: bool = False) -> str | None:
+    """The file fontconfig gives for one face of a family (None when it has none)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        raise EngineError("fc-list not found: install fontconfig (Debian: apt install fontconfig)")
+    slant, weight = (100 if italic else 0), (200 if bold else 80)
+    found = subprocess.run(
+        [fc_list, "--format", "%{file}\n", f"{family}:slant={slant}:weight={weight}:width=100"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    return sorted(found)[0] if found else None
 
 
 class _TextParser(HTMLParser):

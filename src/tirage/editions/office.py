@@ -118,7 +118,7 @@ def language_tag(lang: str) -> str:
 
 
 def serialize(tree: Any) -> bytes:
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
 
     standalone = tree.docinfo.standalone
     data: bytes = etree.tostring(

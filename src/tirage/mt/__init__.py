@@ -27,7 +27,7 @@ def open_engine(
     *,
     beam_size: int = 2,
     compute_type: str = "int8",
-    batch_size: int = 32,
+    batch_size: int = 0,
     device: str = "cpu",
     threads: int = 0,
     route: Sequence[ModelInfo] = (),

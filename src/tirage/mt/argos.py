@@ -6,11 +6,11 @@ sentence; all of a batch goes to one `translate_batch` call, sorted by length so
 padded batches stay dense. A pair with no package is pivoted through English, each leg
 batched.
 
-Threads: one CTranslate2 worker per core (`inter_threads`), each single-threaded
-(`intra_threads=1`), fed small batches (`WORKER_BATCH` sentences) so that every worker gets
-several. On the 2-core bench machine this is about 1.7x faster than one batch of 32 with
-`intra_threads=2` (bench/mt.py, bench/README.md): a 512-dim model's matrices are too small
-for two threads to share well, and small sorted batches waste little on padding.
+Threads and batches come from a `Plan` (`batching.py`): measured once per model and machine
+and cached, unless `[translate] batch_size` gives the batch size. On the 2-core bench machine
+the calibrated plan for a 512-dim model is one single-threaded worker per core fed small
+sorted batches, about 2x faster than one batch of 32 with `intra_threads=2` (bench/mt.py,
+bench/README.md).
 """
 
 from __future__ import annotations
@@ -23,9 +23,16 @@ from typing import Any
 from tirage.errors import EngineError
 from tirage.models import ModelInfo, find_route
 from tirage.mt.base import DEFAULT_MASK, Hypothesis
+from tirage.mt.batching import (
+    Plan,
+    cache_key,
+    cached_plan,
+    calibrate,
+    default_plan,
+    sample_sentences,
+    store_plan,
+)
 
-WORKER_BATCH = 8  # sentences per CTranslate2 batch (`batch_size` in tirage.toml caps it)
-GPU_BATCH = 64  # on a GPU one big padded batch keeps the device busy; threads do not help
 DEVICES = ("cpu", "cuda", "auto")
 
 
@@ -64,9 +71,19 @@ class _Leg:
     translator: Any  # ctranslate2.Translator
     tokenizer: Any  # sentencepiece.SentencePieceProcessor
     target_prefix: str
+    plan: Plan
 
 
-def _open_leg(model: ModelInfo, compute_type: str, device: str, threads: int) -> _Leg:
+@dataclass(frozen=True)
+class _Decoding:
+    compute_type: str
+    device: str
+    cores: int
+    beam_size: int
+    batch_size: int  # 0: calibrated
+
+
+def _open_leg(model: ModelInfo, decoding: _Decoding) -> _Leg:
     import ctranslate2
     import sentencepiece
 
@@ -77,16 +94,21 @@ def _open_leg(model: ModelInfo, compute_type: str, device: str, threads: int) ->
             f"{model.name}: only SentencePiece packages are supported (no sentencepiece.model)",
             model.path,
         )
-    try:
-        translator = ctranslate2.Translator(
-            str(model.path / "model"),
-            device=device,
-            compute_type=compute_type,
-            # CPU: one single-threaded worker per core (module docstring). GPU: one worker.
-            inter_threads=1 if device == "cuda" else threads or cpu_count(),
-            intra_threads=1,
+    model_dir = str(model.path / "model")
+
+    def open_translator(inter: int, intra: int) -> Any:
+        return ctranslate2.Translator(
+            model_dir,
+            device=decoding.device,
+            compute_type=decoding.compute_type,
+            inter_threads=inter,
+            intra_threads=intra,
         )
+
+    try:
         processor = sentencepiece.SentencePieceProcessor(model_file=str(tokenizer_path))
+        plan = _plan(model, processor, open_translator, decoding)
+        translator = open_translator(plan.inter_threads, plan.intra_threads)
     except (RuntimeError, ValueError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise EngineError(f"cannot load {model.name}: {message}", model.path) from None
@@ -99,7 +121,26 @@ def _open_leg(model: ModelInfo, compute_type: str, device: str, threads: int) ->
             prefix = str(json.loads(metadata.read_text(encoding="utf-8")).get("target_prefix", ""))
         except (ValueError, OSError):
             prefix = ""
-    return _Leg(model, translator, processor, prefix)
+    return _Leg(model, translator, processor, prefix, plan)
+
+
+def _plan(model: ModelInfo, processor: Any, open_translator: Any, decoding: _Decoding) -> Plan:
+    """The cached plan for this model here, else a calibration (CPU, no explicit batch)."""
+    if decoding.device == "cuda" or decoding.batch_size:
+        return default_plan(decoding.cores, decoding.batch_size, decoding.device)
+    assert model.path is not None
+    name = f"{model.name}-{model.version or '?'}"
+    key = cache_key(
+        name, model.path / "model", decoding.cores, decoding.compute_type, decoding.beam_size
+    )
+    plan = cached_plan(key)
+    if plan is None:
+        vocabulary = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+        plan = calibrate(
+            open_translator, sample_sentences(vocabulary), decoding.cores, decoding.beam_size
+        )
+        store_plan(key, plan)
+    return plan
 
 
 class ArgosEngine:
@@ -124,18 +165,17 @@ class ArgosEngine:
         *,
         beam_size: int = 2,
         compute_type: str = "int8",
-        batch_size: int = 32,
+        batch_size: int = 0,
         device: str = "cpu",
         threads: int = 0,
         route: Sequence[ModelInfo] = (),
     ) -> ArgosEngine:
         """Open the package(s) for source→target: `route` if given (models shipped to a
-        cluster node), else the installed ones. `threads` 0 means one per core."""
+        cluster node), else the installed ones. `threads` 0 means one per core; `batch_size`
+        0 means the calibrated plan (`batching.py`)."""
         device = resolve_device(device)
-        legs = [
-            _open_leg(m, compute_type, device, threads)
-            for m in (route or find_route(source, target))
-        ]
+        decoding = _Decoding(compute_type, device, threads or cpu_count(), beam_size, batch_size)
+        legs = [_open_leg(m, decoding) for m in (route or find_route(source, target))]
         return cls(legs, beam_size, batch_size, device)
 
     def translate(self, texts: Sequence[str]) -> list[Hypothesis]:
@@ -160,8 +200,8 @@ class ArgosEngine:
             outputs = leg.translator.translate_batch(
                 batch,
                 target_prefix=prefix,
-                max_batch_size=self._max_batch(),
-                batch_type="examples",
+                max_batch_size=leg.plan.batch_size,
+                batch_type=leg.plan.batch_type,
                 beam_size=self.beam_size,
                 num_hypotheses=1,
                 return_scores=True,
@@ -179,10 +219,8 @@ class ArgosEngine:
             results[work[k]] = (text.strip(), score)
         return results
 
-    def _max_batch(self) -> int:
-        if self.device == "cuda":
-            return max(self.batch_size, GPU_BATCH)
-        return max(1, min(self.batch_size, WORKER_BATCH))
+    def plans(self) -> list[Plan]:
+        return [leg.plan for leg in self.legs]
 
     def close(self) -> None:
         for leg in self.legs:

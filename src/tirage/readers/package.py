@@ -139,7 +139,7 @@ def _check_docx(package: Package) -> None:
 def parse_xml(data: bytes, path: Path, part: str) -> Any:
     """One XML part, parsed without DTD loading, entity resolution or network; a part with a
     DOCTYPE is refused (office formats never use one, and it is where entity bombs live)."""
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
 
     parser = etree.XMLParser(
         resolve_entities=False,
