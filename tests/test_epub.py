@@ -93,6 +93,25 @@ def pseudo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The interview as a DOCX and as an ODT, pseudo-localised into Russian: an office source
+    gets its e-book from its text, as the other sources do from theirs."""
+    root = tmp_path_factory.mktemp("epub-office") / "ws"
+    (root / "source").mkdir(parents=True)
+    for suffix in (".docx", ".odt"):
+        shutil.copy(
+            DATA / "office" / "fr" / f"{INTERVIEW}{suffix}", root / "source" / f"office{suffix}"
+        )
+    (root / "source" / "office.odt").rename(root / "source" / "office-odt.odt")
+    (root / "tirage.toml").write_text(
+        'source_language = "fr"\ntarget_languages = ["ru"]\n[translate]\nengine = "pseudo"\n',
+        encoding="utf-8",
+    )
+    run(root, "build", "--format", "epub", "--include-fuzzy", "-q")
+    return root
+
+
 def members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
         return {info.filename: archive.read(info) for info in archive.infolist()}
@@ -110,7 +129,7 @@ def file_list(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def verdicts(
-    interview: Path, pseudo: Path, tmp_path_factory: pytest.TempPathFactory
+    interview: Path, pseudo: Path, office: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[Path, tuple[int, int, int]]:
     """Every book of these tests, and one broken on purpose (proof that the check bites)."""
     broken = tmp_path_factory.mktemp("broken") / "broken.epub"
@@ -119,6 +138,7 @@ def verdicts(
     broken.write_bytes(zip_package(list(parts.items())))
     books = [interview / "editions" / lang / f"{INTERVIEW}.epub" for lang in ("en", "es")]
     books += [pseudo / "editions" / "ru" / f"{doc}.epub" for doc in ("article", "page")]
+    books += [office / "editions" / "ru" / f"{doc}.epub" for doc in ("office", "office-odt")]
     return epubcheck([*books, broken])
 
 
@@ -216,3 +236,20 @@ def test_hostile_markup_becomes_valid_xhtml() -> None:
     assert 'href="https://example.org/?a=1&amp;b=2"' in content.body
     assert content.body.count('id="a"') == 0  # two elements claimed it: neither keeps it
     assert [(h.level, h.text) for h in content.headings] == [(2, "Double")]
+
+
+@pytest.mark.parametrize("doc", ["office", "office-odt"])
+def test_office_sources_pass_epubcheck(
+    office: Path, verdicts: dict[Path, tuple[int, int, int]], doc: str
+) -> None:
+    """DOCX and ODT sources get an e-book of their text: headings from their styles, the
+    inline codes of the catalog left out, the running headers and properties not repeated."""
+    path = office / "editions" / "ru" / f"{doc}.epub"
+    assert verdicts[path] == (0, 0, 0)
+    content = etree.fromstring(members(path)["EPUB/content.xhtml"])
+    text = "".join(content.itertext())
+    assert "<b>" not in text and "<x1/>" not in text and "<a1>" not in text
+    namespace = {"x": "http://www.w3.org/1999/xhtml"}
+    headings = content.findall(".//x:h2", namespace)
+    assert len(headings) >= 6  # the interview's questions, from the headings' styles
+    assert all(heading.text and heading.text.strip() for heading in headings)

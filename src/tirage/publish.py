@@ -199,9 +199,9 @@ def edition_path(ws: Workspace, lang: str, stem: str, fmt: str) -> Path:
 
 def formats_for(doc: Document, formats: Iterable[str]) -> list[str]:
     """A text source has all three editions; a Markdown source has Markdown and HTML; an HTML
-    source has HTML only; a DOCX or ODT source has its own format only (by default too)."""
-    if doc.format in OFFICE_FORMATS:
-        own = [f for f in formats if f == doc.format]
+    source has HTML only; a DOCX or ODT source has its own format (by default too) and EPUB."""
+    if doc.format in OFFICE_FORMATS:  # and the e-book, made from the text, when asked for
+        own = [f for f in formats if f in (doc.format, "epub")]
         return own if own or tuple(formats) != DEFAULT_FORMATS else [doc.format]
     formats = [f for f in formats if f not in OFFICE_FORMATS]
     if doc.format == "html":

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -95,6 +95,8 @@ _TEXT_ROLES: dict[str, tuple[str, str]] = {
     "version": ("h3", "version"),
 }
 _HEADER_ROLES = {"kicker", "title", "breadcrumb", "standfirst"}
+# An office document's running headers and footers repeat on every page: not the article.
+_NOT_BODY = {"header", "footer"}
 _MARKED = re.compile(f"{FALLBACK_START}([^{FALLBACK_START}{FALLBACK_END}<]*){FALLBACK_END}")
 
 
@@ -138,6 +140,8 @@ def render_html(
 
     edits = marked_edits(doc, translations, include_fuzzy, transform)
     texts = {id(block): block_text(doc, block, edits) for block in doc.blocks}
+    if doc.format in ("docx", "odt"):  # an office unit's inline codes: the text without them
+        texts = {key: _without_codes(text) for key, text in texts.items()}
     fallback_lang = source_lang if lang != source_lang else ""
     if doc.format == "markdown":
         body = _markdown_body(apply_edits(doc.text, edits), fallback_lang)
@@ -193,6 +197,16 @@ def _mark_fallbacks(html: str, source_lang: str) -> str:
     return strip_marks(html)
 
 
+def _without_codes(text: str) -> str:
+    """An office unit's text (readers/office_inline.py's notation, escaped as HTML) as plain
+    text: the codes for formatting, links and placeholders left out."""
+    from tirage.text.html_markup import fragment_tokens
+
+    return "".join(
+        unescape(text[t.start : t.end]) for t in fragment_tokens(text) if t.kind == "text"
+    )
+
+
 def _text_body(doc: Document, texts: dict[int, str], source_lang: str) -> str:
     header: list[str] = []
     article: list[str] = []
@@ -201,7 +215,7 @@ def _text_body(doc: Document, texts: dict[int, str], source_lang: str) -> str:
         if block.attrs.get("repeat"):
             continue
         text = texts[id(block)]
-        if not strip_marks(text):
+        if not strip_marks(text) or block.attrs.get("aside") or block.role in _NOT_BODY:
             continue
         tag, css = _TEXT_ROLES.get(block.role, ("p", ""))
         if block.role == "heading":

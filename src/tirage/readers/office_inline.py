@@ -229,5 +229,7 @@ def office_document(path: Any, name: str, fmt: str, units: list[Unit], lang: str
         block = Block(unit.role, (start, end), segments[0].line, segments, {"unit": str(index)})
         if unit.level:
             block.attrs["level"] = unit.level
+        if unit.plain or unit.attribute is not None:  # a property or alt text: not body text
+            block.attrs["aside"] = "1"
         blocks.append(block)
     return Document(path=path, name=name, format=fmt, text=text, blocks=blocks)
