@@ -274,7 +274,7 @@ class Memo:
         before = self._files.get(("catalog", path))
         stamp = self._stamp(path)
         try:
-            same = catalog.text is not None and path.read_bytes() == catalog.text.encode()
+            same = catalog.data is not None and path.read_bytes() == catalog.data
         except OSError:
             same = False
         if not same or self._stamp(path) != stamp:
@@ -285,15 +285,15 @@ class Memo:
         kept = self._files.get((kind, path))
         if entry is None or before is None or kept is None or kept[0] != before[0]:
             return
-        found = [i for i, e in enumerate(catalog.active) if e is entry]
-        if not found:
+        place = catalog.place(entry)
+        if place is None:
             return
         rows = cast(Rows, kept[1])
-        old = rows.rows[found[0]]
+        old = rows.rows[place]
         new = make_row(entry, self.findings(lang, entry))
         # Saved in this sitting: it keeps its lists and its place in them.
         new = replace(new, sticky=(old.filters | old.sticky) - new.filters, key=old.key)
-        self._files[(kind, path)] = (stamp, rows.changed(found[0], new))
+        self._files[(kind, path)] = (stamp, rows.changed(place, new))
 
     def document(self, doc: str) -> Document | None:
         found = [path for path in self.ws.sources() if path.stem == doc]
