@@ -217,6 +217,11 @@ class Memo:
             self._files[(kind, path)] = (stamp, value)
             return value
 
+    def fresh(self, kind: str, path: Path) -> object | None:
+        """What `file` holds for (kind, path) while the file is unchanged, without making it."""
+        kept = self._files.get((kind, path))
+        return kept[1] if kept is not None and kept[0] == self._stamp(path) else None
+
     def glossary_stamp(self) -> Stamp:
         return self._stamp(self.ws.glossary_path)
 

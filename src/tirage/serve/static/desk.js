@@ -49,6 +49,31 @@
     window.setTimeout(function () { say("Saved: “" + saved + "”."); }, 100);
   }
 
+  // A first run's dashboard: rows still being counted are filled in as they are counted,
+  // without moving the focus; the status line says how many are left, then that all are in.
+  const counting = document.getElementById("counting");
+  function refreshCounts() {
+    fetch(location.href, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.text();
+    }).then(function (html) {
+      const fresh = new DOMParser().parseFromString(html, "text/html");
+      const left = fresh.getElementById("counting");
+      if (!left) return;
+      for (const selector of ["table.catalogs tbody", "ul.languages"]) {
+        const mine = document.querySelector(selector), theirs = fresh.querySelector(selector);
+        if (mine && theirs) mine.replaceWith(document.importNode(theirs, true));
+      }
+      if (left.dataset.pending !== counting.dataset.pending) {
+        counting.dataset.pending = left.dataset.pending;
+        counting.textContent = left.dataset.pending === "0"
+          ? "Every catalog is counted." : left.textContent;
+      }
+      if (left.dataset.pending !== "0") window.setTimeout(refreshCounts, 1000);
+    }).catch(function () { window.setTimeout(refreshCounts, 3000); });
+  }
+  if (counting && counting.dataset.pending !== "0") window.setTimeout(refreshCounts, 1000);
+
   const entry = document.getElementById("entry");
   if (!entry) {
     document.addEventListener("keydown", common);
