@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -152,11 +153,16 @@ def make_row(entry: polib.POEntry, findings: Findings) -> Row:
     return Row(frozenset(filters), state, key)
 
 
+FINDINGS_KEPT = 250_000  # check findings kept: every entry of a dozen 20,000-entry catalogs
+
+
 class Memo:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self._files: dict[tuple[str, Path], tuple[Stamp, object]] = {}
-        self._findings: dict[tuple[str, str, str], Findings] = {}
+        # Oldest first: past FINDINGS_KEPT the oldest go, so a long sitting (each save a new
+        # translation to check) or catalogs edited all day do not grow the desk without end.
+        self._findings: OrderedDict[tuple[str, str, str], Findings] = OrderedDict()
         self._contexts: dict[str, Context] = {}
         self._glossary: Stamp | None = None
         self._locks: dict[tuple[str, Path], threading.Lock] = {}
@@ -243,6 +249,11 @@ class Memo:
         found = self._findings.get(key)
         if found is None:
             found = self._findings[key] = check_entry(entry, context)
+            while len(self._findings) > FINDINGS_KEPT:
+                try:
+                    self._findings.popitem(last=False)
+                except KeyError:  # emptied by another thread meanwhile
+                    break
         return found
 
     def warm(self) -> None:
