@@ -323,3 +323,58 @@ def test_nothing_another_local_page_receives_opens_the_desk(
                     statuses.append(refused.code)
     assert statuses and set(statuses) == {403}
     assert catalog.read_bytes() == before
+
+
+def test_a_first_dashboard_fills_in_as_catalogs_are_counted(
+    tmp_path: Path, browser: WebDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first run on big catalogs: the dashboard comes at once, says it is counting (in a
+    live region), and fills each row in when the start-up has counted it, keeping focus."""
+    import socket
+
+    import uvicorn
+
+    from test_serve import PREFIX, RITA, TOKEN
+    from tirage.serve import app, pages
+    from tirage.workspace import load_workspace
+
+    make_workspace(tmp_path / "ws")
+    (tmp_path / "ws" / ".tirage" / "desk-cache.json").unlink(missing_ok=True)
+    release = threading.Event()
+    real = pages._measure
+
+    def slow(*args: object) -> object:
+        assert release.wait(60)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages, "_measure", slow)
+    monkeypatch.setattr(app, "COUNTING_WAIT", 0.2)
+    desk = app.create_app(load_workspace(tmp_path / "ws"), RITA, TOKEN, PREFIX)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(desk, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        browser.get(f"http://127.0.0.1:{sock.getsockname()[1]}/{PREFIX}/?token={TOKEN}")
+        status = browser.find_element(By.ID, "counting")
+        assert status.get_attribute("role") == "status"
+        assert status.text.startswith("Counting 4 catalogs")
+        assert len(browser.find_elements(By.CSS_SELECTOR, "td.pending")) == 4
+        link = browser.find_element(By.CSS_SELECTOR, 'tr[data-doc="doc"][data-lang="es"] a')
+        assert link.text == "Review doc in Spanish"  # to be opened while counted
+        browser.execute_script("arguments[0].focus()", link)
+        release.set()
+        WebDriverWait(browser, 15).until(
+            lambda d: d.find_element(By.ID, "counting").text == "Every catalog is counted."
+        )
+        assert not browser.find_elements(By.CSS_SELECTOR, "td.pending")
+        spanish = browser.find_element(By.CSS_SELECTOR, 'tr[data-doc="doc"][data-lang="es"]')
+        assert spanish.find_element(By.CSS_SELECTOR, '.count[data-state="fuzzy_mt"]').text == "6"
+        assert browser.switch_to.active_element.text == "Review doc in Spanish (6 to do)"
+        assert "not counted yet" not in browser.find_element(By.CSS_SELECTOR, "ul.languages").text
+    finally:
+        release.set()
+        server.should_exit = True
+        thread.join(20)
+        sock.close()

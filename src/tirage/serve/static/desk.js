@@ -60,10 +60,23 @@
       const fresh = new DOMParser().parseFromString(html, "text/html");
       const left = fresh.getElementById("counting");
       if (!left) return;
-      for (const selector of ["table.catalogs tbody", "ul.languages"]) {
-        const mine = document.querySelector(selector), theirs = fresh.querySelector(selector);
-        if (mine && theirs) mine.replaceWith(document.importNode(theirs, true));
+      // Only the rows counted since are replaced; a link focused in one keeps the focus.
+      const rows = fresh.querySelectorAll("table.catalogs tbody tr[data-doc]");
+      for (const row of document.querySelectorAll("table.catalogs tbody tr[data-doc]")) {
+        if (!row.querySelector("td.pending")) continue;
+        const counted = Array.from(rows).find(function (other) {
+          return other.dataset.doc === row.dataset.doc && other.dataset.lang === row.dataset.lang;
+        });
+        if (!counted || counted.querySelector("td.pending")) continue;
+        const links = Array.from(row.querySelectorAll("a"));
+        const focused = links.indexOf(document.activeElement);
+        const made = document.importNode(counted, true);
+        row.replaceWith(made);
+        if (focused >= 0 && made.querySelectorAll("a")[focused]) made.querySelectorAll("a")[focused].focus();
       }
+      const languages = document.querySelector("ul.languages");
+      const counts = fresh.querySelector("ul.languages");
+      if (languages && counts) languages.replaceWith(document.importNode(counts, true));
       if (left.dataset.pending !== counting.dataset.pending) {
         counting.dataset.pending = left.dataset.pending;
         counting.textContent = left.dataset.pending === "0"
