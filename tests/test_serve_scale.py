@@ -177,3 +177,21 @@ def test_check_findings_kept_are_bounded(desk: Path, monkeypatch: pytest.MonkeyP
     assert len(kept._findings) == 3
     again = [kept.findings("es", e) for e in entries]
     assert again == [check_entry(e, kept.context("es")) for e in entries]
+
+
+def test_an_entry_page_lists_only_its_latest_decisions(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "HISTORY_SHOWN", 2)
+    web = client(desk)
+    before = "Ha los medios ?"
+    for text in ("Uno.", "Dos.", "Tres."):  # the same entry saved over and over
+        status, answer = decide(web, lang="es", doc="doc", msgid=MATCHED, msgstr=text, base=before)
+        assert status == 200, answer
+        before = text
+    page = web.get("/review/es/doc?filter=all&q=moyens").text
+    listed = page.split('<ol class="history">')[1].split("</ol>")[0]
+    assert "“Tres.”" in listed and "“Dos.”" in listed and "→ <span" in listed
+    assert '“Uno.”</span> (reviewed) → <span class="after"' in listed  # Dos's "before"
+    assert listed.count('<span class="when">') == 2
+    assert "Earlier decisions are kept in" in listed

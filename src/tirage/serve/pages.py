@@ -194,6 +194,9 @@ class Listed:
     state: str
 
 
+HISTORY_SHOWN = 20  # decisions listed on an entry's page, the latest
+
+
 @dataclass
 class Current:
     position: int
@@ -211,6 +214,7 @@ class Current:
     others: list[tuple[str, str]]  # (language, reviewed translation) in the other targets
     terms: list[tuple[str, str]]  # glossary terms in the source, (term, what to do)
     ignored: list[str]  # the checks whose warnings are ignored for this entry
+    history_more: bool = False  # earlier decisions than `history` holds
 
 
 @dataclass
@@ -374,7 +378,8 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
     ignored: set[str] = set()
     if History.exists(ws):
         with History.open(ws) as kept:
-            history = kept.of(lang, catalog.doc, entry.msgid, entry.msgctxt)
+            # The latest only: an entry saved all day must not make its page ever longer.
+            history = kept.of(lang, catalog.doc, entry.msgid, entry.msgctxt, HISTORY_SHOWN + 1)
             ignored = kept.ignored(lang, catalog.doc, entry.msgid, entry.msgctxt)
     findings = [(c, e) for c, e in memo.findings(lang, entry) if not ignorable(c, ignored)]
     score = describe_confidence(confidence(get_provenance(entry))) if needs_review(entry) else ""
@@ -391,9 +396,10 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
         _paragraph(memo.document(catalog.doc), entry.msgid),
         entry.comment or "",
         line,
-        history,
+        history[:HISTORY_SHOWN],
         forms,
         others_of(ws, memo, lang, catalog.doc, entry),
         terms_in(memo.context(lang), entry.msgid),
         sorted(ignored),
+        len(history) > HISTORY_SHOWN,
     )
