@@ -378,3 +378,71 @@ def test_a_first_dashboard_fills_in_as_catalogs_are_counted(
         server.should_exit = True
         thread.join(20)
         sock.close()
+
+
+def test_a_draft_survives_its_entry_removed_from_the_catalog(
+    served: tuple[str, Path], browser: WebDriver
+) -> None:
+    url, catalog = served
+    browser.get(url)
+    browser.get(re.sub(r"/\?.*$|/$", "", browser.current_url) + "/review/es/doc?filter=all")
+    msgid = current(browser)
+    box = browser.find_element(By.ID, "msgstr")
+    box.clear()
+    box.send_keys("Mi borrador.")
+    # `tirage update` (or a colleague) removes the entry meanwhile.
+    po = read_po(catalog)
+    po.remove(po.find(msgid))
+    save_po(catalog, po)
+    before = catalog.read_bytes()
+    press(browser, Keys.CONTROL, Keys.ENTER)
+    panel = browser.find_element(By.ID, "conflict")
+    WebDriverWait(browser, 10).until(lambda d: panel.is_displayed())
+    assert "gone from the catalog" in browser.find_element(By.ID, "disk-text").text
+    assert catalog.read_bytes() == before  # not written back into the catalog
+    kept = browser.execute_script(
+        "return Object.keys(localStorage).filter(k => k.startsWith('tirage-draft:'))"
+        ".map(k => [JSON.parse(k.slice(13)), JSON.parse(localStorage.getItem(k)).text]);"
+    )
+    assert kept == [[["es", "doc", None, msgid], "Mi borrador."]]
+    # Still there after the page is left and the entry's page is asked for again.
+    browser.refresh()
+    again = browser.execute_script("return Object.keys(localStorage).length")
+    assert again == 1
+
+
+def test_the_editor_is_usable_at_200_percent_zoom(
+    served: tuple[str, Path], browser: WebDriver
+) -> None:
+    """A 1280 × 860 window at 200 % zoom: 640 × 430 CSS pixels, two device pixels each."""
+    url, catalog = served
+    metrics = {"width": 640, "height": 430, "deviceScaleFactor": 2, "mobile": False}
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    browser.get(url)
+    browser.get(re.sub(r"/\?.*$|/$", "", browser.current_url) + "/review/es/doc")
+    assert browser.execute_script("return window.devicePixelRatio") == 2
+    width = browser.execute_script("return document.documentElement.clientWidth")
+    assert 600 <= width <= 640  # (less a vertical scroll bar)
+    # Nothing needs a sideways scroll, and the text box and the save button are whole.
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+    for name in ("msgstr", "save"):
+        element = browser.find_element(By.ID, name)
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        rect = element.rect
+        assert rect["x"] >= 0 and rect["x"] + rect["width"] <= width, (name, rect)
+        assert rect["width"] >= (200 if name == "msgstr" else 1)
+        on_top = browser.execute_script(
+            "const r = arguments[0].getBoundingClientRect();"
+            "const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);"
+            "return arguments[0].contains(top);",
+            element,
+        )
+        assert on_top, f"{name} is covered by something else"
+    shoot(browser, "serve-review-200.png")
+    # And it works: Ctrl+Enter accepts the entry, as at 100 %.
+    msgid = current(browser)
+    text = browser.find_element(By.ID, "msgstr").get_attribute("value")
+    press(browser, Keys.END, " ")
+    press(browser, Keys.BACKSPACE, Keys.CONTROL, Keys.ENTER)
+    moved_on_from(browser, msgid)
+    assert entry(catalog, msgid) == (text, False)
