@@ -22,6 +22,7 @@ reading it with `read_po`.
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import sys
@@ -59,6 +60,18 @@ def article(count: int) -> str:
     return "\n".join(lines)
 
 
+def rss_mb() -> float:
+    """The process's resident memory now, in MB (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def timed(runs: int, action: Callable[[], object]) -> float:
     """Median wall time of `action`, in seconds, after one warm-up call."""
     action()
@@ -90,6 +103,7 @@ def prepare(root: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--sitting", type=int, default=100, help="saves in the memory check")
     parser.add_argument("--keep", type=Path, help="make the workspace here once, and reuse it")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -97,16 +111,23 @@ def main() -> None:
         if not (root / "tirage.toml").is_file():
             prepare(root)
         ws = load_workspace(root)
+        (ws.state_dir / "desk-cache.json").unlink(missing_ok=True)  # a first run
         start = time.perf_counter()
         app = create_app(ws, Reviewer("Bench <bench@example.org>", "bench"), TOKEN, PREFIX)
         started = time.perf_counter() - start
         web = TestClient(app, base_url=f"http://127.0.0.1:8470/{PREFIX}/")
         page = web.get(f"/?token={TOKEN}").text
         answered = time.perf_counter() - start
+        pending = page.split('data-pending="')[1].split('"')[0]
+        assert app.counted is not None
+        app.counted.wait()
+        counted = time.perf_counter() - start
         assert app.warmed is not None
         app.warmed.wait()
         warm = time.perf_counter() - start
-        print(f"start-up: {started:.2f} s to listen, {answered:.2f} s to the first dashboard;")
+        print(f"start-up: {started:.2f} s to listen, {answered:.2f} s to the first dashboard")
+        print(f"  ({pending} catalogs still being counted on it; every one counted after ", end="")
+        print(f"{counted:.1f} s);")
         print(f"  every catalog read, checked and in the memory after {warm:.1f} s (background)")
         # A restart: the dashboard's numbers come from .tirage/desk-cache.json.
         start = time.perf_counter()
@@ -121,7 +142,7 @@ def main() -> None:
         cases = [
             (INTERVIEW, "Bien sûr.", args.runs),
             ("gen2000", FIRST, args.runs),
-            ("gen20000", FIRST, max(3, args.runs // 3)),
+            ("gen20000", FIRST, args.runs),
         ]
         for doc, msgid, runs in cases:
             path = ws.po_path("en", doc)
@@ -157,6 +178,12 @@ def main() -> None:
                 "read_po": timed(max(3, runs // 3), lambda: read_po(path)),  # noqa: B023
             }
         board = timed(max(3, args.runs // 3), lambda: web.get("/"))
+        # Memory: a sitting of saves on the 20,000-entry catalog, RSS after 1× and 2× as many.
+        sitting = [rss_mb()]
+        for _ in range(2):
+            for _ in range(args.sitting):
+                save_and_next()
+            sitting.append(rss_mb())
 
         sizes = list(results)
         print()
@@ -169,6 +196,12 @@ def main() -> None:
             label = "peer: read_po of the catalog" if name == "read_po" else name
             print(f"| {label} | " + " | ".join(cells) + f" | {ratio:.2f}× |")
         print(f"\ndashboard, every catalog, seen before: {board * 1000:.1f} ms")
+        print(
+            f"RSS of the desk (bench process): {sitting[0]:.0f} MB after the runs above, "
+            f"{sitting[1]:.0f} MB after {args.sitting} more saves and pages on "
+            f"{sizes[2]} entries, {sitting[2]:.0f} MB after {2 * args.sitting}"
+            f" (peak {peak_mb():.0f} MB)"
+        )
     print(f"Python {sys.version.split()[0]}")
 
 

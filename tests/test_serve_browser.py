@@ -323,3 +323,126 @@ def test_nothing_another_local_page_receives_opens_the_desk(
                     statuses.append(refused.code)
     assert statuses and set(statuses) == {403}
     assert catalog.read_bytes() == before
+
+
+def test_a_first_dashboard_fills_in_as_catalogs_are_counted(
+    tmp_path: Path, browser: WebDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first run on big catalogs: the dashboard comes at once, says it is counting (in a
+    live region), and fills each row in when the start-up has counted it, keeping focus."""
+    import socket
+
+    import uvicorn
+
+    from test_serve import PREFIX, RITA, TOKEN
+    from tirage.serve import app, pages
+    from tirage.workspace import load_workspace
+
+    make_workspace(tmp_path / "ws")
+    (tmp_path / "ws" / ".tirage" / "desk-cache.json").unlink(missing_ok=True)
+    release = threading.Event()
+    real = pages._measure
+
+    def slow(*args: object) -> object:
+        assert release.wait(60)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages, "_measure", slow)
+    monkeypatch.setattr(app, "COUNTING_WAIT", 0.2)
+    desk = app.create_app(load_workspace(tmp_path / "ws"), RITA, TOKEN, PREFIX)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(desk, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        browser.get(f"http://127.0.0.1:{sock.getsockname()[1]}/{PREFIX}/?token={TOKEN}")
+        status = browser.find_element(By.ID, "counting")
+        assert status.get_attribute("role") == "status"
+        assert status.text.startswith("Counting 4 catalogs")
+        assert len(browser.find_elements(By.CSS_SELECTOR, "td.pending")) == 4
+        link = browser.find_element(By.CSS_SELECTOR, 'tr[data-doc="doc"][data-lang="es"] a')
+        assert link.text == "Review doc in Spanish"  # to be opened while counted
+        browser.execute_script("arguments[0].focus()", link)
+        release.set()
+        WebDriverWait(browser, 15).until(
+            lambda d: d.find_element(By.ID, "counting").text == "Every catalog is counted."
+        )
+        assert not browser.find_elements(By.CSS_SELECTOR, "td.pending")
+        spanish = browser.find_element(By.CSS_SELECTOR, 'tr[data-doc="doc"][data-lang="es"]')
+        assert spanish.find_element(By.CSS_SELECTOR, '.count[data-state="fuzzy_mt"]').text == "6"
+        assert browser.switch_to.active_element.text == "Review doc in Spanish (6 to do)"
+        assert "not counted yet" not in browser.find_element(By.CSS_SELECTOR, "ul.languages").text
+    finally:
+        release.set()
+        server.should_exit = True
+        thread.join(20)
+        sock.close()
+
+
+def test_a_draft_survives_its_entry_removed_from_the_catalog(
+    served: tuple[str, Path], browser: WebDriver
+) -> None:
+    url, catalog = served
+    browser.get(url)
+    browser.get(re.sub(r"/\?.*$|/$", "", browser.current_url) + "/review/es/doc?filter=all")
+    msgid = current(browser)
+    box = browser.find_element(By.ID, "msgstr")
+    box.clear()
+    box.send_keys("Mi borrador.")
+    # `tirage update` (or a colleague) removes the entry meanwhile.
+    po = read_po(catalog)
+    po.remove(po.find(msgid))
+    save_po(catalog, po)
+    before = catalog.read_bytes()
+    press(browser, Keys.CONTROL, Keys.ENTER)
+    panel = browser.find_element(By.ID, "conflict")
+    WebDriverWait(browser, 10).until(lambda d: panel.is_displayed())
+    assert "gone from the catalog" in browser.find_element(By.ID, "disk-text").text
+    assert catalog.read_bytes() == before  # not written back into the catalog
+    kept = browser.execute_script(
+        "return Object.keys(localStorage).filter(k => k.startsWith('tirage-draft:'))"
+        ".map(k => [JSON.parse(k.slice(13)), JSON.parse(localStorage.getItem(k)).text]);"
+    )
+    assert kept == [[["es", "doc", None, msgid], "Mi borrador."]]
+    # Still there after the page is left and the entry's page is asked for again.
+    browser.refresh()
+    again = browser.execute_script("return Object.keys(localStorage).length")
+    assert again == 1
+
+
+def test_the_editor_is_usable_at_200_percent_zoom(
+    served: tuple[str, Path], browser: WebDriver
+) -> None:
+    """A 1280 × 860 window at 200 % zoom: 640 × 430 CSS pixels, two device pixels each."""
+    url, catalog = served
+    metrics = {"width": 640, "height": 430, "deviceScaleFactor": 2, "mobile": False}
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    browser.get(url)
+    browser.get(re.sub(r"/\?.*$|/$", "", browser.current_url) + "/review/es/doc")
+    assert browser.execute_script("return window.devicePixelRatio") == 2
+    width = browser.execute_script("return document.documentElement.clientWidth")
+    assert 600 <= width <= 640  # (less a vertical scroll bar)
+    # Nothing needs a sideways scroll, and the text box and the save button are whole.
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+    for name in ("msgstr", "save"):
+        element = browser.find_element(By.ID, name)
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        rect = element.rect
+        assert rect["x"] >= 0 and rect["x"] + rect["width"] <= width, (name, rect)
+        assert rect["width"] >= (200 if name == "msgstr" else 1)
+        on_top = browser.execute_script(
+            "const r = arguments[0].getBoundingClientRect();"
+            "const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);"
+            "return arguments[0].contains(top);",
+            element,
+        )
+        assert on_top, f"{name} is covered by something else"
+    shoot(browser, "serve-review-200.png")
+    # And it works: Ctrl+Enter accepts the entry, as at 100 %.
+    msgid = current(browser)
+    text = browser.find_element(By.ID, "msgstr").get_attribute("value")
+    press(browser, Keys.END, " ")
+    press(browser, Keys.BACKSPACE, Keys.CONTROL, Keys.ENTER)
+    moved_on_from(browser, msgid)
+    assert entry(catalog, msgid) == (text, False)

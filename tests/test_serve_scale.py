@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import re
 import shutil
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 
 from serve_workspace import MATCHED, make_workspace
-from test_serve import client, csrf, decide
+from test_serve import PREFIX, RITA, ROOT, TOKEN, client, csrf, decide
 from tirage import review
 from tirage.po.pofile import read_po, save_po
+from tirage.quality.checks import check_entry
 from tirage.review import Decision, apply_decision, load_catalog
+from tirage.serve import app, memo, pages
 from tirage.serve.app import STATIC
 from tirage.serve.memo import Memo
 from tirage.serve.pages import dashboard
@@ -42,7 +47,7 @@ def test_a_planned_save_writes_what_a_full_save_writes(desk: Path, tmp_path: Pat
             saved = apply_decision(ws, made, None, given)
             assert (saved.written is not None) == (given is not None)
         assert catalog.read_bytes() == twin.read_bytes()
-        assert known.text == catalog.read_text(encoding="utf-8")  # kept in step with the file
+        assert known.data == catalog.read_bytes()  # kept in step with the file
     # Changed on disk behind the desk's back: the save is made on the file as it is now.
     known = load_catalog(catalog)
     po = read_po(catalog)
@@ -51,7 +56,7 @@ def test_a_planned_save_writes_what_a_full_save_writes(desk: Path, tmp_path: Pat
     first = next(e for e in po if e.msgid and e.msgid != "Bien sûr." and e.msgstr)
     made = Decision(catalog, "es", first.msgid, None, "Nuevo.", first.msgstr, "Rita")
     saved = apply_decision(ws, made, None, known)
-    assert saved.written is None and known.text is None  # not to be trusted any more
+    assert saved.written is None and known.data is None  # not to be trusted any more
     after = read_po(catalog)
     assert after.find("Bien sûr.").tcomment == "Poedit was here"
     assert after.find(first.msgid).msgstr == "Nuevo."
@@ -130,3 +135,63 @@ def test_a_restarted_desk_counts_only_what_changed(
     assert row.stats.segments["translated"] == 1
     (desk / ".tirage" / "desk-cache.json").write_text("[1, {", encoding="utf-8")
     assert len(dashboard(ws, Memo(ws)).rows) == 4  # a broken cache is only ignored
+
+
+def test_a_first_dashboard_comes_at_once_and_is_filled_in(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A first run (no desk cache) whose counting is slow: the dashboard does not wait for it.
+    (desk / ".tirage" / "desk-cache.json").unlink(missing_ok=True)
+    release = threading.Event()
+    real = pages._measure
+
+    def slow(*args: Any) -> Any:
+        assert release.wait(30)
+        return real(*args)
+
+    monkeypatch.setattr(pages, "_measure", slow)
+    monkeypatch.setattr(app, "COUNTING_WAIT", 0.2)
+    desk_app = app.create_app(load_workspace(desk), RITA, TOKEN, PREFIX)
+    web = TestClient(desk_app, base_url=ROOT + "/")
+    first = web.get(f"/?token={TOKEN}")
+    assert first.status_code == 200
+    assert 'role="status" data-pending="4"' in first.text
+    assert "Counting 4 catalogs" in first.text and first.text.count("counting…") == 4
+    assert "Review doc in Spanish" in first.text  # each catalog can be opened meanwhile
+    release.set()
+    assert desk_app.counted is not None and desk_app.counted.wait(30)
+    then = web.get("/").text
+    assert 'data-pending="0"' in then and "counting…" not in then
+    assert "passes the publish threshold" in then or "below the publish threshold" in then
+    assert desk_app.warmed is not None and desk_app.warmed.wait(60)
+
+
+def test_check_findings_kept_are_bounded(desk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memo, "FINDINGS_KEPT", 3)
+    ws = load_workspace(desk)
+    kept = Memo(ws)
+    entries = [e for e in read_po(desk / "locales" / "es" / "doc.po") if e.msgid]
+    for number in range(10):  # a sitting of saves: each one a new translation to check
+        entries[0].msgstr = f"Versión {number}"
+        kept.findings("es", entries[0])
+    assert len(kept._findings) == 3
+    again = [kept.findings("es", e) for e in entries]
+    assert again == [check_entry(e, kept.context("es")) for e in entries]
+
+
+def test_an_entry_page_lists_only_its_latest_decisions(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages, "HISTORY_SHOWN", 2)
+    web = client(desk)
+    before = "Ha los medios ?"
+    for text in ("Uno.", "Dos.", "Tres."):  # the same entry saved over and over
+        status, answer = decide(web, lang="es", doc="doc", msgid=MATCHED, msgstr=text, base=before)
+        assert status == 200, answer
+        before = text
+    page = web.get("/review/es/doc?filter=all&q=moyens").text
+    listed = page.split('<ol class="history">')[1].split("</ol>")[0]
+    assert "“Tres.”" in listed and "“Dos.”" in listed and "→ <span" in listed
+    assert '“Uno.”</span> (reviewed) → <span class="after"' in listed  # Dos's "before"
+    assert listed.count('<span class="when">') == 2
+    assert "Earlier decisions are kept in" in listed

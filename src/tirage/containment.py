@@ -121,7 +121,11 @@ def read_regular(
         if info.st_size > limit:
             raise error(f"{info.st_size} bytes, more than the limit of {limit}", path)
         try:
-            data = handle.read(limit + 1)
+            # Sized by the file, not the limit: asking for `limit + 1` bytes at once has
+            # Python allocate that much (a gigabyte) for every read.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:  # grown since: read on, up to the limit
+                data += handle.read(limit + 1 - len(data))
         except OSError as exc:
             raise error(f"cannot read: {exc.strerror or exc}", path) from None
     if len(data) > limit:

@@ -95,13 +95,15 @@ class History:
         )  # fmt: skip
         self.db.commit()
 
-    def of(self, lang: str, doc: str, msgid: str, msgctxt: str | None) -> list[Change]:
-        """The entry's decisions, the latest first."""
+    def of(
+        self, lang: str, doc: str, msgid: str, msgctxt: str | None, limit: int = -1
+    ) -> list[Change]:
+        """The entry's decisions, the latest first; at most `limit` of them (-1: all)."""
         rows = self.db.execute(
             "SELECT made, reviewer, lang, doc, msgctxt, msgid, before, before_state, after "
             "FROM decisions WHERE lang = ? AND doc = ? AND msgid = ? AND msgctxt = ? "
-            "ORDER BY id DESC",
-            (lang, doc, msgid, msgctxt or ""),
+            "ORDER BY id DESC LIMIT ?",
+            (lang, doc, msgid, msgctxt or "", limit),
         ).fetchall()
         return [Change(r[0], r[1], r[2], r[3], r[4] or None, *r[5:]) for r in rows]
 

@@ -23,11 +23,13 @@ from pathlib import Path
 import polib
 
 from tirage.catalog import timestamp
-from tirage.errors import TirageError
+from tirage.containment import read_regular
+from tirage.errors import CatalogError, TirageError
 from tirage.history import Change, History
 from tirage.memory import Match, TranslationMemory
+from tirage.po.charsets import decode_catalog
 from tirage.po.locking import _SEPARATOR, modify_po
-from tirage.po.pofile import format_entry, format_po, parse_po, read_text
+from tirage.po.pofile import format_entry, format_po, parse_po
 from tirage.provenance import Provenance, get_provenance
 from tirage.quality.checks import ERROR, Check, Context, check_entry
 from tirage.text.glossary import load_glossary
@@ -77,8 +79,16 @@ class Catalog:
     path: Path
     po: polib.POFile
     active: list[polib.POEntry]
-    text: str | None = None  # the file's text `po` was parsed from, when kept
+    data: bytes | None = None  # the file's bytes `po` was parsed from, when kept (UTF-8)
     _index: dict[tuple[str | None, str], polib.POEntry] | None = None
+    _places: dict[int, int] | None = None
+
+    def place(self, entry: polib.POEntry) -> int | None:
+        """Where this very entry object is in `active` (a walk of 20,000 is milliseconds)."""
+        if self._places is None:
+            self._places = {id(e): i for i, e in enumerate(self.active)}
+        found = self._places.get(id(entry))
+        return found if found is not None and self.active[found] is entry else None
 
     def entry(self, msgid: str, msgctxt: str | None) -> polib.POEntry | None:
         """The live entry with this msgid and context (polib's `find` walks the list)."""
@@ -88,9 +98,12 @@ class Catalog:
 
 
 def load_catalog(path: Path) -> Catalog:
-    text = read_text(path)
+    data = read_regular(path, CatalogError)
+    text, charset = decode_catalog(data, path)
     po = parse_po(text, path)
-    return Catalog(path.stem, path, po, [e for e in po if not e.obsolete and e.msgid], text)
+    # The bytes are kept (not the text): a save compares and writes bytes, never decoding.
+    kept = data if charset is None else None
+    return Catalog(path.stem, path, po, [e for e in po if not e.obsolete and e.msgid], kept)
 
 
 @dataclass
@@ -317,7 +330,7 @@ class Conflict(TirageError):
 class Saved:
     entry: polib.POEntry  # as written
     translator_changed: bool  # Last-Translator was something else before this save
-    written: str | None = None  # the catalog's new text, when `known` was written as planned
+    written: bytes | None = None  # the catalog's new bytes, when `known` was written as planned
 
 
 def mark_reviewed(entry: polib.POEntry) -> None:
@@ -414,10 +427,10 @@ def apply_decision(
         done = True
     finally:
         if known is not None and as_planned and not (done and not saved):
-            known.text = None  # changed by the plan, not what the file holds: not to be used
+            known.data = None  # changed by the plan, not what the file holds: not to be used
     if not saved:  # `decide` did not run again: the planned text is what was written
         assert planned is not None and known is not None
-        known.text = planned[1]
+        known.data = planned[1]
         saved[:] = [replace(as_planned[0], written=planned[1])]
     if memory is not None:
         for msgid, text, provenance in raw:
@@ -442,33 +455,39 @@ def _plan(
     known: Catalog,
     decision: Decision,
     settle: Callable[[polib.POFile, polib.POEntry | None], polib.POFile],
-) -> tuple[str, str] | None:
-    """(the text `known` was read from, that text with the decision made): the decided
+) -> tuple[bytes, bytes] | None:
+    """(the bytes `known` was read from, those bytes with the decision made): the decided
     entry's block and the header block written again, every other byte left as it is. The
     entry's block is found by its own text, as `format_entry` writes it (msgid and context
     are unique in a catalog, and a blank line never occurs inside an entry). None when
     that cannot be done: a conflict, or a file not in canonical form (then the full save)."""
-    text = known.text
+    data = known.data
     target = known.entry(decision.msgid, decision.msgctxt)
-    if text is None or target is None:
+    if data is None or target is None:
         return None
-    needle = _SEPARATOR + format_entry(target)
-    at = text.find(needle)
+    separator = _SEPARATOR.encode()
+    needle = separator + format_entry(target).encode("utf-8")
+    at = data.find(needle)
     while (
-        at != -1 and not text.startswith("\n", at + len(needle)) and at + len(needle) != len(text)
+        at != -1 and not data.startswith(b"\n", at + len(needle)) and at + len(needle) != len(data)
     ):
-        at = text.find(needle, at + 1)
-    header_end = text.find(_SEPARATOR)
-    head = text[:header_end]
-    if at == -1 or header_end > at or not (head.startswith('msgid ""') or '\nmsgid ""\n' in head):
+        at = data.find(needle, at + 1)
+    header_end = data.find(separator)
+    head = data[:header_end]
+    if at == -1 or header_end > at or not (head.startswith(b'msgid ""') or b'\nmsgid ""\n' in head):
         return None  # not found, or no header block to write the reviewer into
     try:
         settle(known.po, target)
     except TirageError:  # a conflict or a plural: decided on the file itself
         return None
-    head = header_block(known.po)
-    new = head + text[header_end:at] + _SEPARATOR + format_entry(target)
-    return text, new + text[at + len(needle) :]
+    pieces = [
+        header_block(known.po).encode("utf-8"),
+        data[header_end:at],
+        separator,
+        format_entry(target).encode("utf-8"),
+        data[at + len(needle) :],
+    ]
+    return data, b"".join(pieces)
 
 
 def header_block(po: polib.POFile) -> str:

@@ -36,15 +36,15 @@ from typing import TypeAlias
 import filelock
 import polib
 
+from tirage.containment import read_regular
 from tirage.errors import CatalogError
 from tirage.notices import converted, notify
+from tirage.po.charsets import decode_catalog
 from tirage.po.pofile import (
     format_entry,
     format_pieces,
     format_po,
     parse_po,
-    read_catalog,
-    read_text,
 )
 from tirage.tempfiles import make_temp_file
 from tirage.workspace import Workspace
@@ -98,7 +98,7 @@ def modify_po(
     change: Change,
     *,
     entrywise: bool = False,
-    planned: tuple[str, polib.POFile | str] | None = None,
+    planned: tuple[str, polib.POFile | str] | tuple[bytes, bytes] | None = None,
 ) -> bool:
     """Apply `change` to the catalog at `path` and save it, without losing a save made by
     anyone meanwhile; True if the file was written.
@@ -107,16 +107,26 @@ def modify_po(
     leaves the header alone), which lets a retry on a big catalog take milliseconds.
     `planned` is a text the caller read from `path` and what `change` makes of it: while the
     file still holds that text, that catalog (or that text, when it is one) is written
-    without parsing the file again.
+    without parsing the file again. Given as the file's bytes and the new bytes, the file
+    is not even decoded: a save then costs little more than writing the bytes.
     """
     with catalog_lock(ws, path):
         deadline = time.monotonic() + SAVE_WAIT
-        base, charset = read_catalog(path) if os.path.lexists(path) else (None, None)
-        ours = _apply(change, base, path, entrywise, planned)
+        # The file is compared by its bytes (a memcmp), and decoded only when the change
+        # must see it: decoding and encoding a big catalog is most of a save's time.
+        raw = _read_raw(path)
+        base: str | None = None
+        charset = None
+        if planned is not None and isinstance(planned[0], bytes) and planned[0] == raw:
+            ours: Text | None = planned[1]
+        else:
+            if raw is not None:
+                base, charset = decode_catalog(raw, path)
+            ours = _apply(change, base, path, entrywise, _as_text(planned))
         while True:
-            if ours is None or _same(ours, base):
+            if ours is None or _same(ours, raw, base):
                 return False
-            if _install(path, ours, base):
+            if _install(path, ours, raw):
                 if charset is not None:
                     notify(converted(ws.relative(path), charset))
                 return True
@@ -126,7 +136,10 @@ def modify_po(
                     "nothing was written, try again",
                     path,
                 )
-            theirs = _read(path)
+            if base is None and raw is not None:
+                base = decode_catalog(raw, path)[0]
+            raw = _read_raw(path)
+            theirs = None if raw is None else decode_catalog(raw, path)[0]
             merged = None
             if entrywise and base is not None and theirs is not None:
                 merged = _merge(
@@ -139,25 +152,45 @@ def modify_po(
 # ---------------------------------------------------------------------------------------------
 
 
-def _read(path: Path) -> str | None:
-    return read_text(path) if os.path.lexists(path) else None
+def _read_raw(path: Path | str) -> bytes | None:
+    return read_regular(Path(path), CatalogError) if os.path.lexists(path) else None
 
 
-# What a change makes: the new text, or a catalog standing for `format_po`'s text of it. A
-# catalog is compared and written piece by piece (`format_pieces`): the text of a big one
-# is never all in memory at once, nor its UTF-8 bytes.
-Text: TypeAlias = str | polib.POFile
+# What a change makes: the new text, its UTF-8 bytes, or a catalog standing for
+# `format_po`'s text of it. A catalog is compared and written piece by piece
+# (`format_pieces`): the text of a big one is never all in memory at once, nor its bytes.
+Text: TypeAlias = str | bytes | polib.POFile
+
+
+def _as_text(
+    planned: tuple[str, polib.POFile | str] | tuple[bytes, bytes] | None,
+) -> tuple[str, polib.POFile | str] | None:
+    if planned is None or isinstance(planned[0], bytes) or isinstance(planned[1], bytes):
+        return None
+    return planned[0], planned[1]
 
 
 def _joined(text: Text) -> str:
+    if isinstance(text, bytes):
+        return text.decode("utf-8")
     return text if isinstance(text, str) else format_po(text)
 
 
-def _same(text: Text, other: str | None) -> bool:
-    """Whether `text` is `other`; a catalog's pieces are compared as they are made, up to
-    the first that differs."""
-    if other is None:
+def _same(text: Text, raw: bytes | None, other: str | None) -> bool:
+    """Whether `text` is what the file holds: `raw`, its bytes, decoded as `other` (None:
+    not decoded, so the file is UTF-8 and `raw` is compared). A catalog's pieces are
+    compared as they are made, up to the first that differs."""
+    if raw is None:
         return False
+    if isinstance(text, bytes):
+        return text == raw
+    if other is None:
+        if isinstance(text, str):
+            return text.encode("utf-8") == raw
+        try:
+            other = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
     if isinstance(text, str):
         return text == other  # (never `==` on a catalog: polib formats both sides to compare)
     position = 0
@@ -266,15 +299,19 @@ def _redo(change: Change, block: str, path: Path) -> str | None:
     return text if block.endswith("\n") else text.rstrip("\n")
 
 
-def _install(path: Path, text: Text, expected: str | None) -> bool:
-    """Put `text` at `path` if the file still holds `expected` (None: does not exist)."""
+def _install(path: Path, text: Text, expected: bytes | None) -> bool:
+    """Put `text` at `path` if the file still holds the bytes `expected` (None: does not
+    exist). The file is compared by its bytes, before the exchange and after it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = make_temp_file(path)
         try:
             with os.fdopen(fd, "wb") as handle:
-                for piece in [text] if isinstance(text, str) else format_pieces(text):
-                    handle.write(piece.encode("utf-8"))
+                if isinstance(text, bytes):
+                    handle.write(text)
+                else:
+                    for piece in [text] if isinstance(text, str) else format_pieces(text):
+                        handle.write(piece.encode("utf-8"))
                 handle.flush()
                 os.fsync(handle.fileno())
             if expected is None:
@@ -283,17 +320,17 @@ def _install(path: Path, text: Text, expected: str | None) -> bool:
                 os.chmod(temp, path.stat().st_mode & 0o7777)
             except FileNotFoundError:
                 return False  # removed meanwhile: start again from nothing
-            if _read(path) != expected:
+            if _read_raw(path) != expected:
                 return False
             if not _exchange(temp, path):
                 os.replace(temp, path)  # no atomic exchange here: the check above must do
                 return True
-            if _read(Path(temp)) == expected:
+            if _read_raw(temp) == expected:
                 return True
             # Somebody saved between our check and our exchange: theirs goes back in place
             # (and should a second save have come in that instant, the newer one stays).
             _exchange(temp, path)
-            if not _same(text, _read(Path(temp))):
+            if not _same(text, _read_raw(temp), None):
                 os.replace(temp, path)
             return False
         finally:

@@ -116,6 +116,9 @@ def shown(value: Any) -> Any:
     return visible(value, newlines=True)
 
 
+COUNTING_WAIT = 1.0  # seconds the first dashboard waits for the start-up's counts
+
+
 class Desk:
     """The routes, over one workspace and one reviewer, under the prefix `root`."""
 
@@ -126,6 +129,7 @@ class Desk:
         self.memo = Memo(ws)
         self.saving = threading.Lock()  # one save at a time: the memory has one writer
         self.warmed = threading.Event()
+        self.counted = threading.Event()  # every catalog's dashboard numbers are known
         self.templates = Environment(
             loader=PackageLoader("tirage.serve", "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -151,13 +155,16 @@ class Desk:
         )
 
     def warm(self) -> None:
-        """What a first page would otherwise wait for: the memory's matches from what
-        translators saved while no desk was running, the dashboard's numbers, then every
-        catalog parsed and checked."""
+        """What a first page would otherwise wait for: the dashboard's numbers, the memory's
+        matches from what translators saved while no desk was running, then every catalog
+        parsed and checked."""
         try:
+            try:
+                dashboard(self.ws, self.memo)  # what the first page needs, first
+            finally:
+                self.counted.set()
             with self.saving, TranslationMemory.open(self.ws) as memory:
                 memory.refresh(self.ws)
-            dashboard(self.ws, self.memo)  # what the first page needs, first
             self.memo.warm()
         except (TirageError, OSError, sqlite3.Error) as exc:
             line = exc.format() if isinstance(exc, TirageError) else first_line(exc)
@@ -201,7 +208,11 @@ class Desk:
         return Response(data, media_type=media_type, headers={"cache-control": IMMUTABLE})
 
     async def dashboard(self, request: Request) -> Response:
-        board = await run_in_threadpool(dashboard, self.ws, self.memo)
+        # On a first run, counting every catalog's words takes seconds: the dashboard is
+        # shown after COUNTING_WAIT at most, the rows not yet counted marked so, and the
+        # page fills them in as they come (desk.js).
+        counted = await run_in_threadpool(self.counted.wait, COUNTING_WAIT)
+        board = await run_in_threadpool(dashboard, self.ws, self.memo, counted)
         return self.render(request, "dashboard.html", board=board)
 
     def _catalog(self, request: Request) -> tuple[str, str, Path]:
@@ -385,5 +396,5 @@ def create_app(
     ]
     desk_app = Starlette(routes=[Mount(root, routes=routes)], exception_handlers=NOT_DONE)
     guard = Guard(desk_app, token, prefix, hosts)
-    guard.warmed = desk.warmed
+    guard.warmed, guard.counted = desk.warmed, desk.counted
     return guard

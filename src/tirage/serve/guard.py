@@ -128,6 +128,7 @@ class Guard:
     """Host, prefix, session, CSRF and security headers, before any route runs."""
 
     warmed: threading.Event | None = None  # set once the desk has read every catalog
+    counted: threading.Event | None = None  # set once the dashboard's numbers are known
 
     def __init__(self, app: ASGIApp, token: str, prefix: str, hosts: Iterable[str]) -> None:
         self.app = app

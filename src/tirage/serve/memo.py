@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -152,11 +153,16 @@ def make_row(entry: polib.POEntry, findings: Findings) -> Row:
     return Row(frozenset(filters), state, key)
 
 
+FINDINGS_KEPT = 250_000  # check findings kept: every entry of a dozen 20,000-entry catalogs
+
+
 class Memo:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self._files: dict[tuple[str, Path], tuple[Stamp, object]] = {}
-        self._findings: dict[tuple[str, str, str], Findings] = {}
+        # Oldest first: past FINDINGS_KEPT the oldest go, so a long sitting (each save a new
+        # translation to check) or catalogs edited all day do not grow the desk without end.
+        self._findings: OrderedDict[tuple[str, str, str], Findings] = OrderedDict()
         self._contexts: dict[str, Context] = {}
         self._glossary: Stamp | None = None
         self._locks: dict[tuple[str, Path], threading.Lock] = {}
@@ -217,6 +223,11 @@ class Memo:
             self._files[(kind, path)] = (stamp, value)
             return value
 
+    def fresh(self, kind: str, path: Path) -> object | None:
+        """What `file` holds for (kind, path) while the file is unchanged, without making it."""
+        kept = self._files.get((kind, path))
+        return kept[1] if kept is not None and kept[0] == self._stamp(path) else None
+
     def glossary_stamp(self) -> Stamp:
         return self._stamp(self.ws.glossary_path)
 
@@ -238,6 +249,11 @@ class Memo:
         found = self._findings.get(key)
         if found is None:
             found = self._findings[key] = check_entry(entry, context)
+            while len(self._findings) > FINDINGS_KEPT:
+                try:
+                    self._findings.popitem(last=False)
+                except KeyError:  # emptied by another thread meanwhile
+                    break
         return found
 
     def warm(self) -> None:
@@ -274,7 +290,7 @@ class Memo:
         before = self._files.get(("catalog", path))
         stamp = self._stamp(path)
         try:
-            same = catalog.text is not None and path.read_bytes() == catalog.text.encode()
+            same = catalog.data is not None and path.read_bytes() == catalog.data
         except OSError:
             same = False
         if not same or self._stamp(path) != stamp:
@@ -285,15 +301,15 @@ class Memo:
         kept = self._files.get((kind, path))
         if entry is None or before is None or kept is None or kept[0] != before[0]:
             return
-        found = [i for i, e in enumerate(catalog.active) if e is entry]
-        if not found:
+        place = catalog.place(entry)
+        if place is None:
             return
         rows = cast(Rows, kept[1])
-        old = rows.rows[found[0]]
+        old = rows.rows[place]
         new = make_row(entry, self.findings(lang, entry))
         # Saved in this sitting: it keeps its lists and its place in them.
         new = replace(new, sticky=(old.filters | old.sticky) - new.filters, key=old.key)
-        self._files[(kind, path)] = (stamp, rows.changed(found[0], new))
+        self._files[(kind, path)] = (stamp, rows.changed(place, new))
 
     def document(self, doc: str) -> Document | None:
         found = [path for path in self.ws.sources() if path.stem == doc]

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 import polib
 
@@ -60,6 +61,7 @@ class Row:
     coverage: Coverage | None  # None when the source document is gone
     published: bool
     post_edit: list[PostEditSummary]
+    pending: bool = False  # not counted yet: the start-up is counting it
 
     def bar(self, words: bool) -> list[tuple[str, float, int]]:
         """(state, percent, count) of the progress bar, in segments or in words."""
@@ -83,12 +85,9 @@ def _measure(
     sources = [p for p in ws.sources() if p.stem == path.stem]
     key = ws.relative(path)
     stamp = [list(memo.stamp_of(p)[1:]) for p in (path, *sources[:1])]
-    kept = memo.recall(key)
-    if isinstance(kept, dict) and kept.get("stamp") == stamp:
-        try:
-            return _revived(kept, path.stem, lang, key)
-        except (KeyError, TypeError, ValueError):
-            pass  # not what this version wrote: counted again
+    recalled = _recalled(ws, memo, lang, path)
+    if recalled is not None:
+        return recalled
     po = memo.catalog(path).po
     stats = catalog_stats(po, path.stem, lang, Path(key))
     doc = memo.document(path.stem)
@@ -104,6 +103,23 @@ def _measure(
         },
     )
     return stats, cov
+
+
+Measured = tuple[CatalogStats, Coverage | None]
+
+
+def _recalled(ws: Workspace, memo: Memo, lang: str, path: Path) -> Measured | None:
+    """`_measure`'s numbers from the desk's cache on disk, if they are those of the files."""
+    sources = [p for p in ws.sources() if p.stem == path.stem]
+    key = ws.relative(path)
+    stamp = [list(memo.stamp_of(p)[1:]) for p in (path, *sources[:1])]
+    kept = memo.recall(key)
+    if isinstance(kept, dict) and kept.get("stamp") == stamp:
+        try:
+            return _revived(kept, path.stem, lang, key)
+        except (KeyError, TypeError, ValueError):
+            pass  # not what this version wrote: counted again
+    return None
 
 
 def _revived(
@@ -128,9 +144,12 @@ class Dashboard:
     languages: list[tuple[str, bool]]  # (lang, every document passes the gate)
     post_edit: list[PostEditSummary]
     threshold: float
+    pending: int = 0  # rows not counted yet
 
 
-def dashboard(ws: Workspace, memo: Memo) -> Dashboard:
+def dashboard(ws: Workspace, memo: Memo, wait: bool = True) -> Dashboard:
+    """Every catalog's row; `wait=False` counts none, and marks `pending` the rows whose
+    numbers are neither in the memo nor in the desk's cache on disk."""
     rows: list[Row] = []
     memory = None
     if (ws.state_dir / FILENAME).is_file():
@@ -138,9 +157,18 @@ def dashboard(ws: Workspace, memo: Memo) -> Dashboard:
     try:
         for lang in ws.targets:
             for path in catalog_paths(ws, lang):
-                stats, cov = memo.file("dashboard", path, partial(_measure, ws, memo, lang, path))
-                gate = cov is not None and passes(cov, ws.threshold, False)
+                measure = partial(_measure, ws, memo, lang, path)
+                known = cast(Measured | None, memo.fresh("dashboard", path))
+                if known is None and not wait:
+                    known = _recalled(ws, memo, lang, path)
                 edits = memory.post_edit_summary((lang,), path.stem) if memory else []
+                if not wait and known is None:  # being counted in the background
+                    stats = CatalogStats(path.stem, lang, Path(ws.relative(path)))
+                    rows.append(Row(stats, None, False, edits, pending=True))
+                    continue
+                make = measure if known is None else partial(lambda kept: kept, known)
+                stats, cov = memo.file("dashboard", path, make)
+                gate = cov is not None and passes(cov, ws.threshold, False)
                 rows.append(Row(stats, cov, gate, edits))
         post_edit = memory.post_edit_summary(ws.targets) if memory else []
     finally:
@@ -152,7 +180,8 @@ def dashboard(ws: Workspace, memo: Memo) -> Dashboard:
     for lang in ws.targets:
         mine = [row.published for row in rows if row.stats.lang == lang]
         languages.append((lang, bool(mine) and all(mine)))
-    return Dashboard(rows, languages, post_edit, ws.threshold)
+    pending = sum(row.pending for row in rows)
+    return Dashboard(rows, languages, post_edit, ws.threshold, pending)
 
 
 # -- review page -----------------------------------------------------------------------------
@@ -163,6 +192,9 @@ class Listed:
     position: int
     msgid: str
     state: str
+
+
+HISTORY_SHOWN = 20  # decisions listed on an entry's page, the latest
 
 
 @dataclass
@@ -182,6 +214,7 @@ class Current:
     others: list[tuple[str, str]]  # (language, reviewed translation) in the other targets
     terms: list[tuple[str, str]]  # glossary terms in the source, (term, what to do)
     ignored: list[str]  # the checks whose warnings are ignored for this entry
+    history_more: bool = False  # earlier decisions than `history` holds
 
 
 @dataclass
@@ -345,7 +378,8 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
     ignored: set[str] = set()
     if History.exists(ws):
         with History.open(ws) as kept:
-            history = kept.of(lang, catalog.doc, entry.msgid, entry.msgctxt)
+            # The latest only: an entry saved all day must not make its page ever longer.
+            history = kept.of(lang, catalog.doc, entry.msgid, entry.msgctxt, HISTORY_SHOWN + 1)
             ignored = kept.ignored(lang, catalog.doc, entry.msgid, entry.msgctxt)
     findings = [(c, e) for c, e in memo.findings(lang, entry) if not ignorable(c, ignored)]
     score = describe_confidence(confidence(get_provenance(entry))) if needs_review(entry) else ""
@@ -362,9 +396,10 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
         _paragraph(memo.document(catalog.doc), entry.msgid),
         entry.comment or "",
         line,
-        history,
+        history[:HISTORY_SHOWN],
         forms,
         others_of(ws, memo, lang, catalog.doc, entry),
         terms_in(memo.context(lang), entry.msgid),
         sorted(ignored),
+        len(history) > HISTORY_SHOWN,
     )

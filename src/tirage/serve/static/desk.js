@@ -49,6 +49,44 @@
     window.setTimeout(function () { say("Saved: “" + saved + "”."); }, 100);
   }
 
+  // A first run's dashboard: rows still being counted are filled in as they are counted,
+  // without moving the focus; the status line says how many are left, then that all are in.
+  const counting = document.getElementById("counting");
+  function refreshCounts() {
+    fetch(location.href, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.text();
+    }).then(function (html) {
+      const fresh = new DOMParser().parseFromString(html, "text/html");
+      const left = fresh.getElementById("counting");
+      if (!left) return;
+      // Only the rows counted since are replaced; a link focused in one keeps the focus.
+      const rows = fresh.querySelectorAll("table.catalogs tbody tr[data-doc]");
+      for (const row of document.querySelectorAll("table.catalogs tbody tr[data-doc]")) {
+        if (!row.querySelector("td.pending")) continue;
+        const counted = Array.from(rows).find(function (other) {
+          return other.dataset.doc === row.dataset.doc && other.dataset.lang === row.dataset.lang;
+        });
+        if (!counted || counted.querySelector("td.pending")) continue;
+        const links = Array.from(row.querySelectorAll("a"));
+        const focused = links.indexOf(document.activeElement);
+        const made = document.importNode(counted, true);
+        row.replaceWith(made);
+        if (focused >= 0 && made.querySelectorAll("a")[focused]) made.querySelectorAll("a")[focused].focus();
+      }
+      const languages = document.querySelector("ul.languages");
+      const counts = fresh.querySelector("ul.languages");
+      if (languages && counts) languages.replaceWith(document.importNode(counts, true));
+      if (left.dataset.pending !== counting.dataset.pending) {
+        counting.dataset.pending = left.dataset.pending;
+        counting.textContent = left.dataset.pending === "0"
+          ? "Every catalog is counted." : left.textContent;
+      }
+      if (left.dataset.pending !== "0") window.setTimeout(refreshCounts, 1000);
+    }).catch(function () { window.setTimeout(refreshCounts, 3000); });
+  }
+  if (counting && counting.dataset.pending !== "0") window.setTimeout(refreshCounts, 1000);
+
   const entry = document.getElementById("entry");
   if (!entry) {
     document.addEventListener("keydown", common);
