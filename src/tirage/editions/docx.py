@@ -128,7 +128,6 @@ def render_docx(
     keep: tuple[str, ...] = (),
     credit: str = "",
 ) -> bytes:
-
     data, package, walk = reopen(doc, "docx", walk_docx)
     texts = unit_texts(doc, translations, lang, include_fuzzy, keep)
     if not texts:  # nothing translated: the edition is the source, byte for byte

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape, unescape
+from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -55,6 +55,7 @@ from tirage.editions.render import (
 from tirage.editions.typography import apply_typography
 from tirage.languages import text_direction
 from tirage.readers.markdown import MAX_NESTING, deep_recursion
+from tirage.text.html_markup import fragment_text
 
 STYLE = """
 body{margin:0;background:#fbfaf7;color:#1d1d1b;font:18px/1.6 Georgia,"DejaVu Serif",serif}
@@ -141,7 +142,7 @@ def render_html(
     edits = marked_edits(doc, translations, include_fuzzy, transform)
     texts = {id(block): block_text(doc, block, edits) for block in doc.blocks}
     if doc.format in ("docx", "odt"):  # an office unit's inline codes: the text without them
-        texts = {key: _without_codes(text) for key, text in texts.items()}
+        texts = {key: fragment_text(text) for key, text in texts.items()}
     fallback_lang = source_lang if lang != source_lang else ""
     if doc.format == "markdown":
         body = _markdown_body(apply_edits(doc.text, edits), fallback_lang)
@@ -195,16 +196,6 @@ def _mark_fallbacks(html: str, source_lang: str) -> str:
     attr = escape(source_lang)
     html = _MARKED.sub(lambda m: f'<span lang="{attr}">{m.group(1)}</span>', html)
     return strip_marks(html)
-
-
-def _without_codes(text: str) -> str:
-    """An office unit's text (readers/office_inline.py's notation, escaped as HTML) as plain
-    text: the codes for formatting, links and placeholders left out."""
-    from tirage.text.html_markup import fragment_tokens
-
-    return "".join(
-        unescape(text[t.start : t.end]) for t in fragment_tokens(text) if t.kind == "text"
-    )
 
 
 def _text_body(doc: Document, texts: dict[int, str], source_lang: str) -> str:

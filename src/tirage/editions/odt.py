@@ -47,7 +47,6 @@ def render_odt(
     keep: tuple[str, ...] = (),
     credit: str = "",
 ) -> bytes:
-
     data, package, walk = reopen(doc, "odt", walk_odt)
     texts = unit_texts(doc, translations, lang, include_fuzzy, keep)
     if not texts:  # nothing translated: the edition is the source, byte for byte

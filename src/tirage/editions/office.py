@@ -30,7 +30,7 @@ from tirage.errors import SourceError
 from tirage.readers.office import untranslated_styles
 from tirage.readers.office_inline import Unit
 from tirage.readers.package import Package, open_package
-from tirage.text.html_markup import fragment_tokens, write_fragment
+from tirage.text.html_markup import fragment_text, fragment_tokens, write_fragment
 
 
 def unit_texts(
@@ -93,10 +93,7 @@ def check_units(doc: Document, units: list[Unit]) -> None:
 
 def plain_text(text: str) -> str:
     """A unit's text with its codes and fallback marks left out (alt text, properties)."""
-    parts = [
-        unescape(text[t.start : t.end]) if t.kind == "text" else "" for t in fragment_tokens(text)
-    ]
-    return "".join(parts).replace(FALLBACK_START, "").replace(FALLBACK_END, "")
+    return fragment_text(text).replace(FALLBACK_START, "").replace(FALLBACK_END, "")
 
 
 def workspace_root(doc: Document) -> Path:

@@ -252,6 +252,13 @@ def fragment_tokens(text: str) -> list[Token]:
     return _Fragment(text).finish()
 
 
+def fragment_text(text: str) -> str:
+    """A fragment's text: its tags left out, its character references decoded."""
+    return "".join(
+        unescape(text[t.start : t.end]) for t in fragment_tokens(text) if t.kind == "text"
+    )
+
+
 def markup_spans(text: str) -> list[tuple[int, int]]:
     """What machine translation must not touch in a msgid: tags, comments, never-translated
     elements whole, and the escaped & < > of its text."""
