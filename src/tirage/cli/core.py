@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from tirage.catalog import UpdateResult, missing_reviewed, update_documents
+from tirage.catalog import MergeReport, UpdateResult, missing_reviewed, update_documents
 from tirage.cli.options import quiet_option, workspace_option
 from tirage.containment import read_regular
 from tirage.document import Document
@@ -172,20 +172,13 @@ def update(workspace_dir: Path, quiet: bool) -> None:
     known.save()
     for path in sources if not quiet else ():
         record = fresh[path]
-        if record is not None:
-            files = known.files(path, path.stem)[1:]
-            for file in files:
-                name = visible(ws.relative(file))
-                if file.suffix == ".pot":
-                    click.echo(f"{name}: {record.entries} entries, unchanged")
-                else:
-                    click.echo(
-                        f"{name}: {record.entries} kept, 0 new, 0 fuzzy, 0 revived, "
-                        "0 obsolete, unchanged"
-                    )
+        if record is None:
+            for result in by_stem.get(path.stem, []):
+                _say(ws, result.path, len(result.catalog), result.report, result.written)
             continue
-        for result in by_stem.get(path.stem, []):
-            _say(ws, result)
+        idle = MergeReport(kept=record.entries)  # what the skipped merge would have said
+        for file in known.files(path, path.stem)[1:]:
+            _say(ws, file, record.entries, idle, written=False)
     # Even with --quiet: reviewed work that went missing is worth a line on stderr.
     for lost_path, count in lost:
         translations = "translation" if count == 1 else "translations"
@@ -197,12 +190,11 @@ def update(workspace_dir: Path, quiet: bool) -> None:
         )
 
 
-def _say(ws: Workspace, result: UpdateResult) -> None:
-    name = visible(ws.relative(result.path))
-    r = result.report
-    state = "written" if result.written else "unchanged"
-    if result.path.suffix == ".pot":
-        click.echo(f"{name}: {len(result.catalog)} entries, {state}")
+def _say(ws: Workspace, path: Path, entries: int, r: MergeReport, written: bool) -> None:
+    name = visible(ws.relative(path))
+    state = "written" if written else "unchanged"
+    if path.suffix == ".pot":
+        click.echo(f"{name}: {entries} entries, {state}")
     else:
         click.echo(
             f"{name}: {r.kept} kept, {r.added} new, {r.fuzzy} fuzzy, "
