@@ -174,6 +174,27 @@ def test_mdx_component_lines_leave_markdown_after_them() -> None:
     assert render_markdown(doc, Translations(), "en") == page
 
 
+def test_markdown_inside_an_html_element_marked_markdown_is_read_as_markdown() -> None:
+    """Python-Markdown's md_in_html (MkDocs): the element's tags are syntax and what they
+    hold is Markdown, admonitions included; a plain element inside keeps the count."""
+    page = '<div class="grid" markdown>\n- Premier **point**\n- Second point\n\n'
+    page += "<div>\n<p>Intérieur.</p>\n</div>\n</div>\n\nAprès le bloc.\n"
+    doc = read_markdown(Path("x.md"), "x.md", page, "fr", MarkdownOptions("mkdocs"))
+    msgids = [s.text for s in doc.segments()]
+    assert msgids == ["Premier **point**", "Second point", "Intérieur.", "Après le bloc."]
+    assert render_markdown(doc, Translations(), "en") == page
+
+
+def test_an_indented_fence_shown_inside_a_code_block_is_code() -> None:
+    """A fence closes only at most three columns deeper than it opened: the indented
+    example fence inside it does not close it."""
+    page = "Avant.\n\n```\n!!! note\n\n    ``` md\n    * point\n    ```\n```\n\n"
+    page += '!!! tip "Astuce"\n\n    Après.\n'
+    doc = read_markdown(Path("x.md"), "x.md", page, "fr", MarkdownOptions("mkdocs"))
+    assert [s.text for s in doc.segments()] == ["Avant.", "Astuce", "Après."]
+    assert render_markdown(doc, Translations(), "en") == page
+
+
 @pytest.mark.parametrize(
     ("sentence", "masked"),
     [

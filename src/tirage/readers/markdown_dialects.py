@@ -108,6 +108,10 @@ _MDX_START = re.compile(r"^(?:import|export)[ \t]+\S")
 _JSX_LINE = re.compile(r"^(?:</?[A-Z][\w.]*(?:\s[^<>]*)?/?>[ \t]*)+$")
 _JSX_OPEN = re.compile(r"^<[A-Z][\w.]*(?:\s[^<>]*)?$")
 _MDX_COMMENT = re.compile(r"^\{/\*.*\*/\}[ \t]*$")
+# Python-Markdown's md_in_html: an HTML element alone on its line whose `markdown` attribute
+# makes its content Markdown (`<div class="result" markdown>`), and its closing tag.
+_MD_IN_HTML = re.compile(r"^<([A-Za-z][\w-]*)\b[^<>]*?\smarkdown(?=[\s=/>])[^<>]*>[ \t]*$")
+_CLOSING_TAG = re.compile(r"^</([A-Za-z][\w-]*)\s*>[ \t]*$")
 _ALERT = re.compile(r"^((?:[ \t]*>)+[ \t]*)\[!(\w+)\][+-]?")
 _TASK = re.compile(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[[ xX]\][ \t]+")
 _LEADING = re.compile(r"[ \t]*")
@@ -143,6 +147,8 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
     html_from = -1
     in_import = False
     after_head: re.Pattern[str] | None = None  # in a shortcode's head: what follows it
+    # The open md_in_html elements: tag name, and how many plain ones of it are open inside.
+    md_html: list[tuple[str, int]] = []
     front = _front_matter_end(lines)
     if front and lines[0].startswith("+"):  # TOML: markdown-it would read it as paragraphs
         view.lines[:front] = ["\n"] * front
@@ -218,7 +224,11 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
         opening = _FENCE.match(moved)
         if opening:
             fence = opening.group(1)
-            fence_end = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
+            # It closes at the same character, as long, indented at most three columns more
+            # than it opened (as CommonMark has it inside a container): an indented fence
+            # shown inside a code block is code.
+            most = opening.start(1) + 3
+            fence_end = re.compile(rf"^ {{0,{most}}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
             put(index, moved)
             continue
         if in_import:
@@ -311,6 +321,21 @@ def make_view(text: str, options: MarkdownOptions, lang: str) -> View:
                 title(rest, directive, 3, "directive_title", start)
             continue
         if mkdocs:
+            element = _MD_IN_HTML.match(inner)
+            if element:  # its tags are syntax, its content is read as Markdown
+                put(index, "")
+                md_html.append((element.group(1).lower(), 0))
+                continue
+            if md_html:
+                name, plain = md_html[-1]
+                ends = _CLOSING_TAG.match(inner)
+                if ends and ends.group(1).lower() == name and not plain:
+                    put(index, "")
+                    md_html.pop()
+                    continue
+                lowered = inner.lower()
+                opened_here = len(re.findall(rf"<{re.escape(name)}\b", lowered))
+                md_html[-1] = (name, max(0, plain + opened_here - lowered.count(f"</{name}")))
             head = _ADMONITION.match(inner) or _TAB.match(inner)
             if head:
                 put(index, "")
