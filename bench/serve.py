@@ -72,11 +72,13 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed(runs: int, action: Callable[[], object]) -> float:
-    """Median wall time of `action`, in seconds, after one warm-up call."""
+def timed(runs: int, action: Callable[[], object], pause: float = 0.0) -> float:
+    """Median wall time of `action`, in seconds, after one warm-up call; `pause` seconds
+    between two calls, untimed."""
     action()
     times = []
     for _ in range(runs):
+        time.sleep(pause)
         start = time.perf_counter()
         action()
         times.append(time.perf_counter() - start)
@@ -105,6 +107,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--sitting", type=int, default=100, help="saves in the memory check")
     parser.add_argument("--keep", type=Path, help="make the workspace here once, and reuse it")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.1,
+        help="seconds between two timed saves, as a reviewer reads the next entry (0: back "
+        "to back; a save within 20 ms of the last then also reads the file it displaced)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp) / "ws"
@@ -173,8 +182,8 @@ def main() -> None:
 
             results[str(entries)] = {
                 "page": timed(runs, lambda: web.get(url)),  # noqa: B023
-                "save": timed(runs, decide),
-                "next": timed(runs, save_and_next),
+                "save": timed(runs, decide, args.pause),
+                "next": timed(runs, save_and_next, args.pause),
                 "read_po": timed(max(3, runs // 3), lambda: read_po(path)),  # noqa: B023
             }
         board = timed(max(3, args.runs // 3), lambda: web.get("/"))

@@ -7,6 +7,7 @@ import random
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -197,3 +198,74 @@ def test_a_save_in_the_last_instant_is_put_back(
     assert [e.msgstr for e in entries].count("human 1") == 1
     assert [e.msgstr for e in entries].count("machine") == 19
     assert os.listdir(po.parent) == ["doc.po"]
+
+
+def _fifty(tmp_path: Path) -> tuple[Path, Path]:
+    root = tmp_path / "ws"
+    write_workspace(root, 1)
+    po = root / "locales" / "de" / "doc.po"
+    po.parent.mkdir(parents=True)
+    catalog = polib.POFile()
+    catalog.metadata = {"Language": "de"}
+    catalog.extend(polib.POEntry(msgid=f"Phrase {n}.") for n in range(50))
+    po.write_text(format_po(catalog), encoding="utf-8")
+    return root, po
+
+
+@pytest.mark.parametrize("kept_for", [3600.0, 0.0])
+def test_a_same_size_save_in_place_in_the_last_instant_is_put_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept_for: float
+) -> None:
+    """What the exchange displaced is compared by its stat only when the file was last
+    written well before tirage read it. An editor writing in place (same inode, same size)
+    in the instant before the exchange changes its time; on a file written just before, a
+    coarse clock could give it the same time, so it is read and compared again. Either way
+    the editor's save stays: here it renames a msgid, which tirage then translates too."""
+    root, po = _fifty(tmp_path)
+    ws = load_workspace(root)
+    then = time.time() - kept_for
+    os.utime(po, (then, then))
+    seen = po.stat()
+    real = locking._exchange
+    done: list[bool] = []
+
+    def late(a: str | Path, b: str | Path) -> bool:
+        if not done:
+            done.append(True)
+            with open(po, "r+b") as handle:  # in place: the same inode and size
+                data = handle.read().replace(b'"Phrase 3."', b'"Phrase Z."')
+                handle.seek(0)
+                handle.write(data)
+            if not kept_for:  # a clock too coarse to tell the two writes apart
+                os.utime(po, ns=(seen.st_atime_ns, seen.st_mtime_ns))
+            assert po.stat().st_size == seen.st_size and po.stat().st_ino == seen.st_ino
+        return real(a, b)
+
+    monkeypatch.setattr(locking, "_exchange", late)
+    assert modify_po(ws, po, fill_all, entrywise=True)
+    entries = {e.msgid: e.msgstr for e in read_po(po) if e.msgid}
+    assert "Phrase 3." not in entries and entries["Phrase Z."] == "machine"
+    assert len(entries) == 50 and set(entries.values()) == {"machine"}
+    assert os.listdir(po.parent) == ["doc.po"]
+
+
+def test_a_big_displaced_catalog_is_removed_after_the_save(tmp_path: Path) -> None:
+    """Freeing a big catalog's blocks is left to a thread of its own; the file goes all the
+    same, and the process waits for it before it exits."""
+    root = tmp_path / "ws"
+    write_workspace(root, 1)
+    ws = load_workspace(root)
+    po = root / "locales" / "de" / "doc.po"
+    po.parent.mkdir(parents=True)
+    catalog = polib.POFile()
+    catalog.metadata = {"Language": "de"}
+    catalog.extend(polib.POEntry(msgid=f"Phrase numéro {n}, assez longue.") for n in range(30_000))
+    po.write_text(format_po(catalog), encoding="utf-8")
+    assert po.stat().st_size > locking._BIG
+    assert modify_po(ws, po, fill_all, entrywise=True)
+    for thread in threading.enumerate():
+        if thread.name == "tirage-discard":
+            assert not thread.daemon
+            thread.join()
+    assert os.listdir(po.parent) == ["doc.po"]
+    assert {e.msgstr for e in read_po(po) if e.msgid} == {"machine"}

@@ -45,7 +45,7 @@ def test_a_planned_save_writes_what_a_full_save_writes(desk: Path, tmp_path: Pat
             made = Decision(path, "es", entry.msgid, entry.msgctxt, entry.msgstr + " ¡ok!",
                             entry.msgstr, "Rita <rita@example.org>")  # fmt: skip
             saved = apply_decision(ws, made, None, given)
-            assert (saved.written is not None) == (given is not None)
+            assert (saved.stamp is not None) == (given is not None)
         assert catalog.read_bytes() == twin.read_bytes()
         assert known.data == catalog.read_bytes()  # kept in step with the file
     # Changed on disk behind the desk's back: the save is made on the file as it is now.
@@ -56,7 +56,7 @@ def test_a_planned_save_writes_what_a_full_save_writes(desk: Path, tmp_path: Pat
     first = next(e for e in po if e.msgid and e.msgid != "Bien sûr." and e.msgstr)
     made = Decision(catalog, "es", first.msgid, None, "Nuevo.", first.msgstr, "Rita")
     saved = apply_decision(ws, made, None, known)
-    assert saved.written is None and known.data is None  # not to be trusted any more
+    assert saved.stamp is None and known.data is None  # not to be trusted any more
     after = read_po(catalog)
     assert after.find("Bien sûr.").tcomment == "Poedit was here"
     assert after.find(first.msgid).msgstr == "Nuevo."

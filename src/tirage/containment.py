@@ -35,6 +35,7 @@ __all__ = [
     "check_output",
     "kind_of",
     "read_regular",
+    "read_regular_stat",
     "remove_leftovers",
     "same_content",
 ]
@@ -107,6 +108,13 @@ def read_regular(
     """The bytes of the regular file at `path`, at most `limit` of them; anything else (a
     FIFO, a device, a socket, a folder, a bigger file) is one `error` naming it. Opening
     does not wait for a FIFO's writer, and the kind is checked on the open file itself."""
+    return read_regular_stat(path, error, limit)[0]
+
+
+def read_regular_stat(
+    path: Path, error: type[TirageError] = SourceError, limit: int = MAX_READ
+) -> tuple[bytes, os.stat_result]:
+    """`read_regular`, with the file's stat taken on the open file before it was read."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -130,7 +138,7 @@ def read_regular(
             raise error(f"cannot read: {exc.strerror or exc}", path) from None
     if len(data) > limit:
         raise error(f"more than the limit of {limit} bytes", path)
-    return data
+    return data, info
 
 
 def check_output(path: Path, error: type[TirageError] = CatalogError) -> os.stat_result | None:

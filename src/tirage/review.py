@@ -28,7 +28,7 @@ from tirage.errors import CatalogError, TirageError
 from tirage.history import Change, History
 from tirage.memory import Match, TranslationMemory
 from tirage.po.charsets import decode_catalog
-from tirage.po.locking import _SEPARATOR, modify_po
+from tirage.po.locking import _SEPARATOR, Splice, Stamp, modify_po
 from tirage.po.pofile import format_entry, format_po, parse_po
 from tirage.provenance import Provenance, get_provenance
 from tirage.quality.checks import ERROR, Check, Context, check_entry
@@ -330,7 +330,8 @@ class Conflict(TirageError):
 class Saved:
     entry: polib.POEntry  # as written
     translator_changed: bool  # Last-Translator was something else before this save
-    written: bytes | None = None  # the catalog's new bytes, when `known` was written as planned
+    # The file written, when `known` was written as planned: `known` is what it holds.
+    stamp: Stamp | None = None
 
 
 def mark_reviewed(entry: polib.POEntry) -> None:
@@ -430,8 +431,8 @@ def apply_decision(
             known.data = None  # changed by the plan, not what the file holds: not to be used
     if not saved:  # `decide` did not run again: the planned text is what was written
         assert planned is not None and known is not None
-        known.data = planned[1]
-        saved[:] = [replace(as_planned[0], written=planned[1])]
+        known.data = planned.after
+        saved[:] = [replace(as_planned[0], stamp=planned.stamp)]
     if memory is not None:
         for msgid, text, provenance in raw:
             # The raw output goes on record before the reviewed text replaces it.
@@ -455,8 +456,8 @@ def _plan(
     known: Catalog,
     decision: Decision,
     settle: Callable[[polib.POFile, polib.POEntry | None], polib.POFile],
-) -> tuple[bytes, bytes] | None:
-    """(the bytes `known` was read from, those bytes with the decision made): the decided
+) -> Splice | None:
+    """The bytes `known` was read from, and those bytes with the decision made: the decided
     entry's block and the header block written again, every other byte left as it is. The
     entry's block is found by its own text, as `format_entry` writes it (msgid and context
     are unique in a catalog, and a blank line never occurs inside an entry). None when
@@ -480,14 +481,15 @@ def _plan(
         settle(known.po, target)
     except TirageError:  # a conflict or a plural: decided on the file itself
         return None
-    pieces = [
+    view = memoryview(data)  # the pieces are not copied before they are joined
+    pieces: list[bytes | memoryview] = [
         header_block(known.po).encode("utf-8"),
-        data[header_end:at],
+        view[header_end:at],
         separator,
         format_entry(target).encode("utf-8"),
-        data[at + len(needle) :],
+        view[at + len(needle) :],
     ]
-    return data, b"".join(pieces)
+    return Splice(data, b"".join(pieces))
 
 
 def header_block(po: polib.POFile) -> str:

@@ -28,15 +28,19 @@ import contextlib
 import ctypes
 import errno
 import os
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
 
 import filelock
 import polib
 
-from tirage.containment import read_regular
+from tirage.containment import read_regular, read_regular_stat
 from tirage.errors import CatalogError
 from tirage.notices import converted, notify
 from tirage.po.charsets import decode_catalog
@@ -49,7 +53,7 @@ from tirage.po.pofile import (
 from tirage.tempfiles import make_temp_file
 from tirage.workspace import Workspace
 
-__all__ = ["LOCK_WAIT", "Change", "catalog_lock", "modify_po"]
+__all__ = ["LOCK_WAIT", "Change", "Splice", "Stamp", "catalog_lock", "file_stamp", "modify_po"]
 
 Change = Callable[[polib.POFile | None], polib.POFile | None]
 """Given the catalog as it is on disk (None: no such file), edit it in place (or build a new
@@ -60,6 +64,31 @@ LOCK_WAIT = 120.0  # seconds to wait for another tirage process to finish with a
 SAVE_WAIT = 120.0  # seconds to keep trying while another writer keeps changing the file
 _SEPARATOR = "\n\n"  # between two entries in gettext's output; never inside one
 _EMPTY_HEADER = 'msgid ""\nmsgstr ""\n\n'
+# A catalog bigger than this is compared, and once displaced removed, by other threads:
+# reading a 6 MB catalog and freeing its blocks take milliseconds a save need not wait for.
+_BIG = 1 << 20
+
+# The clock file times are taken from: Linux stamps a write with its coarse real-time clock,
+# which may lag the precise one by a tick (the constant is missing from Python's time module).
+_FILE_CLOCK = 5 if sys.platform.startswith("linux") else time.CLOCK_REALTIME
+
+Stamp: TypeAlias = tuple[int, int, int]
+"""A file's version: (inode, modification time in ns, size). Atomic saves (tirage's, most
+editors') make a new inode; an in-place write changes the size or the modification time."""
+
+
+def file_stamp(info: os.stat_result) -> Stamp:
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+@dataclass
+class Splice:
+    """A change made on a file's bytes, never decoded: `after` is written while the file
+    still holds `before`. Once it is written as planned, `stamp` is the new file's."""
+
+    before: bytes
+    after: bytes
+    stamp: Stamp | None = None
 
 
 def lock_path(ws: Workspace, path: Path) -> Path:
@@ -98,7 +127,7 @@ def modify_po(
     change: Change,
     *,
     entrywise: bool = False,
-    planned: tuple[str, polib.POFile | str] | tuple[bytes, bytes] | None = None,
+    planned: tuple[str, polib.POFile | str] | Splice | None = None,
 ) -> bool:
     """Apply `change` to the catalog at `path` and save it, without losing a save made by
     anyone meanwhile; True if the file was written.
@@ -107,18 +136,25 @@ def modify_po(
     leaves the header alone), which lets a retry on a big catalog take milliseconds.
     `planned` is a text the caller read from `path` and what `change` makes of it: while the
     file still holds that text, that catalog (or that text, when it is one) is written
-    without parsing the file again. Given as the file's bytes and the new bytes, the file
-    is not even decoded: a save then costs little more than writing the bytes.
+    without parsing the file again. Given as a `Splice` of bytes, the file is not even
+    decoded: a save then costs little more than writing the bytes.
     """
     with catalog_lock(ws, path):
         deadline = time.monotonic() + SAVE_WAIT
         # The file is compared by its bytes (a memcmp), and decoded only when the change
         # must see it: decoding and encoding a big catalog is most of a save's time.
-        raw = _read_raw(path)
+        splice = planned if isinstance(planned, Splice) else None
+        if splice and splice.after != splice.before and _size(path) == len(splice.before):
+            # Taken as read: `_install` compares the file's bytes just before the exchange
+            # anyway, and a second read of a big catalog would cost as much again. (A change
+            # that changes nothing is checked here: it is not written.)
+            raw: bytes | None = splice.before
+        else:
+            raw = _read_raw(path)
         base: str | None = None
         charset = None
-        if planned is not None and isinstance(planned[0], bytes) and planned[0] == raw:
-            ours: Text | None = planned[1]
+        if splice is not None and splice.before == raw:
+            ours: Text | None = splice.after
         else:
             if raw is not None:
                 base, charset = decode_catalog(raw, path)
@@ -126,9 +162,12 @@ def modify_po(
         while True:
             if ours is None or _same(ours, raw, base):
                 return False
-            if _install(path, ours, raw):
+            stamp = _install(path, ours, raw)
+            if stamp is not None:
                 if charset is not None:
                     notify(converted(ws.relative(path), charset))
+                if splice is not None and ours is splice.after:
+                    splice.stamp = stamp
                 return True
             if time.monotonic() > deadline:
                 raise CatalogError(
@@ -156,6 +195,13 @@ def _read_raw(path: Path | str) -> bytes | None:
     return read_regular(Path(path), CatalogError) if os.path.lexists(path) else None
 
 
+def _size(path: Path) -> int:
+    try:
+        return os.lstat(path).st_size
+    except OSError:
+        return -1
+
+
 # What a change makes: the new text, its UTF-8 bytes, or a catalog standing for
 # `format_po`'s text of it. A catalog is compared and written piece by piece
 # (`format_pieces`): the text of a big one is never all in memory at once, nor its bytes.
@@ -163,11 +209,9 @@ Text: TypeAlias = str | bytes | polib.POFile
 
 
 def _as_text(
-    planned: tuple[str, polib.POFile | str] | tuple[bytes, bytes] | None,
+    planned: tuple[str, polib.POFile | str] | Splice | None,
 ) -> tuple[str, polib.POFile | str] | None:
-    if planned is None or isinstance(planned[0], bytes) or isinstance(planned[1], bytes):
-        return None
-    return planned[0], planned[1]
+    return None if isinstance(planned, Splice) else planned
 
 
 def _joined(text: Text) -> str:
@@ -299,12 +343,19 @@ def _redo(change: Change, block: str, path: Path) -> str | None:
     return text if block.endswith("\n") else text.rstrip("\n")
 
 
-def _install(path: Path, text: Text, expected: bytes | None) -> bool:
+def _install(path: Path, text: Text, expected: bytes | None) -> Stamp | None:
     """Put `text` at `path` if the file still holds the bytes `expected` (None: does not
-    exist). The file is compared by its bytes, before the exchange and after it."""
+    exist); the new file's stamp, or None when the file had changed. The file is compared
+    by its bytes before the exchange, and what the exchange displaced is checked after it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = make_temp_file(path)
+        displaced = 0
+        # A big file is read and compared while ours is written and synced (which wait on
+        # the disk); checked again by its stat just before the exchange.
+        aside = None
+        if expected is not None and len(expected) > _BIG:
+            aside = _executor().submit(_look, path, expected)
         try:
             with os.fdopen(fd, "wb") as handle:
                 if isinstance(text, bytes):
@@ -314,29 +365,83 @@ def _install(path: Path, text: Text, expected: bytes | None) -> bool:
                         handle.write(piece.encode("utf-8"))
                 handle.flush()
                 os.fsync(handle.fileno())
+                stamp = file_stamp(os.fstat(handle.fileno()))
             if expected is None:
-                return _create(temp, path)
+                return stamp if _create(temp, path) else None
             try:
                 os.chmod(temp, path.stat().st_mode & 0o7777)
             except FileNotFoundError:
-                return False  # removed meanwhile: start again from nothing
-            if _read_raw(path) != expected:
-                return False
+                return None  # removed meanwhile: start again from nothing
+            clock, seen, same = _look(path, expected) if aside is None else aside.result()
+            if same and aside and not _unchanged(str(path), seen, clock):
+                clock, seen, same = _look(path, expected)  # written meanwhile, or just before
+            if not same:
+                return None
             if not _exchange(temp, path):
                 os.replace(temp, path)  # no atomic exchange here: the check above must do
-                return True
-            if _read_raw(temp) == expected:
-                return True
+                return stamp
+            displaced = len(expected)
+            if _unchanged(temp, seen, clock) or _read_raw(temp) == expected:
+                return stamp
             # Somebody saved between our check and our exchange: theirs goes back in place
             # (and should a second save have come in that instant, the newer one stays).
             _exchange(temp, path)
             if not _same(text, _read_raw(temp), None):
                 os.replace(temp, path)
-            return False
+            return None
         finally:
-            Path(temp).unlink(missing_ok=True)
+            _discard(temp, displaced)
     except OSError as exc:
         raise CatalogError(f"cannot write: {exc.strerror or exc}", path) from None
+
+
+def _look(path: Path, expected: bytes) -> tuple[int, os.stat_result, bool]:
+    """The clock, then the file's stat and whether it holds `expected`."""
+    clock = time.clock_gettime_ns(_FILE_CLOCK)
+    current, seen = read_regular_stat(path, CatalogError)
+    return clock, seen, current == expected
+
+
+_EXECUTOR: list[ThreadPoolExecutor] = []
+
+
+def _executor() -> ThreadPoolExecutor:
+    if not _EXECUTOR:
+        _EXECUTOR.append(ThreadPoolExecutor(max_workers=4, thread_name_prefix="tirage-look"))
+    return _EXECUTOR[0]
+
+
+def _unchanged(path: str, seen: os.stat_result, clock: int) -> bool:
+    """Whether the file at `path` is the one `seen` by a stat taken after `clock` (the
+    coarse real-time clock), unwritten since. Any write after `clock` stamps the file with
+    a modification time at or after it (less the file system's granularity), so a file
+    last modified well before `clock` shows any later write; one modified just before
+    (within the same tick, or the same second where times are whole seconds) is read again
+    instead, as git does with its racily clean files."""
+    margin = 2_000_000_000 if seen.st_mtime_ns % 1_000_000_000 == 0 else 20_000_000
+    if seen.st_mtime_ns >= clock - margin:
+        return False
+    now = os.lstat(path)
+    return (now.st_ino, now.st_dev, now.st_size, now.st_mtime_ns) == (
+        seen.st_ino,
+        seen.st_dev,
+        seen.st_size,
+        seen.st_mtime_ns,
+    )
+
+
+def _discard(temp: str, size: int) -> None:
+    """Remove a temporary file; a big displaced catalog by a thread of its own (not a
+    daemon: the process waits for it before it exits)."""
+    if size > _BIG and os.path.lexists(temp):
+        threading.Thread(target=_unlink, args=(temp,), name="tirage-discard").start()
+    else:
+        _unlink(temp)
+
+
+def _unlink(temp: str) -> None:
+    with contextlib.suppress(OSError):  # a file left behind is swept by a later command
+        os.unlink(temp)
 
 
 def _create(temp: str, path: Path) -> bool:

@@ -322,7 +322,7 @@ class Desk:
                 try:
                     saved = apply_decision(self.ws, decision, memory, known)
                 finally:
-                    self.memo.saved(lang, path, known, saved.entry if saved else None)
+                    self.memo.saved(lang, path, known, saved)
         except Conflict as conflict:
             answer: dict[str, object] = {
                 "conflict": True,

@@ -29,6 +29,7 @@ import polib
 
 from tirage.document import Document
 from tirage.errors import TirageError
+from tirage.po.locking import Stamp, file_stamp
 from tirage.po.pofile import write_atomic
 from tirage.provenance import get_provenance
 from tirage.quality.checks import Context, check_entry
@@ -36,6 +37,7 @@ from tirage.readers import read_document
 from tirage.review import (
     Catalog,
     Findings,
+    Saved,
     catalog_paths,
     checks_context,
     confidence,
@@ -58,7 +60,6 @@ FILTERS = {
 ORDERS = {"document": "document order", "confidence": "least confident first"}
 
 T = TypeVar("T")
-Stamp = tuple[int, int, int]
 MEMO_LIMIT = 200_000  # findings kept between requests; beyond, the memo starts afresh
 KEPT = "desk-cache.json"  # the dashboard's numbers between runs of the desk, in .tirage/
 
@@ -181,13 +182,10 @@ class Memo:
 
     @staticmethod
     def _stamp(path: Path) -> Stamp:
-        """A file's version: atomic saves (ours, most editors') make a new inode, and an
-        in-place write changes the size or the modification time."""
         try:
-            stat = path.stat()
+            return file_stamp(path.stat())
         except FileNotFoundError:
             return (0, 0, -1)
-        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
     def stamp_of(self, path: Path) -> Stamp:
         return self._stamp(path)
@@ -283,23 +281,21 @@ class Memo:
 
         return self.file(self._rows_kind(), path, make)
 
-    def saved(self, lang: str, path: Path, catalog: Catalog, entry: polib.POEntry | None) -> None:
-        """After a save through `catalog` (`apply_decision`'s `known`): if the file holds
-        the catalog's text, keep the catalog as its parse and change the saved entry's row
-        alone; otherwise forget both, and the next page reads the file."""
+    def saved(self, lang: str, path: Path, catalog: Catalog, saved: Saved | None) -> None:
+        """After a save through `catalog` (`apply_decision`'s `known`): if the file is the
+        one written as the catalog's text (the same inode, time and size), keep the catalog
+        as its parse and change the saved entry's row alone; otherwise forget both, and the
+        next page reads the file."""
         before = self._files.get(("catalog", path))
         stamp = self._stamp(path)
-        try:
-            same = catalog.data is not None and path.read_bytes() == catalog.data
-        except OSError:
-            same = False
-        if not same or self._stamp(path) != stamp:
+        if catalog.data is None or saved is None or saved.stamp != stamp:
             self._files.pop(("catalog", path), None)
             return
         self._files[("catalog", path)] = (stamp, catalog)
         kind = self._rows_kind()
         kept = self._files.get((kind, path))
-        if entry is None or before is None or kept is None or kept[0] != before[0]:
+        entry = saved.entry
+        if before is None or kept is None or kept[0] != before[0]:
             return
         place = catalog.place(entry)
         if place is None:
