@@ -44,7 +44,6 @@ ROOT = Path(__file__).resolve().parent.parent
 INTERVIEW = "interview-thierry-alvergnat"
 TOKEN = "bench"
 PREFIX = "desk-bench"
-FIRST = "Le rapport numéro 0 présente 0 résultats pour la rapport."
 SIZES = (2_000, 20_000)
 WORDS = ("rapport", "réseau", "province", "ville", "projet", "équipe", "label", "région")
 
@@ -148,16 +147,21 @@ def main() -> None:
         other.warmed.wait()
         headers = {"X-Tirage-CSRF": page.split('name="csrf" content="')[1].split('"')[0]}
         results: dict[str, dict[str, float]] = {}
+        # The generated articles' entry halfway through: the desk finds its block in the
+        # file's bytes, and a search from the start would favour the first entry.
         cases = [
             (INTERVIEW, "Bien sûr.", args.runs),
-            ("gen2000", FIRST, args.runs),
-            ("gen20000", FIRST, args.runs),
+            ("gen2000", None, args.runs),
+            ("gen20000", None, args.runs),
         ]
-        for doc, msgid, runs in cases:
+        for doc, middle, runs in cases:
+            msgid = middle
             path = ws.po_path("en", doc)
             po = read_po(path)
             entries = sum(1 for e in po if e.msgid)
-            position = [e.msgid for e in po if e.msgid and not e.obsolete].index(msgid)
+            live = [e.msgid for e in po if e.msgid and not e.obsolete]
+            msgid = msgid or live[len(live) // 2]
+            position = live.index(msgid)
             url = f"/review/en/{doc}?filter=all&n={position}"
             following = f"/review/en/{doc}?filter=all&n={position + 1}"
             texts = [po.find(msgid).msgstr]

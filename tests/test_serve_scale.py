@@ -195,3 +195,21 @@ def test_an_entry_page_lists_only_its_latest_decisions(
     assert '“Uno.”</span> (reviewed) → <span class="after"' in listed  # Dos's "before"
     assert listed.count('<span class="when">') == 2
     assert "Earlier decisions are kept in" in listed
+
+
+def test_an_entry_is_shown_in_its_paragraph_of_the_source_as_it_is_now(desk: Path) -> None:
+    memo = Memo(load_workspace(desk))
+    assert memo.paragraph("doc", MATCHED) == [
+        ("Bien sûr.", False),
+        (MATCHED, True),
+        ("Le label nous a poussés.", False),
+    ]
+    assert memo.paragraph("doc", "Absent.") == [("Absent.", True)]
+    assert memo.paragraph("nodoc", MATCHED) == [(MATCHED, True)]
+    source = desk / "source" / "doc.md"
+    text = source.read_text(encoding="utf-8").replace("Bien sûr. ", "")
+    source.write_text(text + "\nBien sûr. Encore.\n", encoding="utf-8")
+    assert memo.paragraph("doc", MATCHED) == [(MATCHED, True), ("Le label nous a poussés.", False)]
+    # A sentence in two paragraphs is shown in the first.
+    source.write_text(text + "\nEncore. Le label nous a poussés.\n", encoding="utf-8")
+    assert memo.paragraph("doc", "Le label nous a poussés.")[0] == (MATCHED, False)

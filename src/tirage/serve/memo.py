@@ -93,6 +93,7 @@ class Rows:
     rows: list[Row]
     lists: dict[str, list[int]]
     counts: dict[str, int]  # the entries each filter holds now (saved ones not counted)
+    reviewed: int  # rows in the reviewed state
 
     @classmethod
     def build(cls, rows: list[Row]) -> Rows:
@@ -105,7 +106,7 @@ class Rows:
                 counts[name] += 1
         lists["all"] = list(range(len(rows)))
         counts["all"] = len(rows)
-        return cls(rows, lists, counts)
+        return cls(rows, lists, counts, sum(1 for row in rows if row.state == "reviewed"))
 
     def changed(self, position: int, row: Row) -> Rows:
         """These rows with one changed: the lists are copied and that position moved in or
@@ -124,7 +125,8 @@ class Rows:
                 lists[name] = positions
             counts[name] += (name in row.filters) - (name in old.filters)
         counts["all"] = len(rows)
-        return Rows(rows, lists, counts)
+        reviewed = self.reviewed + (row.state == "reviewed") - (old.state == "reviewed")
+        return Rows(rows, lists, counts, reviewed)
 
     def ordered(self, name: str, order: str) -> list[int]:
         positions = self.lists[name]
@@ -134,8 +136,7 @@ class Rows:
 
     @property
     def reviewed_share(self) -> float:
-        reviewed = sum(1 for row in self.rows if row.state == "reviewed")
-        return 100.0 * reviewed / len(self.rows) if self.rows else 0.0
+        return 100.0 * self.reviewed / len(self.rows) if self.rows else 0.0
 
 
 def make_row(entry: polib.POEntry, findings: Findings) -> Row:
@@ -307,13 +308,36 @@ class Memo:
         new = replace(new, sticky=(old.filters | old.sticky) - new.filters, key=old.key)
         self._files[(kind, path)] = (stamp, rows.changed(place, new))
 
+    def _source(self, doc: str) -> Path | None:
+        return next((path for path in self.ws.sources() if path.stem == doc), None)
+
     def document(self, doc: str) -> Document | None:
-        found = [path for path in self.ws.sources() if path.stem == doc]
-        if not found:
+        source = self._source(doc)
+        if source is None:
             return None
-        source = found[0]
         return self.file(
             "document",
             source,
             lambda: read_document(source, self.ws.root, self.ws.source_lang, self.ws.markdown),
         )
+
+    def paragraph(self, doc: str, msgid: str) -> list[tuple[str, bool]]:
+        """The sentences of the (first) paragraph that holds `msgid`, each marked whether it
+        is that one; `msgid` alone when no source has it. Found through an index kept with
+        the document: a walk of 20,000 sentences took 10 ms a page."""
+        source, document = self._source(doc), self.document(doc)
+        if source is None or document is None:
+            return [(msgid, True)]
+
+        def index() -> dict[str, int]:
+            first: dict[str, int] = {}
+            for number, block in enumerate(document.blocks):
+                for segment in block.segments:
+                    first.setdefault(segment.text, number)
+            return first
+
+        found = self.file("paragraphs", source, index).get(msgid)
+        if found is None:
+            return [(msgid, True)]
+        segments = document.blocks[found].segments
+        return [(segment.text, segment.text == msgid) for segment in segments]

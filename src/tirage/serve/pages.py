@@ -7,6 +7,7 @@ Nothing here knows about HTTP; the app turns these models into responses.
 
 from __future__ import annotations
 
+import bisect
 import gettext
 import re
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ from typing import cast
 import polib
 
 from tirage import languages
-from tirage.document import Document
 from tirage.editions.render import Translations
 from tirage.history import Change, History
 from tirage.memory import FILENAME, Match, TranslationMemory
@@ -236,13 +236,14 @@ class ReviewPage:
     index: int | None  # the current entry's place in that list
 
 
-def _paragraph(doc: Document | None, msgid: str) -> list[tuple[str, bool]]:
-    if doc is None:
-        return [(msgid, True)]
-    for block in doc.blocks:
-        if any(segment.text == msgid for segment in block.segments):
-            return [(segment.text, segment.text == msgid) for segment in block.segments]
-    return [(msgid, True)]
+def _place(positions: list[int], wanted: int | None, sorted_: bool) -> int | None:
+    """Where `wanted` is in `positions` (bisected when they are in document order)."""
+    if wanted is None:
+        return None
+    if not sorted_:
+        return positions.index(wanted) if wanted in positions else None
+    at = bisect.bisect_left(positions, wanted)
+    return at if at < len(positions) and positions[at] == wanted else None
 
 
 def ignorable(check: Check, ignored: set[str]) -> bool:
@@ -332,7 +333,7 @@ def review_page(
     chosen = filter_name if filter_name in FILTERS else "todo"
     order = order if order in ORDERS else "document"
     positions = search(catalog, query) if query else rows.ordered(chosen, order)
-    here = positions.index(wanted) if wanted in positions else None
+    here = _place(positions, wanted, sorted_=order == "document" and not query)
     position = wanted if wanted is not None and 0 <= wanted < len(catalog.active) else None
     if position is None and positions:
         position, here = positions[0], 0
@@ -393,7 +394,7 @@ def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, positi
         findings,
         matches,
         diff,
-        _paragraph(memo.document(catalog.doc), entry.msgid),
+        memo.paragraph(catalog.doc, entry.msgid),
         entry.comment or "",
         line,
         history[:HISTORY_SHOWN],
