@@ -197,7 +197,7 @@ def test_review_through_a_pty(workspace: Path, tmp_path: Path) -> None:
     term.send("s")
     # 2: the weakest machine output, with a memory match and a check finding; edit inline.
     screen = term.expect(r"2/4(.*\n)*.*\[q\]uit > ")
-    assert "engine=argos; model=translate-fr_en; version=1.9; score=-2" in screen
+    assert "machine translation: Argos fr→en 1.9, score −2.00" in screen
     assert "Does she have the means ?" in screen
     assert re.search(r"Memory:\s*\n\s*1 +\d+\.\d%  Does he have the means\?  \[other\]", screen)
     assert "[warning] punctuation-spacing: no space before '?'" in screen
@@ -329,8 +329,11 @@ def test_a_digit_inserts_a_memory_match(
     assert saved.msgstr == "Does he have the means?" and not saved.fuzzy
     # Back on it: the text is now a human's choice, not the engine's.
     shown_again = out.rsplit("── 2/4", 1)[1]
-    assert "Translation (human, post-edited from argos):" in shown_again
-    assert "Translation (engine=" not in out
+    assert "Translation (post-edited by a person from Argos fr→en 1.9, score −2.00):" in shown_again
+    assert "Translation (machine" not in shown_again
+    # The same view as the desk's: the entry's history is there too.
+    assert f"Last decided by {RITA.name}, " in shown_again
+    assert "Last decided by" not in out.rsplit("── 2/4", 1)[0]
 
 
 def test_machine_and_human_text_are_labelled(
@@ -342,10 +345,8 @@ def test_machine_and_human_text_are_labelled(
         memory.refresh(ws)
         scripted(workspace, ["s", "q"], memory)
     out = capsys.readouterr().out
-    assert "Translation (human):\n   Since 2008 we carry the ambition." in out  # no record
-    assert (
-        "Translation (machine: engine=argos; model=translate-fr_en; version=1.9; score=-2):" in out
-    )
+    assert "Translation (written by a person):\n   Since 2008 we carry the ambition." in out
+    assert "Translation (machine translation: Argos fr→en 1.9, score −2.00):" in out
 
 
 def write_catalog(workspace: Path, entries: list[polib.POEntry]) -> Path:

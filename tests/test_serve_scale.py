@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from serve_workspace import MATCHED, make_workspace
 from test_serve import PREFIX, RITA, ROOT, TOKEN, client, csrf, decide
-from tirage import review
+from tirage import entry_view, review
 from tirage.po.pofile import read_po, save_po
 from tirage.quality.checks import check_entry
 from tirage.review import Decision, apply_decision, load_catalog
@@ -182,7 +182,7 @@ def test_check_findings_kept_are_bounded(desk: Path, monkeypatch: pytest.MonkeyP
 def test_an_entry_page_lists_only_its_latest_decisions(
     desk: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pages, "HISTORY_SHOWN", 2)
+    monkeypatch.setattr(entry_view, "HISTORY_SHOWN", 2)
     web = client(desk)
     before = "Ha los medios ?"
     for text in ("Uno.", "Dos.", "Tres."):  # the same entry saved over and over

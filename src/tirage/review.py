@@ -157,6 +157,15 @@ def catalog_paths(ws: Workspace, lang: str) -> list[Path]:
     return sorted(folder.glob("*.po")) if lang in ws.targets and folder.is_dir() else []
 
 
+def catalog_path(ws: Workspace, lang: str, doc: str) -> Path | None:
+    """The catalog of `doc` in `lang`, only if the workspace has it: a request names a
+    catalog, it never builds a path."""
+    for path in catalog_paths(ws, lang):
+        if path.stem == doc:
+            return path
+    return None
+
+
 def build_queue(ws: Workspace, lang: str, docs: tuple[str, ...] = ()) -> list[Item]:
     """Every fuzzy entry with a translation of one language, in review order."""
     context = checks_context(ws, lang)
@@ -173,22 +182,6 @@ def build_queue(ws: Workspace, lang: str, docs: tuple[str, ...] = ()) -> list[It
 
 def describe_confidence(value: float | None) -> str:
     return "no score" if value is None else f"confidence {value:.0%}"
-
-
-def author(entry: polib.POEntry, raw_mt: str | None) -> str:
-    """Who wrote the text now in the entry: "human", or the engine's record.
-
-    Provenance stays on an entry once a human has reviewed or edited it (stats count it as
-    post-edited), so the record alone does not make the text a machine's: it is a
-    machine's only while fuzzy and equal to the raw output the memory kept (when it kept
-    one).
-    """
-    provenance = get_provenance(entry)
-    if provenance is None:
-        return "human"
-    record = provenance.to_comment().partition(" ")[2]
-    machine = "fuzzy" in entry.flags and (raw_mt is None or raw_mt == entry.msgstr)
-    return f"machine: {record}" if machine else f"human, post-edited from {provenance.engine}"
 
 
 ENGINE_NAMES = {"argos": "Argos", "apertium": "Apertium", "pseudo": "Pseudo-localisation",
@@ -214,7 +207,12 @@ def provenance_words(provenance: Provenance, source: str, target: str) -> str:
 
 
 def author_words(entry: polib.POEntry, raw_mt: str | None, source: str, target: str) -> str:
-    """`author` in words, for the desk: who wrote the text now in the entry."""
+    """Who wrote the text now in the entry, in words: a person, or an engine.
+
+    Provenance stays on an entry once a human has reviewed or edited it (stats count it as
+    post-edited), so the record alone does not make the text a machine's: it is a
+    machine's only while fuzzy and equal to the raw output the memory kept (when it kept
+    one)."""
     if not entry.msgstr:
         return "untranslated"
     provenance = get_provenance(entry)
@@ -500,14 +498,3 @@ def header_block(po: polib.POFile) -> str:
     probe.metadata_is_fuzzy = po.metadata_is_fuzzy
     probe.append(polib.POEntry(msgid="-", msgstr=""))  # format_po writes no lone header
     return format_po(probe).split(_SEPARATOR, 1)[0]
-
-
-def raw_output(
-    memory: TranslationMemory | None, ws: Workspace, lang: str, item: Item
-) -> str | None:
-    if memory is None:
-        return None
-    entry = item.entry
-    return memory.raw_output(
-        entry.msgid, ws.source_lang, lang, item.catalog.doc, entry.msgctxt or ""
-    )

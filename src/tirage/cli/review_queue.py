@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import click
 
+from tirage.entry_view import Direct, entry_view
 from tirage.memory import Match, TranslationMemory
 from tirage.quality.checks import check_entry
 from tirage.review import (
@@ -32,15 +33,11 @@ from tirage.review import (
     Item,
     Reviewer,
     apply_decision,
-    author,
     build_queue,
     checks_context,
     describe_confidence,
     errors_in,
-    memory_matches,
-    raw_output,
     reviewer_notice,
-    word_diff,
 )
 from tirage.terminal import visible
 from tirage.workspace import Workspace
@@ -110,6 +107,7 @@ class ReviewSession:
         self.context = checks_context(ws, lang)
         self.summary = Summary(total=len(items))
         self.matches: list[Match] = []
+        self.lookups = Direct(ws)
         self.told_translator = False
 
     # -- showing ---------------------------------------------------------------------------
@@ -117,8 +115,9 @@ class ReviewSession:
     def show(self, index: int) -> None:
         item = self.items[index]
         entry, catalog = item.entry, item.catalog
+        view = entry_view(self.ws, self.lookups, self.lang, catalog, item.position, self.memory)
         where = f"{self.ws.relative(catalog.path)}:{entry.linenum}"
-        role = f" ({entry.comment})" if entry.comment else ""
+        role = f" ({view.role})" if view.role else ""
         state = f" [{item.decision}]" if item.decision else ""
         click.echo()
         click.secho(
@@ -126,6 +125,7 @@ class ReviewSession:
             f"{describe_confidence(item.confidence)}{state}",
             bold=True,
         )
+        # In a terminal the source is shown between its neighbouring sentences.
         before = catalog.active[item.position - 1] if item.position > 0 else None
         after = (
             catalog.active[item.position + 1] if item.position + 1 < len(catalog.active) else None
@@ -135,34 +135,40 @@ class ReviewSession:
         click.secho(f" ▶ {visible(entry.msgid)}", fg="cyan")
         if after is not None:
             click.secho(f"   {visible(after.msgid)}", dim=True)
-        if entry.previous_msgid:
+        if view.diff:
             click.secho("Source changed; it was:", bold=True)
             click.echo(f"   {visible(entry.previous_msgid)}")
-            click.echo(f"   {self.diff(entry.previous_msgid, entry.msgid)}")
-        raw = raw_output(self.memory, self.ws, self.lang, item)
-        click.secho(f"Translation ({author(entry, raw)}):", bold=True)
+            click.echo(f"   {self.diff(view.diff)}")
+        click.secho(f"Translation ({view.author}):", bold=True)
         click.echo(f"   {visible(entry.msgstr)}")
-        self.matches = []
-        if self.memory is not None:
-            self.matches = memory_matches(self.memory, entry, self.ws.source_lang, self.lang)
-            if self.matches:
-                click.secho("Memory:", bold=True)
-                for number, match in enumerate(self.matches, 1):
-                    click.echo(
-                        f"   {number}  {match.score:5.1f}%  {visible(match.target)}  [{match.doc}]"
-                    )
-        if item.findings:
+        for lang, text in view.others:
+            click.echo(f"   {lang}: {visible(text)}")
+        self.matches = view.matches
+        if self.matches:
+            click.secho("Memory:", bold=True)
+            for number, match in enumerate(self.matches, 1):
+                click.echo(
+                    f"   {number}  {match.score:5.1f}%  {visible(match.target)}  [{match.doc}]"
+                )
+        if view.terms:
+            click.secho("Glossary:", bold=True)
+            for term, rule in view.terms:
+                click.echo(f"   {visible(term)}: {rule}")
+        if view.findings:
             click.secho("Checks:", bold=True)
-            for check, evidence in item.findings:
+            for check, evidence in view.findings:
                 colour = "red" if check.severity == "error" else "yellow"
                 click.secho(f"   [{check.severity}] {check.name}: {visible(evidence)}", fg=colour)
+        if view.history:
+            last = view.history[0]
+            click.secho(f"Last decided by {last.reviewer}, {last.made}.", dim=True)
         click.echo(f"{KEYS} > ", nl=False)
 
     @staticmethod
-    def diff(old: str, new: str) -> str:
+    def diff(diff: list[tuple[str, str]]) -> str:
         """[-removed-]{+added+}, as `git diff --word-diff` writes it, in colour on a TTY."""
         parts = []
-        for kind, text in word_diff(old, new):
+        for kind, text in diff:
             if kind == DELETED:
                 parts.append(click.style(f"[-{visible(text)}-]", fg="red"))
             elif kind == INSERTED:

@@ -29,6 +29,7 @@ from tirage.catalog import timestamp
 from tirage.editions.credit import credit_from_po, credit_line
 from tirage.editions.html import render_html
 from tirage.editions.render import Translations
+from tirage.entry_view import ignorable
 from tirage.errors import TirageError
 from tirage.history import History
 from tirage.languages import text_direction
@@ -41,6 +42,7 @@ from tirage.review import (
     Decision,
     Reviewer,
     apply_decision,
+    catalog_path,
     reviewer_notice,
 )
 from tirage.serve.guard import (
@@ -55,7 +57,7 @@ from tirage.serve.guard import (
     text_list,
 )
 from tirage.serve.memo import FILTERS, ORDERS, Memo
-from tirage.serve.pages import catalog_path, dashboard, ignorable, review_page
+from tirage.serve.pages import dashboard, review_page
 from tirage.terminal import visible
 from tirage.text.glossary import load_glossary
 from tirage.workspace import Workspace, language_name

@@ -8,48 +8,21 @@ Nothing here knows about HTTP; the app turns these models into responses.
 from __future__ import annotations
 
 import bisect
-import gettext
-import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import cast
 
-import polib
-
-from tirage import languages
 from tirage.editions.render import Translations
-from tirage.history import Change, History
-from tirage.memory import FILENAME, Match, TranslationMemory
-from tirage.provenance import get_provenance
+from tirage.entry_view import EntryView, entry_view, memory_if_any
+from tirage.memory import FILENAME, TranslationMemory
 from tirage.publish import Coverage, coverage, passes
-from tirage.quality.checks import ERROR, Check, Context
 from tirage.quality.stats import STATES, CatalogStats, PostEditSummary, catalog_stats
-from tirage.review import (
-    Catalog,
-    Findings,
-    author_words,
-    catalog_paths,
-    confidence,
-    describe_confidence,
-    memory_matches,
-    needs_review,
-    plural_forms,
-    word_diff,
-)
+from tirage.review import Catalog, catalog_paths
 from tirage.serve.memo import FILTERS, ORDERS, Memo
 from tirage.workspace import Workspace
 
 WINDOW = 300  # entries listed in the sidebar around the current one
-
-
-def catalog_path(ws: Workspace, lang: str, doc: str) -> Path | None:
-    """The catalog of `doc` in `lang`, only if the workspace has it: a request names a
-    catalog, it never builds a path."""
-    for path in catalog_paths(ws, lang):
-        if path.stem == doc:
-            return path
-    return None
 
 
 # -- dashboard -------------------------------------------------------------------------------
@@ -194,29 +167,6 @@ class Listed:
     state: str
 
 
-HISTORY_SHOWN = 20  # decisions listed on an entry's page, the latest
-
-
-@dataclass
-class Current:
-    position: int
-    entry: polib.POEntry
-    author: str
-    confidence: str
-    findings: Findings
-    matches: list[Match]
-    diff: list[tuple[str, str]]
-    context: list[tuple[str, bool]]  # the paragraph's sentences, (text, is this one)
-    role: str
-    line: str
-    history: list[Change]  # the decisions made on it, the latest first
-    forms: list[tuple[str, str]]  # a plural entry's (label, translation) per form
-    others: list[tuple[str, str]]  # (language, reviewed translation) in the other targets
-    terms: list[tuple[str, str]]  # glossary terms in the source, (term, what to do)
-    ignored: list[str]  # the checks whose warnings are ignored for this entry
-    history_more: bool = False  # earlier decisions than `history` holds
-
-
 @dataclass
 class ReviewPage:
     lang: str
@@ -226,7 +176,7 @@ class ReviewPage:
     query: str
     counts: dict[str, int]
     listed: list[Listed]
-    current: Current | None
+    current: EntryView | None
     previous: int | None
     next: int | None
     reviewed_share: float
@@ -244,58 +194,6 @@ def _place(positions: list[int], wanted: int | None, sorted_: bool) -> int | Non
         return positions.index(wanted) if wanted in positions else None
     at = bisect.bisect_left(positions, wanted)
     return at if at < len(positions) and positions[at] == wanted else None
-
-
-def ignorable(check: Check, ignored: set[str]) -> bool:
-    """A warning the reviewer ignored for this entry (an error is never ignored)."""
-    return check.severity != ERROR and check.name in ignored
-
-
-def others_of(
-    ws: Workspace, memo: Memo, lang: str, doc: str, entry: polib.POEntry
-) -> list[tuple[str, str]]:
-    """The entry's reviewed translations in the workspace's other target languages."""
-    found = []
-    for other in ws.targets:
-        path = catalog_path(ws, other, doc) if other != lang else None
-        if path is None:
-            continue
-        twin = memo.catalog(path).entry(entry.msgid, entry.msgctxt)
-        if twin is not None and twin.msgstr and "fuzzy" not in twin.flags:
-            found.append((other, twin.msgstr))
-    return found
-
-
-def terms_in(context: Context, msgid: str) -> list[tuple[str, str]]:
-    """The glossary's terms found in the source text, with what the glossary asks."""
-    terms = [(term, "keep as written") for term in context.keep if term in msgid]
-    terms += [(term, f"translate as “{target}”") for term, target in context.forced.items()
-              if term in msgid]  # fmt: skip
-    return terms
-
-
-CANDIDATES = [*range(1000), 10**6, 2 * 10**6, 10**7]  # numbers to find each form's examples
-
-
-def plural_labels(po: polib.POFile, lang: str, count: int) -> list[str]:
-    """A label per plural form, from the catalog's Plural-Forms and the language's plural
-    rules (babel's CLDR categories): "one (1, 21, 31…)", "other (0, 2, 3…)"."""
-    found = re.search(r"plural\s*=\s*([^;]+)", po.metadata.get("Plural-Forms", ""))
-    try:
-        rule = gettext.c2py(found.group(1)) if found else None
-    except (ValueError, SyntaxError, RecursionError):
-        rule = None
-    locale = languages.parse(lang)
-    labels = []
-    for index in range(count):
-        examples = [n for n in CANDIDATES if rule is not None and rule(n) == index][:3]
-        if not examples:
-            labels.append(f"form {index + 1}")
-            continue
-        category = locale.plural_form(examples[0]) if locale is not None else f"form {index + 1}"
-        more = "…" if len(examples) == 3 else ""
-        labels.append(f"{category} ({', '.join(map(str, examples))}{more})")
-    return labels
 
 
 def search(catalog: Catalog, query: str) -> list[int]:
@@ -356,51 +254,6 @@ def review_page(
     else:  # asked for by number, outside the list: back and forward by document order
         page.previous = max((i for i in positions if i < position), default=None)
         page.next = min((i for i in positions if i > position), default=None)
-    page.current = current_entry(ws, memo, lang, catalog, position)
+    with memory_if_any(ws) as memory:
+        page.current = entry_view(ws, memo, lang, catalog, position, memory)
     return page
-
-
-def current_entry(ws: Workspace, memo: Memo, lang: str, catalog: Catalog, position: int) -> Current:
-    entry = catalog.active[position]
-    matches: list[Match] = []
-    raw = None
-    if (ws.state_dir / FILENAME).is_file():
-        with TranslationMemory.open(ws) as memory:
-            matches = memory_matches(memory, entry, ws.source_lang, lang)
-            raw = memory.raw_output(
-                entry.msgid, ws.source_lang, lang, catalog.doc, entry.msgctxt or ""
-            )
-    who = author_words(entry, raw, ws.source_lang, lang)
-    forms: list[tuple[str, str]] = []
-    if entry.msgid_plural:
-        texts = plural_forms(entry)
-        forms = list(zip(plural_labels(catalog.po, lang, len(texts)), texts, strict=True))
-    history: list[Change] = []
-    ignored: set[str] = set()
-    if History.exists(ws):
-        with History.open(ws) as kept:
-            # The latest only: an entry saved all day must not make its page ever longer.
-            history = kept.of(lang, catalog.doc, entry.msgid, entry.msgctxt, HISTORY_SHOWN + 1)
-            ignored = kept.ignored(lang, catalog.doc, entry.msgid, entry.msgctxt)
-    findings = [(c, e) for c, e in memo.findings(lang, entry) if not ignorable(c, ignored)]
-    score = describe_confidence(confidence(get_provenance(entry))) if needs_review(entry) else ""
-    diff = word_diff(entry.previous_msgid, entry.msgid) if entry.previous_msgid else []
-    line = ", ".join(f"{name}:{number}" if number else name for name, number in entry.occurrences)
-    return Current(
-        position,
-        entry,
-        who,
-        score,
-        findings,
-        matches,
-        diff,
-        memo.paragraph(catalog.doc, entry.msgid),
-        entry.comment or "",
-        line,
-        history[:HISTORY_SHOWN],
-        forms,
-        others_of(ws, memo, lang, catalog.doc, entry),
-        terms_in(memo.context(lang), entry.msgid),
-        sorted(ignored),
-        len(history) > HISTORY_SHOWN,
-    )
