@@ -134,6 +134,19 @@ def fill_all(po: polib.POFile | None) -> polib.POFile | None:
     return po
 
 
+def _catalog(tmp_path: Path, count: int, pattern: str = "Phrase {}.") -> tuple[Path, Path]:
+    """A workspace and its German catalog of `count` untranslated entries."""
+    root = tmp_path / "ws"
+    write_workspace(root, 1)
+    po = root / "locales" / "de" / "doc.po"
+    po.parent.mkdir(parents=True)
+    catalog = polib.POFile()
+    catalog.metadata = {"Language": "de"}
+    catalog.extend(polib.POEntry(msgid=pattern.format(n)) for n in range(count))
+    po.write_text(format_po(catalog), encoding="utf-8")
+    return root, po
+
+
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "rename"])
 @pytest.mark.parametrize("entrywise", [True, False])
 def test_a_save_during_the_change_is_merged_not_overwritten(
@@ -141,15 +154,8 @@ def test_a_save_during_the_change_is_merged_not_overwritten(
 ) -> None:
     if not exchange:  # a file system without an atomic exchange: the check alone
         monkeypatch.setattr(locking, "_exchange", lambda a, b: False)
-    root = tmp_path / "ws"
-    write_workspace(root, 1)
+    root, po = _catalog(tmp_path, 50)
     ws = load_workspace(root)
-    po = root / "locales" / "de" / "doc.po"
-    po.parent.mkdir(parents=True)
-    catalog = polib.POFile()
-    catalog.metadata = {"Language": "de"}
-    catalog.extend(polib.POEntry(msgid=f"Phrase {n}.") for n in range(50))
-    po.write_text(format_po(catalog), encoding="utf-8")
     log = tmp_path / "saves.log"
     calls = 0
 
@@ -175,15 +181,8 @@ def test_a_save_in_the_last_instant_is_put_back(
 ) -> None:
     """A save landing between tirage's last check and its rename: the exchange hands the
     displaced file back, tirage sees it is not what it read, and swaps it back in place."""
-    root = tmp_path / "ws"
-    write_workspace(root, 1)
+    root, po = _catalog(tmp_path, 20)
     ws = load_workspace(root)
-    po = root / "locales" / "de" / "doc.po"
-    po.parent.mkdir(parents=True)
-    catalog = polib.POFile()
-    catalog.metadata = {"Language": "de"}
-    catalog.extend(polib.POEntry(msgid=f"Phrase {n}.") for n in range(20))
-    po.write_text(format_po(catalog), encoding="utf-8")
     real = locking._exchange
     saved: list[str | None] = []
 
@@ -200,18 +199,6 @@ def test_a_save_in_the_last_instant_is_put_back(
     assert os.listdir(po.parent) == ["doc.po"]
 
 
-def _fifty(tmp_path: Path) -> tuple[Path, Path]:
-    root = tmp_path / "ws"
-    write_workspace(root, 1)
-    po = root / "locales" / "de" / "doc.po"
-    po.parent.mkdir(parents=True)
-    catalog = polib.POFile()
-    catalog.metadata = {"Language": "de"}
-    catalog.extend(polib.POEntry(msgid=f"Phrase {n}.") for n in range(50))
-    po.write_text(format_po(catalog), encoding="utf-8")
-    return root, po
-
-
 @pytest.mark.parametrize("kept_for", [3600.0, 0.0])
 def test_a_same_size_save_in_place_in_the_last_instant_is_put_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept_for: float
@@ -221,7 +208,7 @@ def test_a_same_size_save_in_place_in_the_last_instant_is_put_back(
     in the instant before the exchange changes its time; on a file written just before, a
     coarse clock could give it the same time, so it is read and compared again. Either way
     the editor's save stays: here it renames a msgid, which tirage then translates too."""
-    root, po = _fifty(tmp_path)
+    root, po = _catalog(tmp_path, 50)
     ws = load_workspace(root)
     then = time.time() - kept_for
     os.utime(po, (then, then))
@@ -252,15 +239,8 @@ def test_a_same_size_save_in_place_in_the_last_instant_is_put_back(
 def test_a_big_displaced_catalog_is_removed_after_the_save(tmp_path: Path) -> None:
     """Freeing a big catalog's blocks is left to a thread of its own; the file goes all the
     same, and the process waits for it before it exits."""
-    root = tmp_path / "ws"
-    write_workspace(root, 1)
+    root, po = _catalog(tmp_path, 30_000, "Phrase numéro {}, assez longue.")
     ws = load_workspace(root)
-    po = root / "locales" / "de" / "doc.po"
-    po.parent.mkdir(parents=True)
-    catalog = polib.POFile()
-    catalog.metadata = {"Language": "de"}
-    catalog.extend(polib.POEntry(msgid=f"Phrase numéro {n}, assez longue.") for n in range(30_000))
-    po.write_text(format_po(catalog), encoding="utf-8")
     assert po.stat().st_size > locking._BIG
     assert modify_po(ws, po, fill_all, entrywise=True)
     for thread in threading.enumerate():
