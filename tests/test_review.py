@@ -163,6 +163,7 @@ def start_review(workspace: Path, tmp_path: Path) -> Terminal:
         "PYTHONFAULTHANDLER": "1",
     }
     argv = [sys.executable, "-m", "tirage", "review", "--to", "en", "-w", str(workspace)]
+    argv += ["--order", "confidence"]
     return Terminal([*argv, "--reviewer", REVIEWER], env)
 
 
@@ -173,9 +174,23 @@ def test_confidence_orders_engines_on_one_scale() -> None:
     assert confidence(Provenance("memory", score=80.0)) == pytest.approx(0.8)
 
 
-def test_queue_is_lowest_confidence_first(workspace: Path) -> None:
+def test_queue_is_in_document_order_unless_asked(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     make_catalog(workspace)
     queue = build_queue(load_workspace(workspace), "en")
+    assert [item.position for item in queue] == sorted(item.position for item in queue)
+    assert len(queue) == 4
+    keys = iter(["s", "s", "q"])
+    ws = load_workspace(workspace)
+    ReviewSession(ws, "en", queue, RITA, None, read_key=lambda: next(keys)).run()
+    shown = capsys.readouterr().out
+    assert shown.index("▶ Bien sûr.") < shown.index("▶ En a-t-elle les moyens ?")
+
+
+def test_queue_is_lowest_confidence_first(workspace: Path) -> None:
+    make_catalog(workspace)
+    queue = build_queue(load_workspace(workspace), "en", order="confidence")
     assert [item.entry.msgid for item in queue] == [
         "Depuis 2008, nous portons l'ambition.",
         "En a-t-elle les moyens ?",
@@ -274,7 +289,7 @@ def test_a_decision_keeps_what_a_translator_saved_meanwhile(workspace: Path) -> 
     must not bring the old text of that other entry back."""
     path = make_catalog(workspace)
     ws = load_workspace(workspace)
-    queue = build_queue(ws, "en")
+    queue = build_queue(ws, "en", order="confidence")
     first = queue[0].entry.msgid  # the least confident: "En a-t-elle les moyens ?"
     po = read_po(path)
     other = po.find("Bien sûr.")
@@ -308,7 +323,12 @@ def scripted(
     ws = load_workspace(workspace)
     typed = iter(keys)
     session = ReviewSession(
-        ws, "en", build_queue(ws, "en"), reviewer, memory, read_key=lambda: next(typed)
+        ws,
+        "en",
+        build_queue(ws, "en", order="confidence"),
+        reviewer,
+        memory,
+        read_key=lambda: next(typed),
     )
     session.run()
     return session
@@ -391,7 +411,7 @@ def test_entries_without_a_score_say_so_and_go_by_findings_then_length(
             entry("Voir https://a.fr/x.", "See the site.", 4, apertium, flags=["fuzzy"]),
         ],
     )
-    queue = build_queue(load_workspace(workspace), "en")
+    queue = build_queue(load_workspace(workspace), "en", order="confidence")
     assert [item.entry.msgid for item in queue] == [
         "Voir https://a.fr/x.",  # an error finding (the URL is lost)
         "Il est venu hier soir.",  # then the longer
@@ -477,7 +497,7 @@ def test_an_entry_changed_on_disk_is_not_overwritten(
 ) -> None:
     path = make_catalog(workspace)
     ws = load_workspace(workspace)
-    queue = build_queue(ws, "en")
+    queue = build_queue(ws, "en", order="confidence")
     po = read_po(path)
     po.find("Depuis 2008, nous portons l'ambition.").msgstr = "Since 2008, Poedit's text."
     save_po(path, po)

@@ -166,14 +166,21 @@ def catalog_path(ws: Workspace, lang: str, doc: str) -> Path | None:
     return None
 
 
-def build_queue(ws: Workspace, lang: str, docs: tuple[str, ...] = ()) -> list[Item]:
-    """Every fuzzy entry with a translation of one language, in review order."""
+QUEUE_ORDERS = ("document", "confidence")
+
+
+def build_queue(
+    ws: Workspace, lang: str, docs: tuple[str, ...] = (), order: str = "document"
+) -> list[Item]:
+    """Every fuzzy entry with a translation of one language: in document order (catalog
+    by catalog), or least confident first (`order="confidence"`)."""
     context = checks_context(ws, lang)
     items: list[Item] = []
     for path in catalog_paths(ws, lang):
         if not docs or path.stem in docs:
             items += queue_items(load_catalog(path), lambda e: check_entry(e, context))
-    items.sort(key=queue_key)
+    if order == "confidence":
+        items.sort(key=queue_key)
     return items
 
 

@@ -15,7 +15,7 @@ from tirage.memory import FILENAME, TranslationMemory, check_export_path, check_
 from tirage.po.pofile import read_po
 from tirage.quality.checks import Context, check_files, has_errors
 from tirage.quality.stats import CatalogStats, catalog_stats, format_post_edit, format_table
-from tirage.review import Reviewer, default_reviewer
+from tirage.review import QUEUE_ORDERS, Reviewer, default_reviewer
 from tirage.terminal import json_visible, visible
 from tirage.text.glossary import load_glossary
 from tirage.workspace import SOURCE_SUFFIXES, Workspace, load_workspace
@@ -114,10 +114,22 @@ def check(
 @doc_option
 @click.option("--reviewer", default=None, help='Recorded as Last-Translator, "Name <email>".')
 @click.option("--editor", default=None, help="Editor command (default: $VISUAL or $EDITOR).")
+@click.option(
+    "--order",
+    type=click.Choice(QUEUE_ORDERS),
+    default="document",
+    show_default=True,
+    help="Document order, or least confident first.",
+)
 def review(
-    workspace_dir: Path, to: str, docs: tuple[str, ...], reviewer: str | None, editor: str | None
+    workspace_dir: Path,
+    to: str,
+    docs: tuple[str, ...],
+    reviewer: str | None,
+    editor: str | None,
+    order: str,
 ) -> None:
-    """Review fuzzy entries, least confident first: accept, edit, skip, back, quit."""
+    """Review fuzzy entries in document order: accept, edit, skip, back, quit."""
 
     ws = load_workspace(workspace_dir)
     if "," in to:
@@ -126,7 +138,7 @@ def review(
     who = checked_reviewer(Reviewer(reviewer, "--reviewer") if reviewer else default_reviewer(ws))
     if not sys.stdin.isatty():
         raise UsageError("tirage review is interactive: run it in a terminal")
-    run_review(ws, lang, who, docs, editor)
+    run_review(ws, lang, who, docs, editor, order)
 
 
 @click.group()

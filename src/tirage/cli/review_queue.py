@@ -1,4 +1,5 @@
-"""The terminal review queue: fuzzy entries of one language, least confident first.
+"""The terminal review queue: fuzzy entries of one language, in document order (or least
+confident first).
 
 For each entry it shows the source between its neighbouring sentences, who wrote the text
 (a machine's record, or a human), the old source and a word diff when the source changed,
@@ -326,9 +327,10 @@ def run_review(
     reviewer: Reviewer,
     docs: tuple[str, ...] = (),
     editor: str | None = None,
+    order: str = "document",
 ) -> Summary:
     """Refresh the memory, build the queue, run it in this terminal."""
     with TranslationMemory.open(ws) as memory:
         memory.refresh(ws)
-        items = build_queue(ws, lang, docs)
+        items = build_queue(ws, lang, docs, order)
         return ReviewSession(ws, lang, items, reviewer, memory, editor).run()
