@@ -249,3 +249,26 @@ def test_a_big_displaced_catalog_is_removed_after_the_save(tmp_path: Path) -> No
             thread.join()
     assert os.listdir(po.parent) == ["doc.po"]
     assert {e.msgstr for e in read_po(po) if e.msgid} == {"machine"}
+
+
+def test_a_big_catalog_removed_while_it_is_saved_stays_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other thread's read finds the file gone: the save starts again from nothing,
+    and a change that makes nothing of nothing writes nothing."""
+    root, po = _catalog(tmp_path, 30_000, "Phrase numéro {}, assez longue.")
+    ws = load_workspace(root)
+    then = time.time() - 3600  # an old file: the stat alone would tell it is unchanged
+    os.utime(po, (then, then))
+    real = os.chmod
+
+    def removed(path: str | Path, mode: int) -> None:
+        real(path, mode)  # the new file's mode, taken from the old: then the old goes
+        po.unlink(missing_ok=True)
+
+    monkeypatch.setattr(locking.os, "chmod", removed)
+    assert not modify_po(ws, po, lambda catalog: catalog and fill_all(catalog), entrywise=True)
+    for thread in threading.enumerate():
+        if thread.name == "tirage-discard":
+            thread.join()
+    assert os.listdir(po.parent) == []

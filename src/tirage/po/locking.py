@@ -373,9 +373,9 @@ def _install(path: Path, text: Text, expected: bytes | None) -> Stamp | None:
             except FileNotFoundError:
                 return None  # removed meanwhile: start again from nothing
             clock, seen, same = _look(path, expected) if aside is None else aside.result()
-            if same and aside and not _unchanged(str(path), seen, clock):
+            if seen and same and aside and not _unchanged(str(path), seen, clock):
                 clock, seen, same = _look(path, expected)  # written meanwhile, or just before
-            if not same:
+            if seen is None or not same:
                 return None
             if not _exchange(temp, path):
                 os.replace(temp, path)  # no atomic exchange here: the check above must do
@@ -395,9 +395,11 @@ def _install(path: Path, text: Text, expected: bytes | None) -> Stamp | None:
         raise CatalogError(f"cannot write: {exc.strerror or exc}", path) from None
 
 
-def _look(path: Path, expected: bytes) -> tuple[int, os.stat_result, bool]:
-    """The clock, then the file's stat and whether it holds `expected`."""
+def _look(path: Path, expected: bytes) -> tuple[int, os.stat_result | None, bool]:
+    """The clock, then the file's stat and whether it holds `expected` (None, False: gone)."""
     clock = time.clock_gettime_ns(_FILE_CLOCK)
+    if not os.path.lexists(path):
+        return clock, None, False
     current, seen = read_regular_stat(path, CatalogError)
     return clock, seen, current == expected
 
@@ -421,7 +423,10 @@ def _unchanged(path: str, seen: os.stat_result, clock: int) -> bool:
     margin = 2_000_000_000 if seen.st_mtime_ns % 1_000_000_000 == 0 else 20_000_000
     if seen.st_mtime_ns >= clock - margin:
         return False
-    now = os.lstat(path)
+    try:
+        now = os.lstat(path)
+    except FileNotFoundError:
+        return False
     return (now.st_ino, now.st_dev, now.st_size, now.st_mtime_ns) == (
         seen.st_ino,
         seen.st_dev,
