@@ -4,7 +4,8 @@
 
 The files: each real catalog of tests/data/pofile/real/ and tests/data/pofile/large/ (see
 their SOURCES.md), and the two of real/ repeated `--copies` times with each copy's msgids in
-a context of their own (about 20,000 messages at 40 copies; see bench/poread.py). For each file, best of `--repeat`:
+a context of their own (about 20,000 messages at 40 copies; see bench/poread.py). For each
+file, best of `--repeat`:
 - tirage: `format_po(parse_po(text))` in this process, the text already decoded (CPU time);
 - tirage, whole process: `python -c` reading the file, parsing and formatting it (CPU time
   of the child, interpreter start and imports included);
