@@ -191,3 +191,51 @@ def test_syntax_regex_matches_the_loop(lines: list[str], newline: str, final: bo
         return None
 
     assert line_of_error(pofile._check_syntax) == line_of_error(pofile._check_lines)
+
+
+def test_narrow_table_is_uniseg_s() -> None:
+    """The narrow characters' classes are written out (no uniseg import for European text);
+    they must be what uniseg says."""
+    from uniseg.linebreak import line_break
+
+    table = linebreak._narrow_table()
+    assert set(table) == set(narrow_chars())
+    for char, name in table.items():
+        value = line_break(char)
+        found = str(getattr(value, "value", value))
+        assert linebreak._ALIASES.get(found, found) == name, hex(ord(char))
+
+
+# Wide and right-to-left text with the punctuation it uses, and characters the simple path
+# must leave to the general one (combining marks, joiners, zero-width ones).
+WIDE_SAMPLE = [
+    *"あいうかきっャー漢字日本語「」、。・…！？（）〜々",
+    *"אבגדהוזחטיכלמנסעפצקרשת־׳״",
+    *"abc def-/12,.;:!?\"'()«»—–%$€¿",
+    *" " * 6,
+    *"\u00ad\u2060\u200e\u05b0\u0301\u200b\u200d\u3000\uff01\u1160가각ㄱ",
+]
+wide_text = st.lists(st.sampled_from(WIDE_SAMPLE), max_size=150).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(wide_text, st.integers(1, 90), st.integers(-5, 100), st.data())
+def test_simple_breaks_match_the_general_path(
+    text: str, width: int, start: int, data: st.DataObject
+) -> None:
+    layout = linebreak._simple_layout(text)
+    if layout is None:
+        return  # a class with rules of its own: the general path's alone
+    forbidden = frozenset(
+        data.draw(st.sets(st.integers(0, max(len(text) - 1, 0)), max_size=6)) if text else ()
+    )
+    overrides = [i in forbidden for i in range(len(text))]
+    general = _width_linebreaks(list(text), overrides, width, start)
+    expected = [i for i, brk in enumerate(general) if brk]
+    classes, columns = layout
+    found = (
+        []
+        if start + columns[-1] <= width
+        else linebreak._simple_breaks(classes, columns, forbidden, width, start)
+    )
+    assert found == expected

@@ -2,18 +2,20 @@
 0.21 links against), reproduced on top of uniseg's Line_Break property.
 
 libunistring uses the pair-table form of UAX #14, which differs from uniseg's own breaking,
-then wraps greedily by display width. Most European text is one column a character with no
-special rules, so it takes a fast path that only tests break opportunities where a line
-overflows; `tests/test_pofile_fastpath.py` holds the two paths to each other.
+then wraps greedily by display width. Most text has none of the characters with special
+rules (mandatory breaks, combining marks, joiners), so it takes a fast path that only tests
+break opportunities where a line overflows: European text one column a character, any other
+(CJK, Hebrew…) by its characters' widths. `tests/test_pofile_fastpath.py` holds the paths to
+each other.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Sequence
-
-from uniseg.linebreak import line_break
+from itertools import accumulate
 
 __all__ = ["breaks"]
 
@@ -82,6 +84,10 @@ def _lb_class(char: str) -> str:
     # A dict, not lru_cache: this runs for every character written, and a dict hit is cheaper.
     found = _LB_CLASSES.get(char)
     if found is None:
+        # Imported here: uniseg's import is a third of a process writing a PO file, and
+        # European text never needs it (see `_NARROW_TABLE`).
+        from uniseg.linebreak import line_break
+
         value = line_break(char)
         name = str(getattr(value, "value", value))
         found = _LB_CLASSES[char] = _ALIASES.get(name, name)
@@ -207,11 +213,34 @@ _RULES = [[{"P": 0, "I": 1, "D": 2}[rule] for rule in row] for row in _PAIRS]
 _NARROW_CLASS: dict[str, int] = {}
 
 
+# The line-break classes of the narrow characters, AL where not listed: what uniseg says of
+# each (tests/test_pofile_fastpath.py checks them all), without its import or a lookup.
+_NARROW_TABLE = """
+0020:SP 0021:EX 0022:QU 0024:PR 0025:PO 0027:QU 0028:OP 0029:CP 002B:PR 002C:IS 002D:HY
+002E:IS 002F:SY 0030-0039:NU 003A-003B:IS 003F:EX 005B:OP 005C:PR 005D:CP 007B:OP 007C:BA
+007D:CL 00A0:GL 00A1:OP 00A2:PO 00A3-00A5:PR 00AB:QU 00B0:PO 00B1:PR 00B4:BB 00BB:QU
+00BF:OP 02C8:BB 02CC:BB 02DF:BB 037E:IS 2010:BA 2011:GL 2012-2013:BA 2014:B2 2018-2019:QU
+201A:OP 201B-201D:QU 201E:OP 201F:QU 2024-2026:IN 2027:BA 202F:GL 2030-2037:PO
+2039-203A:QU 203C-203D:NS 2044:IS 2045:OP 2046:CL 2047-2049:NS 2056:BA 2057:PO
+2058-205B:BA 205D-205E:BA
+"""
+
+
+def _narrow_table() -> dict[str, str]:
+    """Each narrow character's line-break class, from `_NARROW_TABLE`."""
+    last = max(map(ord, _NARROW_RANGES))
+    table = dict.fromkeys(filter(_NARROW.fullmatch, map(chr, range(last + 1))), "AL")
+    for item in _NARROW_TABLE.split():
+        span, name = item.split(":")
+        first, _, final = span.partition("-")
+        for code in range(int(first, 16), int(final or first, 16) + 1):
+            table[chr(code)] = name
+    return table
+
+
 def _narrow_classes() -> dict[str, int]:
     if not _NARROW_CLASS:
-        last = max(map(ord, _NARROW_RANGES))
-        for char in filter(_NARROW.fullmatch, map(chr, range(last + 1))):
-            name = _lb_class(char)
+        for char, name in _narrow_table().items():
             _NARROW_CLASS[char] = _SPACE if name == "SP" else _INDEX[name]
     return _NARROW_CLASS
 
@@ -273,6 +302,89 @@ def _narrow_breaks(
         line, column = cut, 0
 
 
+# The same jumps for any text without the classes that have rules of their own (BK, CM, ZWJ,
+# ZW; SP is only U+0020): columns come from the characters' widths, added up once, and
+# the one rule left that looks two characters back (HL, then HY or BA) is tested where it
+# can apply.
+_NOT_SIMPLE = -2
+_SIMPLE_CODES: dict[str, int] = {}
+_HL = _INDEX["HL"]
+_HY_BA = frozenset((_INDEX["HY"], _INDEX["BA"]))
+
+
+def _simple_code(char: str) -> int:
+    name = _lb_class(char)
+    if name == "SP":
+        return _SPACE if char == " " else _NOT_SIMPLE
+    if name in ("BK", "CM", "ZWJ", "ZW") or name not in _INDEX:
+        return _NOT_SIMPLE
+    return _INDEX[name]
+
+
+def _simple_layout(text: str) -> tuple[list[int], list[int]] | None:
+    """Each character's class index and the column before each (one more at the end), or
+    None for text with a character of a class with rules of its own."""
+    codes = _SIMPLE_CODES
+    if not codes.keys() >= set(text):
+        for char in set(text).difference(codes):
+            codes[char] = _simple_code(char)
+            _char_width(char)
+    classes = list(map(codes.__getitem__, text))
+    if _NOT_SIMPLE in classes:
+        return None
+    return classes, [0, *accumulate(map(_WIDTHS.__getitem__, text))]
+
+
+def _simple_breaks(
+    classes: list[int],
+    columns: list[int],
+    forbidden: frozenset[int],
+    width: int,
+    start_column: int,
+) -> list[int]:
+    """`_narrow_breaks` for text that `_simple_layout` took, by its columns."""
+    rules = _RULES
+    size = len(classes)
+
+    def opportunity(i: int) -> bool:
+        this = classes[i]
+        if this == _SPACE or i in forbidden:
+            return False
+        j = i - 1
+        while j >= 0 and classes[j] == _SPACE:
+            j -= 1
+        if j < 0:
+            return False  # only spaces before: still at the start of the text
+        rule = rules[classes[j]][this]
+        if j == i - 1 and classes[j] in _HY_BA:  # no break after HL and HY or BA (LB21a)
+            k = j - 1
+            while k >= 0 and classes[k] == _SPACE:
+                k -= 1
+            if k >= 0 and classes[k] == _HL:
+                return False
+        return rule == 2 or (rule == 1 and j < i - 1)
+
+    breaks: list[int] = []
+    line, column = 0, start_column  # the current line starts at index `line`, at `column`
+    while True:
+        # The first index whose character no longer fits on the line.
+        end = max(bisect_right(columns, width - column + columns[line], line), line + 1)
+        if end > size:
+            return breaks
+        while end < size and not opportunity(end):
+            end += 1
+        cut = end - 1
+        while cut > line and not opportunity(cut):
+            cut -= 1
+        if cut == line:
+            if end == size:
+                return breaks
+            cut = end
+        breaks.append(cut)
+        line, column = cut, 0
+
+
+_LAST_LAYOUT: list[tuple[str, tuple[list[int], list[int]] | None]] = [("", None)]
 _ESCAPE_PAIR = re.compile(r"\\.", re.S)
 
 
@@ -289,6 +401,14 @@ def breaks(text: str, newline: bool, width: int, start_column: int) -> list[int]
             forbidden.add(len(text) - 2)
     if narrow:
         return _narrow_breaks(text, frozenset(forbidden), width, start_column)
+    last = _LAST_LAYOUT[0]  # a string too long for its first line comes again at once
+    layout = last[1] if last[0] == text else _simple_layout(text)
+    _LAST_LAYOUT[0] = (text, layout)
+    if layout is not None:
+        classes, columns = layout
+        if start_column + columns[-1] <= width:
+            return []
+        return _simple_breaks(classes, columns, frozenset(forbidden), width, start_column)
     chars = list(text)
     overrides = [i in forbidden for i in range(len(chars))]
     flags = _width_linebreaks(chars, overrides, width, start_column)

@@ -260,15 +260,16 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> tuple[str, .
         more = index < len(pieces) - 1
         text = _escape(portion)
         newline = portion.endswith("\n")
-        while True:
-            start = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
-            breaks = line_breaks(text, newline, width, start) if wrap else []
-            too_wide = wrap and start > width
-            if first_line and text and (more or too_wide or breaks):
-                lines.append(f'{prefix}{name} ""')
-                first_line = False
-                continue
-            break
+        # A first line that cannot hold all of the string is `name ""`, the text below it.
+        start = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
+        if first_line and text and (more or (wrap and start > width)):
+            lines.append(f'{prefix}{name} ""')
+            first_line, start = False, 0
+        breaks = line_breaks(text, newline, width, start) if wrap else []
+        if first_line and text and breaks:
+            lines.append(f'{prefix}{name} ""')
+            first_line = False
+            breaks = line_breaks(text, newline, width, 0)
         head = f"{prefix}{name} " if first_line else prefix
         first_line = False
         cuts = [0, *breaks, len(text)]
@@ -372,7 +373,7 @@ def _reference_lines(occurrences: Iterable[tuple[str, str]]) -> list[str]:
             continue
         seen.add((name, number))
         text = name if number is None else f"{name}:{number}"
-        size = len(text.encode("utf-8")) + 1
+        size = (len(text) if text.isascii() else len(text.encode("utf-8"))) + 1
         if column > 2 and column + size > PAGE_WIDTH:
             lines.append(current)
             column = 2
@@ -387,19 +388,27 @@ def _reference_lines(occurrences: Iterable[tuple[str, str]]) -> list[str]:
 
 def _entry_lines(entry: polib.POEntry, header: bool = False) -> list[str]:
     obsolete = bool(entry.obsolete) and not header
-    lines = _comment_lines("#", entry.tcomment or "")
-    lines += _comment_lines("#.", entry.comment or "")
-    lines += _reference_lines(entry.occurrences or [])
-    flags_in = list(entry.flags or [])
-    if not _first_msgstr(entry):  # gettext never marks an untranslated message fuzzy
-        flags_in = [f for part in flags_in for f in part.split(",") if f.strip() != "fuzzy"]
-    flags, wrap = _normalise_flags(tuple(flags_in))
+    said, extracted, occurrences = entry.tcomment, entry.comment, entry.occurrences
+    lines = _comment_lines("#", said) if said else []
+    if extracted:
+        lines += _comment_lines("#.", extracted)
+    if occurrences:
+        lines += _reference_lines(occurrences)
+    flags, wrap = "", True
+    if entry.flags:
+        flags_in = list(entry.flags)
+        if not _first_msgstr(entry):  # gettext never marks an untranslated message fuzzy
+            flags_in = [f for part in flags_in for f in part.split(",") if f.strip() != "fuzzy"]
+        flags, wrap = _normalise_flags(tuple(flags_in))
     if flags:
         lines.append(f"#, {flags}")
     prefix = "#~ " if obsolete else ""
     previous = "#~| " if obsolete else "#| "
-    for name in ("msgctxt", "msgid", "msgid_plural"):
-        value = getattr(entry, f"previous_{name}", None)
+    for name, value in (
+        ("msgctxt", getattr(entry, "previous_msgctxt", None)),
+        ("msgid", getattr(entry, "previous_msgid", None)),
+        ("msgid_plural", getattr(entry, "previous_msgid_plural", None)),
+    ):
         if value is not None:
             lines += _wrap(previous, name, value, wrap)
     if entry.msgctxt is not None:
@@ -438,7 +447,7 @@ def _first_msgstr(entry: polib.POEntry) -> str:
 
 def format_entry(entry: polib.POEntry) -> str:
     """One entry as `format_po` writes it inside a catalog (without the blank line)."""
-    return "".join(line + "\n" for line in _entry_lines(entry))
+    return "\n".join(_entry_lines(entry)) + "\n"  # never empty: there is a msgid line
 
 
 def format_po(po: polib.POFile) -> str:
