@@ -1,5 +1,6 @@
 """Where GNU gettext breaks a PO string line: libunistring 1.0's line breaking (what gettext
-0.21 links against), reproduced on top of uniseg's Line_Break property.
+0.21 links against), reproduced on top of uniseg's Line_Break property (written out in
+`linebreak_table`).
 
 libunistring uses the pair-table form of UAX #14, which differs from uniseg's own breaking,
 then wraps greedily by display width. Most text has none of the characters with special
@@ -16,6 +17,8 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
+
+from tirage.po.linebreak_table import RUNS
 
 __all__ = ["breaks"]
 
@@ -78,18 +81,20 @@ _ALIASES = {
 
 
 _LB_CLASSES: dict[str, str] = {}
+_RUN_STARTS: list[int] = []  # linebreak_table's runs, read at the first lookup
+_RUN_CLASSES: list[str] = []
 
 
 def _lb_class(char: str) -> str:
     # A dict, not lru_cache: this runs for every character written, and a dict hit is cheaper.
     found = _LB_CLASSES.get(char)
     if found is None:
-        # Imported here: uniseg's import is a third of a process writing a PO file, and
-        # European text never needs it (see `_NARROW_TABLE`).
-        from uniseg.linebreak import line_break
-
-        value = line_break(char)
-        name = str(getattr(value, "value", value))
+        if not _RUN_STARTS:
+            for item in RUNS.split():
+                start, _, name = item.partition(":")
+                _RUN_STARTS.append(int(start, 16))
+                _RUN_CLASSES.append(name)
+        name = _RUN_CLASSES[bisect_right(_RUN_STARTS, ord(char)) - 1]
         found = _LB_CLASSES[char] = _ALIASES.get(name, name)
     return found
 
@@ -213,34 +218,11 @@ _RULES = [[{"P": 0, "I": 1, "D": 2}[rule] for rule in row] for row in _PAIRS]
 _NARROW_CLASS: dict[str, int] = {}
 
 
-# The line-break classes of the narrow characters, AL where not listed: what uniseg says of
-# each (tests/test_pofile_fastpath.py checks them all), without its import or a lookup.
-_NARROW_TABLE = """
-0020:SP 0021:EX 0022:QU 0024:PR 0025:PO 0027:QU 0028:OP 0029:CP 002B:PR 002C:IS 002D:HY
-002E:IS 002F:SY 0030-0039:NU 003A-003B:IS 003F:EX 005B:OP 005C:PR 005D:CP 007B:OP 007C:BA
-007D:CL 00A0:GL 00A1:OP 00A2:PO 00A3-00A5:PR 00AB:QU 00B0:PO 00B1:PR 00B4:BB 00BB:QU
-00BF:OP 02C8:BB 02CC:BB 02DF:BB 037E:IS 2010:BA 2011:GL 2012-2013:BA 2014:B2 2018-2019:QU
-201A:OP 201B-201D:QU 201E:OP 201F:QU 2024-2026:IN 2027:BA 202F:GL 2030-2037:PO
-2039-203A:QU 203C-203D:NS 2044:IS 2045:OP 2046:CL 2047-2049:NS 2056:BA 2057:PO
-2058-205B:BA 205D-205E:BA
-"""
-
-
-def _narrow_table() -> dict[str, str]:
-    """Each narrow character's line-break class, from `_NARROW_TABLE`."""
-    last = max(map(ord, _NARROW_RANGES))
-    table = dict.fromkeys(filter(_NARROW.fullmatch, map(chr, range(last + 1))), "AL")
-    for item in _NARROW_TABLE.split():
-        span, name = item.split(":")
-        first, _, final = span.partition("-")
-        for code in range(int(first, 16), int(final or first, 16) + 1):
-            table[chr(code)] = name
-    return table
-
-
 def _narrow_classes() -> dict[str, int]:
     if not _NARROW_CLASS:
-        for char, name in _narrow_table().items():
+        last = max(map(ord, _NARROW_RANGES))
+        for char in filter(_NARROW.fullmatch, map(chr, range(last + 1))):
+            name = _lb_class(char)
             _NARROW_CLASS[char] = _SPACE if name == "SP" else _INDEX[name]
     return _NARROW_CLASS
 

@@ -23,7 +23,6 @@ hexadecimal).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
@@ -117,14 +116,16 @@ def _tokens(lines: list[str], path: Path | None) -> list[Token]:
     return tokens
 
 
-@dataclass
 class Reading:
-    """The messages of a file and what the writer needs to write them back as read."""
+    """The messages of a file and what the writer needs to write them back as read.
 
-    header: str | None = None  # the header's msgstr, as written
-    header_comment: str = ""  # its translator comments (polib loses a leading bare `#`)
-    # Every message, header included, as polib models it, in file order.
-    entries: list[polib.POEntry] = field(default_factory=list)
+    A plain class: `dataclasses` is a tenth of a PO-reading process's start."""
+
+    def __init__(self) -> None:
+        self.header: str | None = None  # the header's msgstr, as written
+        self.header_comment = ""  # its translator comments (polib loses a leading bare `#`)
+        # Every message, header included, as polib models it, in file order.
+        self.entries: list[polib.POEntry] = []
 
 
 class _Reader:
