@@ -22,6 +22,7 @@ import polib
 from tirage.containment import check_output, read_regular, same_content
 from tirage.errors import CatalogError
 from tirage.po.charsets import BOM_MESSAGE, decode_catalog
+from tirage.po.linebreak import _NARROW
 from tirage.po.linebreak import breaks as line_breaks
 from tirage.po.pogrammar import check_messages
 from tirage.po.poscan import scan_messages
@@ -248,6 +249,11 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> tuple[str, .
 
     Cached: one run writes each msgid into the template and again into every language's
     catalog, with the same prefix."""
+    width = PAGE_WIDTH - 1 - (len(prefix) + 1)
+    if "\n" not in value:  # most strings: one line, when narrow text fits after the keyword
+        text = _escape(value)
+        if not wrap or (len(name) + 1 + len(text) <= width and _NARROW.fullmatch(text)):
+            return (f'{prefix}{name} "{text}"',)
     lines: list[str] = []
     portions = value.split("\n")
     pieces = [p + "\n" for p in portions[:-1]]
