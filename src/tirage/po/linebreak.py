@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import accumulate
 
 from tirage.po.linebreak_table import RUNS
@@ -214,6 +214,7 @@ def _width_linebreaks(
 # column is one character. So the greedy wrapping can jump straight to where each line
 # overflows and look at the few characters around that point instead of every character.
 _SPACE = -1
+Search = Callable[[str, int], "re.Match[str] | None"]
 _RULES = [[{"P": 0, "I": 1, "D": 2}[rule] for rule in row] for row in _PAIRS]
 _NARROW_CLASS: dict[str, int] = {}
 
@@ -227,6 +228,28 @@ def _narrow_classes() -> dict[str, int]:
     return _NARROW_CLASS
 
 
+_CANDIDATES: list[tuple[Search, Search]] = []
+
+
+def _narrow_candidates() -> tuple[Search, Search]:
+    """Searches for the characters of a narrow text that may follow a break opportunity:
+    forward in the text, and backward (in the text reversed)."""
+    if not _CANDIDATES:
+        letter_classes = (_INDEX["AL"], _INDEX["NU"])
+        codes = sorted(ord(c) for c, i in _narrow_classes().items() if i in letter_classes)
+        spans: list[list[int]] = []
+        for code in codes:
+            if spans and spans[-1][1] == code - 1:
+                spans[-1][1] = code
+            else:
+                spans.append([code, code])
+        letters = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in spans)
+        ahead = re.compile(f"(?<![{letters}])[^ ]|[^ {letters}]")
+        behind = re.compile(f"[^ ](?![{letters}])|[^ {letters}]")
+        _CANDIDATES.append((ahead.search, behind.search))
+    return _CANDIDATES[0]
+
+
 def _narrow_breaks(
     text: str, forbidden: frozenset[int], width: int, start_column: int
 ) -> list[int]:
@@ -236,6 +259,8 @@ def _narrow_breaks(
     classes = _narrow_classes()
     rules = _RULES
     size = len(text)
+    ahead, behind = _narrow_candidates()
+    reverse: list[str] = []  # the text reversed, made when first needed
 
     def opportunity(i: int) -> bool:
         this = classes[text[i]]
@@ -257,25 +282,29 @@ def _narrow_breaks(
         end = max(line + width - column + 1, line + 1)
         if end > size:
             return breaks
-        while end < size:
-            # Inside a word (no space before), only a "direct" pair is an opportunity: test
-            # that inline, and leave everything else to `opportunity`.
-            before = text[end - 1]
-            if before != " " and text[end] != " ":
-                if rules[classes[before]][classes[text[end]]] == 2 and end not in forbidden:
-                    break
-            elif text[end] != " " and opportunity(end):
+        # Only a candidate can be an opportunity: a character after one that is not a letter
+        # or digit, or one that is not itself (AL and NU have no "direct" pair between
+        # them). The searches jump from one to the next: forward in the text, backward in it
+        # reversed.
+        while True:
+            found = ahead(text, end)
+            if found is None:
+                end = size
+                break
+            end = found.start()
+            if opportunity(end):
                 break
             end += 1
         cut = end - 1
         while cut > line:
-            before = text[cut - 1]
-            if before != " " and text[cut] != " ":
-                if rules[classes[before]][classes[text[cut]]] == 2 and cut not in forbidden:
-                    break
-            elif text[cut] != " " and opportunity(cut):
+            if not reverse:
+                reverse.append(text[::-1])
+            found = behind(reverse[0], size - 1 - cut)
+            cut = -1 if found is None else size - 1 - found.start()
+            if cut <= line or opportunity(cut):
                 break
             cut -= 1
+        cut = max(cut, line)
         if cut == line:
             if end == size:
                 return breaks
