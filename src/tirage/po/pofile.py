@@ -1,5 +1,6 @@
-"""Reading PO/POT files into polib's model in one pass (`pogrammar`), and writing them
-exactly as GNU gettext's `msgcat` does.
+"""Reading PO/POT files into polib's model in one pass (`poscan`; `pogrammar` line by line
+for a file not laid out as gettext writes it), and writing them exactly as GNU gettext's
+`msgcat` does.
 
 polib is the in-memory model. Its writer wraps lines its own way, so a catalog it saved shows
 spurious diffs once Poedit or `msgcat` re-saves it. `format_po` reproduces GNU gettext 0.21's

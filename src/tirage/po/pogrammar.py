@@ -18,6 +18,10 @@ msgstr as written (polib splits it into a dict, losing a double space or a line 
 colon), the comments as gettext reads them (trailing spaces, empty `#.` lines), the `#~|`
 previous fields of obsolete messages, and the escapes polib does not know (`\\a`, octal and
 hexadecimal).
+
+A file laid out as gettext's tools write it is read by `poscan` instead, one regular
+expression a message, to the same entries; this module reads every other file and words
+every refusal.
 """
 
 from __future__ import annotations
