@@ -233,6 +233,8 @@ _ESCAPES = {
 
 
 def _escape(text: str) -> str:
+    if _TO_ESCAPE.search(text) is None:  # most strings: one scan instead of nine
+        return text
     # A chain of str.replace: ten times the speed of str.translate with a dict here.
     text = text.replace("\\", "\\\\")
     for char, code in _ESCAPE_ITEMS:
@@ -242,6 +244,7 @@ def _escape(text: str) -> str:
 
 
 _ESCAPE_ITEMS = [(char, "\\" + code) for char, code in _ESCAPES.items() if char != "\\"]
+_TO_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 
 
 @functools.lru_cache(maxsize=1 << 16)

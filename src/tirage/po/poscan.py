@@ -143,9 +143,10 @@ def _scan(text: str) -> Reading:
                 reading.header = literal
                 reading.header_comment = translator
             value = _value(literal) if "\\" in literal else literal
-            if value and key[1] and live and "fuzzy" not in flags:
-                ends = key[1][0] == "\n", key[1][-1] == "\n"
-                if (value[0] == "\n", value[-1] == "\n") != ends:
+            msgid_text = key[1]
+            if value and msgid_text and live and "fuzzy" not in flags:  # msgfmt's newline check
+                begins = (value[0] == "\n") != (msgid_text[0] == "\n")
+                if begins or (value[-1] == "\n") != (msgid_text[-1] == "\n"):
                     raise _GiveUp
             plural_text = ""
             values: dict[int, str] = {}
