@@ -215,6 +215,17 @@ def test_line_break_table_is_uniseg_s() -> None:
     assert linebreak_table.RUNS.split() == uniseg_runs()
 
 
+def test_simple_text_is_told_apart_by_one_search() -> None:
+    """`_simple_layout` finds a character of a class with rules of its own by one search;
+    it must pick exactly those characters."""
+    search = linebreak._not_simple().fullmatch
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert (search(char) is not None) == (
+            linebreak._simple_code(char) == linebreak._NOT_SIMPLE
+        ), hex(code)
+
+
 # Wide and right-to-left text with the punctuation it uses, and characters the simple path
 # must leave to the general one (combining marks, joiners, zero-width ones).
 WIDE_SAMPLE = [
@@ -241,11 +252,10 @@ def test_simple_breaks_match_the_general_path(
     overrides = [i in forbidden for i in range(len(text))]
     general = _width_linebreaks(list(text), overrides, width, start)
     expected = [i for i, brk in enumerate(general) if brk]
-    classes, columns = layout
     found = (
         []
-        if start + columns[-1] <= width
-        else linebreak._simple_breaks(classes, columns, forbidden, width, start)
+        if start + layout[-1] <= width
+        else linebreak._simple_breaks(text, layout, forbidden, width, start)
     )
     assert found == expected
 

@@ -332,22 +332,43 @@ def _simple_code(char: str) -> int:
     return _INDEX[name]
 
 
-def _simple_layout(text: str) -> tuple[list[int], list[int]] | None:
-    """Each character's class index and the column before each (one more at the end), or
-    None for text with a character of a class with rules of its own."""
-    codes = _SIMPLE_CODES
-    if not codes.keys() >= set(text):
-        for char in set(text).difference(codes):
-            codes[char] = _simple_code(char)
-            _char_width(char)
-    classes = list(map(codes.__getitem__, text))
-    if _NOT_SIMPLE in classes:
+_NOT_SIMPLE_TEXT: list[re.Pattern[str]] = []
+
+
+def _not_simple() -> re.Pattern[str]:
+    """A character of a class with rules of its own, from linebreak_table's runs."""
+    if not _NOT_SIMPLE_TEXT:
+        _lb_class(" ")  # reads the runs
+        spans: list[tuple[int, int]] = []
+        ends = [*_RUN_STARTS[1:], 0x110000]
+        for first, end, name in zip(_RUN_STARTS, ends, _RUN_CLASSES, strict=True):
+            alias = _ALIASES.get(name, name)
+            if alias == "SP":  # U+0020 is the one simple space
+                for a, b in ((first, min(end - 1, 0x1F)), (max(first, 0x21), end - 1)):
+                    if a <= b:
+                        spans.append((a, b))
+            elif alias in ("BK", "CM", "ZWJ", "ZW") or alias not in _INDEX:
+                spans.append((first, end - 1))
+        ranges = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in spans)
+        _NOT_SIMPLE_TEXT.append(re.compile(f"[{ranges}]"))
+    return _NOT_SIMPLE_TEXT[0]
+
+
+def _simple_layout(text: str) -> list[int] | None:
+    """The column before each character of `text` (and one after the last), or None for
+    text with a character of a class with rules of its own."""
+    if _not_simple().search(text) is not None:
         return None
-    return classes, [0, *accumulate(map(_WIDTHS.__getitem__, text))]
+    try:
+        return [0, *accumulate(map(_WIDTHS.__getitem__, text))]
+    except KeyError:  # characters not seen yet
+        for char in set(text).difference(_WIDTHS):
+            _char_width(char)
+        return [0, *accumulate(map(_WIDTHS.__getitem__, text))]
 
 
 def _simple_breaks(
-    classes: list[int],
+    text: str,
     columns: list[int],
     forbidden: frozenset[int],
     width: int,
@@ -355,23 +376,31 @@ def _simple_breaks(
 ) -> list[int]:
     """`_narrow_breaks` for text that `_simple_layout` took, by its columns."""
     rules = _RULES
-    size = len(classes)
+    size = len(text)
+    codes = _SIMPLE_CODES
+
+    def code(i: int) -> int:
+        found = codes.get(text[i])
+        if found is None:
+            found = codes[text[i]] = _simple_code(text[i])
+        return found
 
     def opportunity(i: int) -> bool:
-        this = classes[i]
+        this = code(i)
         if this == _SPACE or i in forbidden:
             return False
         j = i - 1
-        while j >= 0 and classes[j] == _SPACE:
+        while j >= 0 and text[j] == " ":
             j -= 1
         if j < 0:
             return False  # only spaces before: still at the start of the text
-        rule = rules[classes[j]][this]
-        if j == i - 1 and classes[j] in _HY_BA:  # no break after HL and HY or BA (LB21a)
+        before = code(j)
+        rule = rules[before][this]
+        if j == i - 1 and before in _HY_BA:  # no break after HL and HY or BA (LB21a)
             k = j - 1
-            while k >= 0 and classes[k] == _SPACE:
+            while k >= 0 and text[k] == " ":
                 k -= 1
-            if k >= 0 and classes[k] == _HL:
+            if k >= 0 and code(k) == _HL:
                 return False
         return rule == 2 or (rule == 1 and j < i - 1)
 
@@ -395,7 +424,7 @@ def _simple_breaks(
         line, column = cut, 0
 
 
-_LAST_LAYOUT: list[tuple[str, tuple[list[int], list[int]] | None]] = [("", None)]
+_LAST_LAYOUT: list[tuple[str, list[int] | None]] = [("", None)]
 _ESCAPE_PAIR = re.compile(r"\\.", re.S)
 
 
@@ -416,10 +445,9 @@ def breaks(text: str, newline: bool, width: int, start_column: int) -> list[int]
     layout = last[1] if last[0] == text else _simple_layout(text)
     _LAST_LAYOUT[0] = (text, layout)
     if layout is not None:
-        classes, columns = layout
-        if start_column + columns[-1] <= width:
+        if start_column + layout[-1] <= width:
             return []
-        return _simple_breaks(classes, columns, frozenset(forbidden), width, start_column)
+        return _simple_breaks(text, layout, frozenset(forbidden), width, start_column)
     chars = list(text)
     overrides = [i in forbidden for i in range(len(chars))]
     flags = _width_linebreaks(chars, overrides, width, start_column)
