@@ -215,17 +215,6 @@ def test_line_break_table_is_uniseg_s() -> None:
     assert linebreak_table.RUNS.split() == uniseg_runs()
 
 
-def test_simple_text_is_told_apart_by_one_search() -> None:
-    """`_simple_layout` finds a character of a class with rules of its own by one search;
-    it must pick exactly those characters."""
-    search = linebreak._not_simple().fullmatch
-    for code in range(sys.maxunicode + 1):
-        char = chr(code)
-        assert (search(char) is not None) == (
-            linebreak._simple_code(char) == linebreak._NOT_SIMPLE
-        ), hex(code)
-
-
 # Wide and right-to-left text with the punctuation it uses, and characters the simple path
 # must leave to the general one (combining marks, joiners, zero-width ones).
 WIDE_SAMPLE = [

@@ -332,39 +332,23 @@ def _simple_code(char: str) -> int:
     return _INDEX[name]
 
 
-_NOT_SIMPLE_TEXT: list[re.Pattern[str]] = []
-
-
-def _not_simple() -> re.Pattern[str]:
-    """A character of a class with rules of its own, from linebreak_table's runs."""
-    if not _NOT_SIMPLE_TEXT:
-        _lb_class(" ")  # reads the runs
-        spans: list[tuple[int, int]] = []
-        ends = [*_RUN_STARTS[1:], 0x110000]
-        for first, end, name in zip(_RUN_STARTS, ends, _RUN_CLASSES, strict=True):
-            alias = _ALIASES.get(name, name)
-            if alias == "SP":  # U+0020 is the one simple space
-                for a, b in ((first, min(end - 1, 0x1F)), (max(first, 0x21), end - 1)):
-                    if a <= b:
-                        spans.append((a, b))
-            elif alias in ("BK", "CM", "ZWJ", "ZW") or alias not in _INDEX:
-                spans.append((first, end - 1))
-        ranges = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in spans)
-        _NOT_SIMPLE_TEXT.append(re.compile(f"[{ranges}]"))
-    return _NOT_SIMPLE_TEXT[0]
+_SIMPLE_CHARS: set[str] = set()  # the characters seen so far that `_simple_code` takes
 
 
 def _simple_layout(text: str) -> list[int] | None:
     """The column before each character of `text` (and one after the last), or None for
     text with a character of a class with rules of its own."""
-    if _not_simple().search(text) is not None:
-        return None
-    try:
-        return [0, *accumulate(map(_WIDTHS.__getitem__, text))]
-    except KeyError:  # characters not seen yet
-        for char in set(text).difference(_WIDTHS):
+    chars = set(text)
+    if not chars <= _SIMPLE_CHARS:
+        for char in chars - _SIMPLE_CHARS:
+            code = _SIMPLE_CODES.get(char)
+            if code is None:
+                code = _SIMPLE_CODES[char] = _simple_code(char)
+            if code == _NOT_SIMPLE:
+                return None
             _char_width(char)
-        return [0, *accumulate(map(_WIDTHS.__getitem__, text))]
+            _SIMPLE_CHARS.add(char)
+    return [0, *accumulate(map(_WIDTHS.__getitem__, text))]
 
 
 def _simple_breaks(
