@@ -8,7 +8,7 @@ a context of their own (about 20,000 messages at 40 copies; see bench/poread.py)
 file, best of `--repeat`:
 - tirage: `format_po(parse_po(text))` in this process, the text already decoded (CPU time);
 - tirage, whole process: `python -c` reading the file, parsing and formatting it (CPU time
-  of the child, interpreter start and imports included);
+  of the child, interpreter start and imports included, modules' bytecode cached);
 - msgcat: `msgcat -o out.po file.po`, the whole process (CPU time of the child).
 Both outputs are compared byte for byte first. CPU time, not wall time, because the
 machine is shared: another process's load changes the wall clock far more than the CPU.
@@ -32,9 +32,15 @@ from tirage.po.pofile import format_po, parse_po
 LARGE = REAL.parent / "large"
 
 
+# The children keep Python's bytecode cache, as an installed tirage has it: with
+# PYTHONDONTWRITEBYTECODE set (as on the machine these figures come from), every run would
+# compile tirage's modules from source first.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def child_cpu(command: list[str]) -> float:
     """User + system CPU seconds of one process run to its end."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=CHILD_ENV)
     _, status, usage = os.wait4(process.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}")
@@ -65,6 +71,7 @@ def measure(path: Path, out: Path, repeat: int) -> tuple[int, float, float, floa
     )
     process = [sys.executable, "-c", script, str(path), str(out)]
     inside = best(lambda: format_po(parse_po(text)), repeat)
+    child_cpu(process)  # writes the bytecode cache, if not there yet
     whole = min(child_cpu(process) for _ in range(repeat))
     peer = min(child_cpu(msgcat) for _ in range(repeat))
     return len(po), inside, whole, peer
