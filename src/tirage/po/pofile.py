@@ -255,7 +255,8 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> tuple[str, .
 
     Cached: one run writes each msgid into the template and again into every language's
     catalog, with the same prefix."""
-    width = PAGE_WIDTH - 1 - (len(prefix) + 1)
+    after_break = len(prefix) + 1
+    width = PAGE_WIDTH - 1 - after_break
     if "\n" not in value:  # most strings: one line, when narrow text fits after the keyword
         text = _escape(value)
         if not wrap or (len(name) + 1 + len(text) <= width and _NARROW.fullmatch(text)):
@@ -266,8 +267,6 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> tuple[str, .
     if portions[-1] or not pieces:
         pieces.append(portions[-1])
     first_line = True
-    after_break = len(prefix) + 1
-    width = PAGE_WIDTH - 1 - after_break
     for index, portion in enumerate(pieces):
         more = index < len(pieces) - 1
         text = _escape(portion)
