@@ -338,9 +338,8 @@ _SIMPLE_CHARS: set[str] = set()  # the characters seen so far that `_simple_code
 def _simple_layout(text: str) -> list[int] | None:
     """The column before each character of `text` (and one after the last), or None for
     text with a character of a class with rules of its own."""
-    chars = set(text)
-    if not chars <= _SIMPLE_CHARS:
-        for char in chars - _SIMPLE_CHARS:
+    if not _SIMPLE_CHARS.issuperset(text):
+        for char in set(text) - _SIMPLE_CHARS:
             code = _SIMPLE_CODES.get(char)
             if code is None:
                 code = _SIMPLE_CODES[char] = _simple_code(char)
