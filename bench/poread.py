@@ -1,5 +1,5 @@
-"""Reading a big PO file: tirage's reader (msgfmt's checks, then polib) against polib alone
-and GNU msgfmt on the same file.
+"""Reading a big PO file: tirage's reader (msgfmt's checks and polib's entries in one pass)
+against polib alone and GNU msgfmt on the same file.
 
     .venv/bin/python bench/poread.py [--copies 40]
 
@@ -7,7 +7,7 @@ The file is the real catalogs of tests/data/pofile/real/ repeated `--copies` tim
 copy's msgids made distinct (about 20,000 messages at 40 copies): plural forms, msgctxt,
 previous msgids, obsolete entries. Each reader runs three times; the best time counts.
 - polib: `polib.pofile(text)`, which tirage used alone before the grammar check;
-- tirage: `parse_po(text)`: line syntax, grammar and duplicates, then polib;
+- tirage: `parse_po(text)`: line syntax, grammar, duplicates and the entries;
 - msgfmt: `msgfmt -o /dev/null`, for scale (a C program that also compiles the catalog).
 """
 

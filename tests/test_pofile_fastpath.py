@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tirage.errors import CatalogError
-from tirage.po import linebreak, pofile
+from tirage.po import linebreak, linebreak_table, pofile
 from tirage.po.linebreak import _NARROW, _narrow_breaks, _width_linebreaks
 from tirage.po.pofile import _wrap
 
@@ -191,3 +191,82 @@ def test_syntax_regex_matches_the_loop(lines: list[str], newline: str, final: bo
         return None
 
     assert line_of_error(pofile._check_syntax) == line_of_error(pofile._check_lines)
+
+
+def uniseg_runs() -> list[str]:
+    """Line_Break of every code point from uniseg, as `linebreak_table.RUNS` writes it."""
+    from uniseg.linebreak import line_break
+
+    runs: list[str] = []
+    last = None
+    for code in range(sys.maxunicode + 1):
+        value = line_break(chr(code))
+        name = str(getattr(value, "value", value))
+        if name != last:
+            runs.append(f"{code:X}:{name}")
+            last = name
+    return runs
+
+
+def test_line_break_table_is_uniseg_s() -> None:
+    """The classes are written out (the writer does not import uniseg); they must be what
+    uniseg says of every code point. When uniseg changes, `python
+    tests/test_pofile_fastpath.py > src/tirage/po/linebreak_table.py` writes them anew."""
+    assert linebreak_table.RUNS.split() == uniseg_runs()
+
+
+# Wide and right-to-left text with the punctuation it uses, and characters the simple path
+# must leave to the general one (combining marks, joiners, zero-width ones).
+WIDE_SAMPLE = [
+    *"あいうかきっャー漢字日本語「」、。・…！？（）〜々",
+    *"אבגדהוזחטיכלמנסעפצקרשת־׳״",
+    *"abc def-/12,.;:!?\"'()«»—–%$€¿",
+    *" " * 6,
+    *"\u00ad\u2060\u200e\u05b0\u0301\u200b\u200d\u3000\uff01\u1160가각ㄱ",
+]
+wide_text = st.lists(st.sampled_from(WIDE_SAMPLE), max_size=150).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(wide_text, st.integers(1, 90), st.integers(-5, 100), st.data())
+def test_simple_breaks_match_the_general_path(
+    text: str, width: int, start: int, data: st.DataObject
+) -> None:
+    layout = linebreak._simple_layout(text)
+    if layout is None:
+        return  # a class with rules of its own: the general path's alone
+    forbidden = frozenset(
+        data.draw(st.sets(st.integers(0, max(len(text) - 1, 0)), max_size=6)) if text else ()
+    )
+    overrides = [i in forbidden for i in range(len(text))]
+    general = _width_linebreaks(list(text), overrides, width, start)
+    expected = [i for i, brk in enumerate(general) if brk]
+    found = (
+        []
+        if start + layout[-1] <= width
+        else linebreak._simple_breaks(text, layout, forbidden, width, start)
+    )
+    assert found == expected
+
+
+def table_module() -> str:
+    """`linebreak_table`'s source, for the uniseg installed."""
+    import textwrap
+
+    import uniseg
+
+    docstring = textwrap.fill(
+        f"Unicode's Line_Break property of every code point, as uniseg {uniseg.__version__} "
+        f"gives it (Unicode {uniseg.unidata_version}): `linebreak` looks characters up here "
+        "instead of importing uniseg, whose import is a third of a process that writes a PO "
+        "file. Each item is the first code point of a run (hex) and the class of the run. "
+        "`tests/test_pofile_fastpath.py` checks every code point against uniseg and prints "
+        "this module anew when uniseg changes (`python tests/test_pofile_fastpath.py`).",
+        95,
+    )
+    runs = "\n".join(textwrap.wrap(" ".join(uniseg_runs()), 95))
+    return f'"""{docstring}\n"""\n\nRUNS = """\n{runs}\n"""\n'
+
+
+if __name__ == "__main__":
+    print(table_module(), end="")

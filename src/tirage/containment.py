@@ -21,11 +21,13 @@ import errno
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tirage.errors import CatalogError, ConfigError, SourceError, TirageError
 from tirage.tempfiles import remove_stale
 
+# typing.TYPE_CHECKING without importing typing (a process reading a catalog starts sooner);
+# mypy takes any name TYPE_CHECKING as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tirage.workspace import Workspace
 

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 __all__ = ["PREFIX", "is_ours", "make_temp_dir", "make_temp_file", "pid_alive", "remove_stale"]
@@ -55,12 +53,16 @@ def is_ours(name: str) -> bool:
 
 def make_temp_file(path: Path) -> tuple[int, str]:
     """An open descriptor and the name of a new temporary file beside `path`."""
+    import tempfile  # here, as in the two below: a process that only reads starts sooner
+
     prefix = f"{PREFIX}{path.name}.{os.getpid()}."
     return tempfile.mkstemp(prefix=prefix, dir=path.parent)
 
 
 def make_temp_dir(parent: Path, kind: str) -> Path:
     """A new folder `.tirage-<kind>-<pid>-<random>` inside `parent`."""
+    import tempfile
+
     return Path(tempfile.mkdtemp(prefix=f".tirage-{kind}-{os.getpid()}-", dir=parent))
 
 
@@ -79,6 +81,8 @@ def remove_stale(folder: Path, depth: int = 1) -> list[Path]:
             if pid_alive(int(match.group("pid"))):
                 continue
             if is_dir:
+                import shutil
+
                 shutil.rmtree(child.path, ignore_errors=True)
             else:
                 Path(child.path).unlink(missing_ok=True)

@@ -20,8 +20,6 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 from tirage.errors import CatalogError
@@ -65,6 +63,9 @@ def _utf8(data: bytes, path: Path | None) -> str:
 
 def _iconv(data: bytes, charset: str, path: Path | None) -> str | None:
     """The text through the system's iconv; None when it does not know the charset."""
+    import shutil  # here: most catalogs are UTF-8, and a reading process starts faster
+    import subprocess
+
     program = shutil.which("iconv")
     if program is None:
         return None

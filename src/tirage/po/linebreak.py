@@ -1,19 +1,24 @@
 """Where GNU gettext breaks a PO string line: libunistring 1.0's line breaking (what gettext
-0.21 links against), reproduced on top of uniseg's Line_Break property.
+0.21 links against), reproduced on top of uniseg's Line_Break property (written out in
+`linebreak_table`).
 
 libunistring uses the pair-table form of UAX #14, which differs from uniseg's own breaking,
-then wraps greedily by display width. Most European text is one column a character with no
-special rules, so it takes a fast path that only tests break opportunities where a line
-overflows; `tests/test_pofile_fastpath.py` holds the two paths to each other.
+then wraps greedily by display width. Most text has none of the characters with special
+rules (mandatory breaks, combining marks, joiners), so it takes a fast path that only tests
+break opportunities where a line overflows: European text one column a character, any other
+(CJK, Hebrew…) by its characters' widths. `tests/test_pofile_fastpath.py` holds the paths to
+each other.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from itertools import accumulate
 
-from uniseg.linebreak import line_break
+from tirage.po.linebreak_table import RUNS
 
 __all__ = ["breaks"]
 
@@ -76,14 +81,20 @@ _ALIASES = {
 
 
 _LB_CLASSES: dict[str, str] = {}
+_RUN_STARTS: list[int] = []  # linebreak_table's runs, read at the first lookup
+_RUN_CLASSES: list[str] = []
 
 
 def _lb_class(char: str) -> str:
     # A dict, not lru_cache: this runs for every character written, and a dict hit is cheaper.
     found = _LB_CLASSES.get(char)
     if found is None:
-        value = line_break(char)
-        name = str(getattr(value, "value", value))
+        if not _RUN_STARTS:
+            for item in RUNS.split():
+                start, _, name = item.partition(":")
+                _RUN_STARTS.append(int(start, 16))
+                _RUN_CLASSES.append(name)
+        name = _RUN_CLASSES[bisect_right(_RUN_STARTS, ord(char)) - 1]
         found = _LB_CLASSES[char] = _ALIASES.get(name, name)
     return found
 
@@ -203,6 +214,7 @@ def _width_linebreaks(
 # column is one character. So the greedy wrapping can jump straight to where each line
 # overflows and look at the few characters around that point instead of every character.
 _SPACE = -1
+Search = Callable[[str, int], "re.Match[str] | None"]
 _RULES = [[{"P": 0, "I": 1, "D": 2}[rule] for rule in row] for row in _PAIRS]
 _NARROW_CLASS: dict[str, int] = {}
 
@@ -216,6 +228,28 @@ def _narrow_classes() -> dict[str, int]:
     return _NARROW_CLASS
 
 
+_CANDIDATES: list[tuple[Search, Search]] = []
+
+
+def _narrow_candidates() -> tuple[Search, Search]:
+    """Searches for the characters of a narrow text that may follow a break opportunity:
+    forward in the text, and backward (in the text reversed)."""
+    if not _CANDIDATES:
+        letter_classes = (_INDEX["AL"], _INDEX["NU"])
+        codes = sorted(ord(c) for c, i in _narrow_classes().items() if i in letter_classes)
+        spans: list[list[int]] = []
+        for code in codes:
+            if spans and spans[-1][1] == code - 1:
+                spans[-1][1] = code
+            else:
+                spans.append([code, code])
+        letters = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in spans)
+        ahead = re.compile(f"(?<![{letters}])[^ ]|[^ {letters}]")
+        behind = re.compile(f"[^ ](?![{letters}])|[^ {letters}]")
+        _CANDIDATES.append((ahead.search, behind.search))
+    return _CANDIDATES[0]
+
+
 def _narrow_breaks(
     text: str, forbidden: frozenset[int], width: int, start_column: int
 ) -> list[int]:
@@ -225,6 +259,8 @@ def _narrow_breaks(
     classes = _narrow_classes()
     rules = _RULES
     size = len(text)
+    ahead, behind = _narrow_candidates()
+    reverse: list[str] = []  # the text reversed, made when first needed
 
     def opportunity(i: int) -> bool:
         this = classes[text[i]]
@@ -246,24 +282,122 @@ def _narrow_breaks(
         end = max(line + width - column + 1, line + 1)
         if end > size:
             return breaks
-        while end < size:
-            # Inside a word (no space before), only a "direct" pair is an opportunity: test
-            # that inline, and leave everything else to `opportunity`.
-            before = text[end - 1]
-            if before != " " and text[end] != " ":
-                if rules[classes[before]][classes[text[end]]] == 2 and end not in forbidden:
-                    break
-            elif text[end] != " " and opportunity(end):
+        # Only a candidate can be an opportunity: a character after one that is not a letter
+        # or digit, or one that is not itself (AL and NU have no "direct" pair between
+        # them). The searches jump from one to the next: forward in the text, backward in it
+        # reversed.
+        while True:
+            found = ahead(text, end)
+            if found is None:
+                end = size
+                break
+            end = found.start()
+            if opportunity(end):
                 break
             end += 1
         cut = end - 1
         while cut > line:
-            before = text[cut - 1]
-            if before != " " and text[cut] != " ":
-                if rules[classes[before]][classes[text[cut]]] == 2 and cut not in forbidden:
-                    break
-            elif text[cut] != " " and opportunity(cut):
+            if not reverse:
+                reverse.append(text[::-1])
+            found = behind(reverse[0], size - 1 - cut)
+            cut = -1 if found is None else size - 1 - found.start()
+            if cut <= line or opportunity(cut):
                 break
+            cut -= 1
+        cut = max(cut, line)
+        if cut == line:
+            if end == size:
+                return breaks
+            cut = end
+        breaks.append(cut)
+        line, column = cut, 0
+
+
+# The same jumps for any text without the classes that have rules of their own (BK, CM, ZWJ,
+# ZW; SP is only U+0020): columns come from the characters' widths, added up once, and
+# the one rule left that looks two characters back (HL, then HY or BA) is tested where it
+# can apply.
+_NOT_SIMPLE = -2
+_SIMPLE_CODES: dict[str, int] = {}
+_HL = _INDEX["HL"]
+_HY_BA = frozenset((_INDEX["HY"], _INDEX["BA"]))
+
+
+def _simple_code(char: str) -> int:
+    name = _lb_class(char)
+    if name == "SP":
+        return _SPACE if char == " " else _NOT_SIMPLE
+    if name in ("BK", "CM", "ZWJ", "ZW") or name not in _INDEX:
+        return _NOT_SIMPLE
+    return _INDEX[name]
+
+
+_SIMPLE_CHARS: set[str] = set()  # the characters seen so far that `_simple_code` takes
+
+
+def _simple_layout(text: str) -> list[int] | None:
+    """The column before each character of `text` (and one after the last), or None for
+    text with a character of a class with rules of its own."""
+    if not _SIMPLE_CHARS.issuperset(text):
+        for char in set(text) - _SIMPLE_CHARS:
+            code = _SIMPLE_CODES.get(char)
+            if code is None:
+                code = _SIMPLE_CODES[char] = _simple_code(char)
+            if code == _NOT_SIMPLE:
+                return None
+            _char_width(char)
+            _SIMPLE_CHARS.add(char)
+    return [0, *accumulate(map(_WIDTHS.__getitem__, text))]
+
+
+def _simple_breaks(
+    text: str,
+    columns: list[int],
+    forbidden: frozenset[int],
+    width: int,
+    start_column: int,
+) -> list[int]:
+    """`_narrow_breaks` for text that `_simple_layout` took, by its columns."""
+    rules = _RULES
+    size = len(text)
+    codes = _SIMPLE_CODES
+
+    def code(i: int) -> int:
+        found = codes.get(text[i])
+        if found is None:
+            found = codes[text[i]] = _simple_code(text[i])
+        return found
+
+    def opportunity(i: int) -> bool:
+        this = code(i)
+        if this == _SPACE or i in forbidden:
+            return False
+        j = i - 1
+        while j >= 0 and text[j] == " ":
+            j -= 1
+        if j < 0:
+            return False  # only spaces before: still at the start of the text
+        before = code(j)
+        rule = rules[before][this]
+        if j == i - 1 and before in _HY_BA:  # no break after HL and HY or BA (LB21a)
+            k = j - 1
+            while k >= 0 and text[k] == " ":
+                k -= 1
+            if k >= 0 and code(k) == _HL:
+                return False
+        return rule == 2 or (rule == 1 and j < i - 1)
+
+    breaks: list[int] = []
+    line, column = 0, start_column  # the current line starts at index `line`, at `column`
+    while True:
+        # The first index whose character no longer fits on the line.
+        end = max(bisect_right(columns, width - column + columns[line], line), line + 1)
+        if end > size:
+            return breaks
+        while end < size and not opportunity(end):
+            end += 1
+        cut = end - 1
+        while cut > line and not opportunity(cut):
             cut -= 1
         if cut == line:
             if end == size:
@@ -273,6 +407,7 @@ def _narrow_breaks(
         line, column = cut, 0
 
 
+_LAST_LAYOUT: list[tuple[str, list[int] | None]] = [("", None)]
 _ESCAPE_PAIR = re.compile(r"\\.", re.S)
 
 
@@ -289,6 +424,13 @@ def breaks(text: str, newline: bool, width: int, start_column: int) -> list[int]
             forbidden.add(len(text) - 2)
     if narrow:
         return _narrow_breaks(text, frozenset(forbidden), width, start_column)
+    last = _LAST_LAYOUT[0]  # a string too long for its first line comes again at once
+    layout = last[1] if last[0] == text else _simple_layout(text)
+    _LAST_LAYOUT[0] = (text, layout)
+    if layout is not None:
+        if start_column + layout[-1] <= width:
+            return []
+        return _simple_breaks(text, layout, frozenset(forbidden), width, start_column)
     chars = list(text)
     overrides = [i in forbidden for i in range(len(chars))]
     flags = _width_linebreaks(chars, overrides, width, start_column)

@@ -18,12 +18,15 @@ msgstr as written (polib splits it into a dict, losing a double space or a line 
 colon), the comments as gettext reads them (trailing spaces, empty `#.` lines), the `#~|`
 previous fields of obsolete messages, and the escapes polib does not know (`\\a`, octal and
 hexadecimal).
+
+A file laid out as gettext's tools write it is read by `poscan` instead, one regular
+expression a message, to the same entries; this module reads every other file and words
+every refusal.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
@@ -117,14 +120,16 @@ def _tokens(lines: list[str], path: Path | None) -> list[Token]:
     return tokens
 
 
-@dataclass
 class Reading:
-    """The messages of a file and what the writer needs to write them back as read."""
+    """The messages of a file and what the writer needs to write them back as read.
 
-    header: str | None = None  # the header's msgstr, as written
-    header_comment: str = ""  # its translator comments (polib loses a leading bare `#`)
-    # Every message, header included, as polib models it, in file order.
-    entries: list[polib.POEntry] = field(default_factory=list)
+    A plain class: `dataclasses` is a tenth of a PO-reading process's start."""
+
+    def __init__(self) -> None:
+        self.header: str | None = None  # the header's msgstr, as written
+        self.header_comment = ""  # its translator comments (polib loses a leading bare `#`)
+        # Every message, header included, as polib models it, in file order.
+        self.entries: list[polib.POEntry] = []
 
 
 class _Reader:

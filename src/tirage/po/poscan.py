@@ -1,0 +1,258 @@
+"""A PO file's messages in one pass: one regular expression matches a whole message, and its
+groups become a `polib.POEntry` directly.
+
+Most catalogs are laid out as gettext's tools write them: a keyword, one space and a string
+at the start of a line, continuation strings alone on theirs, no blank line inside a message.
+For those, this scan does all that `pofile._check_syntax` and `pogrammar.check_messages` do
+(line syntax, gettext's grammar, duplicates, msgfmt's newline check) and builds the same
+entries, field for field. It gives up (returns None) at the first thing it does not read
+that way, good or bad: then the line-by-line reader reads the whole text, and its refusal
+(message and line) or its entries are the answer. So the scan decides nothing on its own;
+`tests/test_poscan.py` holds the two to the same entries.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polib
+
+from tirage.po.pogrammar import (
+    _FLAG_SEPARATORS,
+    _ODD_BREAKS,
+    _RARE_ESCAPE,
+    Reading,
+    _newlines,
+    unescape,
+)
+
+__all__ = ["scan_messages"]
+
+# One C string, with only the escapes gettext's lexer knows (po-lex.c).
+_S = r'"[^"\\\n]*+(?:\\(?:[ntbrfva\\"]|[0-7]{1,3}|x[0-9A-Fa-f]+)[^"\\\n]*+)*+"'
+
+
+def _message(live: bool) -> str:
+    """A message after its comments: every line with the prefix of a live or an obsolete
+    message, a group name's suffix telling which matched."""
+    p, q, n = ("", r"\#\|\ ", "") if live else (r"\#~\ ", r"\#~\|\ ", "_")
+    strings = rf"{_S}(?:\n{p}{_S})*+"
+    return (
+        # previous fields, checked for their order afterwards
+        rf"(?P<prev{n}>(?:{q}(?:msgctxt|msgid_plural|msgid)\ {_S}(?:\n{q}{_S})*+\n)*+)"
+        rf"(?:{p}msgctxt\ (?P<ctxt{n}>{strings})\n)?"
+        rf"{p}msgid\ (?P<id{n}>{strings})\n"
+        rf"(?:{p}msgstr\ (?P<str{n}>{strings})"
+        rf"|{p}msgid_plural\ (?P<plural{n}>{strings})\n"
+        rf"(?P<forms{n}>{p}msgstr\[0\]\ {strings}(?:\n{p}msgstr\[\d+\]\ {strings})*+))"
+    )
+
+
+_ENTRY = re.compile(
+    r"(?P<comments>(?:\#(?![~|])[^\n]*+\n)*+)"
+    rf"(?:{_message(True)}|{_message(False)})"
+    r"(?:\n|\Z)\n*+"
+)
+_PREVIOUS = {
+    True: re.compile(rf"\#\|\ (msgctxt|msgid_plural|msgid)\ ({_S}(?:\n\#\|\ {_S})*+)"),
+    False: re.compile(rf"\#~\|\ (msgctxt|msgid_plural|msgid)\ ({_S}(?:\n\#~\|\ {_S})*+)"),
+}
+_PREVIOUS_ORDERS = {("msgid",), ("msgid", "msgid_plural"), ("msgctxt", "msgid")}
+_PREVIOUS_ORDERS.add(("msgctxt", "msgid", "msgid_plural"))
+_FORM = {
+    True: re.compile(rf"msgstr\[(\d+)\]\ ({_S}(?:\n{_S})*+)"),
+    False: re.compile(rf"\#~\ msgstr\[(\d+)\]\ ({_S}(?:\n\#~\ {_S})*+)"),
+}
+_SIMPLE_ESCAPE = re.compile(r'\\([ntbrfv\\"])')
+_SIMPLE = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "\\": "\\", '"': '"'}
+_ENCODING = polib.default_encoding
+
+
+class _GiveUp(Exception):
+    """The scan cannot read this text as the line-by-line reader would."""
+
+
+def _value(literal: str) -> str:
+    """`pogrammar._Reader.value` of a literal holding a backslash, giving up where it would
+    refuse."""
+    if _RARE_ESCAPE.search(literal) is None:
+        return _SIMPLE_ESCAPE.sub(lambda found: _SIMPLE[found.group(1)], literal)
+    try:
+        value = unescape(literal, errors="strict")
+    except UnicodeDecodeError:
+        raise _GiveUp from None
+    if _ODD_BREAKS.intersection(value):
+        raise _GiveUp
+    return value
+
+
+def _text(strings: str, join: str) -> str:
+    """The text of a keyword's strings: their contents joined, escapes read."""
+    literal = strings[1:-1]
+    if "\n" in literal:
+        literal = literal.replace(join, "")
+    return _value(literal) if "\\" in literal else literal
+
+
+def scan_messages(text: str) -> Reading | None:
+    """The messages of `text` (its backslash-newlines already joined, no line boundary but
+    "\\n"), as `pogrammar.check_messages` reads them; None where the scan cannot tell."""
+    try:
+        return _scan(text)
+    except _GiveUp:
+        return None
+
+
+def _scan(text: str) -> Reading:
+    reading = Reading()
+    entries = reading.entries
+    seen: set[tuple[str | None, str]] = set()
+    position = len(text) - len(text.lstrip("\n"))
+    line = position + 1  # the line the next message starts on
+    new_entry = polib.POEntry.__new__
+    entry_class = polib.POEntry
+    for found in _ENTRY.finditer(text, position):
+        if found.start() != position:
+            raise _GiveUp
+        groups = found.groups()
+        live = groups[3] is not None
+        comments = groups[0]
+        prev_block, context, msgid, msgstr, plural, forms = groups[1:7] if live else groups[7:]
+        join = '"\n"' if live else '"\n#~ "'
+        if comments:
+            translator, extracted, occurrences, flags, first = _comments(comments)
+        else:
+            translator = extracted = ""
+            occurrences, flags, first = [], [], -1
+        previous = _previous(prev_block, live) if prev_block else _NO_PREVIOUS
+        literal = msgid[1:-1]  # the msgid's text (`_text`, inline: this runs for each message)
+        if "\n" in literal:
+            literal = literal.replace(join, "")
+        key = (
+            None if context is None else _text(context, join),
+            _value(literal) if "\\" in literal else literal,
+        )
+        if key in seen:
+            raise _GiveUp
+        seen.add(key)
+        if plural is None:
+            literal = msgstr[1:-1]
+            if "\n" in literal:
+                literal = literal.replace(join, "")
+            if key[0] is None and not key[1] and reading.header is None and live:
+                reading.header = literal
+                reading.header_comment = translator
+            value = _value(literal) if "\\" in literal else literal
+            msgid_text = key[1]
+            if value and msgid_text and live and "fuzzy" not in flags:  # msgfmt's newline check
+                begins = (value[0] == "\n") != (msgid_text[0] == "\n")
+                if begins or (value[-1] == "\n") != (msgid_text[-1] == "\n"):
+                    raise _GiveUp
+            plural_text = ""
+            values: dict[int, str] = {}
+        else:
+            plural_text = _text(plural, join)
+            values = _forms(forms, live, join)
+            checked = values[0] and key[1] and live and "fuzzy" not in flags
+            if checked and _newlines(key[1], plural_text, list(values.values())):
+                raise _GiveUp
+            value = ""
+        if not entries:
+            linenum = 0
+        elif first >= 0:
+            linenum = line + first
+        elif live:
+            linenum = line + comments.count("\n")
+        else:  # polib skips the `#~|` lines of an obsolete message
+            linenum = line + comments.count("\n") + prev_block.count("\n")
+        entry = new_entry(entry_class)
+        entry.__dict__ = {
+            "msgid": key[1],
+            "msgstr": value,
+            "msgid_plural": plural_text,
+            "msgstr_plural": values,
+            "msgctxt": key[0],
+            "obsolete": 0 if live else 1,
+            "encoding": _ENCODING,
+            "comment": extracted,
+            "tcomment": translator,
+            "occurrences": occurrences,
+            "flags": flags,
+            "previous_msgctxt": previous[0],
+            "previous_msgid": previous[1],
+            "previous_msgid_plural": previous[2],
+            "linenum": linenum,
+        }
+        entries.append(entry)
+        position = found.end()
+        line += text.count("\n", found.start(), position)
+    if position != len(text):
+        raise _GiveUp
+    if reading.header is not None:
+        reading.header = unescape(reading.header)
+    return reading
+
+
+_NO_PREVIOUS: tuple[str | None, str | None, str | None] = (None, None, None)
+
+
+def _comments(block: str) -> tuple[str, str, list[tuple[str, str]], list[str], int]:
+    """A message's comment lines as pogrammar reads them: the translator and extracted
+    comments, the references, the flags (of the last `#,` line) and which line polib's line
+    number points at (see pogrammar's `linenum`), -1 for none."""
+    translator: list[str] = []
+    extracted: list[str] = []
+    occurrences: list[tuple[str, str]] = []
+    flags_line = ""
+    flags_at = first = -1
+    for index, comment in enumerate(block[:-1].split("\n")):
+        marker = comment[1:2]
+        if marker == ":":
+            for reference in comment[2:].split():
+                name, colon, number = reference.rpartition(":")
+                if colon and number.isdigit():
+                    occurrences.append((name, number))
+                else:
+                    occurrences.append((reference, ""))
+            if first < 0 and comment[2:].strip():
+                first = index
+        elif marker == ",":
+            flags_line, flags_at = comment, index
+        elif marker == ".":
+            extracted.append(comment[3:] if comment[2:3] == " " else comment[2:])
+            if first < 0 and comment[2:].strip():
+                first = index
+        else:
+            translator.append(comment[2:] if marker == " " else comment[1:])
+            if first < 0:
+                first = index
+    flags: list[str] = []
+    if flags_line:
+        flags = [flag for flag in _FLAG_SEPARATORS.split(flags_line[2:]) if flag]
+        if flags and (first < 0 or flags_at < first):
+            first = flags_at
+    return "\n".join(translator), "\n".join(extracted), occurrences, flags, first
+
+
+def _previous(block: str, live: bool) -> tuple[str | None, str | None, str | None]:
+    """The `#|` fields: msgctxt, msgid, msgid_plural."""
+    join = '"\n#| "' if live else '"\n#~| "'
+    found = [(field.group(1), field.group(2)) for field in _PREVIOUS[live].finditer(block)]
+    if tuple(name for name, _ in found) not in _PREVIOUS_ORDERS:
+        raise _GiveUp
+    fields: dict[str, str] = dict(found)
+    texts = [None if fields.get(name) is None else _text(fields[name], join) for name in _NAMES]
+    return texts[0], texts[1], texts[2]
+
+
+_NAMES = ("msgctxt", "msgid", "msgid_plural")
+
+
+def _forms(block: str, live: bool, join: str) -> dict[int, str]:
+    """`msgstr[0]`, `msgstr[1]`…, numbered from 0 without gaps."""
+    values: dict[int, str] = {}
+    for form in _FORM[live].finditer(block):
+        if int(form.group(1)) != len(values):
+            raise _GiveUp
+        values[len(values)] = _text(form.group(2), join)
+    return values
