@@ -5,6 +5,7 @@ free of churn.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import hashlib
 import os
@@ -92,16 +93,19 @@ def build_template(doc: Document, *, release: bool = False) -> polib.POFile:
         "X-Generator": GENERATOR,
     }
     by_id: dict[str, TemplateEntry] = {}
+    line = 0
     for segment in _segments(doc, release):
+        if segment.line != line:
+            line = segment.line  # one int object for the sentences of a line, not one each
         entry = by_id.get(segment.text)
         if entry is None:
-            entry = TemplateEntry(segment.text, segment.role, doc.name, segment.line)
+            entry = TemplateEntry(segment.text, segment.role, doc.name, line)
             by_id[segment.text] = entry
             pot.append(entry)
             continue
         if segment.role not in entry.comment.split(", "):
             entry.comment += f", {segment.role}"
-        entry.add_line(segment.line)
+        entry.add_line(line)
     return pot
 
 
@@ -208,6 +212,7 @@ def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[Up
     pot_path = ws.pot_path(doc.stem)
     name, stem = doc.name, doc.stem
     template = build_template(doc, release=True)
+    _give_back_memory()
     digest = None
     if pot_path.exists():
         text, digest = _read(pot_path)
@@ -219,6 +224,15 @@ def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[Up
     for lang in langs:
         plans.append(_plan_catalog(ws, template, lang, ws.po_path(lang, stem), name))
     return plans
+
+
+def _give_back_memory() -> None:
+    """Hand the freed Document's memory back to the system. glibc keeps freed blocks for
+    the process's next allocations, and the catalogs' texts, read next, are too big to be
+    placed there: without this, a 50 MB source's update holds 60 MB more at its peak."""
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc only
+    if trim is not None:
+        trim(0)
 
 
 # A file's text is not kept from its plan to its save: the plan keeps its digest, and the
