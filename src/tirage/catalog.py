@@ -218,18 +218,21 @@ def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[Up
         text, digest = _read(pot_path)
         date = _unchanged_date(text, pot_path, template)
         del text
+        _give_back_memory()
         if date is not None:
             template.metadata["POT-Creation-Date"] = date
     plans = [UpdateResult(pot_path, template, MergeReport(), digest=digest)]
     for lang in langs:
         plans.append(_plan_catalog(ws, template, lang, ws.po_path(lang, stem), name))
+        _give_back_memory()
     return plans
 
 
 def _give_back_memory() -> None:
-    """Hand the freed Document's memory back to the system. glibc keeps freed blocks for
-    the process's next allocations, and the catalogs' texts, read next, are too big to be
-    placed there: without this, a 50 MB source's update holds 60 MB more at its peak."""
+    """Hand memory freed by the last step back to the system. glibc keeps freed blocks for
+    the process's next allocations, and the catalogs' texts, read and written next, are too
+    big to be placed there: on a 50 MB source, this lowers the second update's peak by
+    about 50 MB."""
     trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc only
     if trim is not None:
         trim(0)
