@@ -20,7 +20,7 @@ from babel.messages.plurals import get_plural
 
 from tirage.containment import read_regular
 from tirage.document import Document, Segment, forget_lines
-from tirage.entries import TemplateEntry
+from tirage.entries import TemplateEntry, remake
 from tirage.errors import CatalogError
 from tirage.languages import gettext_code
 from tirage.msgmerge import Merger, MergeReport, has_translation, merge
@@ -106,6 +106,9 @@ def build_template(doc: Document, *, release: bool = False) -> polib.POFile:
         if segment.role not in entry.comment.split(", "):
             entry.comment += f", {segment.role}"
         entry.add_line(line)
+    if release and pot:
+        del by_id, segment, entry, line
+        remake(pot)
     return pot
 
 

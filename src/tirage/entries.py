@@ -10,12 +10,13 @@ never edited: a template's entries are shared by the catalogs merged from it.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Mapping
 from types import MappingProxyType
 
 import polib
 
-__all__ = ["KeptEntry", "MergedEntry", "TemplateEntry"]
+__all__ = ["KeptEntry", "MergedEntry", "TemplateEntry", "remake"]
 
 NO_FORMS: Mapping[int, str] = MappingProxyType({})
 
@@ -58,6 +59,61 @@ class TemplateEntry(polib.POEntry):  # type: ignore[misc]  # polib has no types
         lines = (self.lines,) if isinstance(self.lines, int) else self.lines
         if line not in lines:
             self.lines = (*lines, line)
+
+
+def remake(entries: list[TemplateEntry]) -> None:
+    """Make `entries` again, in place, the same: from a copy of their fields kept outside
+    Python's small-object heap while the old entries are freed.
+
+    A template's msgids and line numbers are made while its source is read, among the
+    Document's own small objects; once the Document is freed, they keep most of the 1 MB
+    arenas it filled from going back to the system (on a 50 MB source, 360 MB stay held for
+    a template of 150 MB). Made again once nothing else is left, they fill new arenas of
+    their own (194 MB held)."""
+    if not entries:
+        return
+    # Every msgid, then every distinct comment, then the file's name, as UTF-8 (surrogates
+    # too, so that each string comes back as it was).
+    text = bytearray()
+    ends = array("q")
+    comment_at: dict[str, int] = {}
+    comments = array("q")  # each entry's comment, as its place among the distinct ones
+    counts = array("q")  # each entry's number of lines
+    lines = array("q")  # every entry's lines, one after the other
+    for entry in entries:
+        text += entry.msgid.encode("utf-8", "surrogatepass")
+        ends.append(len(text))
+        comments.append(comment_at.setdefault(entry.comment, len(comment_at)))
+        own = (entry.lines,) if isinstance(entry.lines, int) else entry.lines
+        counts.append(len(own))
+        lines.extend(own)
+    for comment in comment_at:
+        text += comment.encode("utf-8", "surrogatepass")
+        ends.append(len(text))
+    text += entries[0].name.encode("utf-8", "surrogatepass")
+    ends.append(len(text))
+    del entry, own, comment_at
+    total = len(entries)
+    entries.clear()  # the old entries, their msgids and line numbers are freed here
+
+    def string(index: int) -> str:
+        start = ends[index - 1] if index else 0
+        return text[start : ends[index]].decode("utf-8", "surrogatepass")
+
+    name = string(len(ends) - 1)
+    distinct = [string(index) for index in range(total, len(ends) - 1)]
+    at = 0
+    line: int | tuple[int, ...] = -1
+    for index in range(total):
+        count = counts[index]
+        if count > 1:
+            line = tuple(lines[at : at + count])
+        elif line != lines[at]:
+            line = lines[at]  # one int object for the sentences of a line, as before
+        entry = TemplateEntry(string(index), distinct[comments[index]], name, 0)
+        entry.lines = line
+        entries.append(entry)
+        at += count
 
 
 class MergedEntry(TemplateEntry):
