@@ -94,6 +94,6 @@ def drain(items: list[T]) -> Iterator[T]:
 def _newlines(text: str) -> array[int]:
     # Readers ask for the line of every segment: counting from the start each time would be
     # quadratic on long documents. (A str caches its hash, so the lookup is cheap.) An array,
-    # not a list: a 50 MB source has a million lines, and a million int objects scattered
-    # among the Document's would keep its memory from going back once it is freed.
+    # not a list: a 50 MB source has hundreds of thousands of lines, and as many int
+    # objects among the Document's would keep its memory from going back once it is freed.
     return array("q", (match.start() for match in re.finditer("\n", text)))
