@@ -12,6 +12,9 @@ the kernel's count for that process (`wait4`). Peers, in the same run:
   and memory grow with the input (10x is linear);
 - reupdate (with `--steps update,reupdate`): a paragraph appended to the source, then `update`
   again, which merges into the template and catalog the first one wrote;
+- edited (with `--steps update,edited`): every message of the catalog translated, the source
+  edited (a paragraph in 100 removed, a word changed in one in 150), then `update`: exact,
+  fuzzy and obsolete messages, as after a real revision;
 - the base: `update` of a one-paragraph source, what the interpreter and tirage's imports
   take. Each run's peak above it is also given per MB of source (issue 22's target: 10x).
 The TMX is generated: French-like sentences with English and German translations, one <tu>
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -105,6 +109,25 @@ def write_workspace(root: Path, megabytes: float) -> None:
             out.write(paragraph)
 
 
+def translate_and_edit(root: Path) -> None:
+    """Every message of the catalog translated (its msgid copied as its msgstr), then the
+    source edited: one paragraph in 100 removed, a word changed in one in 150."""
+    catalog = root / "locales" / "de" / "big.po"
+    text = catalog.read_text(encoding="utf-8")
+    text = re.sub(r'(msgid ((?:"[^\n]*"\n)+))msgstr ""\n', r"\1msgstr \2", text)
+    catalog.write_text(text, encoding="utf-8")
+    source = root / "source" / "big.md"
+    paragraphs = source.read_text(encoding="utf-8").split("\n\n")
+    kept = []
+    for number, paragraph in enumerate(paragraphs):
+        if number % 100 == 0 and number:
+            continue
+        if number % 150 == 0:
+            paragraph = paragraph.replace(" le ", " un ", 1).replace(" la ", " une ", 1)
+        kept.append(paragraph)
+    source.write_text("\n\n".join(kept), encoding="utf-8")
+
+
 def measure(command: list[str], timeout: float) -> tuple[float, float, str, float]:
     """(seconds, max RSS in MB, outcome, CPU seconds) of one process."""
     start = time.perf_counter()
@@ -159,7 +182,9 @@ def main() -> None:
         "--steps",
         default="update,export",
         help="which commands to run, in order: update, reupdate (a paragraph appended to the "
-        "source, then update again), export",
+        "source, then update again), edited (every message translated, then the source "
+        "edited: a paragraph in 100 removed, a word changed in one in 150; then update), "
+        "export",
     )
     args = parser.parse_args()
     steps = args.steps.split(",")
@@ -183,6 +208,9 @@ def main() -> None:
                 if step == "reupdate":  # the source edited, its template and catalog there
                     with (root / "source" / "big.md").open("a", encoding="utf-8") as out:
                         out.write("Une phrase nouvelle à la fin.\n\n")
+                    command = "update"
+                elif step == "edited":
+                    translate_and_edit(root)
                     command = "update"
                 result = measure(tirage(command, "-w", str(root), *extra), args.timeout)
                 results[(step, megabytes)] = result

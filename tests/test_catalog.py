@@ -225,3 +225,20 @@ def test_update_shortcuts_write_the_same_bytes(tmp_path: Path) -> None:
     assert format_po(fresh) == format_po(merged)
     assert "".join(format_pieces(fresh)) == format_po(merged)
     assert report == expected
+
+
+def test_remade_entries_are_the_same() -> None:
+    """`update` makes a big template's entries again once its Document is freed (issue 22's
+    memory): every field comes back as it was, odd characters and repeated lines too."""
+    from tirage.entries import TemplateEntry, remake
+
+    entries = [
+        TemplateEntry("Une phrase.", "paragraph", "a.md", 3),
+        TemplateEntry("Deux 🐈 et \udcff.", "title, paragraph", "a.md", 3),
+        TemplateEntry("", "quote", "a.md", 7),
+    ]
+    entries[1].add_line(9)
+    before = [(e.msgid, e.comment, e.occurrences, e.lines) for e in entries]
+    remake(entries)
+    assert [(e.msgid, e.comment, e.occurrences, e.lines) for e in entries] == before
+    assert all(type(e) is TemplateEntry for e in entries)

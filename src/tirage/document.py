@@ -7,6 +7,7 @@ so that an edition is the source with each segment span replaced (as po4a does).
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -90,7 +91,9 @@ def drain(items: list[T]) -> Iterator[T]:
 
 
 @lru_cache(maxsize=8)
-def _newlines(text: str) -> list[int]:
+def _newlines(text: str) -> array[int]:
     # Readers ask for the line of every segment: counting from the start each time would be
-    # quadratic on long documents. (A str caches its hash, so the lookup is cheap.)
-    return [match.start() for match in re.finditer("\n", text)]
+    # quadratic on long documents. (A str caches its hash, so the lookup is cheap.) An array,
+    # not a list: a 50 MB source has hundreds of thousands of lines, and as many int
+    # objects among the Document's would keep its memory from going back once it is freed.
+    return array("q", (match.start() for match in re.finditer("\n", text)))

@@ -55,13 +55,16 @@ class FuzzyIndex:
         for index, size in enumerate(map(len, self.encoded)):
             if size <= _SHORT_MAX:
                 self.short[size].append(index)
-        self._grams: dict[int, frozenset[str]] = {}
 
     def grams(self, index: int) -> frozenset[str]:
-        found = self._grams.get(index)
-        if found is None:
-            found = self._grams[index] = frozenset(_grams(self.entries[index].msgid))
-        return found
+        return frozenset(_grams(self.entries[index].msgid))
+
+    def shares_gram(self, index: int, wanted: frozenset[str]) -> bool:
+        """Whether the message at `index` shares a 4-gram with `wanted`. Not from a set of
+        its 4-grams kept for the next search: on a big catalog of similar sentences, those
+        sets took many times the catalog's own memory."""
+        text = self.entries[index].msgid
+        return any(text[i : i + _GRAM] in wanted for i in range(len(text) - _GRAM + 1))
 
     def _value(self, index: int, msgctxt: str | None, encoded: bytes, best: float) -> float:
         """fuzzy_search_goal_function: fstrcmp, plus the bonus for a matching context; 0.0
@@ -98,7 +101,7 @@ class FuzzyIndex:
         values: dict[int, float] = {}
         for _, _, index in near:
             value = self._value(index, msgctxt, encoded, FUZZY_THRESHOLD)
-            if value > FUZZY_THRESHOLD and not wanted.isdisjoint(self.grams(index)):
+            if value > FUZZY_THRESHOLD and self.shares_gram(index, wanted):
                 values[index] = value
         if not values:
             return None
