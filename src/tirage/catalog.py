@@ -25,7 +25,7 @@ from tirage.errors import CatalogError
 from tirage.languages import gettext_code
 from tirage.msgmerge import Merger, MergeReport, has_translation, merge
 from tirage.po.charsets import decode_catalog
-from tirage.po.locking import modify_po
+from tirage.po.locking import Planned, modify_po
 from tirage.po.pieces import read_pieces
 from tirage.po.pofile import inherit_header
 from tirage.workspace import Workspace, language_name
@@ -246,10 +246,12 @@ def _give_back_memory() -> None:
 # catalogs are read in pieces (`tirage.po.pieces`), never whole in polib's objects.
 
 
-def _read(path: Path) -> tuple[str, bytes]:
-    """A catalog's text (see `tirage.po.pofile.read_text`), and its bytes' digest."""
+def _read(path: Path) -> tuple[str, bytes | None]:
+    """A catalog's text (see `tirage.po.pofile.read_text`), and its bytes' digest when they
+    are UTF-8 (a file in another charset is saved by merging it again)."""
     raw = read_regular(path, CatalogError)
-    return decode_catalog(raw, path)[0], hashlib.sha256(raw).digest()
+    text, charset = decode_catalog(raw, path)
+    return text, hashlib.sha256(raw).digest() if charset is None else None
 
 
 def _unchanged_date(text: str, path: Path, template: polib.POFile) -> str | None:
@@ -310,13 +312,10 @@ def update_documents(
     return plans
 
 
-def _planned(plan: UpdateResult) -> tuple[str, polib.POFile] | None:
-    """The file's text as the plan read it, and the plan's catalog: what `modify_po` writes
-    without parsing the file again while the file still holds that text."""
-    if plan.digest is None or not os.path.lexists(plan.path):
-        return None
-    text, digest = _read(plan.path)
-    return (text, plan.catalog) if digest == plan.digest else None
+def _planned(plan: UpdateResult) -> Planned | None:
+    """The plan's catalog, which `modify_po` writes without reading the file's text again
+    while the file still has the bytes the plan read."""
+    return Planned(plan.digest, plan.catalog) if plan.digest is not None else None
 
 
 def _merge_again(plan: UpdateResult, old: polib.POFile | None) -> polib.POFile:

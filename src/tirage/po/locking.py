@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from hashlib import sha256
 from pathlib import Path
 from typing import TypeAlias
 
@@ -53,7 +54,16 @@ from tirage.po.pofile import (
 from tirage.tempfiles import make_temp_file
 from tirage.workspace import Workspace
 
-__all__ = ["LOCK_WAIT", "Change", "Splice", "Stamp", "catalog_lock", "file_stamp", "modify_po"]
+__all__ = [
+    "LOCK_WAIT",
+    "Change",
+    "Planned",
+    "Splice",
+    "Stamp",
+    "catalog_lock",
+    "file_stamp",
+    "modify_po",
+]
 
 Change = Callable[[polib.POFile | None], polib.POFile | None]
 """Given the catalog as it is on disk (None: no such file), edit it in place (or build a new
@@ -79,6 +89,15 @@ editors') make a new inode; an in-place write changes the size or the modificati
 
 def file_stamp(info: os.stat_result) -> Stamp:
     return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+@dataclass
+class Planned:
+    """A catalog made from a UTF-8 file the caller read, which had the bytes of `digest`
+    (SHA-256): written while the file still has them, without reading its text again."""
+
+    digest: bytes
+    catalog: polib.POFile
 
 
 @dataclass
@@ -127,17 +146,16 @@ def modify_po(
     change: Change,
     *,
     entrywise: bool = False,
-    planned: tuple[str, polib.POFile | str] | Splice | None = None,
+    planned: Planned | Splice | None = None,
 ) -> bool:
     """Apply `change` to the catalog at `path` and save it, without losing a save made by
     anyone meanwhile; True if the file was written.
 
     `entrywise=True` promises that `change` edits each entry from that entry alone (and
     leaves the header alone), which lets a retry on a big catalog take milliseconds.
-    `planned` is a text the caller read from `path` and what `change` makes of it: while the
-    file still holds that text, that catalog (or that text, when it is one) is written
-    without parsing the file again. Given as a `Splice` of bytes, the file is not even
-    decoded: a save then costs little more than writing the bytes.
+    `planned` is what `change` makes of the file as the caller read it: while the file is
+    still that, it is written without parsing the file again, nor decoding it. Given as a
+    `Splice` of bytes, a save then costs little more than writing the bytes.
     """
     with catalog_lock(ws, path):
         deadline = time.monotonic() + SAVE_WAIT
@@ -155,10 +173,12 @@ def modify_po(
         charset = None
         if splice is not None and splice.before == raw:
             ours: Text | None = splice.after
+        elif isinstance(planned, Planned) and raw and sha256(raw).digest() == planned.digest:
+            ours = planned.catalog
         else:
             if raw is not None:
                 base, charset = decode_catalog(raw, path)
-            ours = _apply(change, base, path, entrywise, _as_text(planned))
+            ours = _apply(change, base, path, entrywise)
         while True:
             if ours is None or _same(ours, raw, base):
                 return False
@@ -208,12 +228,6 @@ def _size(path: Path) -> int:
 Text: TypeAlias = str | bytes | polib.POFile
 
 
-def _as_text(
-    planned: tuple[str, polib.POFile | str] | Splice | None,
-) -> tuple[str, polib.POFile | str] | None:
-    return None if isinstance(planned, Splice) else planned
-
-
 def _joined(text: Text) -> str:
     if isinstance(text, bytes):
         return text.decode("utf-8")
@@ -228,13 +242,16 @@ def _same(text: Text, raw: bytes | None, other: str | None) -> bool:
         return False
     if isinstance(text, bytes):
         return text == raw
-    if other is None:
+    if other is None:  # compared as bytes, a piece at a time: the file is not decoded
         if isinstance(text, str):
             return text.encode("utf-8") == raw
-        try:
-            other = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
+        position = 0
+        for piece in format_pieces(text):
+            data = piece.encode("utf-8")
+            if not raw.startswith(data, position):
+                return False
+            position += len(data)
+        return position == len(raw)
     if isinstance(text, str):
         return text == other  # (never `==` on a catalog: polib formats both sides to compare)
     position = 0
@@ -245,15 +262,7 @@ def _same(text: Text, raw: bytes | None, other: str | None) -> bool:
     return position == len(other)
 
 
-def _apply(
-    change: Change,
-    text: str | None,
-    path: Path,
-    entrywise: bool,
-    planned: tuple[str, polib.POFile | str] | None = None,
-) -> Text | None:
-    if planned is not None and planned[0] == text:
-        return planned[1]
+def _apply(change: Change, text: str | None, path: Path, entrywise: bool) -> Text | None:
     if text is None:
         return change(None)
     po = parse_po(text, path)
