@@ -251,7 +251,7 @@ def _narrow_candidates() -> tuple[Search, Search]:
 
 
 def _narrow_breaks(
-    text: str, forbidden: frozenset[int], width: int, start_column: int
+    text: str, forbidden: frozenset[int], width: int, start_column: int, first: bool = False
 ) -> list[int]:
     """`_width_linebreaks` for narrow text, as the sorted indices where a line starts anew.
 
@@ -310,6 +310,8 @@ def _narrow_breaks(
                 return breaks
             cut = end
         breaks.append(cut)
+        if first:
+            return breaks
         line, column = cut, 0
 
 
@@ -356,6 +358,7 @@ def _simple_breaks(
     forbidden: frozenset[int],
     width: int,
     start_column: int,
+    first: bool = False,
 ) -> list[int]:
     """`_narrow_breaks` for text that `_simple_layout` took, by its columns."""
     rules = _RULES
@@ -404,6 +407,8 @@ def _simple_breaks(
                 return breaks
             cut = end
         breaks.append(cut)
+        if first:
+            return breaks
         line, column = cut, 0
 
 
@@ -411,8 +416,11 @@ _LAST_LAYOUT: list[tuple[str, list[int] | None]] = [("", None)]
 _ESCAPE_PAIR = re.compile(r"\\.", re.S)
 
 
-def breaks(text: str, newline: bool, width: int, start_column: int) -> list[int]:
-    """Where write-po.c breaks the escaped `text` (a portion ending in "\\n" if `newline`)."""
+def breaks(
+    text: str, newline: bool, width: int, start_column: int, first: bool = False
+) -> list[int]:
+    """Where write-po.c breaks the escaped `text` (a portion ending in "\\n" if `newline`);
+    with `first`, at most the first break (enough to learn whether the text fits)."""
     narrow = _NARROW.fullmatch(text) is not None
     if narrow and start_column + len(text) <= width:
         return []  # it all fits (the common case)
@@ -423,14 +431,14 @@ def breaks(text: str, newline: bool, width: int, start_column: int) -> list[int]
         if newline:
             forbidden.add(len(text) - 2)
     if narrow:
-        return _narrow_breaks(text, frozenset(forbidden), width, start_column)
+        return _narrow_breaks(text, frozenset(forbidden), width, start_column, first)
     last = _LAST_LAYOUT[0]  # a string too long for its first line comes again at once
     layout = last[1] if last[0] == text else _simple_layout(text)
     _LAST_LAYOUT[0] = (text, layout)
     if layout is not None:
         if start_column + layout[-1] <= width:
             return []
-        return _simple_breaks(text, layout, frozenset(forbidden), width, start_column)
+        return _simple_breaks(text, layout, frozenset(forbidden), width, start_column, first)
     chars = list(text)
     overrides = [i in forbidden for i in range(len(chars))]
     flags = _width_linebreaks(chars, overrides, width, start_column)

@@ -276,7 +276,9 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> tuple[str, .
         if first_line and text and (more or (wrap and start > width)):
             lines.append(f'{prefix}{name} ""')
             first_line, start = False, 0
-        breaks = line_breaks(text, newline, width, start) if wrap else []
+        # On the first line, the first break is enough to learn whether the text fits
+        # after its keyword; when it does not, the text is broken again from column 0.
+        breaks = line_breaks(text, newline, width, start, first_line) if wrap else []
         if first_line and text and breaks:
             lines.append(f'{prefix}{name} ""')
             first_line = False
