@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from serve_workspace import MATCHED, make_workspace
 from test_serve import PREFIX, RITA, ROOT, TOKEN, client, csrf, decide
 from tirage import entry_view, review
-from tirage.po.pofile import read_po, save_po
+from tirage.po.pofile import format_entry, read_po, save_po
 from tirage.quality.checks import check_entry
 from tirage.review import Decision, apply_decision, load_catalog
 from tirage.serve import app, memo, pages
@@ -60,6 +60,34 @@ def test_a_planned_save_writes_what_a_full_save_writes(desk: Path, tmp_path: Pat
     after = read_po(catalog)
     assert after.find("Bien sûr.").tcomment == "Poedit was here"
     assert after.find(first.msgid).msgstr == "Nuevo."
+
+
+def test_many_planned_saves_through_one_catalog_keep_its_blocks_in_place(
+    desk: Path,
+) -> None:
+    """A sitting: saves one after another through the catalog the desk read, each entry's
+    block found where the earlier saves moved it (then found again from scratch); every
+    save writes what a full save writes."""
+    ws = load_workspace(desk)
+    catalog = desk / "locales" / "es" / "doc.po"
+    twin = desk / "locales" / "es" / "twin.po"
+    shutil.copy(catalog, twin)
+    known = load_catalog(catalog)
+    texts = {e.msgid: e.msgstr for e in known.active if e.msgstr}
+    rounds = review.MOVES_KEPT // 2 + 3  # two moves a save: past the point of finding again
+    for number in range(rounds):
+        for msgid in list(texts)[number % 2 :: 2]:  # every other entry, back and forth
+            entry = known.entry(msgid, None)
+            assert entry is not None and known.data is not None
+            at, _ = known.block_at(entry)  # where the saves before moved it
+            assert known.data.startswith(b"\n\n" + format_entry(entry).encode(), at)
+            new = f"{texts[msgid]} ({number})" + "!" * (number % 3)
+            for path, given in ((catalog, known), (twin, None)):
+                made = Decision(path, "es", msgid, None, new, texts[msgid], "Rita <r@example.org>")
+                assert (apply_decision(ws, made, None, given).stamp is not None) == bool(given)
+            texts[msgid] = new
+            assert catalog.read_bytes() == twin.read_bytes()
+    assert known.data == catalog.read_bytes()
 
 
 def test_after_a_save_the_next_page_parses_no_catalog(

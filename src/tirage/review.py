@@ -82,6 +82,11 @@ class Catalog:
     data: bytes | None = None  # the file's bytes `po` was parsed from, when kept (UTF-8)
     _index: dict[tuple[str | None, str], polib.POEntry] | None = None
     _places: dict[int, int] | None = None
+    # Where the blank line before each entry of `po` was in `data` when last found, the
+    # moves planned saves made since (first entry moved, bytes), and each entry's place.
+    _blocks: list[int] | None = None
+    _moves: list[tuple[int, int]] = field(default_factory=list)
+    _order: dict[int, int] | None = None
 
     def place(self, entry: polib.POEntry) -> int | None:
         """Where this very entry object is in `active` (a walk of 20,000 is milliseconds)."""
@@ -90,11 +95,41 @@ class Catalog:
         found = self._places.get(id(entry))
         return found if found is not None and self.active[found] is entry else None
 
+    def block_at(self, entry: polib.POEntry) -> tuple[int, int]:
+        """Where the blank line before `entry`'s block should be in `data`, and the entry's
+        place in `po`; (-1, -1) when unknown. The blocks are found once (a search of a 6 MB
+        catalog for one entry took up to 1.4 ms a save), then moved by each planned save;
+        the caller checks the bytes there."""
+        if self.data is None:
+            return -1, -1
+        if self._blocks is None or len(self._moves) > MOVES_KEPT:
+            self._blocks = [found.start() for found in _BLANK_LINE.finditer(self.data)]
+            self._moves = []
+            if len(self._blocks) != len(self.po):  # not one block to an entry: searched
+                self._blocks = []
+        if self._order is None:
+            self._order = {id(e): i for i, e in enumerate(self.po)}
+        index = self._order.get(id(entry), -1)
+        if not 0 <= index < len(self._blocks):
+            return -1, -1
+        return self._blocks[index] + sum(by for first, by in self._moves if index >= first), index
+
+    def moved(self, moves: list[tuple[int, int]] | None) -> None:
+        """After a planned save: how it moved the blocks (None: not known, found again)."""
+        if moves is None:
+            self._blocks = None if self._blocks else self._blocks
+        else:
+            self._moves.extend(moves)
+
     def entry(self, msgid: str, msgctxt: str | None) -> polib.POEntry | None:
         """The live entry with this msgid and context (polib's `find` walks the list)."""
         if self._index is None:
             self._index = {(e.msgctxt, e.msgid): e for e in reversed(self.po) if not e.obsolete}
         return self._index.get((msgctxt, msgid))
+
+
+MOVES_KEPT = 64  # planned saves' moves kept before the blocks are found again
+_BLANK_LINE = re.compile(rb"\n\n")
 
 
 def load_catalog(path: Path) -> Catalog:
@@ -424,7 +459,8 @@ def apply_decision(
             raise Conflict(decision.path, decision.msgid, None)
         return settle(fresh, fresh.find(decision.msgid, msgctxt=decision.msgctxt))
 
-    planned = _plan(known, decision, settle) if known is not None else None
+    plan = _plan(known, decision, settle) if known is not None else None
+    planned, moves = plan if plan is not None else (None, None)
     as_planned = saved[:]
     saved.clear()
     done = False
@@ -437,6 +473,7 @@ def apply_decision(
     if not saved:  # `decide` did not run again: the planned text is what was written
         assert planned is not None and known is not None
         known.data = planned.after
+        known.moved(moves)
         saved[:] = [replace(as_planned[0], stamp=planned.stamp)]
     if memory is not None:
         for msgid, text, provenance in raw:
@@ -461,23 +498,29 @@ def _plan(
     known: Catalog,
     decision: Decision,
     settle: Callable[[polib.POFile, polib.POEntry | None], polib.POFile],
-) -> Splice | None:
+) -> tuple[Splice, list[tuple[int, int]] | None] | None:
     """The bytes `known` was read from, and those bytes with the decision made: the decided
     entry's block and the header block written again, every other byte left as it is. The
     entry's block is found by its own text, as `format_entry` writes it (msgid and context
     are unique in a catalog, and a blank line never occurs inside an entry). None when
-    that cannot be done: a conflict, or a file not in canonical form (then the full save)."""
+    that cannot be done: a conflict, or a file not in canonical form (then the full save).
+    With the splice, how it moves the blocks after the header and after the entry."""
     data = known.data
     target = known.entry(decision.msgid, decision.msgctxt)
     if data is None or target is None:
         return None
     separator = _SEPARATOR.encode()
     needle = separator + format_entry(target).encode("utf-8")
-    at = data.find(needle)
-    while (
-        at != -1 and not data.startswith(b"\n", at + len(needle)) and at + len(needle) != len(data)
-    ):
-        at = data.find(needle, at + 1)
+
+    def here(at: int) -> bool:
+        end = at + len(needle)
+        return data.startswith(needle, at) and (end == len(data) or data.startswith(b"\n", end))
+
+    at, index = known.block_at(target)
+    if at < 0 or not here(at):
+        at, index = data.find(needle), -1
+        while at != -1 and not here(at):
+            at = data.find(needle, at + 1)
     header_end = data.find(separator)
     head = data[:header_end]
     if at == -1 or header_end > at or not (head.startswith(b'msgid ""') or b'\nmsgid ""\n' in head):
@@ -487,14 +530,19 @@ def _plan(
     except TirageError:  # a conflict or a plural: decided on the file itself
         return None
     view = memoryview(data)  # the pieces are not copied before they are joined
+    header = header_block(known.po).encode("utf-8")
+    block = format_entry(target).encode("utf-8")
     pieces: list[bytes | memoryview] = [
-        header_block(known.po).encode("utf-8"),
+        header,
         view[header_end:at],
         separator,
-        format_entry(target).encode("utf-8"),
+        block,
         view[at + len(needle) :],
     ]
-    return Splice(data, b"".join(pieces))
+    moves = None  # found by a search (the blocks are not one to an entry): found again
+    if index >= 0:
+        moves = [(0, len(header) - header_end), (index + 1, len(block) + 2 - len(needle))]
+    return Splice(data, b"".join(pieces)), moves
 
 
 def header_block(po: polib.POFile) -> str:
