@@ -40,7 +40,6 @@ __all__ = [
     "missing_reviewed",
     "new_catalog",
     "plural_forms",
-    "same_entries",
     "timestamp",
     "translated_count",
     "update_documents",
@@ -182,11 +181,6 @@ def missing_reviewed(po: polib.POFile, reviewed: set[str]) -> int:
     )
 
 
-def same_entries(a: polib.POFile, b: polib.POFile) -> bool:
-    """Whether two catalogs differ at most in their header dates."""
-    return _header(a) == _header(b) and [_fields(e) for e in a] == [_fields(e) for e in b]
-
-
 def _header(po: polib.POFile) -> dict[str, str]:
     return {k: v for k, v in po.metadata.items() if k not in DATE_FIELDS}
 
@@ -255,8 +249,9 @@ def _read(path: Path) -> tuple[str, bytes | None]:
 
 
 def _unchanged_date(text: str, path: Path, template: polib.POFile) -> str | None:
-    """The previous template's creation date, when its entries are the new template's
-    (`same_entries`). Every piece is read, so that a broken file is refused all the same."""
+    """The previous template's creation date, when it differs from the new template at most
+    in its header dates (its entries' fields compared one by one, piece by piece). Every
+    piece is read, so that a broken file is refused all the same."""
     date, same, count = None, False, 0
     for again, piece in read_pieces(text, path):
         if date is None or again:

@@ -311,20 +311,29 @@ class _Reader:
 
 
 def _comment_fields(entry: polib.POEntry, comments: list[str]) -> None:
-    """The flags (of the last `#,` line, split at commas and spaces alike, as gettext reads
-    them) and the references (`file:line`, or a bare file name) of a message."""
+    """The flags (of the last `#,` line) and the references of a message."""
     flags: list[str] = []
     for line in comments:
         if line[:2] == "#,":
-            flags = [flag for flag in _FLAG_SEPARATORS.split(line[2:]) if flag]
+            flags = flags_of(line)
         elif line[:2] == "#:":
-            for reference in line[2:].split():
-                name, colon, number = reference.rpartition(":")
-                if colon and number.isdigit():
-                    entry.occurrences.append((name, number))
-                else:
-                    entry.occurrences.append((reference, ""))
+            add_references(entry.occurrences, line)
     entry.flags = flags
+
+
+def flags_of(line: str) -> list[str]:
+    """The flags of a `#,` line, split at commas and spaces alike, as gettext reads them."""
+    return [flag for flag in _FLAG_SEPARATORS.split(line[2:]) if flag]
+
+
+def add_references(occurrences: list[tuple[str, str]], line: str) -> None:
+    """The references of a `#:` line (`file:line`, or a bare file name), added in order."""
+    for reference in line[2:].split():
+        name, colon, number = reference.rpartition(":")
+        if colon and number.isdigit():
+            occurrences.append((name, number))
+        else:
+            occurrences.append((reference, ""))
 
 
 def _translator_comment(line: str) -> str | None:

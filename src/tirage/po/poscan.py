@@ -18,11 +18,13 @@ import re
 import polib
 
 from tirage.po.pogrammar import (
-    _FLAG_SEPARATORS,
     _ODD_BREAKS,
     _RARE_ESCAPE,
+    _SIMPLE,
     Reading,
     _newlines,
+    add_references,
+    flags_of,
     unescape,
 )
 
@@ -63,8 +65,7 @@ _FORM = {
     True: re.compile(rf"msgstr\[(\d+)\]\ ({_S}(?:\n{_S})*+)"),
     False: re.compile(rf"\#~\ msgstr\[(\d+)\]\ ({_S}(?:\n\#~\ {_S})*+)"),
 }
-_SIMPLE_ESCAPE = re.compile(r'\\([ntbrfv\\"])')
-_SIMPLE = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "\\": "\\", '"': '"'}
+_SIMPLE_ESCAPE = re.compile(r'\\([ntbrfv\\"])')  # \a is rare: read by `unescape`
 _ENCODING = polib.default_encoding
 
 
@@ -208,12 +209,7 @@ def _comments(block: str) -> tuple[str, str, list[tuple[str, str]], list[str], i
     for index, comment in enumerate(block[:-1].split("\n")):
         marker = comment[1:2]
         if marker == ":":
-            for reference in comment[2:].split():
-                name, colon, number = reference.rpartition(":")
-                if colon and number.isdigit():
-                    occurrences.append((name, number))
-                else:
-                    occurrences.append((reference, ""))
+            add_references(occurrences, comment)
             if first < 0 and comment[2:].strip():
                 first = index
         elif marker == ",":
@@ -228,7 +224,7 @@ def _comments(block: str) -> tuple[str, str, list[tuple[str, str]], list[str], i
                 first = index
     flags: list[str] = []
     if flags_line:
-        flags = [flag for flag in _FLAG_SEPARATORS.split(flags_line[2:]) if flag]
+        flags = flags_of(flags_line)
         if flags and (first < 0 or flags_at < first):
             first = flags_at
     return "\n".join(translator), "\n".join(extracted), occurrences, flags, first
