@@ -226,7 +226,7 @@ class Direct:
 
     def paragraph(self, doc: str, msgid: str) -> Paragraph:
         if doc not in self._documents:
-            source = next((p for p in self.ws.sources() if p.stem == doc), None)
+            source = self.ws.source(doc)
             document = None
             if source is not None:
                 ws = self.ws

@@ -124,6 +124,11 @@ class Workspace:
             found.append(path)
         return found
 
+    def source(self, stem: str) -> Path | None:
+        """The source document whose template is `locales/<stem>.pot` (one at most: `sources`
+        refuses twins)."""
+        return next((path for path in self.sources() if path.stem == stem), None)
+
     def pot_path(self, stem: str) -> Path:
         return self.locales_dir / f"{stem}.pot"
 

@@ -309,11 +309,8 @@ class Memo:
         new = replace(new, sticky=(old.filters | old.sticky) - new.filters, key=old.key)
         self._files[(kind, path)] = (stamp, rows.changed(place, new))
 
-    def _source(self, doc: str) -> Path | None:
-        return next((path for path in self.ws.sources() if path.stem == doc), None)
-
     def document(self, doc: str) -> Document | None:
-        source = self._source(doc)
+        source = self.ws.source(doc)
         if source is None:
             return None
         return self.file(
@@ -325,7 +322,7 @@ class Memo:
     def paragraph(self, doc: str, msgid: str) -> Paragraph:
         """The (first) paragraph of the source that holds `msgid`, through an index kept
         with the document."""
-        source, document = self._source(doc), self.document(doc)
+        source, document = self.ws.source(doc), self.document(doc)
         if source is None or document is None:
             return [(msgid, True)]
         index = self.file("paragraphs", source, partial(paragraph_index, document))

@@ -55,10 +55,9 @@ def _measure(
 ) -> tuple[CatalogStats, Coverage | None]:
     """`tirage stats`'s counts of one catalog, and what the publish gate counts; from the
     desk's cache on disk while the catalog and its source are the files they were."""
-    sources = [p for p in ws.sources() if p.stem == path.stem]
     key = ws.relative(path)
-    stamp = [list(memo.stamp_of(p)[1:]) for p in (path, *sources[:1])]
-    recalled = _recalled(ws, memo, lang, path)
+    stamp = _files_stamp(ws, memo, path)
+    recalled = _recalled(ws, memo, lang, path, stamp)
     if recalled is not None:
         return recalled
     po = memo.catalog(path).po
@@ -81,12 +80,21 @@ def _measure(
 Measured = tuple[CatalogStats, Coverage | None]
 
 
-def _recalled(ws: Workspace, memo: Memo, lang: str, path: Path) -> Measured | None:
-    """`_measure`'s numbers from the desk's cache on disk, if they are those of the files."""
-    sources = [p for p in ws.sources() if p.stem == path.stem]
+def _files_stamp(ws: Workspace, memo: Memo, path: Path) -> list[list[int]]:
+    """The modification time and size of a catalog and of its source, as the cache keeps them."""
+    source = ws.source(path.stem)
+    return [list(memo.stamp_of(p)[1:]) for p in (path, *([source] if source else []))]
+
+
+def _recalled(
+    ws: Workspace, memo: Memo, lang: str, path: Path, stamp: list[list[int]] | None = None
+) -> Measured | None:
+    """`_measure`'s numbers from the desk's cache on disk, if they are those of the files
+    (`stamp`, when the caller has it)."""
     key = ws.relative(path)
-    stamp = [list(memo.stamp_of(p)[1:]) for p in (path, *sources[:1])]
     kept = memo.recall(key)
+    if stamp is None:
+        stamp = _files_stamp(ws, memo, path)
     if isinstance(kept, dict) and kept.get("stamp") == stamp:
         try:
             return _revived(kept, path.stem, lang, key)
