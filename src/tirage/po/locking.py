@@ -46,6 +46,7 @@ from tirage.errors import CatalogError
 from tirage.notices import converted, notify
 from tirage.po.charsets import decode_catalog
 from tirage.po.pofile import (
+    EMPTY_HEADER,
     format_entry,
     format_pieces,
     format_po,
@@ -73,7 +74,6 @@ times, each time on a fresher catalog, so it must decide from what it is given o
 LOCK_WAIT = 120.0  # seconds to wait for another tirage process to finish with a catalog
 SAVE_WAIT = 120.0  # seconds to keep trying while another writer keeps changing the file
 _SEPARATOR = "\n\n"  # between two entries in gettext's output; never inside one
-_EMPTY_HEADER = 'msgid ""\nmsgstr ""\n\n'
 # A catalog bigger than this is compared, and once displaced removed, by other threads:
 # reading a 6 MB catalog and freeing its blocks take milliseconds a save need not wait for.
 _BIG = 1 << 20
@@ -335,8 +335,7 @@ def _merge(base: str, ours: str, theirs: str, redo: Callable[[str], str | None])
 
 def _redo(change: Change, block: str, path: Path) -> str | None:
     """`change` applied to one entry's text alone; None when that is not one plain entry."""
-    # An empty header first: polib takes the comments opening a file for the file's own.
-    text = _EMPTY_HEADER + block + ("" if block.endswith("\n") else "\n")
+    text = EMPTY_HEADER + block + ("" if block.endswith("\n") else "\n")
     try:
         po = parse_po(text, path)
     except CatalogError:

@@ -29,19 +29,16 @@ from pathlib import Path
 import polib
 
 from tirage.errors import CatalogError
-from tirage.po.pofile import parse_po
+from tirage.po.pofile import EMPTY_HEADER, OTHER_BREAK_CHARS, parse_po
 
 __all__ = ["PIECE", "read_pieces"]
 
 PIECE = 1 << 19  # characters: a piece's messages take a few MB while they are parsed
 
-# Pieces after the first start with an empty header: a plain `msgid ""` in them is then a
-# duplicate (as in the whole file), and their first message keeps its comments.
-_EMPTY_HEADER = 'msgid ""\nmsgstr ""\n\n'
 # The file opens with its header: comments, then a plain `msgid ""` and its msgstr.
 _HEADER_FIRST = re.compile(r'(?:#(?![~|])[^\n]*\n|[ \t]*\n)*msgid ""\nmsgstr')
 # What only the whole file reads right: other line boundaries, a backslash-newline.
-_WHOLE_ONLY = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]|\\\\\n")
+_WHOLE_ONLY = re.compile(f"[{OTHER_BREAK_CHARS}]|\\\\\n")
 # The line before a cut: a string of a msgstr. The line after it: a comment, or the first
 # line of a message (`msgctxt` or `msgid`, maybe obsolete, maybe previous).
 _LAST_LINE = ('"', "msgstr", '#~ "', "#~ msgstr")
@@ -61,7 +58,10 @@ def read_pieces(text: str, path: Path | None = None) -> Iterator[tuple[bool, pol
     start = 0
     for number, end in enumerate(cuts):
         try:
-            chunk = text[start:end] if number == 0 else _EMPTY_HEADER + text[start:end]
+            # After the first, a piece starts with an empty header: a plain `msgid ""` in
+            # it is then a duplicate (as in the whole file), and its first message keeps
+            # its comments.
+            chunk = text[start:end] if number == 0 else EMPTY_HEADER + text[start:end]
             piece = parse_po(chunk, path)
             del chunk
         except CatalogError:

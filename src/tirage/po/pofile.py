@@ -30,6 +30,8 @@ from tirage.po.poscan import scan_messages
 from tirage.tempfiles import make_temp_file
 
 __all__ = [
+    "EMPTY_HEADER",
+    "OTHER_BREAK_CHARS",
     "format_entry",
     "format_pieces",
     "format_po",
@@ -75,8 +77,13 @@ _GOOD_LINES = re.compile(
     rf"{_GOOD_STRING}[ \t]*+"
     r"|[^\S\n]*+))(?:\n|\Z))*+"
 )
-_OTHER_BREAK_CHARS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # `in`: six times a search's speed
-_OTHER_LINE_BREAKS = re.compile(f"[{_OTHER_BREAK_CHARS}]")
+# Line boundaries str.splitlines knows besides "\n" (tested with `in`: six times a search's
+# speed).
+OTHER_BREAK_CHARS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_OTHER_LINE_BREAKS = re.compile(f"[{OTHER_BREAK_CHARS}]")
+# An empty header, put before some messages of a catalog to parse them alone: polib takes
+# the comments opening a file for the file's own.
+EMPTY_HEADER = 'msgid ""\nmsgstr ""\n\n'
 
 
 def _check_syntax(text: str, path: Path | None) -> None:
@@ -135,7 +142,7 @@ def parse_po(text: str, path: Path | None = None) -> polib.POFile:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        lines_end_in_newline = not any(char in text for char in _OTHER_BREAK_CHARS)
+        lines_end_in_newline = not any(char in text for char in OTHER_BREAK_CHARS)
         reading = scan_messages(text) if lines_end_in_newline else None
         if reading is None:  # not laid out as gettext writes, or not good: read line by line
             _check_syntax(text, path)
