@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -95,14 +97,18 @@ def test_idle_update_is_skipped_until_an_input_changes(runner: CliRunner, worksp
     (workspace / ".tirage" / "update.json").unlink()
     assert run(runner, "update", "-w", ws) == idle  # the real merge agrees
 
-    # A translator saves with another tool's wrapping: update writes it back canonical.
+    # A translator saves with another tool's wrapping: the merge runs again, changes no
+    # message, and leaves the file as that tool laid it out (as `msgmerge --update` does).
     path = po_path(workspace)
     po = read_po(path)
     po.find("Bien sûr.").msgstr = "Of course."
     po.save(str(path))  # polib's own wrapping, not msgcat's
     polib_bytes = path.read_bytes()
     assert "en/" + f"{INTERVIEW}.po: " in run(runner, "update", "-w", ws)
-    assert path.read_bytes() != polib_bytes and read_po(path).find("Bien sûr.").msgstr
+    assert path.read_bytes() == polib_bytes
+    digests = json.loads(record.read_text(encoding="utf-8"))["documents"]
+    recorded = next(iter(digests.values()))["digests"][f"locales/en/{INTERVIEW}.po"]
+    assert recorded == hashlib.sha256(polib_bytes).hexdigest()  # the file as it is, recorded
 
     # The source changes: the new sentence reaches the template at once.
     run(runner, "update", "-w", ws)
@@ -208,3 +214,41 @@ def test_segment_takes_the_workspace_source_language(runner: CliRunner, tmp_path
     assert out.splitlines() == ["It is approx. ten metres.", "He left."]
     out = runner.invoke(main, ["segment", "-"], input=text).output  # no workspace here: fr
     assert out.splitlines()[0] == "It is approx."
+
+
+@requires_gettext
+def test_update_leaves_another_layout_as_msgmerge_update_does(
+    runner: CliRunner, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catalog and template that another tool laid out (here `msgcat --no-wrap`) are left
+    as they are by an update that changes no message, as `msgmerge --update` leaves them;
+    an update that changes one writes the file gettext's way, as `msgmerge` does."""
+    ws = str(workspace)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1432900000")
+    run(runner, "update", "-w", ws)
+    path, pot = po_path(workspace), workspace / "locales" / f"{INTERVIEW}.pot"
+    po = read_po(path)
+    po.find("Bien sûr.").msgstr = "Of course."
+    po.save(str(path))
+    for file in (path, pot):
+        subprocess.run(["msgcat", "--no-wrap", "-o", str(file), str(file)], check=True)
+    unwrapped, unwrapped_pot = path.read_bytes(), pot.read_bytes()
+    assert b"\n" + b'msgid ""\n"' not in unwrapped  # one line a string: not gettext's layout
+
+    reference = workspace / "reference.po"  # gettext's own behaviour, on a copy
+    reference.write_bytes(unwrapped)
+    subprocess.run(["msgmerge", "-U", "-q", "--backup=none", str(reference), str(pot)], check=True)
+    assert reference.read_bytes() == unwrapped
+
+    run(runner, "update", "-w", ws)
+    assert path.read_bytes() == unwrapped and pot.read_bytes() == unwrapped_pot
+
+    source = workspace / "source" / f"{INTERVIEW}.txt"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Bien sûr.", "Bien sûr !"), encoding="utf-8")
+    old_copy = workspace / "old.po"
+    old_copy.write_bytes(unwrapped)
+    run(runner, "update", "-w", ws)
+    assert_canonical(pot)
+    assert path.read_text(encoding="utf-8") == msgmerge(old_copy, pot)
+    assert read_po(path).find("Bien sûr !").msgstr == "Of course."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from tirage.catalog import build_template
 from tirage.errors import SourceError
 from tirage.po.pofile import format_po
 from tirage.readers import read_document
-from tirage.readers.segments import translatable
+from tirage.readers.segments import normalise, translatable
+from tirage.text.addresses import EMAIL, URL, without_addresses
 
 from conftest import DATA, INTERVIEW, REPO
 from gettext_tools import assert_canonical, requires_gettext
@@ -225,3 +227,24 @@ def test_reference_definition_keeps_url_and_translates_title(tmp_path: Path) -> 
 def test_emphasised_first_line_of_a_running_sentence_is_not_a_term(tmp_path: Path) -> None:
     texts = _md_segments(tmp_path, "*Le début d'une phrase*\nqui continue ici.\n")
     assert texts == ["*Le début d'une phrase* qui continue ici."]
+
+
+_WHITESPACE = st.sampled_from(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2002\u2028\u3000")
+_TEXT = st.lists(
+    st.one_of(
+        _WHITESPACE, st.characters(), st.sampled_from(["https://x.fr/a", "www.", "@", "a@b.fr"])
+    )
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_normalise_is_one_space_for_each_run_of_regex_whitespace(text: str) -> None:
+    assert normalise(text) == re.sub(r"\s+", " ", text).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_without_addresses_is_both_patterns_applied(text: str) -> None:
+    """Looking for `://`, `www.` and `@` first only skips patterns that cannot match."""
+    assert without_addresses(text, "_") == EMAIL.sub("_", URL.sub("_", text))

@@ -27,7 +27,13 @@ from tirage.msgmerge import Merger, MergeReport, has_translation, merge
 from tirage.po.charsets import decode_catalog
 from tirage.po.locking import Planned, modify_po
 from tirage.po.pieces import read_pieces
-from tirage.po.pofile import inherit_header
+from tirage.po.pofile import (
+    MessagesDigest,
+    header_fields,
+    inherit_header,
+    message_fields,
+    messages_digest,
+)
 from tirage.workspace import Workspace, language_name
 
 __all__ = [
@@ -59,6 +65,7 @@ class UpdateResult:
     written: bool = False
     template: polib.POFile | None = None  # for a language's catalog: what it merges
     digest: bytes | None = None  # of the file's bytes, when the plan read it
+    unchanged: bool = False  # the plan's catalog holds the messages the file held
 
 
 def timestamp() -> str:
@@ -185,24 +192,6 @@ def _header(po: polib.POFile) -> dict[str, str]:
     return {k: v for k, v in po.metadata.items() if k not in DATE_FIELDS}
 
 
-def _fields(e: polib.POEntry) -> tuple[object, ...]:
-    return (
-        e.msgctxt,
-        e.msgid,
-        e.msgid_plural,
-        e.msgstr,
-        sorted(e.msgstr_plural.items()),
-        e.comment,
-        e.tcomment,
-        list(e.occurrences),
-        list(e.flags),
-        e.previous_msgctxt,
-        e.previous_msgid,
-        e.previous_msgid_plural,
-        e.obsolete,
-    )
-
-
 def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[UpdateResult]:
     """The document's new template and merged catalogs, computed without writing anything.
     `doc` is emptied as its template is built (see `build_template`)."""
@@ -210,15 +199,16 @@ def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[Up
     name, stem = doc.name, doc.stem
     template = build_template(doc, release=True)
     _give_back_memory()
-    digest = None
+    digest, unchanged = None, False
     if pot_path.exists():
         text, digest = _read(pot_path)
-        date = _unchanged_date(text, pot_path, template)
+        date, header = _unchanged_date(text, pot_path, template)
         del text
         _give_back_memory()
         if date is not None:
             template.metadata["POT-Creation-Date"] = date
-    plans = [UpdateResult(pot_path, template, MergeReport(), digest=digest)]
+            unchanged = header == header_fields(template)
+    plans = [UpdateResult(pot_path, template, MergeReport(), digest=digest, unchanged=unchanged)]
     for lang in langs:
         plans.append(_plan_catalog(ws, template, lang, ws.po_path(lang, stem), name))
         _give_back_memory()
@@ -248,19 +238,23 @@ def _read(path: Path) -> tuple[str, bytes | None]:
     return text, hashlib.sha256(raw).digest() if charset is None else None
 
 
-def _unchanged_date(text: str, path: Path, template: polib.POFile) -> str | None:
+def _unchanged_date(text: str, path: Path, template: polib.POFile) -> tuple[str | None, object]:
     """The previous template's creation date, when it differs from the new template at most
-    in its header dates (its entries' fields compared one by one, piece by piece). Every
-    piece is read, so that a broken file is refused all the same."""
-    date, same, count = None, False, 0
+    in its header dates (its entries' fields compared one by one, piece by piece), and its
+    `header_fields`. Every piece is read, so that a broken file is refused all the same."""
+    date, header, same, count = None, None, False, 0
     for again, piece in read_pieces(text, path):
         if date is None or again:
-            date = str(piece.metadata.get("POT-Creation-Date", ""))
+            date, header = str(piece.metadata.get("POT-Creation-Date", "")), header_fields(piece)
             same, count = _header(piece) == _header(template), 0
         for entry in piece:
-            same = same and count < len(template) and _fields(entry) == _fields(template[count])
+            same = (
+                same
+                and count < len(template)
+                and message_fields(entry) == message_fields(template[count])
+            )
             count += 1
-    return date if same and count == len(template) else None
+    return (date if same and count == len(template) else None), header
 
 
 def _plan_catalog(
@@ -270,18 +264,20 @@ def _plan_catalog(
         merged, report = fresh_catalog(template, lang, ws, doc_name)
         return UpdateResult(path, merged, report, template=template)
     text, digest = _read(path)
-    merger = header = None
+    merger = header = held = None
     for again, piece in read_pieces(text, path):
-        if merger is None or again:
-            merger, header = Merger(template), _header_only(piece)
+        if merger is None or held is None or again:
+            merger, header, held = Merger(template), _header_only(piece), MessagesDigest(piece)
         for entry in piece:
+            held.add(entry)
             merger.take(entry)
     del text
-    assert merger is not None and header is not None  # read_pieces yields at least once
+    assert merger is not None and header is not None and held is not None  # at least one
     merged, report = merger.finish(header)
     if translated_count(merged) < merger.translated:
         raise CatalogError("merge would lose translations; catalog left as it was", path)
-    return UpdateResult(path, merged, report, template=template, digest=digest)
+    unchanged = held.digest() == messages_digest(merged)
+    return UpdateResult(path, merged, report, template=template, digest=digest, unchanged=unchanged)
 
 
 def _header_only(po: polib.POFile) -> polib.POFile:
@@ -310,7 +306,9 @@ def update_documents(
 def _planned(plan: UpdateResult) -> Planned | None:
     """The plan's catalog, which `modify_po` writes without reading the file's text again
     while the file still has the bytes the plan read."""
-    return Planned(plan.digest, plan.catalog) if plan.digest is not None else None
+    if plan.digest is None:
+        return None
+    return Planned(plan.digest, plan.catalog, unchanged=plan.unchanged)
 
 
 def _merge_again(plan: UpdateResult, old: polib.POFile | None) -> polib.POFile:

@@ -94,10 +94,15 @@ def file_stamp(info: os.stat_result) -> Stamp:
 @dataclass
 class Planned:
     """A catalog made from a UTF-8 file the caller read, which had the bytes of `digest`
-    (SHA-256): written while the file still has them, without reading its text again."""
+    (SHA-256): written while the file still has them, without reading its text again.
+
+    `unchanged` says the catalog holds the very messages the file held (their
+    `pofile.messages_digest` is the same): the file is then left as it is, like
+    `msgmerge --update` leaves a file whose merge changed nothing, whatever its layout."""
 
     digest: bytes
     catalog: polib.POFile
+    unchanged: bool = False
 
 
 @dataclass
@@ -174,6 +179,8 @@ def modify_po(
         if splice is not None and splice.before == raw:
             ours: Text | None = splice.after
         elif isinstance(planned, Planned) and raw and sha256(raw).digest() == planned.digest:
+            if planned.unchanged:
+                return False
             ours = planned.catalog
         else:
             if raw is not None:

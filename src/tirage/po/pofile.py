@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import itertools
 import os
 import re
@@ -32,10 +33,14 @@ from tirage.tempfiles import make_temp_file
 __all__ = [
     "EMPTY_HEADER",
     "OTHER_BREAK_CHARS",
+    "MessagesDigest",
     "format_entry",
     "format_pieces",
     "format_po",
+    "header_fields",
     "inherit_header",
+    "message_fields",
+    "messages_digest",
     "parse_po",
     "read_catalog",
     "read_po",
@@ -406,7 +411,13 @@ def _reference_lines(occurrences: Iterable[tuple[str, str]]) -> list[str]:
     return lines
 
 
-def _entry_lines(entry: polib.POEntry, header: bool = False) -> list[str]:
+# A string of an entry before it is wrapped: (prefix, keyword, value, wrap).
+_String = tuple[str, str, str, bool]
+
+
+def _entry_parts(entry: polib.POEntry, header: bool = False) -> tuple[list[str], list[_String]]:
+    """What gettext writes of an entry but the line breaking of its strings: its comment
+    lines, then its strings."""
     obsolete = bool(entry.obsolete) and not header
     said, extracted, occurrences = entry.tcomment, entry.comment, entry.occurrences
     lines = _comment_lines("#", said) if said else []
@@ -424,25 +435,34 @@ def _entry_lines(entry: polib.POEntry, header: bool = False) -> list[str]:
         lines.append(f"#, {flags}")
     prefix = "#~ " if obsolete else ""
     previous = "#~| " if obsolete else "#| "
-    for name, value in (
-        ("msgctxt", getattr(entry, "previous_msgctxt", None)),
-        ("msgid", getattr(entry, "previous_msgid", None)),
-        ("msgid_plural", getattr(entry, "previous_msgid_plural", None)),
-    ):
-        if value is not None:
-            lines += _wrap(previous, name, value, wrap)
+    strings = [
+        (previous, name, value, wrap)
+        for name, value in (
+            ("msgctxt", getattr(entry, "previous_msgctxt", None)),
+            ("msgid", getattr(entry, "previous_msgid", None)),
+            ("msgid_plural", getattr(entry, "previous_msgid_plural", None)),
+        )
+        if value is not None
+    ]
     if entry.msgctxt is not None:
-        lines += _wrap(prefix, "msgctxt", entry.msgctxt, wrap)
-    lines += _wrap(prefix, "msgid", entry.msgid, wrap)
+        strings.append((prefix, "msgctxt", entry.msgctxt, wrap))
+    strings.append((prefix, "msgid", entry.msgid, wrap))
     if entry.msgid_plural:
-        lines += _wrap(prefix, "msgid_plural", entry.msgid_plural, wrap)
+        strings.append((prefix, "msgid_plural", entry.msgid_plural, wrap))
         plurals = {int(k): v for k, v in (entry.msgstr_plural or {}).items()}
         if not plurals:
             plurals = {0: "", 1: ""}
         for index in sorted(plurals):
-            lines += _wrap(prefix, f"msgstr[{index}]", plurals[index], wrap)
+            strings.append((prefix, f"msgstr[{index}]", plurals[index], wrap))
     else:
-        lines += _wrap(prefix, "msgstr", entry.msgstr or "", wrap)
+        strings.append((prefix, "msgstr", entry.msgstr or "", wrap))
+    return lines, strings
+
+
+def _entry_lines(entry: polib.POEntry, header: bool = False) -> list[str]:
+    lines, strings = _entry_parts(entry, header)
+    for prefix, name, value, wrap in strings:
+        lines += _wrap(prefix, name, value, wrap)
     return lines
 
 
@@ -475,12 +495,19 @@ def format_po(po: polib.POFile) -> str:
     return "".join(format_pieces(po))
 
 
+def _live(entry: polib.POEntry) -> bool:
+    return not entry.obsolete and not (entry.msgid == "" and entry.msgctxt is None)
+
+
+def _dead(entry: polib.POEntry) -> bool:
+    return bool(entry.obsolete) and bool(_first_msgstr(entry))  # like msgcat, with a msgstr
+
+
 def format_pieces(po: polib.POFile) -> Iterator[str]:
     """`format_po`'s text in pieces, one entry (or blank line) at a time, made as they are
     asked for: a big catalog can be written to a file without its whole text in memory."""
-    live = [e for e in po if not e.obsolete and not (e.msgid == "" and e.msgctxt is None)]
-    # Like msgcat, drop obsolete entries that carry no translation.
-    dead = [e for e in po if e.obsolete and _first_msgstr(e)]
+    live = [e for e in po if _live(e)]
+    dead = [e for e in po if _dead(e)]
     if not live and not dead:
         return  # msgcat writes nothing at all for a catalog with no messages
     header = _header_entry(po)
@@ -492,6 +519,66 @@ def format_pieces(po: polib.POFile) -> Iterator[str]:
             yield "\n"
         first = False
         yield format_entry(entry)
+
+
+def message_fields(e: polib.POEntry) -> tuple[object, ...]:
+    """Every field of an entry that `format_po` writes (as the same types whichever reader or
+    merge made the entry, for `MessagesDigest`)."""
+    return (
+        e.msgctxt,
+        e.msgid,
+        e.msgid_plural,
+        e.msgstr,
+        sorted((int(k), v) for k, v in e.msgstr_plural.items()) if e.msgstr_plural else [],
+        e.comment,
+        e.tcomment,
+        list(e.occurrences),
+        list(e.flags),
+        e.previous_msgctxt,
+        e.previous_msgid,
+        e.previous_msgid_plural,
+        bool(e.obsolete),
+    )
+
+
+def header_fields(po: polib.POFile) -> object:
+    """What `format_po` writes of a catalog's header but its line breaking."""
+    entry = _header_entry(po)
+    return entry and _entry_parts(entry, header=True)
+
+
+class MessagesDigest:
+    """A SHA-256 of the messages `format_po` writes of a catalog, every field of each, taking
+    the entries one at a time (a big catalog is read in pieces).
+
+    Two catalogs with the same digest are written the same. `msgmerge --update` leaves a file
+    alone when its merge changes no message, however the file's lines are broken, and so
+    does `update` (see `tirage.po.locking.Planned`)."""
+
+    def __init__(self, header: polib.POFile) -> None:
+        self._header = repr(header_fields(header)).encode("utf-8")
+        self._live, self._dead = hashlib.sha256(), hashlib.sha256()
+        self._count = 0
+
+    def add(self, entry: polib.POEntry) -> None:
+        kind = self._live if _live(entry) else self._dead if _dead(entry) else None
+        if kind is not None:
+            kind.update(repr(message_fields(entry)).encode("utf-8"))
+            self._count += 1
+
+    def digest(self) -> bytes:
+        if not self._count:
+            return b""  # no message: nothing is written, not even the header
+        parts = (self._header, self._live.digest(), self._dead.digest())
+        return hashlib.sha256(b"".join(parts)).digest()
+
+
+def messages_digest(po: polib.POFile) -> bytes:
+    """`MessagesDigest` of a whole catalog."""
+    digest = MessagesDigest(po)
+    for entry in po:
+        digest.add(entry)
+    return digest.digest()
 
 
 # ---------------------------------------------------------------------------------------------

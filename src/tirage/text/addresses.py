@@ -25,5 +25,12 @@ URL = re.compile(
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+")
 
 
+# What every URL and every address holds: most text has neither, and looking for these is
+# much cheaper than trying the patterns at each character (the segmenter asks per sentence).
+_URL_MARK = re.compile(r"://|www\.", re.IGNORECASE)
+
+
 def without_addresses(text: str, replacement: str = " ") -> str:
-    return EMAIL.sub(replacement, URL.sub(replacement, text))
+    if _URL_MARK.search(text):
+        text = URL.sub(replacement, text)
+    return EMAIL.sub(replacement, text) if "@" in text else text
