@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -392,3 +393,15 @@ def test_source_changed_entry_is_not_taken_for_raw_output(workspace: Path) -> No
     with TranslationMemory.open(ws) as memory:
         memory.refresh(ws)
         assert memory.raw_output("Bien sûr !", "fr", "es", "doc") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_index_terms_drop_every_combining_mark(text: str) -> None:
+    """The terms indexed are the words of the text folded and stripped of combining marks,
+    character by character (each distinct character is tested once)."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    assert memory_module._index_terms(text) == list(
+        dict.fromkeys(memory_module._WORD.findall(plain))
+    )

@@ -150,7 +150,10 @@ def edit_ratio(raw: str, final: str) -> float:
 def _index_terms(text: str) -> list[str]:
     """The words FTS5's unicode61 tokenizer would index: folded case, no diacritics."""
     folded = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    # Each distinct character tested once, not each character: a fresh memory indexes a
+    # whole catalog.
+    marks = dict.fromkeys(ord(ch) for ch in set(folded) if unicodedata.combining(ch))
+    plain = folded.translate(marks) if marks else folded
     return list(dict.fromkeys(_WORD.findall(plain)))
 
 
