@@ -405,3 +405,22 @@ def test_index_terms_drop_every_combining_mark(text: str) -> None:
     assert memory_module._index_terms(text) == list(
         dict.fromkeys(memory_module._WORD.findall(plain))
     )
+
+
+def test_term_counts_written_once_a_catalog_match_a_recount(workspace: Path) -> None:
+    """A catalog's new sentences have their index terms counted in memory and written at
+    its end: the counts are those a recount of every stored sentence gives, across two
+    catalogs sharing words, sentences added one at a time (outside a catalog) included."""
+    ws = load_workspace(workspace)
+    rng = random.Random(7)
+    words = ["été", "Maison", "l'Europe", "écosystème", "label", "province", "fédérer", "avance"]
+    for stem in ("first", "second"):
+        entries = [reviewed(_sentence(rng, words), f"{stem} {i}") for i in range(40)]
+        write_catalog(ws.po_path("en", stem), entries)
+    with TranslationMemory.open(ws) as memory:
+        memory.add("Une phrase ajoutée seule, été.", "One sentence", "fr", "en", "third")
+        memory.refresh(ws)
+        stored = dict(memory.db.execute("SELECT term, df FROM terms"))
+        memory_module._count_terms(memory.db)
+        assert stored == dict(memory.db.execute("SELECT term, df FROM terms"))
+        assert stored["ete"] > 1 and stored["seule"] == 1  # folded, without diacritics

@@ -193,6 +193,9 @@ class TranslationMemory:
     def __init__(self, path: Path, connection: sqlite3.Connection):
         self.path = path
         self.db = connection
+        # Index terms of the sources added while a catalog is recorded, written once at its
+        # end: one upsert a distinct term, not one a term of every sentence.
+        self._pending_terms: Counter[str] | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -266,12 +269,19 @@ class TranslationMemory:
             return int(row[0])
         cursor = self.db.execute("INSERT INTO sources (lang, text) VALUES (?, ?)", (lang, text))
         assert cursor.lastrowid is not None
-        self.db.executemany(
-            "INSERT INTO terms (term, df) VALUES (?, 1) "
-            "ON CONFLICT (term) DO UPDATE SET df = df + 1",
-            [(term,) for term in _index_terms(text)],
-        )
+        terms = Counter(_index_terms(text))
+        if self._pending_terms is None:
+            self._add_terms(terms)
+        else:
+            self._pending_terms.update(terms)
         return cursor.lastrowid
+
+    def _add_terms(self, counts: Counter[str]) -> None:
+        self.db.executemany(
+            "INSERT INTO terms (term, df) VALUES (?, ?) "
+            "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+            counts.items(),
+        )
 
     def add(
         self,
@@ -450,8 +460,13 @@ class TranslationMemory:
         if seen.fetchone() == (digest,):
             return 0
         changed = 0
-        for entry in po if po is not None else read_po(path):
-            changed += self.record_entry(entry, workspace.source_lang, lang, path.stem)
+        self._pending_terms = Counter()
+        try:
+            for entry in po if po is not None else read_po(path):
+                changed += self.record_entry(entry, workspace.source_lang, lang, path.stem)
+        finally:
+            pending, self._pending_terms = self._pending_terms, None
+            self._add_terms(pending)
         self.db.execute(
             "INSERT OR REPLACE INTO catalogs (path, digest) VALUES (?, ?)", (key, digest)
         )
