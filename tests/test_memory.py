@@ -17,7 +17,7 @@ from tirage import memory as memory_module
 from tirage.cli import main
 from tirage.errors import CatalogError
 from tirage.interchange.tmx import export_tmx, import_tmx
-from tirage.memory import TranslationMemory, edit_ratio
+from tirage.memory import CANDIDATES, TranslationMemory, edit_ratio
 from tirage.po.pofile import read_po, save_po
 from tirage.provenance import Provenance, set_provenance
 from tirage.workspace import load_workspace
@@ -424,3 +424,58 @@ def test_term_counts_written_once_a_catalog_match_a_recount(workspace: Path) -> 
         memory_module._count_terms(memory.db)
         assert stored == dict(memory.db.execute("SELECT term, df FROM terms"))
         assert stored["ete"] > 1 and stored["seule"] == 1  # folded, without diacritics
+
+
+def test_sentences_known_only_for_machine_output_take_no_lookup_place(workspace: Path) -> None:
+    """A catalog of raw machine translations teaches no unit: its sentences are not indexed,
+    so they neither cost the memory their indexing nor crowd out, among the fuzzy lookup's
+    candidates, the one similar sentence a reviewer translated (here every machine-translated
+    sentence shares all the query's words, and was stored first)."""
+    ws = load_workspace(workspace)
+    sentence = "La province a une longueur d'avance et doit en profiter pour fédérer"
+    machine = []
+    for i in range(CANDIDATES * 3):
+        entry = polib.POEntry(msgid=f"{sentence}, numéro {i}.", msgstr=f"MT {i}")
+        entry.flags.append("fuzzy")
+        set_provenance(entry, Provenance("apertium", "fr-en", "3.8.3"))
+        machine.append(entry)
+    write_catalog(ws.po_path("en", "a-machine"), machine)
+    write_catalog(ws.po_path("en", "b-human"), [reviewed(sentence + ".", "Reviewed.")])
+    with TranslationMemory.open(ws) as memory:
+        memory.refresh(ws)
+        assert memory.raw_output(machine[0].msgid, "fr", "en", "a-machine") == "MT 0"
+        # (An external-content table's rows are its content's: the index is read by MATCH.)
+        query = "SELECT count(*) FROM sources_fts WHERE sources_fts MATCH ?"
+        assert memory.db.execute(query, ("numero",)).fetchone() == (0,)
+        assert memory.db.execute(query, ("province",)).fetchone() == (1,)  # the reviewed one
+        match = memory.lookup(sentence + " ensemble.", "fr", "en")
+        assert match is not None and match.target == "Reviewed."
+
+
+def test_older_memory_indexes_only_sentences_with_a_unit(tmp_path: Path) -> None:
+    """A memory of version 2 indexed every sentence it stored, by a trigger: opened again,
+    its index holds only the sentences that have a unit, and their terms' counts."""
+    path = tmp_path / "old.sqlite"
+    memory = TranslationMemory.open_path(path)
+    memory.db.execute(
+        "CREATE TRIGGER sources_ai AFTER INSERT ON sources BEGIN "
+        "INSERT INTO sources_fts (rowid, text) VALUES (new.id, new.text); END"
+    )
+    memory.add("Oui, bien sûr.", "Yes, of course.", "fr", "en", "doc")
+    raw = Provenance("apertium", "fr-en", "3.8.3")
+    memory.record_mt("Non, pas encore.", "No, not yet.", "fr", "en", "doc", raw)
+    memory.db.execute("PRAGMA user_version = 2")
+    memory.commit()
+    memory.close()
+    with TranslationMemory.open_path(path) as again:
+        rows = again.db.execute("SELECT rowid FROM sources_fts WHERE sources_fts MATCH 'non'")
+        assert rows.fetchall() == []
+        assert again.lookup("Oui, bien sûr !", "fr", "en") is not None
+        assert dict(again.db.execute("SELECT term, df FROM terms")) == {
+            "oui": 1,
+            "bien": 1,
+            "sur": 1,
+        }
+        again.record_mt("Peut-être.", "Maybe.", "fr", "en", "doc", raw)  # no trigger left
+        rows = again.db.execute("SELECT rowid FROM sources_fts WHERE sources_fts MATCH 'peut'")
+        assert rows.fetchall() == []

@@ -62,9 +62,6 @@ CREATE TABLE IF NOT EXISTS terms (
     term TEXT PRIMARY KEY,
     df INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS sources_ai AFTER INSERT ON sources BEGIN
-    INSERT INTO sources_fts (rowid, text) VALUES (new.id, new.text);
-END;
 CREATE TABLE IF NOT EXISTS units (
     id INTEGER PRIMARY KEY,
     source_id INTEGER NOT NULL REFERENCES sources (id),
@@ -109,7 +106,7 @@ CREATE TABLE IF NOT EXISTS catalogs (
 """
 
 _WORD = re.compile(r"[^\W_]+")
-SCHEMA_VERSION = 2  # 2: units.mt_accepted
+SCHEMA_VERSION = 3  # 2: units.mt_accepted; 3: only sentences with a unit are indexed
 POSTINGS_BUDGET = 3_000  # rowids read from the index per fuzzy lookup, beyond the 2 rarest words
 
 
@@ -215,7 +212,7 @@ class TranslationMemory:
                 db.executescript(_SCHEMA)
                 if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
                     _add_mt_accepted(db)
-                    _count_terms(db)
+                    _index_translated(db)
                     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                     db.commit()
         except filelock.Timeout:
@@ -269,12 +266,18 @@ class TranslationMemory:
             return int(row[0])
         cursor = self.db.execute("INSERT INTO sources (lang, text) VALUES (?, ?)", (lang, text))
         assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _index(self, source_id: int, text: str) -> None:
+        """Make a sentence findable by fuzzy lookups, once it has its first unit. A sentence
+        known only for its raw machine output has nothing to lend: indexed, it would cost a
+        fresh memory most of its time and take lookups' candidate places."""
+        self.db.execute("INSERT INTO sources_fts (rowid, text) VALUES (?, ?)", (source_id, text))
         terms = Counter(_index_terms(text))
         if self._pending_terms is None:
             self._add_terms(terms)
         else:
             self._pending_terms.update(terms)
-        return cursor.lastrowid
 
     def _add_terms(self, counts: Counter[str]) -> None:
         self.db.executemany(
@@ -310,6 +313,11 @@ class TranslationMemory:
         stamp = when or now()
         if row is None:
             source_id = self._source_id(src_lang, source)
+            first = not self.db.execute(
+                "SELECT 1 FROM units WHERE source_id = ? LIMIT 1", (source_id,)
+            ).fetchone()
+            if first:
+                self._index(source_id, source)
             self.db.execute(
                 "INSERT INTO units (source_id, tgt_lang, target, doc, created, changed, "
                 "post_edited, origin, mt_accepted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -619,10 +627,22 @@ def _add_mt_accepted(db: sqlite3.Connection) -> None:
         db.execute("DELETE FROM catalogs")
 
 
+def _index_translated(db: sqlite3.Connection) -> None:
+    """Version 3 indexes only the sentences that have a unit: older memories indexed every
+    sentence as it was stored, a trigger's work."""
+    db.execute("DROP TRIGGER IF EXISTS sources_ai")
+    db.execute("INSERT INTO sources_fts (sources_fts) VALUES ('delete-all')")
+    db.execute(
+        "INSERT INTO sources_fts (rowid, text) "
+        "SELECT id, text FROM sources WHERE id IN (SELECT source_id FROM units)"
+    )
+    _count_terms(db)
+
+
 def _count_terms(db: sqlite3.Connection) -> None:
-    """Rebuild the document frequencies of the index terms (older memories had none)."""
+    """Rebuild the document frequencies of the index terms from the indexed sentences."""
     counts: Counter[str] = Counter()
-    for (text,) in db.execute("SELECT text FROM sources"):
+    for (text,) in db.execute("SELECT text FROM sources WHERE id IN (SELECT source_id FROM units)"):
         counts.update(_index_terms(str(text)))
     db.execute("DELETE FROM terms")
     db.executemany("INSERT INTO terms (term, df) VALUES (?, ?)", counts.items())
