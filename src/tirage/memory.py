@@ -257,16 +257,18 @@ class TranslationMemory:
         except sqlite3.OperationalError:
             raise TirageError(BUSY, self.path) from None
 
-    def _source_id(self, lang: str, text: str) -> int:
+    def _source_id(self, lang: str, text: str) -> tuple[int, bool]:
+        """The sentence's id, stored if it was not, and whether it was just stored (then
+        nothing refers to it yet: no unit, no raw output)."""
         self._write()
         row = self.db.execute(
             "SELECT id FROM sources WHERE lang = ? AND text = ?", (lang, text)
         ).fetchone()
         if row:
-            return int(row[0])
+            return int(row[0]), False
         cursor = self.db.execute("INSERT INTO sources (lang, text) VALUES (?, ?)", (lang, text))
         assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return cursor.lastrowid, True
 
     def _index(self, source_id: int, text: str) -> None:
         """Make a sentence findable by fuzzy lookups, once it has its first unit. A sentence
@@ -312,10 +314,13 @@ class TranslationMemory:
         ).fetchone()
         stamp = when or now()
         if row is None:
-            source_id = self._source_id(src_lang, source)
-            first = not self.db.execute(
-                "SELECT 1 FROM units WHERE source_id = ? LIMIT 1", (source_id,)
-            ).fetchone()
+            source_id, new = self._source_id(src_lang, source)
+            first = (
+                new
+                or not self.db.execute(
+                    "SELECT 1 FROM units WHERE source_id = ? LIMIT 1", (source_id,)
+                ).fetchone()
+            )
             if first:
                 self._index(source_id, source)
             self.db.execute(
@@ -357,13 +362,15 @@ class TranslationMemory:
         A reviewer may edit the text before clearing the fuzzy flag; the record (engine,
         model, score) stays the same, so the first text seen with a record is the raw one.
         """
-        source_id = self._source_id(src_lang, source)
+        source_id, new = self._source_id(src_lang, source)
         record = provenance.to_comment()
-        row = self.db.execute(
-            "SELECT record FROM mt_raw WHERE source_id = ? AND tgt_lang = ? AND doc = ? "
-            "AND context = ?",
-            (source_id, tgt_lang, doc, context),
-        ).fetchone()
+        row = None
+        if not new:
+            row = self.db.execute(
+                "SELECT record FROM mt_raw WHERE source_id = ? AND tgt_lang = ? AND doc = ? "
+                "AND context = ?",
+                (source_id, tgt_lang, doc, context),
+            ).fetchone()
         if row is not None and row[0] == record:
             return
         self.db.execute(
@@ -393,7 +400,9 @@ class TranslationMemory:
         context: str = "",
     ) -> float | None:
         """Compare a reviewed machine translation with its kept raw output; the edit ratio."""
-        source_id = self._source_id(src_lang, source)
+        source_id, new = self._source_id(src_lang, source)
+        if new:
+            return None  # no raw output can be kept for a sentence stored just now
         row = self.db.execute(
             "SELECT raw, engine FROM mt_raw WHERE source_id = ? AND tgt_lang = ? AND doc = ? "
             "AND context = ?",
