@@ -41,8 +41,7 @@ from tirage.editions.text import render_text
 from tirage.errors import UsageError
 from tirage.po.pofile import read_po, write_atomic
 from tirage.provenance import get_provenance
-from tirage.readers import read_document
-from tirage.readers.html import HTML_SUFFIXES
+from tirage.readers import HTML_SUFFIXES, read_document
 from tirage.text.glossary import load_glossary
 from tirage.workspace import Workspace
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from tirage.errors import ConfigError, UsageError
-from tirage.review import Reviewer
 from tirage.settings import Invalid, header_value
+
+if TYPE_CHECKING:  # the review module is imported by the commands that review, not by all
+    from tirage.review import Reviewer
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -55,6 +57,8 @@ def checked_reviewer(who: Reviewer) -> Reviewer:
     """The reviewer, whose name becomes a PO header line (Last-Translator): one line, no
     control characters, bounded. A bad --reviewer is a usage error; a bad name from git
     or the login is a plain one, naming where it came from."""
+    from tirage.review import Reviewer
+
     try:
         header_value(who.name.strip())
     except Invalid as exc:

@@ -13,7 +13,6 @@ from tirage.cli.core import update
 from tirage.cli.options import F, quiet_option, workspace_option
 from tirage.cli.translate import translate_command
 from tirage.errors import EngineError, ModelPackageError, TirageError
-from tirage.publish import describe, export_workspace, parse_formats, refuse_formats
 from tirage.quality.checks import ERROR, Context, check_files
 from tirage.terminal import visible
 from tirage.text.glossary import load_glossary
@@ -79,6 +78,9 @@ def _run_export(
     strict: bool,
     quiet: bool,
 ) -> None:
+    # The editions' writers (markdown-it, the HTML and EPUB writers) only for the command
+    # that publishes: every other command would import them for nothing.
+    from tirage.publish import describe, export_workspace, parse_formats, refuse_formats
 
     ws = load_workspace(workspace_dir)
     langs = ws.select_targets(to)

@@ -7,11 +7,36 @@ own package translated (`office.py` is what they share); they load lxml, so they
 by the export that needs them, not here.
 """
 
-from tirage.editions.epub import render_epub
-from tirage.editions.html import render_html
-from tirage.editions.markdown import render_markdown
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from tirage.editions.render import Entry, Translations
-from tirage.editions.text import render_text
+
+if TYPE_CHECKING:
+    from tirage.editions.epub import render_epub
+    from tirage.editions.html import render_html
+    from tirage.editions.markdown import render_markdown
+    from tirage.editions.text import render_text
+
+# The writers are imported when first asked for: a command that only needs, say, the
+# typography table (`tirage check`, and through it every command) would otherwise load
+# markdown-it, YAML and the HTML and EPUB writers.
+_WRITERS = {
+    "render_epub": "tirage.editions.epub",
+    "render_html": "tirage.editions.html",
+    "render_markdown": "tirage.editions.markdown",
+    "render_text": "tirage.editions.text",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _WRITERS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 FORMATS = {
     "text": ".txt",

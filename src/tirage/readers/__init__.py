@@ -9,18 +9,18 @@ from tirage.containment import read_regular
 from tirage.document import Document
 from tirage.errors import SourceError
 from tirage.readers.charset import decode_html
-from tirage.readers.html import HTML_SUFFIXES, read_html
-from tirage.readers.markdown import read_markdown
 from tirage.readers.markdown_dialects import MarkdownOptions
-from tirage.readers.text import read_text
 from tirage.terminal import escape, first_control
 
+HTML_SUFFIXES = (".html", ".htm")
+# Each format's reader is imported when a document in it is read: markdown-it, YAML and
+# the HTML readers cost every other command (and a text source's update) 50 ms.
 READERS = {
-    ".txt": read_text,
-    ".md": read_markdown,
-    ".markdown": read_markdown,
-    ".mdx": read_markdown,
-    **dict.fromkeys(HTML_SUFFIXES, read_html),
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdx": "markdown",
+    **dict.fromkeys(HTML_SUFFIXES, "html"),
 }
 # Office packages are read from their bytes (readers/office.py); lxml is loaded only then.
 OFFICE_SUFFIXES = (".docx", ".odt")
@@ -95,14 +95,22 @@ def read_document(
         return read_office(path, name, root, lang)
     text, encoding = _load(path)
     suffix = path.suffix.lower()
-    if READERS[suffix] is read_markdown:
+    if READERS[suffix] == "markdown":
+        from tirage.readers.markdown import read_markdown
+
         options = markdown or MarkdownOptions()
         if suffix == ".mdx":
             options = MarkdownOptions(
                 options.dialect, options.front_matter, options.code_shortcodes, mdx=True
             )
         doc = read_markdown(path, name, text, lang, options)
+    elif READERS[suffix] == "html":
+        from tirage.readers.html import read_html
+
+        doc = read_html(path, name, text, lang)
     else:
-        doc = READERS[suffix](path, name, text, lang)
+        from tirage.readers.text import read_text
+
+        doc = read_text(path, name, text, lang)
     doc.encoding = encoding
     return doc

@@ -31,8 +31,6 @@ from tirage.text.html_markup import (
     never_translated,
 )
 
-HTML_SUFFIXES = (".html", ".htm")
-
 # Role of the text of each element (the nearest one decides); anything else reads "text".
 ROLES = {
     "title": "title",
