@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,15 @@ def test_update_leaves_another_layout_as_msgmerge_update_does(
     assert_canonical(pot)
     assert path.read_text(encoding="utf-8") == msgmerge(old_copy, pot)
     assert read_po(path).find("Bien sûr !").msgstr == "Of course."
+
+
+def test_the_cli_loads_each_format_s_reader_and_writer_when_used() -> None:
+    """Every command starts by importing the CLI: the Markdown and HTML readers, YAML and
+    the editions' writers wait for a command that reads or writes those formats."""
+    code = (
+        "import sys, tirage.cli, tirage.quality.checks, tirage.readers; "
+        "print(sorted(m for m in ('markdown_it', 'yaml', 'tirage.editions.html', "
+        "'tirage.readers.markdown', 'tirage.readers.html', 'tirage.publish') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]"
