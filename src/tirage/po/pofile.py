@@ -411,13 +411,7 @@ def _reference_lines(occurrences: Iterable[tuple[str, str]]) -> list[str]:
     return lines
 
 
-# A string of an entry before it is wrapped: (prefix, keyword, value, wrap).
-_String = tuple[str, str, str, bool]
-
-
-def _entry_parts(entry: polib.POEntry, header: bool = False) -> tuple[list[str], list[_String]]:
-    """What gettext writes of an entry but the line breaking of its strings: its comment
-    lines, then its strings."""
+def _entry_lines(entry: polib.POEntry, header: bool = False) -> list[str]:
     obsolete = bool(entry.obsolete) and not header
     said, extracted, occurrences = entry.tcomment, entry.comment, entry.occurrences
     lines = _comment_lines("#", said) if said else []
@@ -435,34 +429,25 @@ def _entry_parts(entry: polib.POEntry, header: bool = False) -> tuple[list[str],
         lines.append(f"#, {flags}")
     prefix = "#~ " if obsolete else ""
     previous = "#~| " if obsolete else "#| "
-    strings = [
-        (previous, name, value, wrap)
-        for name, value in (
-            ("msgctxt", getattr(entry, "previous_msgctxt", None)),
-            ("msgid", getattr(entry, "previous_msgid", None)),
-            ("msgid_plural", getattr(entry, "previous_msgid_plural", None)),
-        )
-        if value is not None
-    ]
+    for name, value in (
+        ("msgctxt", getattr(entry, "previous_msgctxt", None)),
+        ("msgid", getattr(entry, "previous_msgid", None)),
+        ("msgid_plural", getattr(entry, "previous_msgid_plural", None)),
+    ):
+        if value is not None:
+            lines += _wrap(previous, name, value, wrap)
     if entry.msgctxt is not None:
-        strings.append((prefix, "msgctxt", entry.msgctxt, wrap))
-    strings.append((prefix, "msgid", entry.msgid, wrap))
+        lines += _wrap(prefix, "msgctxt", entry.msgctxt, wrap)
+    lines += _wrap(prefix, "msgid", entry.msgid, wrap)
     if entry.msgid_plural:
-        strings.append((prefix, "msgid_plural", entry.msgid_plural, wrap))
+        lines += _wrap(prefix, "msgid_plural", entry.msgid_plural, wrap)
         plurals = {int(k): v for k, v in (entry.msgstr_plural or {}).items()}
         if not plurals:
             plurals = {0: "", 1: ""}
         for index in sorted(plurals):
-            strings.append((prefix, f"msgstr[{index}]", plurals[index], wrap))
+            lines += _wrap(prefix, f"msgstr[{index}]", plurals[index], wrap)
     else:
-        strings.append((prefix, "msgstr", entry.msgstr or "", wrap))
-    return lines, strings
-
-
-def _entry_lines(entry: polib.POEntry, header: bool = False) -> list[str]:
-    lines, strings = _entry_parts(entry, header)
-    for prefix, name, value, wrap in strings:
-        lines += _wrap(prefix, name, value, wrap)
+        lines += _wrap(prefix, "msgstr", entry.msgstr or "", wrap)
     return lines
 
 
@@ -544,7 +529,7 @@ def message_fields(e: polib.POEntry) -> tuple[object, ...]:
 def header_fields(po: polib.POFile) -> object:
     """What `format_po` writes of a catalog's header but its line breaking."""
     entry = _header_entry(po)
-    return entry and _entry_parts(entry, header=True)
+    return entry and message_fields(entry)
 
 
 class MessagesDigest:
