@@ -85,15 +85,18 @@ _RUN_STARTS: list[int] = []  # linebreak_table's runs, read at the first lookup
 _RUN_CLASSES: list[str] = []
 
 
+def _read_runs() -> None:
+    if not _RUN_STARTS:
+        items = RUNS.replace(":", " ").split()
+        _RUN_STARTS.extend([int(start, 16) for start in items[::2]])
+        _RUN_CLASSES.extend(items[1::2])
+
+
 def _lb_class(char: str) -> str:
     # A dict, not lru_cache: this runs for every character written, and a dict hit is cheaper.
     found = _LB_CLASSES.get(char)
     if found is None:
-        if not _RUN_STARTS:
-            for item in RUNS.split():
-                start, _, name = item.partition(":")
-                _RUN_STARTS.append(int(start, 16))
-                _RUN_CLASSES.append(name)
+        _read_runs()
         name = _RUN_CLASSES[bisect_right(_RUN_STARTS, ord(char)) - 1]
         found = _LB_CLASSES[char] = _ALIASES.get(name, name)
     return found
@@ -168,6 +171,34 @@ def _char_width(char: str) -> int:
     return found
 
 
+# Characters at most one column wide that are not a mandatory break: those assigned in Unicode
+# 14 (Python 3.11's, the oldest tirage runs on) below U+0800 but U+0085, in Latin Extended
+# Additional, and from General Punctuation to Mathematical Operators but U+2028 and U+2029.
+# Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac, Thaana and N'Ko text with the
+# punctuation, marks and symbols it uses is no wider than its length. Compiled when first
+# needed (text that is not narrow); tests/test_porw.py checks every one.
+_THIN_RANGES = (
+    "\x00-\x84\x86-\u0377\u037a-\u037f\u0384-\u038a\u038c\u038e-\u03a1\u03a3-\u052f"
+    "\u0531-\u0556\u0559-\u058a\u058d-\u058f\u0591-\u05c7\u05d0-\u05ea\u05ef-\u05f4"
+    "\u0600-\u070d\u070f-\u074a\u074d-\u07b1\u07c0-\u07fa\u07fd-\u07ff\u1e00-\u1eff"
+    "\u2000-\u2027\u202a-\u2064\u2066-\u2071\u2074-\u208e\u2090-\u209c\u20a0-\u20c0"
+    "\u20d0-\u20f0\u2100-\u218b\u2190-\u22ff"
+)
+_THIN: list[Callable[[str], re.Match[str] | None]] = []
+
+
+def fits(text: str, room: int) -> bool:
+    """A quick sufficient test that `breaks` finds no break in `text` with `room` columns
+    left: narrow or thin text no longer than that (False says nothing)."""
+    if len(text) > room:
+        return False
+    if _NARROW.fullmatch(text) is not None:
+        return True
+    if not _THIN:
+        _THIN.append(re.compile(f"[{_THIN_RANGES}]*").fullmatch)
+    return _THIN[0](text) is not None
+
+
 def _text_width(chars: Sequence[str]) -> int:
     text = "".join(chars)
     if _NARROW.fullmatch(text):
@@ -219,12 +250,30 @@ _RULES = [[{"P": 0, "I": 1, "D": 2}[rule] for rule in row] for row in _PAIRS]
 _NARROW_CLASS: dict[str, int] = {}
 
 
+def _narrow_spans() -> list[tuple[int, int, int]]:
+    """The narrow characters as runs of one class: (first code point, end, class)."""
+    _read_runs()
+    spans = []
+    at = 0
+    while at < len(_NARROW_RANGES):
+        lo = hi = ord(_NARROW_RANGES[at])
+        if _NARROW_RANGES[at + 1 : at + 2] == "-":
+            hi = ord(_NARROW_RANGES[at + 2])
+            at += 2
+        at, hi = at + 1, hi + 1
+        run = bisect_right(_RUN_STARTS, lo) - 1
+        while lo < hi:
+            end = min(hi, _RUN_STARTS[run + 1])
+            name = _ALIASES.get(_RUN_CLASSES[run], _RUN_CLASSES[run])
+            spans.append((lo, end, _SPACE if name == "SP" else _INDEX[name]))
+            lo, run = end, run + 1
+    return spans
+
+
 def _narrow_classes() -> dict[str, int]:
     if not _NARROW_CLASS:
-        last = max(map(ord, _NARROW_RANGES))
-        for char in filter(_NARROW.fullmatch, map(chr, range(last + 1))):
-            name = _lb_class(char)
-            _NARROW_CLASS[char] = _SPACE if name == "SP" else _INDEX[name]
+        for lo, end, code in _narrow_spans():
+            _NARROW_CLASS.update(dict.fromkeys(map(chr, range(lo, end)), code))
     return _NARROW_CLASS
 
 
@@ -421,9 +470,9 @@ def breaks(
 ) -> list[int]:
     """Where write-po.c breaks the escaped `text` (a portion ending in "\\n" if `newline`);
     with `first`, at most the first break (enough to learn whether the text fits)."""
-    narrow = _NARROW.fullmatch(text) is not None
-    if narrow and start_column + len(text) <= width:
+    if fits(text, width - start_column):
         return []  # it all fits (the common case)
+    narrow = _NARROW.fullmatch(text) is not None
     forbidden: set[int] = set()
     if "\\" in text:
         # A line may end before an escape sequence, never inside it, nor before the final \n.

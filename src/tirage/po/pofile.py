@@ -23,8 +23,8 @@ import polib
 from tirage.containment import check_output, read_regular, same_content
 from tirage.errors import CatalogError
 from tirage.po.charsets import BOM_MESSAGE, decode_catalog
-from tirage.po.linebreak import _NARROW
 from tirage.po.linebreak import breaks as line_breaks
+from tirage.po.linebreak import fits as line_fits
 from tirage.po.pogrammar import check_messages
 from tirage.po.poscan import scan_messages
 from tirage.tempfiles import make_temp_file
@@ -149,6 +149,11 @@ def parse_po(text: str, path: Path | None = None) -> polib.POFile:
             reading = check_messages(text.splitlines(), path)
     finally:
         if collecting:
+            if not gc.get_freeze_count():
+                # Nor walk them once enabled again, twice over (into the middle generation,
+                # then the oldest): they go straight to the oldest, as `unfreeze` puts them.
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
     po = polib.POFile(encoding="utf-8", check_for_duplicates=False)
     po.extend(reading.entries)
@@ -264,15 +269,17 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> tuple[str, .
     catalog, with the same prefix."""
     after_break = len(prefix) + 1
     width = PAGE_WIDTH - 1 - after_break
-    if "\n" not in value:  # most strings: one line, when narrow text fits after the keyword
+    if "\n" not in value:  # most strings: one line, when the text fits after the keyword
         text = _escape(value)
-        if not wrap or (len(name) + 1 + len(text) <= width and _NARROW.fullmatch(text)):
+        if not wrap or line_fits(text, width - len(name) - 1):
             return (f'{prefix}{name} "{text}"',)
+        pieces = [value]
+    else:
+        portions = value.split("\n")
+        pieces = [p + "\n" for p in portions[:-1]]
+        if portions[-1]:
+            pieces.append(portions[-1])
     lines: list[str] = []
-    portions = value.split("\n")
-    pieces = [p + "\n" for p in portions[:-1]]
-    if portions[-1] or not pieces:
-        pieces.append(portions[-1])
     first_line = True
     for index, portion in enumerate(pieces):
         more = index < len(pieces) - 1
