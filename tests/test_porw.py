@@ -1,6 +1,7 @@
 """The shortcuts that make reading and writing a PO file cheap (bench/porw.py) against the
-paths they skip: `linebreak.fits` against the general line breaking, and the runs the narrow
-classes are read from against a lookup per character."""
+paths they skip: `linebreak.fits` against the general line breaking, the runs the narrow
+classes are read from against a lookup per character, and the scan's one pattern for live
+and obsolete messages against the line-by-line reader."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from test_poscan import assert_same, line_by_line
+from tirage.errors import CatalogError
 from tirage.po import linebreak
+from tirage.po.poscan import scan_messages
 
 
 def thin_chars() -> list[str]:
@@ -61,3 +65,45 @@ def test_narrow_classes_read_from_the_runs() -> None:
     for char, code in linebreak._narrow_classes().items():
         name = linebreak._lb_class(char)
         assert code == (linebreak._SPACE if name == "SP" else linebreak._INDEX[name])
+
+
+# Messages whose lines are live or obsolete one by one: the scan reads a message as obsolete
+# or live by its first line, and must give up on any other line of the other kind.
+@st.composite
+def mixed_message(draw: st.DrawFn) -> str:
+    def prefix(previous: bool) -> str:
+        if previous:
+            return draw(st.sampled_from(["#| ", "#~| "]))
+        return draw(st.sampled_from(["", "#~ "]))
+
+    def strings(first: str, previous: bool = False) -> str:
+        items = draw(st.lists(st.sampled_from(['""', '"a"', '"b\\n"']), min_size=1, max_size=2))
+        return "\n".join(
+            first + item if index == 0 else prefix(previous) + item
+            for index, item in enumerate(items)
+        )
+
+    lines = draw(st.lists(st.sampled_from(["# t", "#: a.c:1", "#, fuzzy"]), max_size=2))
+    if draw(st.booleans()):
+        lines.append(strings(prefix(True) + "msgid ", True))
+    if draw(st.booleans()):
+        lines.append(strings(prefix(False) + "msgctxt "))
+    lines.append(strings(prefix(False) + "msgid "))
+    if draw(st.booleans()):
+        lines.append(strings(prefix(False) + "msgid_plural "))
+        lines.append(strings(prefix(False) + "msgstr[0] "))
+    else:
+        lines.append(strings(prefix(False) + "msgstr "))
+    return "\n".join(lines)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(mixed_message(), min_size=1, max_size=4))
+def test_scan_reads_mixed_prefixes_as_the_reader(messages: list[str]) -> None:
+    text = 'msgid ""\nmsgstr ""\n\n' + "\n\n".join(messages) + "\n"
+    scanned = scan_messages(text)
+    read = line_by_line(text)
+    if isinstance(read, CatalogError):
+        assert scanned is None, f"scanned what the reader refuses: {read}"
+    elif scanned is not None:
+        assert_same(scanned, read)

@@ -20,7 +20,7 @@ from itertools import accumulate
 
 from tirage.po.linebreak_table import RUNS
 
-__all__ = ["breaks"]
+__all__ = ["breaks", "fits", "plain_line"]
 
 _PROHIBITED, _POSSIBLE, _MANDATORY = 1, 2, 3
 
@@ -176,15 +176,20 @@ def _char_width(char: str) -> int:
 # Additional, and from General Punctuation to Mathematical Operators but U+2028 and U+2029.
 # Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac, Thaana and N'Ko text with the
 # punctuation, marks and symbols it uses is no wider than its length. Compiled when first
-# needed (text that is not narrow); tests/test_porw.py checks every one.
-_THIN_RANGES = (
-    "\x00-\x84\x86-\u0377\u037a-\u037f\u0384-\u038a\u038c\u038e-\u03a1\u03a3-\u052f"
-    "\u0531-\u0556\u0559-\u058a\u058d-\u058f\u0591-\u05c7\u05d0-\u05ea\u05ef-\u05f4"
-    "\u0600-\u070d\u070f-\u074a\u074d-\u07b1\u07c0-\u07fa\u07fd-\u07ff\u1e00-\u1eff"
-    "\u2000-\u2027\u202a-\u2064\u2066-\u2071\u2074-\u208e\u2090-\u209c\u20a0-\u20c0"
-    "\u20d0-\u20f0\u2100-\u218b\u2190-\u22ff"
+# needed (escaped text that is not narrow); tests/test_porw.py checks every one.
+_THIN_ABOVE_ASCII = (
+    "\x86-\u0377\u037a-\u037f\u0384-\u038a\u038c\u038e-\u03a1\u03a3-\u052f\u0531-\u0556"
+    "\u0559-\u058a\u058d-\u058f\u0591-\u05c7\u05d0-\u05ea\u05ef-\u05f4\u0600-\u070d"
+    "\u070f-\u074a\u074d-\u07b1\u07c0-\u07fa\u07fd-\u07ff\u1e00-\u1eff\u2000-\u2027"
+    "\u202a-\u2064\u2066-\u2071\u2074-\u208e\u2090-\u209c\u20a0-\u20c0\u20d0-\u20f0"
+    "\u2100-\u218b\u2190-\u22ff"
 )
+_THIN_RANGES = "\x00-\x84" + _THIN_ABOVE_ASCII
 _THIN: list[Callable[[str], re.Match[str] | None]] = []
+# The same but what a PO string escapes (\a \b \t \n \v \f \r " \\): a value of them is
+# written as it is, and fits on a line as long as it.
+_PLAIN_RANGES = r"\x00-\x06\x0e-\x21\x23-\x5b\x5d-\x84" + _THIN_ABOVE_ASCII
+plain_line = re.compile(f"[{_PLAIN_RANGES}]*").fullmatch
 
 
 def fits(text: str, room: int) -> bool:

@@ -25,6 +25,7 @@ from tirage.errors import CatalogError
 from tirage.po.charsets import BOM_MESSAGE, decode_catalog
 from tirage.po.linebreak import breaks as line_breaks
 from tirage.po.linebreak import fits as line_fits
+from tirage.po.linebreak import plain_line
 from tirage.po.pogrammar import check_messages
 from tirage.po.poscan import scan_messages
 from tirage.tempfiles import make_temp_file
@@ -269,9 +270,12 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> tuple[str, .
     catalog, with the same prefix."""
     after_break = len(prefix) + 1
     width = PAGE_WIDTH - 1 - after_break
-    if "\n" not in value:  # most strings: one line, when the text fits after the keyword
+    room = width - len(name) - 1  # after the keyword
+    if len(value) <= room and plain_line(value):  # most strings: written as they are
+        return (f'{prefix}{name} "{value}"',)
+    if "\n" not in value:  # one line, when the text fits after the keyword
         text = _escape(value)
-        if not wrap or line_fits(text, width - len(name) - 1):
+        if not wrap or line_fits(text, room):
             return (f'{prefix}{name} "{text}"',)
         pieces = [value]
     else:

@@ -34,37 +34,45 @@ __all__ = ["scan_messages"]
 _S = r'"[^"\\\n]*+(?:\\(?:[ntbrfva\\"]|[0-7]{1,3}|x[0-9A-Fa-f]+)[^"\\\n]*+)*+"'
 
 
-def _message(live: bool) -> str:
-    """A message after its comments: every line with the prefix of a live or an obsolete
-    message, a group name's suffix telling which matched."""
-    p, q, n = ("", r"\#\|\ ", "") if live else (r"\#~\ ", r"\#~\|\ ", "_")
-    strings = rf"{_S}(?:\n{p}{_S})*+"
-    return (
-        # previous fields, checked for their order afterwards
-        rf"(?P<prev{n}>(?:{q}(?:msgctxt|msgid_plural|msgid)\ {_S}(?:\n{q}{_S})*+\n)*+)"
-        rf"(?:{p}msgctxt\ (?P<ctxt{n}>{strings})\n)?"
-        rf"{p}msgid\ (?P<id{n}>{strings})\n"
-        rf"(?:{p}msgstr\ (?P<str{n}>{strings})"
-        rf"|{p}msgid_plural\ (?P<plural{n}>{strings})\n"
-        rf"(?P<forms{n}>{p}msgstr\[0\]\ {strings}(?:\n{p}msgstr\[\d+\]\ {strings})*+))"
-    )
-
-
+# A message after its comments: every line with the prefix of a live message or every one
+# with an obsolete message's, as its first line has (the group `obsolete`, read ahead, says
+# which). One pattern for both, with conditional prefixes, compiles in half the time of a
+# pattern for each (1 ms instead of 2, in a process that reads and writes a catalog in 70).
+_P = r"(?(obsolete)\#~\ )"  # a message line's prefix
+_Q = r"\#(?(obsolete)~)\|\ "  # a previous field's
+_STRINGS = rf"{_S}(?:\n{_P}{_S})*+"
 _ENTRY = re.compile(
     r"(?P<comments>(?:\#(?![~|])[^\n]*+\n)*+)"
-    rf"(?:{_message(True)}|{_message(False)})"
+    r"(?=(?P<obsolete>\#~)?)"
+    # previous fields, checked for their order afterwards
+    rf"(?P<prev>(?:{_Q}(?:msgctxt|msgid_plural|msgid)\ {_S}(?:\n{_Q}{_S})*+\n)*+)"
+    rf"(?:{_P}msgctxt\ (?P<ctxt>{_STRINGS})\n)?"
+    rf"{_P}msgid\ (?P<id>{_STRINGS})\n"
+    rf"(?:{_P}msgstr\ (?P<str>{_STRINGS})"
+    rf"|{_P}msgid_plural\ (?P<plural>{_STRINGS})\n"
+    rf"(?P<forms>{_P}msgstr\[0\]\ {_STRINGS}(?:\n{_P}msgstr\[\d+\]\ {_STRINGS})*+))"
     r"(?:\n|\Z)\n*+"
 )
-_PREVIOUS = {
-    True: re.compile(rf"\#\|\ (msgctxt|msgid_plural|msgid)\ ({_S}(?:\n\#\|\ {_S})*+)"),
-    False: re.compile(rf"\#~\|\ (msgctxt|msgid_plural|msgid)\ ({_S}(?:\n\#~\|\ {_S})*+)"),
-}
 _PREVIOUS_ORDERS = {("msgid",), ("msgid", "msgid_plural"), ("msgctxt", "msgid")}
 _PREVIOUS_ORDERS.add(("msgctxt", "msgid", "msgid_plural"))
-_FORM = {
-    True: re.compile(rf"msgstr\[(\d+)\]\ ({_S}(?:\n{_S})*+)"),
-    False: re.compile(rf"\#~\ msgstr\[(\d+)\]\ ({_S}(?:\n\#~\ {_S})*+)"),
-}
+# The fields of a `#|` block and the forms of a plural message, live (True) or obsolete,
+# compiled when first needed: many catalogs have neither.
+_PATTERNS: dict[tuple[str, bool], re.Pattern[str]] = {}
+
+
+def _pattern(kind: str, live: bool) -> re.Pattern[str]:
+    found = _PATTERNS.get((kind, live))
+    if found is None:
+        if kind == "previous":
+            q = r"\#\|\ " if live else r"\#~\|\ "
+            source = rf"{q}(msgctxt|msgid_plural|msgid)\ ({_S}(?:\n{q}{_S})*+)"
+        else:
+            p = "" if live else r"\#~\ "
+            source = rf"{p}msgstr\[(\d+)\]\ ({_S}(?:\n{p}{_S})*+)"
+        found = _PATTERNS[(kind, live)] = re.compile(source)
+    return found
+
+
 _SIMPLE_ESCAPE = re.compile(r'\\([ntbrfv\\"])')  # \a is rare: read by `unescape`
 _ENCODING = polib.default_encoding
 
@@ -116,9 +124,9 @@ def _scan(text: str) -> Reading:
         if found.start() != position:
             raise _GiveUp
         groups = found.groups()
-        live = groups[3] is not None
         comments = groups[0]
-        prev_block, context, msgid, msgstr, plural, forms = groups[1:7] if live else groups[7:]
+        live = groups[1] is None
+        prev_block, context, msgid, msgstr, plural, forms = groups[2:]
         join = '"\n"' if live else '"\n#~ "'
         if comments:
             translator, extracted, occurrences, flags, first = _comments(comments)
@@ -233,7 +241,9 @@ def _comments(block: str) -> tuple[str, str, list[tuple[str, str]], list[str], i
 def _previous(block: str, live: bool) -> tuple[str | None, str | None, str | None]:
     """The `#|` fields: msgctxt, msgid, msgid_plural."""
     join = '"\n#| "' if live else '"\n#~| "'
-    found = [(field.group(1), field.group(2)) for field in _PREVIOUS[live].finditer(block)]
+    found = [
+        (field.group(1), field.group(2)) for field in _pattern("previous", live).finditer(block)
+    ]
     if tuple(name for name, _ in found) not in _PREVIOUS_ORDERS:
         raise _GiveUp
     fields: dict[str, str] = dict(found)
@@ -247,7 +257,7 @@ _NAMES = ("msgctxt", "msgid", "msgid_plural")
 def _forms(block: str, live: bool, join: str) -> dict[int, str]:
     """`msgstr[0]`, `msgstr[1]`…, numbered from 0 without gaps."""
     values: dict[int, str] = {}
-    for form in _FORM[live].finditer(block):
+    for form in _pattern("forms", live).finditer(block):
         if int(form.group(1)) != len(values):
             raise _GiveUp
         values[len(values)] = _text(form.group(2), join)
