@@ -107,3 +107,27 @@ def test_scan_reads_mixed_prefixes_as_the_reader(messages: list[str]) -> None:
         assert scanned is None, f"scanned what the reader refuses: {read}"
     elif scanned is not None:
         assert_same(scanned, read)
+
+
+# Hebrew with its points, marks of direction and the hyphens of LB21a, densely: the simple
+# path now takes combining marks (CM) too.
+MARKED = [*"אבג-־ ab", *"\u05b0\u05b8\u0301\u200e\u200f\u202b\u0308", *"  "]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(st.sampled_from(MARKED), max_size=60).map("".join),
+    st.integers(1, 40),
+    st.integers(-5, 40),
+)
+def test_simple_breaks_with_combining_marks(text: str, width: int, start: int) -> None:
+    layout = linebreak._simple_layout(text)
+    assert layout is not None
+    general = linebreak._width_linebreaks(list(text), [False] * len(text), width, start)
+    expected = [i for i, brk in enumerate(general) if brk]
+    found = (
+        []
+        if start + layout[-1] <= width
+        else linebreak._simple_breaks(text, layout, frozenset(), width, start)
+    )
+    assert found == expected

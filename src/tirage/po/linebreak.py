@@ -4,7 +4,7 @@
 
 libunistring uses the pair-table form of UAX #14, which differs from uniseg's own breaking,
 then wraps greedily by display width. Most text has none of the characters with special
-rules (mandatory breaks, combining marks, joiners), so it takes a fast path that only tests
+rules (mandatory breaks, joiners), so it takes a fast path that only tests
 break opportunities where a line overflows: European text one column a character, any other
 (CJK, Hebrew…) by its characters' widths. `tests/test_pofile_fastpath.py` holds the paths to
 each other.
@@ -369,12 +369,15 @@ def _narrow_breaks(
         line, column = cut, 0
 
 
-# The same jumps for any text without the classes that have rules of their own (BK, CM, ZWJ,
-# ZW; SP is only U+0020): columns come from the characters' widths, added up once, and
-# the one rule left that looks two characters back (HL, then HY or BA) is tested where it
-# can apply.
+# The same jumps for any text without the classes that have rules of their own (BK, ZWJ, ZW;
+# SP is only U+0020): columns come from the characters' widths, added up once, and the
+# rules that look further back are tested where they can apply: a combining mark (CM) joins
+# the character before it, or after a space is a letter (LB9, LB10), and there is no break
+# after HL then HY or BA (LB21a).
 _NOT_SIMPLE = -2
+_CM = -3
 _SIMPLE_CODES: dict[str, int] = {}
+_AL = _INDEX["AL"]
 _HL = _INDEX["HL"]
 _HY_BA = frozenset((_INDEX["HY"], _INDEX["BA"]))
 
@@ -383,7 +386,9 @@ def _simple_code(char: str) -> int:
     name = _lb_class(char)
     if name == "SP":
         return _SPACE if char == " " else _NOT_SIMPLE
-    if name in ("BK", "CM", "ZWJ", "ZW") or name not in _INDEX:
+    if name == "CM":
+        return _CM
+    if name in ("BK", "ZWJ", "ZW") or name not in _INDEX:
         return _NOT_SIMPLE
     return _INDEX[name]
 
@@ -393,7 +398,7 @@ _SIMPLE_CHARS: set[str] = set()  # the characters seen so far that `_simple_code
 
 def _simple_layout(text: str) -> list[int] | None:
     """The column before each character of `text` (and one after the last), or None for
-    text with a character of a class with rules of its own."""
+    text with a character of a class with rules of its own (BK, ZWJ, ZW, SP but U+0020)."""
     if not _SIMPLE_CHARS.issuperset(text):
         for char in set(text) - _SIMPLE_CHARS:
             code = _SIMPLE_CODES.get(char)
@@ -425,22 +430,38 @@ def _simple_breaks(
             found = codes[text[i]] = _simple_code(text[i])
         return found
 
+    def settled(j: int) -> tuple[int, int]:
+        """The class in force after text[j] (not a space), and the index of the character
+        that gave it (-1 for a combining mark after a space or at the start: a letter)."""
+        k = j
+        while code(k) == _CM:
+            k -= 1
+            if k < 0 or text[k] == " ":
+                return _AL, -1
+        return code(k), k
+
     def opportunity(i: int) -> bool:
         this = code(i)
         if this == _SPACE or i in forbidden:
             return False
+        if this == _CM:
+            if i > 0 and text[i - 1] != " ":
+                return False  # it joins the character before it
+            this = _AL
         j = i - 1
         while j >= 0 and text[j] == " ":
             j -= 1
         if j < 0:
             return False  # only spaces before: still at the start of the text
-        before = code(j)
+        before, k = code(j), j
+        if before == _CM:
+            before, k = settled(j)
         rule = rules[before][this]
         if j == i - 1 and before in _HY_BA:  # no break after HL and HY or BA (LB21a)
-            k = j - 1
+            k -= 1
             while k >= 0 and text[k] == " ":
                 k -= 1
-            if k >= 0 and code(k) == _HL:
+            if k >= 0 and settled(k)[0] == _HL:
                 return False
         return rule == 2 or (rule == 1 and j < i - 1)
 

@@ -277,30 +277,29 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> tuple[str, .
         text = _escape(value)
         if not wrap or line_fits(text, room):
             return (f'{prefix}{name} "{text}"',)
-        pieces = [value]
+        pieces, texts = [value], [text]
     else:
         portions = value.split("\n")
         pieces = [p + "\n" for p in portions[:-1]]
         if portions[-1]:
             pieces.append(portions[-1])
+        texts = [_escape(piece) for piece in pieces]
     lines: list[str] = []
     first_line = True
-    for index, portion in enumerate(pieces):
-        more = index < len(pieces) - 1
-        text = _escape(portion)
+    for index, (portion, text) in enumerate(zip(pieces, texts, strict=True)):
         newline = portion.endswith("\n")
-        # A first line that cannot hold all of the string is `name ""`, the text below it.
-        start = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
-        if first_line and text and (more or (wrap and start > width)):
-            lines.append(f'{prefix}{name} ""')
-            first_line, start = False, 0
-        # On the first line, the first break is enough to learn whether the text fits
-        # after its keyword; when it does not, the text is broken again from column 0.
-        breaks = line_breaks(text, newline, width, start, first_line) if wrap else []
-        if first_line and text and breaks:
-            lines.append(f'{prefix}{name} ""')
-            first_line = False
-            breaks = line_breaks(text, newline, width, 0)
+        breaks = line_breaks(text, newline, width, 0) if wrap else []
+        # A first line that cannot hold all of the string is `name ""`, the text below it:
+        # when more lines follow, or when the text would need a break after its keyword
+        # (it does if it needs one from column 0; if not, its first break there tells).
+        if first_line and text:
+            more = index < len(pieces) - 1
+            start = len(name) + 1
+            if more or (
+                wrap and (start > width or breaks or line_breaks(text, newline, width, start, True))
+            ):
+                lines.append(f'{prefix}{name} ""')
+                first_line = False
         head = f"{prefix}{name} " if first_line else prefix
         first_line = False
         cuts = [0, *breaks, len(text)]
