@@ -175,23 +175,23 @@ def _scan(text: str) -> Reading:
         else:  # polib skips the `#~|` lines of an obsolete message
             linenum = line + comments.count("\n") + prev_block.count("\n")
         entry = new_entry(entry_class)
-        entry.__dict__ = {
-            "msgid": key[1],
-            "msgstr": value,
-            "msgid_plural": plural_text,
-            "msgstr_plural": values,
-            "msgctxt": key[0],
-            "obsolete": 0 if live else 1,
-            "encoding": _ENCODING,
-            "comment": extracted,
-            "tcomment": translator,
-            "occurrences": occurrences,
-            "flags": flags,
-            "previous_msgctxt": previous[0],
-            "previous_msgid": previous[1],
-            "previous_msgid_plural": previous[2],
-            "linenum": linenum,
-        }
+        # Filled in place, in POEntry.__init__'s order: faster than a new dict.
+        fields = entry.__dict__
+        fields["msgid"] = key[1]
+        fields["msgstr"] = value
+        fields["msgid_plural"] = plural_text
+        fields["msgstr_plural"] = values
+        fields["msgctxt"] = key[0]
+        fields["obsolete"] = 0 if live else 1
+        fields["encoding"] = _ENCODING
+        fields["comment"] = extracted
+        fields["tcomment"] = translator
+        fields["occurrences"] = occurrences
+        fields["flags"] = flags
+        fields["previous_msgctxt"] = previous[0]
+        fields["previous_msgid"] = previous[1]
+        fields["previous_msgid_plural"] = previous[2]
+        fields["linenum"] = linenum
         entries.append(entry)
         position = found.end()
         line += text.count("\n", found.start(), position)
@@ -209,9 +209,12 @@ def _comments(block: str) -> tuple[str, str, list[tuple[str, str]], list[str], i
     """A message's comment lines as pogrammar reads them: the translator and extracted
     comments, the references, the flags (of the last `#,` line) and which line polib's line
     number points at (see pogrammar's `linenum`), -1 for none."""
+    occurrences: list[tuple[str, str]] = []
+    if block.startswith("#:") and block.count("\n") == 1:  # the commonest: one `#:` line
+        add_references(occurrences, block)
+        return "", "", occurrences, [], 0 if block[2:].strip() else -1
     translator: list[str] = []
     extracted: list[str] = []
-    occurrences: list[tuple[str, str]] = []
     flags_line = ""
     flags_at = first = -1
     for index, comment in enumerate(block[:-1].split("\n")):
