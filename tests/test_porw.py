@@ -13,25 +13,27 @@ from hypothesis import strategies as st
 
 from test_poscan import assert_same, line_by_line
 from tirage.errors import CatalogError
-from tirage.po import linebreak
+from tirage.po import linebreak, pofile
 from tirage.po.poscan import scan_messages
 
 
-def thin_chars() -> list[str]:
-    thin = re.compile(f"[{linebreak._THIN_RANGES}]")
-    return [chr(c) for c in range(sys.maxunicode + 1) if thin.fullmatch(chr(c))]
+def plain_chars() -> list[str]:
+    plain = re.compile(f"[{linebreak._PLAIN_RANGES}]")
+    return [chr(c) for c in range(sys.maxunicode + 1) if plain.fullmatch(chr(c))]
 
 
-def test_thin_characters_are_at_most_one_column() -> None:
-    """What `fits` assumes: text of them is no wider than its length, and none is a break
-    that the writer keeps (U+0085, U+2028, U+2029)."""
-    chars = thin_chars()
-    assert all(linebreak._char_width(char) <= 1 for char in chars)
+def test_plain_characters_are_at_most_one_column() -> None:
+    """What `plain_line` and `fits` assume: text of them (and of an escape's backslash and
+    letter) is no wider than its length, and none is a break that the writer keeps (U+0085,
+    U+2028, U+2029) or a character that it escapes."""
+    chars = plain_chars()
+    assert all(linebreak._char_width(char) <= 1 for char in [*chars, "\\", '"'])
     assert linebreak._HARD_BREAKS.isdisjoint(chars)
-    # Every narrow character is thin: `fits` needs no second test for them.
-    assert set(chars).issuperset(
-        chr(c) for c in range(0x2100) if linebreak._NARROW.fullmatch(chr(c))
-    )
+    assert set(pofile._ESCAPES).isdisjoint(chars)
+    assert set(pofile._ESCAPES.values()) - {"\\", '"'} <= set(chars)
+    # Almost every narrow character is plain: `fits` needs no second test for them.
+    narrow = [chr(c) for c in range(0x2100) if linebreak._NARROW.fullmatch(chr(c))]
+    assert set(narrow) - set(chars) == {"\\", '"'}
 
 
 SAMPLE = [

@@ -171,37 +171,34 @@ def _char_width(char: str) -> int:
     return found
 
 
-# Characters at most one column wide that are not a mandatory break: those assigned in Unicode
-# 14 (Python 3.11's, the oldest tirage runs on) below U+0800 but U+0085, in Latin Extended
-# Additional, and from General Punctuation to Mathematical Operators but U+2028 and U+2029.
-# Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac, Thaana and N'Ko text with the
-# punctuation, marks and symbols it uses is no wider than its length. Compiled when first
-# needed (escaped text that is not narrow); tests/test_porw.py checks every one.
-_THIN_ABOVE_ASCII = (
+# Characters at most one column wide that are not a mandatory break and that a PO string
+# does not escape: those assigned in Unicode 14 (Python 3.11's, the oldest tirage runs on)
+# below U+0800 but U+0085 and \a \b \t \n \v \f \r " \\, in Latin Extended Additional, and
+# from General Punctuation to Mathematical Operators but U+2028 and U+2029. Latin, Greek,
+# Cyrillic, Armenian, Hebrew, Arabic, Syriac, Thaana and N'Ko text with the punctuation,
+# marks and symbols it uses is no wider than its length: a value of them is written as it
+# is, and fits on a line as long as it. tests/test_porw.py checks every one.
+_PLAIN_RANGES = (
+    r"\x00-\x06\x0e-\x21\x23-\x5b\x5d-\x84"
     "\x86-\u0377\u037a-\u037f\u0384-\u038a\u038c\u038e-\u03a1\u03a3-\u052f\u0531-\u0556"
     "\u0559-\u058a\u058d-\u058f\u0591-\u05c7\u05d0-\u05ea\u05ef-\u05f4\u0600-\u070d"
     "\u070f-\u074a\u074d-\u07b1\u07c0-\u07fa\u07fd-\u07ff\u1e00-\u1eff\u2000-\u2027"
     "\u202a-\u2064\u2066-\u2071\u2074-\u208e\u2090-\u209c\u20a0-\u20c0\u20d0-\u20f0"
     "\u2100-\u218b\u2190-\u22ff"
 )
-_THIN_RANGES = "\x00-\x84" + _THIN_ABOVE_ASCII
-_THIN: list[Callable[[str], re.Match[str] | None]] = []
-# The same but what a PO string escapes (\a \b \t \n \v \f \r " \\): a value of them is
-# written as it is, and fits on a line as long as it.
-_PLAIN_RANGES = r"\x00-\x06\x0e-\x21\x23-\x5b\x5d-\x84" + _THIN_ABOVE_ASCII
 plain_line = re.compile(f"[{_PLAIN_RANGES}]*").fullmatch
 
 
 def fits(text: str, room: int) -> bool:
     """A quick sufficient test that `breaks` finds no break in `text` with `room` columns
-    left: narrow or thin text no longer than that (False says nothing)."""
+    left: narrow text, or plain text with escapes, no longer than that (False says
+    nothing)."""
     if len(text) > room:
         return False
     if _NARROW.fullmatch(text) is not None:
         return True
-    if not _THIN:
-        _THIN.append(re.compile(f"[{_THIN_RANGES}]*").fullmatch)
-    return _THIN[0](text) is not None
+    # An escape's backslash and letter are one column each, a quote too.
+    return plain_line(text.replace("\\", "").replace('"', "")) is not None
 
 
 def _text_width(chars: Sequence[str]) -> int:
@@ -290,14 +287,14 @@ def _narrow_candidates() -> tuple[Search, Search]:
     forward in the text, and backward (in the text reversed)."""
     if not _CANDIDATES:
         letter_classes = (_INDEX["AL"], _INDEX["NU"])
-        codes = sorted(ord(c) for c, i in _narrow_classes().items() if i in letter_classes)
         spans: list[list[int]] = []
-        for code in codes:
-            if spans and spans[-1][1] == code - 1:
-                spans[-1][1] = code
-            else:
-                spans.append([code, code])
-        letters = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in spans)
+        for lo, end, code in _narrow_spans():
+            if code in letter_classes:
+                if spans and spans[-1][1] == lo:
+                    spans[-1][1] = end
+                else:
+                    spans.append([lo, end])
+        letters = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b - 1))}" for a, b in spans)
         ahead = re.compile(f"(?<![{letters}])[^ ]|[^ {letters}]")
         behind = re.compile(f"[^ ](?![{letters}])|[^ {letters}]")
         _CANDIDATES.append((ahead.search, behind.search))
