@@ -55,24 +55,6 @@ _ENTRY = re.compile(
 )
 _PREVIOUS_ORDERS = {("msgid",), ("msgid", "msgid_plural"), ("msgctxt", "msgid")}
 _PREVIOUS_ORDERS.add(("msgctxt", "msgid", "msgid_plural"))
-# The fields of a `#|` block and the forms of a plural message, live (True) or obsolete,
-# compiled when first needed: many catalogs have neither.
-_PATTERNS: dict[tuple[str, bool], re.Pattern[str]] = {}
-
-
-def _pattern(kind: str, live: bool) -> re.Pattern[str]:
-    found = _PATTERNS.get((kind, live))
-    if found is None:
-        if kind == "previous":
-            q = r"\#\|\ " if live else r"\#~\|\ "
-            source = rf"{q}(msgctxt|msgid_plural|msgid)\ ({_S}(?:\n{q}{_S})*+)"
-        else:
-            p = "" if live else r"\#~\ "
-            source = rf"{p}msgstr\[(\d+)\]\ ({_S}(?:\n{p}{_S})*+)"
-        found = _PATTERNS[(kind, live)] = re.compile(source)
-    return found
-
-
 _SIMPLE_ESCAPE = re.compile(r'\\([ntbrfv\\"])')  # \a is rare: read by `unescape`
 _ENCODING = polib.default_encoding
 
@@ -241,12 +223,19 @@ def _comments(block: str) -> tuple[str, str, list[tuple[str, str]], list[str], i
     return "\n".join(translator), "\n".join(extracted), occurrences, flags, first
 
 
+# `_previous` and `_forms` split blocks that `_ENTRY` matched, so each line is known to be
+# a keyword's first string or a string continuing it: a string holds no newline, and each
+# keyword starts a line (no pattern to compile for them).
+
+
 def _previous(block: str, live: bool) -> tuple[str | None, str | None, str | None]:
     """The `#|` fields: msgctxt, msgid, msgid_plural."""
-    join = '"\n#| "' if live else '"\n#~| "'
-    found = [
-        (field.group(1), field.group(2)) for field in _pattern("previous", live).finditer(block)
-    ]
+    prefix = "#| " if live else "#~| "
+    join = f'"\n{prefix}"'
+    found = []
+    for field in f"\n{block[:-1]}".split(f"\n{prefix}msg")[1:]:
+        name, _, strings = field.partition(" ")
+        found.append(("msg" + name, strings))
     if tuple(name for name, _ in found) not in _PREVIOUS_ORDERS:
         raise _GiveUp
     fields: dict[str, str] = dict(found)
@@ -260,8 +249,10 @@ _NAMES = ("msgctxt", "msgid", "msgid_plural")
 def _forms(block: str, live: bool, join: str) -> dict[int, str]:
     """`msgstr[0]`, `msgstr[1]`…, numbered from 0 without gaps."""
     values: dict[int, str] = {}
-    for form in _pattern("forms", live).finditer(block):
-        if int(form.group(1)) != len(values):
+    keyword = "msgstr[" if live else "#~ msgstr["
+    for form in block[len(keyword) :].split(f"\n{keyword}"):
+        number, _, strings = form.partition("] ")
+        if int(number) != len(values):
             raise _GiveUp
-        values[len(values)] = _text(form.group(2), join)
+        values[len(values)] = _text(strings, join)
     return values
