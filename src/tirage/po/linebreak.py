@@ -190,15 +190,20 @@ plain_line = re.compile(f"[{_PLAIN_RANGES}]*").fullmatch
 
 
 def fits(text: str, room: int) -> bool:
-    """A quick sufficient test that `breaks` finds no break in `text` with `room` columns
-    left: narrow text, or plain text with escapes, no longer than that (False says
-    nothing)."""
-    if len(text) > room:
+    """Whether `breaks` leaves `text` whole with `room` columns left: it is no wider, and has
+    no mandatory break."""
+    if len(text) <= room:
+        if _NARROW.fullmatch(text) is not None:
+            return True
+        # An escape's backslash and letter are one column each, a quote too.
+        if plain_line(text.replace("\\", "").replace('"', "")) is not None:
+            return True
+    elif _NARROW.fullmatch(text) is not None:
         return False
-    if _NARROW.fullmatch(text) is not None:
-        return True
-    # An escape's backslash and letter are one column each, a quote too.
-    return plain_line(text.replace("\\", "").replace('"', "")) is not None
+    layout = _layout(text)
+    if layout is not None:
+        return layout[-1] <= room
+    return _HARD_BREAKS.isdisjoint(text) and _text_width(text) <= room
 
 
 def _text_width(chars: Sequence[str]) -> int:
@@ -485,6 +490,19 @@ def _simple_breaks(
 
 
 _LAST_LAYOUT: list[tuple[str, list[int] | None]] = [("", None)]
+
+
+def _layout(text: str) -> list[int] | None:
+    """`_simple_layout`, kept for the last text: a string too long for its first line comes
+    again at once."""
+    last = _LAST_LAYOUT[0]
+    if last[0] == text:
+        return last[1]
+    layout = _simple_layout(text)
+    _LAST_LAYOUT[0] = (text, layout)
+    return layout
+
+
 _ESCAPE_PAIR = re.compile(r"\\.", re.S)
 
 
@@ -495,21 +513,16 @@ def breaks(
     with `first`, at most the first break (enough to learn whether the text fits)."""
     if fits(text, width - start_column):
         return []  # it all fits (the common case)
-    narrow = _NARROW.fullmatch(text) is not None
     forbidden: set[int] = set()
     if "\\" in text:
         # A line may end before an escape sequence, never inside it, nor before the final \n.
         forbidden.update(match.start() + 1 for match in _ESCAPE_PAIR.finditer(text))
         if newline:
             forbidden.add(len(text) - 2)
-    if narrow:
+    if _NARROW.fullmatch(text) is not None:
         return _narrow_breaks(text, frozenset(forbidden), width, start_column, first)
-    last = _LAST_LAYOUT[0]  # a string too long for its first line comes again at once
-    layout = last[1] if last[0] == text else _simple_layout(text)
-    _LAST_LAYOUT[0] = (text, layout)
+    layout = _layout(text)
     if layout is not None:
-        if start_column + layout[-1] <= width:
-            return []
         return _simple_breaks(text, layout, frozenset(forbidden), width, start_column, first)
     chars = list(text)
     overrides = [i in forbidden for i in range(len(chars))]
