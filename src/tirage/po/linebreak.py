@@ -198,6 +198,8 @@ def fits(text: str, room: int) -> bool:
         # An escape's backslash and letter are one column each, a quote too.
         if plain_line(text.replace("\\", "").replace('"', "")) is not None:
             return True
+        if 2 * len(text) <= room and not any(char in text for char in _HARD_BREAKS):
+            return True  # no character is more than two columns wide
     elif _NARROW.fullmatch(text) is not None:
         return False
     layout = _layout(text)

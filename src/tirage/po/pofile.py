@@ -302,6 +302,9 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> tuple[str, .
                 first_line = False
         head = f"{prefix}{name} " if first_line else prefix
         first_line = False
+        if not breaks:
+            lines.append(f'{head}"{text}"')
+            continue
         cuts = [0, *breaks, len(text)]
         lines.append(f'{head}"{text[: cuts[1]]}"')
         lines.extend(f'{prefix}"{text[a:b]}"' for a, b in itertools.pairwise(cuts[1:]))
