@@ -397,22 +397,29 @@ def _simple_code(char: str) -> int:
     return _INDEX[name]
 
 
-_SIMPLE_CHARS: set[str] = set()  # the characters seen so far that `_simple_code` takes
+# The widths of the characters seen so far that `_simple_code` takes, and the others.
+_SIMPLE_WIDTHS: dict[str, int] = {}
+_NOT_SIMPLE_CHARS: set[str] = set()
 
 
 def _simple_layout(text: str) -> list[int] | None:
     """The column before each character of `text` (and one after the last), or None for
     text with a character of a class with rules of its own (BK, ZWJ, ZW, SP but U+0020)."""
-    if not _SIMPLE_CHARS.issuperset(text):
-        for char in set(text) - _SIMPLE_CHARS:
-            code = _SIMPLE_CODES.get(char)
-            if code is None:
-                code = _SIMPLE_CODES[char] = _simple_code(char)
-            if code == _NOT_SIMPLE:
-                return None
-            _char_width(char)
-            _SIMPLE_CHARS.add(char)
-    return [0, *accumulate(map(_WIDTHS.__getitem__, text))]
+    try:
+        return [0, *accumulate(map(_SIMPLE_WIDTHS.__getitem__, text))]
+    except KeyError:  # a character not seen yet
+        pass
+    if not _NOT_SIMPLE_CHARS.isdisjoint(text):
+        return None
+    for char in set(text).difference(_SIMPLE_WIDTHS):
+        code = _SIMPLE_CODES.get(char)
+        if code is None:
+            code = _SIMPLE_CODES[char] = _simple_code(char)
+        if code == _NOT_SIMPLE:
+            _NOT_SIMPLE_CHARS.add(char)
+            return None
+        _SIMPLE_WIDTHS[char] = _char_width(char)
+    return [0, *accumulate(map(_SIMPLE_WIDTHS.__getitem__, text))]
 
 
 def _simple_breaks(
