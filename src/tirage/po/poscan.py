@@ -103,7 +103,8 @@ def _scan(text: str) -> Reading:
     new_entry = polib.POEntry.__new__
     entry_class = polib.POEntry
     for found in _ENTRY.finditer(text, position):
-        if found.start() != position:
+        start, end = found.span()
+        if start != position:
             raise _GiveUp
         groups = found.groups()
         comments = groups[0]
@@ -119,22 +120,20 @@ def _scan(text: str) -> Reading:
         literal = msgid[1:-1]  # the msgid's text (`_text`, inline: this runs for each message)
         if "\n" in literal:
             literal = literal.replace(join, "")
-        key = (
-            None if context is None else _text(context, join),
-            _value(literal) if "\\" in literal else literal,
-        )
-        if key in seen:
+        msgid_text = _value(literal) if "\\" in literal else literal
+        msgctxt = None if context is None else _text(context, join)
+        known = len(seen)
+        seen.add((msgctxt, msgid_text))
+        if len(seen) == known:  # a duplicate
             raise _GiveUp
-        seen.add(key)
         if plural is None:
             literal = msgstr[1:-1]
             if "\n" in literal:
                 literal = literal.replace(join, "")
-            if key[0] is None and not key[1] and reading.header is None and live:
+            if not msgid_text and msgctxt is None and live and reading.header is None:
                 reading.header = literal
                 reading.header_comment = translator
             value = _value(literal) if "\\" in literal else literal
-            msgid_text = key[1]
             if value and msgid_text and live and "fuzzy" not in flags:  # msgfmt's newline check
                 begins = (value[0] == "\n") != (msgid_text[0] == "\n")
                 if begins or (value[-1] == "\n") != (msgid_text[-1] == "\n"):
@@ -144,8 +143,8 @@ def _scan(text: str) -> Reading:
         else:
             plural_text = _text(plural, join)
             values = _forms(forms, live, join)
-            checked = values[0] and key[1] and live and "fuzzy" not in flags
-            if checked and _newlines(key[1], plural_text, list(values.values())):
+            checked = values[0] and msgid_text and live and "fuzzy" not in flags
+            if checked and _newlines(msgid_text, plural_text, list(values.values())):
                 raise _GiveUp
             value = ""
         if not entries:
@@ -159,11 +158,11 @@ def _scan(text: str) -> Reading:
         entry = new_entry(entry_class)
         # Filled in place, in POEntry.__init__'s order: faster than a new dict.
         fields = entry.__dict__
-        fields["msgid"] = key[1]
+        fields["msgid"] = msgid_text
         fields["msgstr"] = value
         fields["msgid_plural"] = plural_text
         fields["msgstr_plural"] = values
-        fields["msgctxt"] = key[0]
+        fields["msgctxt"] = msgctxt
         fields["obsolete"] = 0 if live else 1
         fields["encoding"] = _ENCODING
         fields["comment"] = extracted
@@ -175,8 +174,8 @@ def _scan(text: str) -> Reading:
         fields["previous_msgid_plural"] = previous[2]
         fields["linenum"] = linenum
         entries.append(entry)
-        position = found.end()
-        line += text.count("\n", found.start(), position)
+        position = end
+        line += text.count("\n", start, end)
     if position != len(text):
         raise _GiveUp
     if reading.header is not None:
