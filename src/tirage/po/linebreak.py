@@ -16,7 +16,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 from tirage.po.linebreak_table import RUNS
 
@@ -88,7 +88,7 @@ _RUN_CLASSES: list[str] = []
 def _read_runs() -> None:
     if not _RUN_STARTS:
         items = RUNS.replace(":", " ").split()
-        _RUN_STARTS.extend([int(start, 16) for start in items[::2]])
+        _RUN_STARTS.extend(map(int, items[::2], repeat(16)))
         _RUN_CLASSES.extend(items[1::2])
 
 

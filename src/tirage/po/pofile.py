@@ -268,11 +268,10 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> tuple[str, .
 
     Cached: one run writes each msgid into the template and again into every language's
     catalog, with the same prefix."""
-    after_break = len(prefix) + 1
-    width = PAGE_WIDTH - 1 - after_break
-    room = width - len(name) - 1  # after the keyword
+    room = PAGE_WIDTH - 3 - len(prefix) - len(name)  # between the quotes after the keyword
     if len(value) <= room and plain_line(value):  # most strings: written as they are
         return (f'{prefix}{name} "{value}"',)
+    width = PAGE_WIDTH - 2 - len(prefix)  # between the quotes of a line of its own
     if "\n" not in value:  # one line, when the text fits after the keyword
         text = _escape(value)
         if not wrap or line_fits(text, room):
