@@ -11,7 +11,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from test_poscan import assert_same, line_by_line
+from test_poscan import assert_same, line_by_line, messages
 from tirage.errors import CatalogError
 from tirage.po import linebreak, pofile
 from tirage.po.poscan import scan_messages
@@ -136,3 +136,28 @@ def test_simple_breaks_with_combining_marks(text: str, width: int, start: int) -
         else linebreak._simple_breaks(text, layout, frozenset(), width, start)
     )
     assert found == expected
+
+
+def read(text: str) -> object:
+    """What parse_po makes of a text: its entries, metadata and output, or its refusal."""
+    try:
+        po = pofile.parse_po(text)
+    except CatalogError as error:
+        return str(error)
+    return [vars(entry) for entry in po], po.metadata, po.header, pofile.format_po(po)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(messages(), min_size=1, max_size=4), st.data())
+def test_backslash_newlines_are_joined_before_reading(
+    parts: list[str], data: st.DataObject
+) -> None:
+    """The scan gives up on a backslash before a newline (it does not join them): the text
+    is read, joined, line by line, to what the joined text reads to."""
+    text = "\n\n".join(parts) + "\n"
+    cuts = data.draw(st.sets(st.integers(0, len(text)), max_size=3))
+    for cut in sorted(cuts, reverse=True):
+        text = text[:cut] + "\\\n" + text[cut:]
+    comment = data.draw(st.sampled_from(["", "# a\\\n", "#: b.c:1 \\\n", "#. x\\\n"]))
+    text = comment + text
+    assert read(text) == read(text.replace("\\\n", ""))

@@ -136,16 +136,17 @@ def parse_po(text: str, path: Path | None = None) -> polib.POFile:
     """Parse PO text; a syntax error becomes a `CatalogError` with its line number."""
     if text.startswith("\ufeff"):
         raise CatalogError(BOM_MESSAGE, path, 1)
-    # gettext's lexer drops a backslash before a newline, anywhere: the lines are one.
-    text = text.replace("\\\n", "")
     # The entries hold no reference cycles: the collector would only walk them, again and
     # again while they are made (a third of the time on a big catalog).
     collecting = gc.isenabled()
     gc.disable()
     try:
         lines_end_in_newline = not any(char in text for char in OTHER_BREAK_CHARS)
+        # The scan gives up on a backslash before a newline (no searching the text for one).
         reading = scan_messages(text) if lines_end_in_newline else None
         if reading is None:  # not laid out as gettext writes, or not good: read line by line
+            # gettext's lexer drops a backslash before a newline, anywhere: the lines are one.
+            text = text.replace("\\\n", "")
             _check_syntax(text, path)
             reading = check_messages(text.splitlines(), path)
     finally:

@@ -42,7 +42,8 @@ _P = r"(?(obsolete)\#~\ )"  # a message line's prefix
 _Q = r"\#(?(obsolete)~)\|\ "  # a previous field's
 _STRINGS = rf"{_S}(?:\n{_P}{_S})*+"
 _ENTRY = re.compile(
-    r"(?P<comments>(?:\#(?![~|])[^\n]*+\n)*+)"
+    # (a comment line ending in a backslash continues on the next: read line by line)
+    r"(?P<comments>(?:\#(?![~|])[^\n]*+(?<!\\)\n)*+)"
     r"(?=(?P<obsolete>\#~)?)"
     # previous fields, checked for their order afterwards
     rf"(?P<prev>(?:{_Q}(?:msgctxt|msgid_plural|msgid)\ {_S}(?:\n{_Q}{_S})*+\n)*+)"
@@ -86,8 +87,9 @@ def _text(strings: str, join: str) -> str:
 
 
 def scan_messages(text: str) -> Reading | None:
-    """The messages of `text` (its backslash-newlines already joined, no line boundary but
-    "\\n"), as `pogrammar.check_messages` reads them; None where the scan cannot tell."""
+    """The messages of `text` (no line boundary but "\\n"), as `pogrammar.check_messages`
+    reads them once its backslash-newlines are joined; None where the scan cannot tell,
+    and wherever a backslash comes before a newline (nothing to join)."""
     try:
         return _scan(text)
     except _GiveUp:
