@@ -161,3 +161,24 @@ def test_backslash_newlines_are_joined_before_reading(
     comment = data.draw(st.sampled_from(["", "# a\\\n", "#: b.c:1 \\\n", "#. x\\\n"]))
     text = comment + text
     assert read(text) == read(text.replace("\\\n", ""))
+
+
+ESCAPE_PIECES = ["a", "é", "\\n", "\\t", "\\a", "\\q", "\\x", "\\x4", "\\xg", "\\8", "\\7", "\\07"]
+ESCAPE_PIECES += ["\\377", "\\\\", '\\"', "\\ ", "\\u00e9", "\\e"]
+literal = st.lists(st.sampled_from(ESCAPE_PIECES), max_size=5).map(lambda ps: f'"{"".join(ps)}"')
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.tuples(literal, literal, literal), min_size=1, max_size=3))
+def test_scan_reads_escapes_as_the_reader(messages: list[tuple[str, str, str]]) -> None:
+    """Good and bad escapes, in a msgid, a continued msgstr and a previous msgid."""
+    text = 'msgid ""\nmsgstr ""\n\n' + "".join(
+        f'#| msgid "p{index}"\n#| {previous}\nmsgid "m{index}"\n{msgid}\nmsgstr ""\n{msgstr}\n\n'
+        for index, (previous, msgid, msgstr) in enumerate(messages)
+    )
+    scanned = scan_messages(text)
+    read = line_by_line(text)
+    if isinstance(read, CatalogError):
+        assert scanned is None, f"scanned what the reader refuses: {read}"
+    elif scanned is not None:
+        assert_same(scanned, read)

@@ -30,8 +30,9 @@ from tirage.po.pogrammar import (
 
 __all__ = ["scan_messages"]
 
-# One C string, with only the escapes gettext's lexer knows (po-lex.c).
-_S = r'"[^"\\\n]*+(?:\\(?:[ntbrfva\\"]|[0-7]{1,3}|x[0-9A-Fa-f]+)[^"\\\n]*+)*+"'
+# One C string, with only the escapes gettext's lexer knows (po-lex.c); an octal or
+# hexadecimal escape's other digits are read as text, in the same run.
+_S = r'"[^"\\\n]*+(?:\\(?:[ntbrfva\\"0-7]|x[0-9A-Fa-f])[^"\\\n]*+)*+"'
 
 
 # A message after its comments: every line with the prefix of a live message or every one
