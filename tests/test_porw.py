@@ -67,9 +67,12 @@ def test_what_fits_is_not_broken(text: str, width: int, start: int) -> None:
 
 
 def test_narrow_classes_read_from_the_runs() -> None:
+    """The narrow classes read run by run are those looked up character by character."""
+    looked_up = linebreak._NarrowCodes()
     for char, code in linebreak._narrow_classes().items():
         name = linebreak._lb_class(char)
         assert code == (linebreak._SPACE if name == "SP" else linebreak._INDEX[name])
+        assert looked_up[char] == code
 
 
 # Messages whose lines are live or obsolete one by one: the scan reads a message as obsolete

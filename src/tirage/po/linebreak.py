@@ -280,10 +280,24 @@ def _narrow_spans() -> list[tuple[int, int, int]]:
 
 
 def _narrow_classes() -> dict[str, int]:
+    """Every narrow character's class, as `_narrow_breaks` looks them up one by one."""
     if not _NARROW_CLASS:
         for lo, end, code in _narrow_spans():
             _NARROW_CLASS.update(dict.fromkeys(map(chr, range(lo, end)), code))
     return _NARROW_CLASS
+
+
+class _NarrowCodes(dict[str, int]):
+    """The narrow characters' classes met so far, each looked up when first met: a text
+    holds a few dozen of the 1,462."""
+
+    def __missing__(self, char: str) -> int:
+        name = _lb_class(char)
+        code = self[char] = _SPACE if name == "SP" else _INDEX[name]
+        return code
+
+
+_NARROW_CODES = _NarrowCodes()
 
 
 _CANDIDATES: list[tuple[Search, Search]] = []
@@ -314,7 +328,7 @@ def _narrow_breaks(
     """`_width_linebreaks` for narrow text, as the sorted indices where a line starts anew.
 
     `forbidden` holds the indices where `_width_linebreaks` gets an override."""
-    classes = _narrow_classes()
+    classes = _NARROW_CODES
     rules = _RULES
     size = len(text)
     ahead, behind = _narrow_candidates()
