@@ -152,8 +152,9 @@ def parse_po(text: str, path: Path | None = None) -> polib.POFile:
     finally:
         if collecting:
             if not gc.get_freeze_count():
-                # Nor walk them once enabled again, twice over (into the middle generation,
-                # then the oldest): they go straight to the oldest, as `unfreeze` puts them.
+                # Nor walk them twice once it runs again (into the middle generation, then
+                # the oldest): `freeze` then `unfreeze` moves every object it tracks to the
+                # oldest at once. (Not where a caller keeps objects frozen: that would thaw.)
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
