@@ -1,19 +1,22 @@
 """The shortcuts that make reading and writing a PO file cheap (bench/porw.py) against the
-paths they skip: `linebreak.fits` against the general line breaking, the runs the narrow
-classes are read from against a lookup per character, and the scan's one pattern for live
-and obsolete messages against the line-by-line reader."""
+paths they skip: `linebreak.fits` and the simple path's combining marks against the general
+line breaking, the line-break runs read in parts and the narrow classes read by runs
+against the whole table, and the scan (one pattern for live and obsolete messages, escapes,
+backslash-newlines) against the line-by-line reader."""
 
 from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_right
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from test_poscan import assert_same, line_by_line, messages
 from tirage.errors import CatalogError
-from tirage.po import linebreak, pofile
+from tirage.po import linebreak, linebreak_table, pofile
 from tirage.po.poscan import scan_messages
 
 
@@ -64,6 +67,24 @@ def test_what_fits_is_not_broken(text: str, width: int, start: int) -> None:
     if "\\" not in text:  # (a backslash starts an escape there: no break after it)
         found = linebreak.breaks(text, False, width, start)
         assert found == [i for i, brk in enumerate(general) if brk]
+
+
+def test_line_break_classes_read_in_two_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runs read in two parts (the second when first needed) give every code point the
+    class the whole table gives it."""
+    for name, empty in [("_RUN_STARTS", []), ("_RUN_CLASSES", []), ("_LB_CLASSES", {})]:
+        monkeypatch.setattr(linebreak, name, empty)
+    monkeypatch.setattr(linebreak, "_UNREAD", [linebreak_table.RUNS])
+    monkeypatch.setattr(linebreak, "_READ_BELOW", [0])
+    items = linebreak_table.RUNS.replace(":", " ").split()
+    starts = [int(start, 16) for start in items[::2]]
+    codes = [*range(0, sys.maxunicode + 1, 61), *starts, *(start - 1 for start in starts[1:])]
+    for code in sorted(codes):
+        name = items[1::2][bisect_right(starts, code) - 1]
+        assert linebreak._lb_class(chr(code)) == linebreak._ALIASES.get(name, name)
+        if code < 0x2000:
+            assert len(linebreak._RUN_STARTS) < len(starts)  # the first part only, so far
+    assert starts == linebreak._RUN_STARTS
 
 
 def test_narrow_classes_read_from_the_runs() -> None:

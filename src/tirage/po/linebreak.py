@@ -81,22 +81,34 @@ _ALIASES = {
 
 
 _LB_CLASSES: dict[str, str] = {}
-_RUN_STARTS: list[int] = []  # linebreak_table's runs, read at the first lookup
+# linebreak_table's runs read so far, in two parts: the first third of the table (below
+# U+3010: every script but CJK's, the presentation forms and the supplementary planes) at the
+# first lookup, the rest at the first lookup of a code point beyond.
+_RUN_STARTS: list[int] = []
 _RUN_CLASSES: list[str] = []
+_UNREAD = [RUNS]  # the table's text not read yet
+_READ_BELOW = [0]  # the first code point whose run is not read yet
 
 
-def _read_runs() -> None:
-    if not _RUN_STARTS:
-        items = RUNS.replace(":", " ").split()
-        _RUN_STARTS.extend(map(int, items[::2], repeat(16)))
-        _RUN_CLASSES.extend(items[1::2])
+def _read_runs(code: int) -> None:
+    """Read the runs as far as the one holding `code`."""
+    if code < _READ_BELOW[0]:
+        return
+    text = _UNREAD[0]
+    cut = text.find(" ", len(RUNS) // 3) if not _RUN_STARTS else -1
+    part, rest = (text[:cut], text[cut:]) if cut >= 0 else (text, "")
+    items = part.replace(":", " ").split()
+    _RUN_STARTS.extend(map(int, items[::2], repeat(16)))
+    _RUN_CLASSES.extend(items[1::2])
+    _UNREAD[0] = rest
+    _READ_BELOW[0] = int(rest.split(None, 1)[0].partition(":")[0], 16) if rest else 0x110000
 
 
 def _lb_class(char: str) -> str:
     # A dict, not lru_cache: this runs for every character written, and a dict hit is cheaper.
     found = _LB_CLASSES.get(char)
     if found is None:
-        _read_runs()
+        _read_runs(ord(char))
         name = _RUN_CLASSES[bisect_right(_RUN_STARTS, ord(char)) - 1]
         found = _LB_CLASSES[char] = _ALIASES.get(name, name)
     return found
@@ -261,7 +273,7 @@ _NARROW_CLASS: dict[str, int] = {}
 
 def _narrow_spans() -> list[tuple[int, int, int]]:
     """The narrow characters as runs of one class: (first code point, end, class)."""
-    _read_runs()
+    _read_runs(ord(_NARROW_RANGES[-1]))
     spans = []
     at = 0
     while at < len(_NARROW_RANGES):
@@ -272,7 +284,7 @@ def _narrow_spans() -> list[tuple[int, int, int]]:
         at, hi = at + 1, hi + 1
         run = bisect_right(_RUN_STARTS, lo) - 1
         while lo < hi:
-            end = min(hi, _RUN_STARTS[run + 1])
+            end = min(hi, _RUN_STARTS[run + 1] if run + 1 < len(_RUN_STARTS) else _READ_BELOW[0])
             name = _ALIASES.get(_RUN_CLASSES[run], _RUN_CLASSES[run])
             spans.append((lo, end, _SPACE if name == "SP" else _INDEX[name]))
             lo, run = end, run + 1
