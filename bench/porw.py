@@ -1,11 +1,12 @@
 """Reading and writing PO files: tirage's `parse_po` + `format_po` against GNU `msgcat`.
 
-    .venv/bin/python bench/porw.py [--copies 40] [--repeat 5]
+    .venv/bin/python bench/porw.py [--copies 40] [--repeat 5] [more.po ...]
 
 The files: each real catalog of tests/data/pofile/real/ and tests/data/pofile/large/ (see
-their SOURCES.md), and the two of real/ repeated `--copies` times with each copy's msgids in
-a context of their own (about 20,000 messages at 40 copies; see bench/poread.py). For each
-file, best of `--repeat`:
+their SOURCES.md), the two of real/ repeated `--copies` times with each copy's msgids in a
+context of their own (about 20,000 messages at 40 copies; see bench/poread.py), and any
+catalog named on the command line (catalogs not in this repository). For each file, best of
+`--repeat`:
 - tirage: `format_po(parse_po(text))` in this process, the text already decoded (CPU time);
 - tirage, whole process: `python -c` reading the file, parsing and formatting it (CPU time
   of the child, interpreter start and imports included, modules' bytecode cached);
@@ -81,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("more", nargs="*", type=Path, help="more catalogs to measure")
     args = parser.parse_args()
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(
@@ -91,7 +93,7 @@ def main() -> None:
         files = [*sorted(REAL.glob("*.po")), *sorted(LARGE.glob("*.po"))]
         big = Path(tmp) / f"real-x{args.copies}.po"
         big.write_text(big_catalog(args.copies), encoding="utf-8")
-        for path in [*files, big]:
+        for path in [*files, big, *args.more]:
             messages, inside, whole, peer = measure(path, Path(tmp) / "out.po", args.repeat)
             print(
                 f"{path.name:<28} {messages:>8} {path.stat().st_size / 1e6:5.2f} "

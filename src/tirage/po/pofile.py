@@ -24,8 +24,9 @@ import polib
 from tirage.containment import check_output, read_regular, same_content
 from tirage.errors import CatalogError
 from tirage.po.charsets import BOM_MESSAGE, decode_catalog
-from tirage.po.linebreak import _NARROW
 from tirage.po.linebreak import breaks as line_breaks
+from tirage.po.linebreak import fits as line_fits
+from tirage.po.linebreak import plain_line
 from tirage.po.pogrammar import check_messages
 from tirage.po.poscan import scan_messages
 from tirage.tempfiles import make_temp_file
@@ -140,20 +141,27 @@ def parse_po(text: str, path: Path | None = None) -> polib.POFile:
     """Parse PO text; a syntax error becomes a `CatalogError` with its line number."""
     if text.startswith("\ufeff"):
         raise CatalogError(BOM_MESSAGE, path, 1)
-    # gettext's lexer drops a backslash before a newline, anywhere: the lines are one.
-    text = text.replace("\\\n", "")
     # The entries hold no reference cycles: the collector would only walk them, again and
     # again while they are made (a third of the time on a big catalog).
     collecting = gc.isenabled()
     gc.disable()
     try:
         lines_end_in_newline = not any(char in text for char in OTHER_BREAK_CHARS)
+        # The scan gives up on a backslash before a newline (no searching the text for one).
         reading = scan_messages(text) if lines_end_in_newline else None
         if reading is None:  # not laid out as gettext writes, or not good: read line by line
+            # gettext's lexer drops a backslash before a newline, anywhere: the lines are one.
+            text = text.replace("\\\n", "")
             _check_syntax(text, path)
             reading = check_messages(text.splitlines(), path)
     finally:
         if collecting:
+            if not gc.get_freeze_count():
+                # Nor walk them twice once it runs again (into the middle generation, then
+                # the oldest): `freeze` then `unfreeze` moves every object it tracks to the
+                # oldest at once. (Not where a caller keeps objects frozen: that would thaw.)
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
     po = polib.POFile(encoding="utf-8", check_for_duplicates=False)
     po.extend(reading.entries)
@@ -267,36 +275,42 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> tuple[str, .
 
     Cached: one run writes each msgid into the template and again into every language's
     catalog, with the same prefix."""
-    after_break = len(prefix) + 1
-    width = PAGE_WIDTH - 1 - after_break
-    if "\n" not in value:  # most strings: one line, when narrow text fits after the keyword
+    room = PAGE_WIDTH - 3 - len(prefix) - len(name)  # between the quotes after the keyword
+    if len(value) <= room and plain_line(value):  # most strings: written as they are
+        return (f'{prefix}{name} "{value}"',)
+    width = PAGE_WIDTH - 2 - len(prefix)  # between the quotes of a line of its own
+    if "\n" not in value:  # one line, when the text fits after the keyword
         text = _escape(value)
-        if not wrap or (len(name) + 1 + len(text) <= width and _NARROW.fullmatch(text)):
+        if not wrap or line_fits(text, room):
             return (f'{prefix}{name} "{text}"',)
+        pieces, texts = [value], [text]
+    else:
+        portions = value.split("\n")
+        pieces = [p + "\n" for p in portions[:-1]]
+        if portions[-1]:
+            pieces.append(portions[-1])
+        texts = [_escape(piece) for piece in pieces]
     lines: list[str] = []
-    portions = value.split("\n")
-    pieces = [p + "\n" for p in portions[:-1]]
-    if portions[-1] or not pieces:
-        pieces.append(portions[-1])
     first_line = True
-    for index, portion in enumerate(pieces):
-        more = index < len(pieces) - 1
-        text = _escape(portion)
+    for index, (portion, text) in enumerate(zip(pieces, texts, strict=True)):
         newline = portion.endswith("\n")
-        # A first line that cannot hold all of the string is `name ""`, the text below it.
-        start = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
-        if first_line and text and (more or (wrap and start > width)):
-            lines.append(f'{prefix}{name} ""')
-            first_line, start = False, 0
-        # On the first line, the first break is enough to learn whether the text fits
-        # after its keyword; when it does not, the text is broken again from column 0.
-        breaks = line_breaks(text, newline, width, start, first_line) if wrap else []
-        if first_line and text and breaks:
-            lines.append(f'{prefix}{name} ""')
-            first_line = False
-            breaks = line_breaks(text, newline, width, 0)
+        breaks = line_breaks(text, newline, width, 0) if wrap else []
+        # A first line that cannot hold all of the string is `name ""`, the text below it:
+        # when more lines follow, or when the text would need a break after its keyword
+        # (it does if it needs one from column 0; if not, its first break there tells).
+        if first_line and text:
+            more = index < len(pieces) - 1
+            start = len(name) + 1
+            if more or (
+                wrap and (start > width or breaks or line_breaks(text, newline, width, start, True))
+            ):
+                lines.append(f'{prefix}{name} ""')
+                first_line = False
         head = f"{prefix}{name} " if first_line else prefix
         first_line = False
+        if not breaks:
+            lines.append(f'{head}"{text}"')
+            continue
         cuts = [0, *breaks, len(text)]
         lines.append(f'{head}"{text[: cuts[1]]}"')
         lines.extend(f'{prefix}"{text[a:b]}"' for a, b in itertools.pairwise(cuts[1:]))

@@ -30,41 +30,33 @@ from tirage.po.pogrammar import (
 
 __all__ = ["scan_messages"]
 
-# One C string, with only the escapes gettext's lexer knows (po-lex.c).
-_S = r'"[^"\\\n]*+(?:\\(?:[ntbrfva\\"]|[0-7]{1,3}|x[0-9A-Fa-f]+)[^"\\\n]*+)*+"'
+# One C string, with only the escapes gettext's lexer knows (po-lex.c); an octal or
+# hexadecimal escape's other digits are read as text, in the same run.
+_S = r'"[^"\\\n]*+(?:\\(?:[ntbrfva\\"0-7]|x[0-9A-Fa-f])[^"\\\n]*+)*+"'
 
 
-def _message(live: bool) -> str:
-    """A message after its comments: every line with the prefix of a live or an obsolete
-    message, a group name's suffix telling which matched."""
-    p, q, n = ("", r"\#\|\ ", "") if live else (r"\#~\ ", r"\#~\|\ ", "_")
-    strings = rf"{_S}(?:\n{p}{_S})*+"
-    return (
-        # previous fields, checked for their order afterwards
-        rf"(?P<prev{n}>(?:{q}(?:msgctxt|msgid_plural|msgid)\ {_S}(?:\n{q}{_S})*+\n)*+)"
-        rf"(?:{p}msgctxt\ (?P<ctxt{n}>{strings})\n)?"
-        rf"{p}msgid\ (?P<id{n}>{strings})\n"
-        rf"(?:{p}msgstr\ (?P<str{n}>{strings})"
-        rf"|{p}msgid_plural\ (?P<plural{n}>{strings})\n"
-        rf"(?P<forms{n}>{p}msgstr\[0\]\ {strings}(?:\n{p}msgstr\[\d+\]\ {strings})*+))"
-    )
-
-
+# A message after its comments: every line with the prefix of a live message or every one
+# with an obsolete message's, as its first line has (the group `obsolete`, read ahead, says
+# which). One pattern for both, with conditional prefixes, compiles in half the time of a
+# pattern for each (1 ms instead of 2, in a process that reads and writes a catalog in 70).
+_P = r"(?(obsolete)\#~\ )"  # a message line's prefix
+_Q = r"\#(?(obsolete)~)\|\ "  # a previous field's
+_STRINGS = rf"{_S}(?:\n{_P}{_S})*+"
 _ENTRY = re.compile(
-    r"(?P<comments>(?:\#(?![~|])[^\n]*+\n)*+)"
-    rf"(?:{_message(True)}|{_message(False)})"
+    # (a comment line ending in a backslash continues on the next: read line by line)
+    r"(?P<comments>(?:\#(?![~|])[^\n]*+(?<!\\)\n)*+)"
+    r"(?=(?P<obsolete>\#~)?)"
+    # previous fields, checked for their order afterwards
+    rf"(?P<prev>(?:{_Q}(?:msgctxt|msgid_plural|msgid)\ {_S}(?:\n{_Q}{_S})*+\n)*+)"
+    rf"(?:{_P}msgctxt\ (?P<ctxt>{_STRINGS})\n)?"
+    rf"{_P}msgid\ (?P<id>{_STRINGS})\n"
+    rf"(?:{_P}msgstr\ (?P<str>{_STRINGS})"
+    rf"|{_P}msgid_plural\ (?P<plural>{_STRINGS})\n"
+    rf"(?P<forms>{_P}msgstr\[0\]\ {_STRINGS}(?:\n{_P}msgstr\[\d+\]\ {_STRINGS})*+))"
     r"(?:\n|\Z)\n*+"
 )
-_PREVIOUS = {
-    True: re.compile(rf"\#\|\ (msgctxt|msgid_plural|msgid)\ ({_S}(?:\n\#\|\ {_S})*+)"),
-    False: re.compile(rf"\#~\|\ (msgctxt|msgid_plural|msgid)\ ({_S}(?:\n\#~\|\ {_S})*+)"),
-}
 _PREVIOUS_ORDERS = {("msgid",), ("msgid", "msgid_plural"), ("msgctxt", "msgid")}
 _PREVIOUS_ORDERS.add(("msgctxt", "msgid", "msgid_plural"))
-_FORM = {
-    True: re.compile(rf"msgstr\[(\d+)\]\ ({_S}(?:\n{_S})*+)"),
-    False: re.compile(rf"\#~\ msgstr\[(\d+)\]\ ({_S}(?:\n\#~\ {_S})*+)"),
-}
 _SIMPLE_ESCAPE = re.compile(r'\\([ntbrfv\\"])')  # \a is rare: read by `unescape`
 _ENCODING = polib.default_encoding
 
@@ -96,8 +88,9 @@ def _text(strings: str, join: str) -> str:
 
 
 def scan_messages(text: str) -> Reading | None:
-    """The messages of `text` (its backslash-newlines already joined, no line boundary but
-    "\\n"), as `pogrammar.check_messages` reads them; None where the scan cannot tell."""
+    """The messages of `text` (no line boundary but "\\n"), as `pogrammar.check_messages`
+    reads them once its backslash-newlines are joined; None where the scan cannot tell,
+    and wherever a backslash comes before a newline (nothing to join)."""
     try:
         return _scan(text)
     except _GiveUp:
@@ -113,12 +106,13 @@ def _scan(text: str) -> Reading:
     new_entry = polib.POEntry.__new__
     entry_class = polib.POEntry
     for found in _ENTRY.finditer(text, position):
-        if found.start() != position:
+        start, end = found.span()
+        if start != position:
             raise _GiveUp
         groups = found.groups()
-        live = groups[3] is not None
         comments = groups[0]
-        prev_block, context, msgid, msgstr, plural, forms = groups[1:7] if live else groups[7:]
+        live = groups[1] is None
+        prev_block, context, msgid, msgstr, plural, forms = groups[2:]
         join = '"\n"' if live else '"\n#~ "'
         if comments:
             translator, extracted, occurrences, flags, first = _comments(comments)
@@ -129,22 +123,20 @@ def _scan(text: str) -> Reading:
         literal = msgid[1:-1]  # the msgid's text (`_text`, inline: this runs for each message)
         if "\n" in literal:
             literal = literal.replace(join, "")
-        key = (
-            None if context is None else _text(context, join),
-            _value(literal) if "\\" in literal else literal,
-        )
-        if key in seen:
+        msgid_text = _value(literal) if "\\" in literal else literal
+        msgctxt = None if context is None else _text(context, join)
+        known = len(seen)
+        seen.add((msgctxt, msgid_text))
+        if len(seen) == known:  # a duplicate
             raise _GiveUp
-        seen.add(key)
         if plural is None:
             literal = msgstr[1:-1]
             if "\n" in literal:
                 literal = literal.replace(join, "")
-            if key[0] is None and not key[1] and reading.header is None and live:
+            if not msgid_text and msgctxt is None and live and reading.header is None:
                 reading.header = literal
                 reading.header_comment = translator
             value = _value(literal) if "\\" in literal else literal
-            msgid_text = key[1]
             if value and msgid_text and live and "fuzzy" not in flags:  # msgfmt's newline check
                 begins = (value[0] == "\n") != (msgid_text[0] == "\n")
                 if begins or (value[-1] == "\n") != (msgid_text[-1] == "\n"):
@@ -154,8 +146,8 @@ def _scan(text: str) -> Reading:
         else:
             plural_text = _text(plural, join)
             values = _forms(forms, live, join)
-            checked = values[0] and key[1] and live and "fuzzy" not in flags
-            if checked and _newlines(key[1], plural_text, list(values.values())):
+            checked = values[0] and msgid_text and live and "fuzzy" not in flags
+            if checked and _newlines(msgid_text, plural_text, list(values.values())):
                 raise _GiveUp
             value = ""
         if not entries:
@@ -167,26 +159,26 @@ def _scan(text: str) -> Reading:
         else:  # polib skips the `#~|` lines of an obsolete message
             linenum = line + comments.count("\n") + prev_block.count("\n")
         entry = new_entry(entry_class)
-        entry.__dict__ = {
-            "msgid": key[1],
-            "msgstr": value,
-            "msgid_plural": plural_text,
-            "msgstr_plural": values,
-            "msgctxt": key[0],
-            "obsolete": 0 if live else 1,
-            "encoding": _ENCODING,
-            "comment": extracted,
-            "tcomment": translator,
-            "occurrences": occurrences,
-            "flags": flags,
-            "previous_msgctxt": previous[0],
-            "previous_msgid": previous[1],
-            "previous_msgid_plural": previous[2],
-            "linenum": linenum,
-        }
+        # Filled in place, in POEntry.__init__'s order: faster than a new dict.
+        fields = entry.__dict__
+        fields["msgid"] = msgid_text
+        fields["msgstr"] = value
+        fields["msgid_plural"] = plural_text
+        fields["msgstr_plural"] = values
+        fields["msgctxt"] = msgctxt
+        fields["obsolete"] = 0 if live else 1
+        fields["encoding"] = _ENCODING
+        fields["comment"] = extracted
+        fields["tcomment"] = translator
+        fields["occurrences"] = occurrences
+        fields["flags"] = flags
+        fields["previous_msgctxt"] = previous[0]
+        fields["previous_msgid"] = previous[1]
+        fields["previous_msgid_plural"] = previous[2]
+        fields["linenum"] = linenum
         entries.append(entry)
-        position = found.end()
-        line += text.count("\n", found.start(), position)
+        position = end
+        line += text.count("\n", start, end)
     if position != len(text):
         raise _GiveUp
     if reading.header is not None:
@@ -201,9 +193,12 @@ def _comments(block: str) -> tuple[str, str, list[tuple[str, str]], list[str], i
     """A message's comment lines as pogrammar reads them: the translator and extracted
     comments, the references, the flags (of the last `#,` line) and which line polib's line
     number points at (see pogrammar's `linenum`), -1 for none."""
+    occurrences: list[tuple[str, str]] = []
+    if block.startswith("#:") and block.count("\n") == 1:  # the commonest: one `#:` line
+        add_references(occurrences, block)
+        return "", "", occurrences, [], 0 if block[2:].strip() else -1
     translator: list[str] = []
     extracted: list[str] = []
-    occurrences: list[tuple[str, str]] = []
     flags_line = ""
     flags_at = first = -1
     for index, comment in enumerate(block[:-1].split("\n")):
@@ -230,10 +225,19 @@ def _comments(block: str) -> tuple[str, str, list[tuple[str, str]], list[str], i
     return "\n".join(translator), "\n".join(extracted), occurrences, flags, first
 
 
+# `_previous` and `_forms` split blocks that `_ENTRY` matched, so each line is known to be
+# a keyword's first string or a string continuing it: a string holds no newline, and each
+# keyword starts a line (no pattern to compile for them).
+
+
 def _previous(block: str, live: bool) -> tuple[str | None, str | None, str | None]:
     """The `#|` fields: msgctxt, msgid, msgid_plural."""
-    join = '"\n#| "' if live else '"\n#~| "'
-    found = [(field.group(1), field.group(2)) for field in _PREVIOUS[live].finditer(block)]
+    prefix = "#| " if live else "#~| "
+    join = f'"\n{prefix}"'
+    found = []
+    for field in f"\n{block[:-1]}".split(f"\n{prefix}msg")[1:]:
+        name, _, strings = field.partition(" ")
+        found.append(("msg" + name, strings))
     if tuple(name for name, _ in found) not in _PREVIOUS_ORDERS:
         raise _GiveUp
     fields: dict[str, str] = dict(found)
@@ -247,8 +251,10 @@ _NAMES = ("msgctxt", "msgid", "msgid_plural")
 def _forms(block: str, live: bool, join: str) -> dict[int, str]:
     """`msgstr[0]`, `msgstr[1]`…, numbered from 0 without gaps."""
     values: dict[int, str] = {}
-    for form in _FORM[live].finditer(block):
-        if int(form.group(1)) != len(values):
+    keyword = "msgstr[" if live else "#~ msgstr["
+    for form in block[len(keyword) :].split(f"\n{keyword}"):
+        number, _, strings = form.partition("] ")
+        if int(number) != len(values):
             raise _GiveUp
-        values[len(values)] = _text(form.group(2), join)
+        values[len(values)] = _text(strings, join)
     return values
