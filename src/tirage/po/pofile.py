@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import hashlib
 import itertools
 import os
 import re
@@ -555,8 +554,11 @@ class MessagesDigest:
     does `update` (see `tirage.po.locking.Planned`)."""
 
     def __init__(self, header: polib.POFile) -> None:
+        from hashlib import sha256  # here: loading OpenSSL is a sixth of pofile's imports
+
+        self._sha256 = sha256
         self._header = repr(header_fields(header)).encode("utf-8")
-        self._live, self._dead = hashlib.sha256(), hashlib.sha256()
+        self._live, self._dead = sha256(), sha256()
         self._count = 0
 
     def add(self, entry: polib.POEntry) -> None:
@@ -569,7 +571,7 @@ class MessagesDigest:
         if not self._count:
             return b""  # no message: nothing is written, not even the header
         parts = (self._header, self._live.digest(), self._dead.digest())
-        return hashlib.sha256(b"".join(parts)).digest()
+        return self._sha256(b"".join(parts)).digest()
 
 
 def messages_digest(po: polib.POFile) -> bytes:
