@@ -14,6 +14,8 @@ from click.testing import CliRunner
 
 from hostile import assert_refused
 from tirage.cli import main
+from tirage.containment import holds
+from tirage.errors import CatalogError
 from tirage.models import data_dir, install_file
 from tirage.tempfiles import pid_alive
 
@@ -262,3 +264,23 @@ def test_init_never_writes_through_a_link(tmp_path: Path, place: str) -> None:
     code = 2 if place == "tirage.toml" else 1
     assert_refused(tmp_path, args, place, code=code)
     assert list(outside.iterdir()) == []
+
+
+def test_holds_compares_a_file_a_megabyte_at_a_time(tmp_path: Path) -> None:
+    """What a save checks a catalog against: the exact bytes, the last chunk's last byte
+    and the size included; anything but a regular file is refused."""
+    data = os.urandom((1 << 20) * 2 + 5)
+    path = tmp_path / "big.po"
+    path.write_bytes(data)
+    info, same = holds(path, data, CatalogError)
+    assert same and info.st_size == len(data)
+    assert not holds(path, data[:-1] + bytes([data[-1] ^ 1]), CatalogError)[1]
+    assert not holds(path, data[: 1 << 20] + b"x" + data[(1 << 20) + 1 :], CatalogError)[1]
+    assert not holds(path, data + b"\n", CatalogError)[1]
+    assert not holds(path, data[:-1], CatalogError)[1]
+    path.write_bytes(b"")
+    assert holds(path, b"", CatalogError)[1]
+    fifo = tmp_path / "fifo.po"
+    os.mkfifo(fifo)
+    with pytest.raises(CatalogError, match="not a regular file"):
+        holds(fifo, b"", CatalogError)

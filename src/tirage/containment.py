@@ -35,6 +35,7 @@ __all__ = [
     "MAX_READ",
     "check_inside",
     "check_output",
+    "holds",
     "kind_of",
     "read_regular",
     "read_regular_stat",
@@ -113,10 +114,8 @@ def read_regular(
     return read_regular_stat(path, error, limit)[0]
 
 
-def read_regular_stat(
-    path: Path, error: type[TirageError] = SourceError, limit: int = MAX_READ
-) -> tuple[bytes, os.stat_result]:
-    """`read_regular`, with the file's stat taken on the open file before it was read."""
+def _open_regular(path: Path, error: type[TirageError]) -> tuple[int, os.stat_result]:
+    """A descriptor open on the regular file at `path`, and its stat taken on it."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -127,6 +126,14 @@ def read_regular_stat(
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
         raise error(f"{kind_of(info.st_mode)}, not a regular file; tirage reads only files", path)
+    return fd, info
+
+
+def read_regular_stat(
+    path: Path, error: type[TirageError] = SourceError, limit: int = MAX_READ
+) -> tuple[bytes, os.stat_result]:
+    """`read_regular`, with the file's stat taken on the open file before it was read."""
+    fd, info = _open_regular(path, error)
     with os.fdopen(fd, "rb") as handle:
         if info.st_size > limit:
             raise error(f"{info.st_size} bytes, more than the limit of {limit}", path)
@@ -170,9 +177,35 @@ def same_content(path: Path, info: os.stat_result, payload: bytes) -> bool:
     if info.st_size != len(payload):
         return False
     try:
-        return read_regular(path, CatalogError, limit=len(payload)) == payload
+        return holds(path, payload, CatalogError)[1]
     except CatalogError:
         return False  # changed meanwhile: not the same
+
+
+_CHUNK = 1 << 20
+
+
+def holds(
+    path: Path, expected: bytes, error: type[TirageError] = SourceError
+) -> tuple[os.stat_result, bool]:
+    """The stat of the regular file at `path` (taken on the open file), and whether it holds
+    exactly `expected`: compared a megabyte at a time, so that checking a big catalog does
+    not hold a second copy of it."""
+    fd, info = _open_regular(path, error)
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        if info.st_size != len(expected):
+            return info, False
+        view, position = memoryview(expected), 0
+        try:
+            while True:
+                chunk = handle.read(_CHUNK)
+                if not chunk:
+                    return info, position == len(expected)
+                if view[position : position + len(chunk)] != chunk:
+                    return info, False
+                position += len(chunk)
+        except OSError as exc:
+            raise error(f"cannot read: {exc.strerror or exc}", path) from None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from typing import TypeAlias
 import filelock
 import polib
 
-from tirage.containment import read_regular, read_regular_stat
+from tirage.containment import holds, read_regular
 from tirage.errors import CatalogError
 from tirage.notices import converted, notify
 from tirage.po.charsets import decode_catalog
@@ -222,6 +222,10 @@ def _read_raw(path: Path | str) -> bytes | None:
     return read_regular(Path(path), CatalogError) if os.path.lexists(path) else None
 
 
+def _holds(path: Path | str, expected: bytes) -> bool:
+    return os.path.lexists(path) and holds(Path(path), expected, CatalogError)[1]
+
+
 def _size(path: Path) -> int:
     try:
         return os.lstat(path).st_size
@@ -396,7 +400,7 @@ def _install(path: Path, text: Text, expected: bytes | None) -> Stamp | None:
                 os.replace(temp, path)  # no atomic exchange here: the check above must do
                 return stamp
             displaced = len(expected)
-            if _unchanged(temp, seen, clock) or _read_raw(temp) == expected:
+            if _unchanged(temp, seen, clock) or _holds(temp, expected):
                 return stamp
             # Somebody saved between our check and our exchange: theirs goes back in place
             # (and should a second save have come in that instant, the newer one stays).
@@ -415,8 +419,8 @@ def _look(path: Path, expected: bytes) -> tuple[int, os.stat_result | None, bool
     clock = time.clock_gettime_ns(_FILE_CLOCK)
     if not os.path.lexists(path):
         return clock, None, False
-    current, seen = read_regular_stat(path, CatalogError)
-    return clock, seen, current == expected
+    seen, same = holds(path, expected, CatalogError)
+    return clock, seen, same
 
 
 _EXECUTOR: list[ThreadPoolExecutor] = []
