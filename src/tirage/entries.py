@@ -23,7 +23,15 @@ from typing import cast
 
 import polib
 
-__all__ = ["KeptEntry", "MergedEntry", "TemplateEntry", "Texts", "TranslatedEntry", "remake"]
+__all__ = [
+    "KeptEntry",
+    "MergedEntry",
+    "TemplateEntry",
+    "Texts",
+    "TranslatedEntry",
+    "Translations",
+    "remake",
+]
 
 NO_FORMS: Mapping[int, str] = MappingProxyType({})
 
@@ -156,12 +164,24 @@ def remake(entries: list[TemplateEntry]) -> None:
         at += count
 
 
-class TranslatedEntry(polib.POEntry):  # type: ignore[misc]  # polib has no types
-    """A template's message with a translation and nothing else from the old catalog (the
-    usual merged message): the template's entry, shared, and the translation's number in
-    the merge's `Texts`."""
+class Translations:
+    """A merge's translations: their texts, and which one each message of a remade template
+    takes (by the number of its msgid in the template's `Texts`, -1: none)."""
 
-    __slots__ = ("at", "book", "new")
+    __slots__ = ("book", "of", "texts")
+
+    def __init__(self, texts: Texts, book: Texts) -> None:
+        self.texts, self.book = texts, book
+        self.of = array("q", [-1]) * len(book)
+
+
+class TranslatedEntry(polib.POEntry):  # type: ignore[misc]  # polib has no types
+    """A remade template's message with a translation and nothing else from the old catalog
+    (the usual merged message): the template's entry, shared, and the merge's
+    `Translations`, which holds the translation under the template message's number (no
+    number of its own: an int is 32 bytes more an entry)."""
+
+    __slots__ = ("new", "translations")
 
     msgid_plural = ""
     msgstr_plural: Mapping[int, str] = NO_FORMS
@@ -175,12 +195,13 @@ class TranslatedEntry(polib.POEntry):  # type: ignore[misc]  # polib has no type
     previous_msgid_plural = None
     linenum = None
 
-    def __init__(self, new: TemplateEntry, book: Texts, at: int) -> None:
-        self.new, self.book, self.at = new, book, at
+    def __init__(self, new: TemplateEntry, translations: Translations) -> None:
+        self.new, self.translations = new, translations
 
     @property
     def msgstr(self) -> str:
-        return self.book[self.at]
+        translations = self.translations
+        return translations.texts[translations.of[cast(int, self.new.at)]]
 
     @property
     def msgid(self) -> str:

@@ -23,7 +23,15 @@ from dataclasses import dataclass
 
 import polib
 
-from tirage.entries import NO_FORMS, KeptEntry, MergedEntry, TemplateEntry, Texts, TranslatedEntry
+from tirage.entries import (
+    NO_FORMS,
+    KeptEntry,
+    MergedEntry,
+    TemplateEntry,
+    Texts,
+    TranslatedEntry,
+    Translations,
+)
 from tirage.po.fuzzy import FuzzyIndex
 from tirage.po.pofile import inherit_header
 
@@ -143,6 +151,7 @@ class Merger:
 
         used = bytearray(len(self.msgstr_of))
         unmatched: list[int] = []
+        translations = None  # a remade template's, once a message takes a translation
         for index, new in enumerate(self.template):
             number, revived = self.active[index], False
             if number < 0 and not self.plain[index] & _ACTIVE:
@@ -159,8 +168,12 @@ class Merger:
                 continue
             used[number] = 1
             at = self.msgstr_of[number]
-            if at >= 0 and type(new) is TemplateEntry:
-                merged.append(TranslatedEntry(new, self.texts, at))
+            book = new.book if type(new) is TemplateEntry else None
+            if at >= 0 and isinstance(book, Texts):  # a remade template's message
+                if translations is None or translations.book is not book:
+                    translations = Translations(self.texts, book)
+                translations.of[new.at] = at
+                merged.append(TranslatedEntry(new, translations))
             else:
                 merged.append(_carry(new, self._entry(number), fuzzy_from=None))
 
@@ -170,12 +183,16 @@ class Merger:
         # and its views of the old messages are freed before the fuzzy messages are made.
         donors = array("q")
         if unmatched:
-            fuzzy = FuzzyIndex([self._lender(number) for number in self.lenders])
+            lender = type("_Lender", (_Lender,), {"__slots__": (), "merger": self})
+            rich = self.rich
+            fuzzy = FuzzyIndex(
+                [lender(number) if number not in rich else rich[number] for number in self.lenders]
+            )
             for index in unmatched:
                 new = self.template[index]
                 found = fuzzy.search(new.msgctxt, new.msgid)
                 donors.append(-1 if found is None else found.number)
-            del fuzzy, found, new
+            del fuzzy, found, new, lender
         for index, number in zip(unmatched, donors, strict=True):
             new = self.template[index]
             if number < 0:
@@ -210,33 +227,33 @@ class Merger:
         old = polib.POEntry(msgstr=self.texts[self.msgstr_of[number]], obsolete=self.gone[number])
         return KeptEntry(old, self._msgid(number), number)
 
-    def _lender(self, number: int) -> polib.POEntry:
-        """The kept message `number` for the fuzzy search: its texts read when asked for."""
-        rich = self.rich.get(number)
-        return rich if rich is not None else _Lender(self, number)
 
+class _Lender(int):
+    """A kept translation and nothing else, as the fuzzy search reads it: its number among
+    the kept messages, its texts read when asked for from the merge's (set on a class made
+    for each merge). An int subclass: 32 bytes, no dict, not tracked by the collector."""
 
-class _Lender(polib.POEntry):  # type: ignore[misc]  # polib has no types
-    """A kept translation and nothing else, as the fuzzy search reads it."""
+    __slots__ = ()
 
-    __slots__ = ("merger", "number")
-
+    merger: Merger
     msgid_plural = ""
     msgstr_plural: Mapping[int, str] = NO_FORMS
     msgctxt = None
     flags = ()
     previous_msgid = previous_msgctxt = None
 
-    def __init__(self, merger: Merger, number: int) -> None:
-        self.merger, self.number = merger, number
+    @property
+    def number(self) -> int:
+        return int(self)
 
     @property
     def msgid(self) -> str:
-        return self.merger._msgid(self.number)
+        return self.merger._msgid(self)
 
     @property
     def msgstr(self) -> str:
-        return self.merger.texts[self.merger.msgstr_of[self.number]]
+        merger = self.merger
+        return merger.texts[merger.msgstr_of[self]]
 
 
 def _translation_only(entry: polib.POEntry) -> bool:
