@@ -19,7 +19,6 @@ from __future__ import annotations
 from array import array
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import cast
 
 import polib
 
@@ -94,7 +93,10 @@ class TemplateEntry(polib.POEntry):  # type: ignore[misc]  # polib has no types
     @property
     def msgid(self) -> str:
         at = self.at
-        return at if isinstance(at, str) else cast(Texts, self.book)[at]
+        if isinstance(at, str):
+            return at
+        book: Texts = self.book  # type: ignore[assignment]  # set with `at` by remake
+        return book[at]
 
     @property
     def name(self) -> str:
@@ -201,7 +203,8 @@ class TranslatedEntry(polib.POEntry):  # type: ignore[misc]  # polib has no type
     @property
     def msgstr(self) -> str:
         translations = self.translations
-        return translations.texts[translations.of[cast(int, self.new.at)]]
+        at: int = self.new.at  # type: ignore[assignment]  # a remade template's: a number
+        return translations.texts[translations.of[at]]
 
     @property
     def msgid(self) -> str:

@@ -183,7 +183,7 @@ class Merger:
         # and its views of the old messages are freed before the fuzzy messages are made.
         donors = array("q")
         if unmatched:
-            lender = type("_Lender", (_Lender,), {"__slots__": (), "merger": self})
+            lender: type[_Lender] = type("_Lender", (_Lender,), {"__slots__": (), "merger": self})
             rich = self.rich
             fuzzy = FuzzyIndex(
                 [lender(number) if number not in rich else rich[number] for number in self.lenders]
@@ -192,7 +192,8 @@ class Merger:
                 new = self.template[index]
                 found = fuzzy.search(new.msgctxt, new.msgid)
                 donors.append(-1 if found is None else found.number)
-            del fuzzy, found, new, lender
+            del fuzzy, found, new
+            del lender.merger, lender  # a class, kept until the collector runs, would keep self
         for index, number in zip(unmatched, donors, strict=True):
             new = self.template[index]
             if number < 0:
@@ -248,7 +249,9 @@ class _Lender(int):
 
     @property
     def msgid(self) -> str:
-        return self.merger._msgid(self)
+        merger = self.merger
+        at = merger.msgid_of[self]
+        return merger.template[at].msgid if at >= 0 else merger.texts[~at]
 
     @property
     def msgstr(self) -> str:
