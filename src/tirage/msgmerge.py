@@ -183,7 +183,18 @@ class Merger:
         # and its views of the old messages are freed before the fuzzy messages are made.
         donors = array("q")
         if unmatched:
-            lender: type[_Lender] = type("_Lender", (_Lender,), {"__slots__": (), "merger": self})
+            lender: type[_Lender] = type(
+                "_Lender",
+                (_Lender,),
+                {
+                    "__slots__": (),
+                    "msgid_of": self.msgid_of,
+                    "msgstr_of": self.msgstr_of,
+                    "texts": self.texts,
+                    "template": self.template,
+                    "book": _book(self.template),
+                },
+            )
             rich = self.rich
             fuzzy = FuzzyIndex(
                 [lender(number) if number not in rich else rich[number] for number in self.lenders]
@@ -193,7 +204,9 @@ class Merger:
                 found = fuzzy.search(new.msgctxt, new.msgid)
                 donors.append(-1 if found is None else found.number)
             del fuzzy, found, new
-            del lender.merger, lender  # a class, kept until the collector runs, would keep self
+            # (a class is freed by the collector only: it lets go of what it holds now)
+            del lender.msgid_of, lender.msgstr_of, lender.texts, lender.template, lender.book
+            del lender
         for index, number in zip(unmatched, donors, strict=True):
             new = self.template[index]
             if number < 0:
@@ -236,7 +249,14 @@ class _Lender(int):
 
     __slots__ = ()
 
-    merger: Merger
+    # Set on a class made for each merge: the merger's kept messages, its template, and
+    # the template's Texts when its message at each place has that number in it (a msgid
+    # read for every candidate of every fuzzy search, straight from the bytes).
+    msgid_of: array[int]
+    msgstr_of: array[int]
+    texts: Texts
+    template: polib.POFile
+    book: Texts | None
     msgid_plural = ""
     msgstr_plural: Mapping[int, str] = NO_FORMS
     msgctxt = None
@@ -249,14 +269,29 @@ class _Lender(int):
 
     @property
     def msgid(self) -> str:
-        merger = self.merger
-        at = merger.msgid_of[self]
-        return merger.template[at].msgid if at >= 0 else merger.texts[~at]
+        at = self.msgid_of[self]
+        if at < 0:
+            return self.texts[~at]
+        book = self.book
+        return book[at] if book is not None else self.template[at].msgid
 
     @property
     def msgstr(self) -> str:
-        merger = self.merger
-        return merger.texts[merger.msgstr_of[self]]
+        return self.texts[self.msgstr_of[self]]
+
+
+def _book(template: polib.POFile) -> Texts | None:
+    """The Texts of a remade template's msgids, when its message at each place is the
+    msgid of that number in it; None otherwise."""
+    book = None
+    for index, entry in enumerate(template):
+        if type(entry) is not TemplateEntry or entry.at != index:
+            return None
+        if book is None:
+            book = entry.book
+        elif entry.book is not book:
+            return None
+    return book if isinstance(book, Texts) else None
 
 
 def _translation_only(entry: polib.POEntry) -> bool:
