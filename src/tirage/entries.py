@@ -8,10 +8,11 @@ every other field is polib's default, read from the class. They are made to be w
 never edited: a template's entries are shared by the catalogs merged from it.
 
 Their long strings (a template's msgids once `remake` made them again, a merged message's
-translation) are kept as UTF-8 in one buffer (`Texts`) and decoded when read: a str is 57
-bytes of header for text beyond ASCII, its place in a `Texts` 8, and a buffer pins none of
-the small-object heap's arenas, which the short-lived objects of reading a catalog in pieces
-would otherwise keep from going back to the system.
+translation) are kept as UTF-8 in one buffer (`Texts`) and decoded when read: a str has 73
+bytes of header for text beyond ASCII (and takes 2 or 4 bytes a character beyond Latin-1),
+its place in a `Texts` 8, and a buffer pins none of the small-object heap's arenas, which
+the short-lived objects of reading a catalog in pieces would otherwise keep from going back
+to the system.
 """
 
 from __future__ import annotations
