@@ -278,8 +278,9 @@ def _plan_catalog(
             merger.take(entry)
     del text
     assert merger is not None and header is not None  # read_pieces yields at least once
+    translated = merger.translated  # (read before `finish`, which lets go of the old messages)
     merged, report = merger.finish(header)
-    if translated_count(merged) < merger.translated:
+    if translated_count(merged) < translated:
         raise CatalogError("merge would lose translations; catalog left as it was", path)
     return UpdateResult(path, merged, report, template=template, digest=digest)
 
