@@ -273,8 +273,9 @@ def _plan_catalog(
             merger.take(entry)
     del text
     assert merger is not None and header is not None and held is not None  # at least one
+    translated = merger.translated  # (read before `finish`, which lets go of the old messages)
     merged, report = merger.finish(header)
-    if translated_count(merged) < merger.translated:
+    if translated_count(merged) < translated:
         raise CatalogError("merge would lose translations; catalog left as it was", path)
     unchanged = held.digest() == messages_digest(merged)
     return UpdateResult(path, merged, report, template=template, digest=digest, unchanged=unchanged)

@@ -16,11 +16,22 @@ catalog, not copied (issue 22's memory).
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polib
 
-from tirage.entries import KeptEntry, MergedEntry, TemplateEntry
+from tirage.entries import (
+    NO_FORMS,
+    KeptEntry,
+    MergedEntry,
+    TemplateEntry,
+    Texts,
+    TranslatedEntry,
+    Translations,
+)
 from tirage.po.fuzzy import FuzzyIndex
 from tirage.po.pofile import inherit_header
 
@@ -59,24 +70,27 @@ class Merger:
 
     def __init__(self, template: polib.POFile) -> None:
         self.template = template
-        # Where a key is in the template: a msgid without context by itself; any other key
-        # (or a key the template repeats) with every position it has.
-        self.position: dict[str, int] = {}
-        self.positions: dict[tuple[str | None, str], list[int]] = {}
-        for index, entry in enumerate(template):
-            key = (entry.msgctxt, entry.msgid)
-            if key in self.positions:
-                self.positions[key].append(index)
-            elif entry.msgctxt is not None:
-                self.positions[key] = [index]
-            elif entry.msgid in self.position:
-                self.positions[key] = [self.position.pop(entry.msgid), index]
-            else:
-                self.position[entry.msgid] = index
+        # Where a key is in the template: the hashes of the template's (msgctxt, msgid),
+        # sorted, beside their places (a dict of a big template's msgids took 40 bytes an
+        # entry more, and msgids a template keeps as bytes would be made again as keys).
+        hashes = array("q", (hash((entry.msgctxt, entry.msgid)) for entry in template))
+        order = sorted(range(len(hashes)), key=hashes.__getitem__)
+        self.order = array("q", order)
+        self.hashes = array("q", (hashes[index] for index in order))
+        del hashes, order
         self.plain = bytearray(len(template))  # _ACTIVE and _OBSOLETE marks
-        self.active: dict[int, KeptEntry] = {}  # donors that give more than their place
-        self.buried: dict[int, KeptEntry] = {}  # the same, obsolete
-        self.lenders: list[KeptEntry] = []  # every translated old message, in file order
+        # The kept old messages: those with a translation, or that give their template
+        # message more than their place. Numbered in file order; a translation and nothing
+        # else (the usual one) is kept in `texts`, anything else as a KeptEntry in `rich`.
+        self.texts = Texts()
+        self.msgid_of = array("q")  # its template message's place, or ~its msgid in texts
+        self.msgstr_of = array("q")  # its translation in texts; -1: in `rich`
+        self.gone = bytearray()  # whether it was obsolete
+        self.rich: dict[int, KeptEntry] = {}
+        self.lenders = array("q")  # those with a translation, in file order
+        # The kept message each template message takes as it was, or -1.
+        self.active = array("q", [-1]) * len(template)
+        self.buried = array("q", [-1]) * len(template)  # the same, from an obsolete one
 
     @property
     def translated(self) -> int:
@@ -84,34 +98,44 @@ class Merger:
         return len(self.lenders)
 
     def _find(self, entry: polib.POEntry) -> list[int]:
-        if self.positions:
-            found = self.positions.get((entry.msgctxt, entry.msgid))
-            if found is not None:
-                return found
-        if entry.msgctxt is None:
-            index = self.position.get(entry.msgid)
-            if index is not None:
-                return [index]
-        return []
+        msgctxt, msgid = entry.msgctxt, entry.msgid
+        wanted = hash((msgctxt, msgid))
+        at = bisect_left(self.hashes, wanted)
+        found = []
+        while at < len(self.hashes) and self.hashes[at] == wanted:
+            index = self.order[at]
+            new = self.template[index]
+            if new.msgid == msgid and new.msgctxt == msgctxt:
+                found.append(index)
+            at += 1
+        return found
 
     def take(self, entry: polib.POEntry) -> None:
         """One old message, in file order. As in a dict of the old catalog, a later message
         with the same key takes the place of an earlier one."""
         found = self._find(entry)
         translated = has_translation(entry)
-        kept = None
+        number = -1
         if translated or (found and not _plain(entry)):
-            kept = KeptEntry(entry, self.template[found[0]].msgid if found else entry.msgid)
+            number = len(self.msgstr_of)
+            if translated and _translation_only(entry):
+                self.msgid_of.append(found[0] if found else ~self.texts.add(entry.msgid))
+                self.msgstr_of.append(self.texts.add(entry.msgstr))
+            else:
+                msgid = self.template[found[0]].msgid if found else entry.msgid
+                self.msgid_of.append(found[0] if found else -1)
+                self.msgstr_of.append(-1)
+                self.rich[number] = KeptEntry(entry, msgid, number)
+            self.gone.append(bool(entry.obsolete))
             if translated:
-                self.lenders.append(kept)
+                self.lenders.append(number)
         mark, donors = (_OBSOLETE, self.buried) if entry.obsolete else (_ACTIVE, self.active)
         for index in found:
-            if kept is None:
+            if number < 0:
                 self.plain[index] |= mark
-                donors.pop(index, None)
             else:
                 self.plain[index] &= ~mark
-                donors[index] = kept
+            donors[index] = number
 
     def finish(self, old: polib.POFile) -> tuple[polib.POFile, MergeReport]:
         """The merged catalog, its header from `old` (only its header is read)."""
@@ -123,55 +147,164 @@ class Merger:
             merged.metadata["POT-Creation-Date"] = self.template.metadata["POT-Creation-Date"]
         merged.header = old.header
         merged.metadata_is_fuzzy = old.metadata_is_fuzzy
+        self.order = self.hashes = array("q")
 
-        used: set[int] = set()
+        used = bytearray(len(self.msgstr_of))
         unmatched: list[int] = []
+        translations = None  # a remade template's, once a message takes a translation
         for index, new in enumerate(self.template):
-            donor = self._donor(index, self.active, _ACTIVE)
-            revived = donor is None
-            donor = donor or self._donor(index, self.buried, _OBSOLETE)
-            if donor is None:
-                unmatched.append(index)
-                merged.append(None)
-                continue
+            number, revived = self.active[index], False
+            if number < 0 and not self.plain[index] & _ACTIVE:
+                number, revived = self.buried[index], True
+                if number < 0 and not self.plain[index] & _OBSOLETE:
+                    unmatched.append(index)
+                    merged.append(None)
+                    continue
             report.revived += revived
             report.kept += not revived
-            if donor is _PLAIN and type(new) is TemplateEntry:
-                merged.append(new)  # what _carry would copy
+            if number < 0:
+                # what _carry would copy
+                merged.append(new if type(new) is TemplateEntry else _carry(new, _PLAIN, None))
                 continue
-            used.add(id(donor))
-            merged.append(_carry(new, donor, fuzzy_from=None))
+            used[number] = 1
+            at = self.msgstr_of[number]
+            book = new.book if type(new) is TemplateEntry else None
+            if at >= 0 and isinstance(book, Texts):  # a remade template's message
+                if translations is None or translations.book is not book:
+                    translations = Translations(self.texts, book)
+                translations.of[new.at] = at
+                merged.append(TranslatedEntry(new, translations))
+            else:
+                merged.append(_carry(new, self._entry(number), fuzzy_from=None))
 
         # Fuzzy matches only for what found no exact match. As in msgmerge, any old entry
         # with a translation can lend it (fuzzy and obsolete ones, and those already matched
-        # exactly, too), to several new entries at once (see tirage.po.fuzzy).
-        fuzzy = FuzzyIndex(self.lenders) if unmatched else None
-        for index in unmatched:
+        # exactly, too), to several new entries at once (see tirage.po.fuzzy). The index
+        # and its views of the old messages are freed before the fuzzy messages are made.
+        donors = array("q")
+        if unmatched:
+            lender: type[_Lender] = type(
+                "_Lender",
+                (_Lender,),
+                {
+                    "__slots__": (),
+                    "msgid_of": self.msgid_of,
+                    "msgstr_of": self.msgstr_of,
+                    "texts": self.texts,
+                    "template": self.template,
+                    "book": _book(self.template),
+                },
+            )
+            rich = self.rich
+            fuzzy = FuzzyIndex(
+                [lender(number) if number not in rich else rich[number] for number in self.lenders]
+            )
+            for index in unmatched:
+                new = self.template[index]
+                found = fuzzy.search(new.msgctxt, new.msgid)
+                donors.append(-1 if found is None else found.number)
+            del fuzzy, found, new
+            # (a class is freed by the collector only: it lets go of what it holds now)
+            del lender.msgid_of, lender.msgstr_of, lender.texts, lender.template, lender.book
+            del lender
+        for index, number in zip(unmatched, donors, strict=True):
             new = self.template[index]
-            found = fuzzy.search(new.msgctxt, new.msgid) if fuzzy is not None else None
-            if found is None:
+            if number < 0:
                 report.added += 1
                 merged[index] = new if type(new) is TemplateEntry else _copy(new)
             else:
-                used.add(id(found))
+                used[number] = 1
                 report.fuzzy += 1
-                merged[index] = _carry(new, found, fuzzy_from=found)
-        del fuzzy
+                donor = self._entry(number)
+                merged[index] = _carry(new, donor, fuzzy_from=donor)
 
-        for entry in self.lenders:
-            if id(entry) in used:
+        for number in self.lenders:
+            if used[number]:
                 continue
+            entry = self._entry(number)
             report.obsoleted += not entry.obsolete
             entry.obsolete = True  # msgmerge keeps only what a translator wrote
             merged.append(entry)
-        self.lenders, self.active, self.buried = [], {}, {}
+        self.lenders, self.rich = array("q"), {}
+        self.active = self.buried = array("q")
         return merged, report
 
-    def _donor(self, index: int, donors: dict[int, KeptEntry], mark: int) -> polib.POEntry | None:
-        found = donors.get(index) if donors else None
-        if found is None and self.plain[index] & mark:
-            return _PLAIN
-        return found
+    def _msgid(self, number: int) -> str:
+        at = self.msgid_of[number]
+        return self.template[at].msgid if at >= 0 else self.texts[~at]
+
+    def _entry(self, number: int) -> KeptEntry:
+        """The kept message `number`, as a KeptEntry."""
+        rich = self.rich.get(number)
+        if rich is not None:
+            return rich
+        old = polib.POEntry(msgstr=self.texts[self.msgstr_of[number]], obsolete=self.gone[number])
+        return KeptEntry(old, self._msgid(number), number)
+
+
+class _Lender(int):
+    """A kept translation and nothing else, as the fuzzy search reads it: its number among
+    the kept messages, its texts read when asked for from the merge's (set on a class made
+    for each merge). An int subclass: 32 bytes, no dict, not tracked by the collector."""
+
+    __slots__ = ()
+
+    # Set on a class made for each merge: the merger's kept messages, its template, and
+    # the template's Texts when its message at each place has that number in it (a msgid
+    # read for every candidate of every fuzzy search, straight from the bytes).
+    msgid_of: array[int]
+    msgstr_of: array[int]
+    texts: Texts
+    template: polib.POFile
+    book: Texts | None
+    msgid_plural = ""
+    msgstr_plural: Mapping[int, str] = NO_FORMS
+    msgctxt = None
+    flags = ()
+    previous_msgid = previous_msgctxt = None
+
+    @property
+    def number(self) -> int:
+        return int(self)
+
+    @property
+    def msgid(self) -> str:
+        at = self.msgid_of[self]
+        if at < 0:
+            return self.texts[~at]
+        book = self.book
+        return book[at] if book is not None else self.template[at].msgid
+
+    @property
+    def msgstr(self) -> str:
+        return self.texts[self.msgstr_of[self]]
+
+
+def _book(template: polib.POFile) -> Texts | None:
+    """The Texts of a remade template's msgids, when its message at each place is the
+    msgid of that number in it; None otherwise."""
+    book = None
+    for index, entry in enumerate(template):
+        if type(entry) is not TemplateEntry or entry.at != index:
+            return None
+        if book is None:
+            book = entry.book
+        elif entry.book is not book:
+            return None
+    return book if isinstance(book, Texts) else None
+
+
+def _translation_only(entry: polib.POEntry) -> bool:
+    """Whether the old message gives nothing but its msgstr (kept in a Merger's texts)."""
+    return (
+        entry.msgctxt is None
+        and not entry.msgid_plural
+        and not entry.msgstr_plural
+        and not entry.tcomment
+        and not entry.flags
+        and entry.previous_msgid is None
+        and entry.previous_msgctxt is None
+    )
 
 
 def _plain(entry: polib.POEntry) -> bool:
