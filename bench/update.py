@@ -30,7 +30,7 @@ from pathlib import Path
 
 from tirage.catalog import merge, update_documents
 from tirage.memory import TranslationMemory
-from tirage.po.pofile import _wrap, read_po, save_po
+from tirage.po.pofile import _wrapped, read_po, save_po
 from tirage.readers import read_document
 from tirage.workspace import load_workspace, render_config
 
@@ -58,7 +58,7 @@ def write_source(root: Path, lines: list[str]) -> None:
 
 
 def timed(label: str, func: object, *args: object, **kwargs: object) -> float:
-    _wrap.cache_clear()
+    _wrapped.cache_clear()
     start = time.perf_counter()
     func(*args, **kwargs)  # type: ignore[operator]
     elapsed = time.perf_counter() - start

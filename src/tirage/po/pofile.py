@@ -268,15 +268,19 @@ _ESCAPE_ITEMS = [(char, "\\" + code) for char, code in _ESCAPES.items() if char 
 _TO_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> tuple[str, ...]:
-    """The lines write-po.c's wrap() prints for `name "value"`.
-
-    Cached: one run writes each msgid into the template and again into every language's
-    catalog, with the same prefix."""
+    """The lines write-po.c's wrap() prints for `name "value"`."""
     room = PAGE_WIDTH - 3 - len(prefix) - len(name)  # between the quotes after the keyword
     if len(value) <= room and plain_line(value):  # most strings: written as they are
         return (f'{prefix}{name} "{value}"',)
+    return _wrapped(prefix, name, value, wrap, room)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _wrapped(prefix: str, name: str, value: str, wrap: bool, room: int) -> tuple[str, ...]:
+    """`_wrap` for a string that needs more than a look. Cached: one run writes each msgid
+    into the template and again into every language's catalog, with the same prefix (a
+    string written as it is costs less than its cache's key)."""
     width = PAGE_WIDTH - 2 - len(prefix)  # between the quotes of a line of its own
     if "\n" not in value:  # one line, when the text fits after the keyword
         text = _escape(value)
