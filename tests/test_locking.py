@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import shutil
@@ -15,9 +16,9 @@ import polib
 import pytest
 
 from tirage.po import locking
-from tirage.po.locking import modify_po
+from tirage.po.locking import Planned, modify_po
 from tirage.po.pofile import format_po, read_po
-from tirage.workspace import load_workspace
+from tirage.workspace import Workspace, load_workspace
 from translator_saves import lost_saves, save_once, write_workspace
 
 HAMMER = Path(__file__).with_name("translator_saves.py")
@@ -176,8 +177,18 @@ def test_a_save_during_the_change_is_merged_not_overwritten(
     assert os.listdir(po.parent) == ["doc.po"]
 
 
+def _save(ws: Workspace, po: Path, planned: bool) -> bool:
+    """`fill_all` saved as a change (read under the lock), or as `update` saves: planned
+    beforehand, then checked by the file's digest, the file never read whole."""
+    if not planned:
+        return modify_po(ws, po, fill_all, entrywise=True)
+    plan = Planned(hashlib.sha256(po.read_bytes()).digest(), fill_all(read_po(po)))
+    return modify_po(ws, po, fill_all, planned=plan)
+
+
+@pytest.mark.parametrize("planned", [False, True], ids=["change", "planned"])
 def test_a_save_in_the_last_instant_is_put_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planned: bool
 ) -> None:
     """A save landing between tirage's last check and its rename: the exchange hands the
     displaced file back, tirage sees it is not what it read, and swaps it back in place."""
@@ -192,16 +203,17 @@ def test_a_save_in_the_last_instant_is_put_back(
         return real(a, b)
 
     monkeypatch.setattr(locking, "_exchange", late)
-    assert modify_po(ws, po, fill_all, entrywise=True)
+    assert _save(ws, po, planned)
     entries = [e for e in read_po(po) if e.msgid]
     assert [e.msgstr for e in entries].count("human 1") == 1
     assert [e.msgstr for e in entries].count("machine") == 19
     assert os.listdir(po.parent) == ["doc.po"]
 
 
+@pytest.mark.parametrize("planned", [False, True], ids=["change", "planned"])
 @pytest.mark.parametrize("kept_for", [3600.0, 0.0])
 def test_a_same_size_save_in_place_in_the_last_instant_is_put_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept_for: float
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept_for: float, planned: bool
 ) -> None:
     """What the exchange displaced is compared by its stat only when the file was last
     written well before tirage read it. An editor writing in place (same inode, same size)
@@ -229,7 +241,7 @@ def test_a_same_size_save_in_place_in_the_last_instant_is_put_back(
         return real(a, b)
 
     monkeypatch.setattr(locking, "_exchange", late)
-    assert modify_po(ws, po, fill_all, entrywise=True)
+    assert _save(ws, po, planned)
     entries = {e.msgid: e.msgstr for e in read_po(po) if e.msgid}
     assert "Phrase 3." not in entries and entries["Phrase Z."] == "machine"
     assert len(entries) == 50 and set(entries.values()) == {"machine"}

@@ -39,6 +39,7 @@ __all__ = [
     "kind_of",
     "read_regular",
     "read_regular_stat",
+    "regular_digest",
     "remove_leftovers",
     "same_content",
 ]
@@ -183,6 +184,21 @@ def same_content(path: Path, info: os.stat_result, payload: bytes) -> bool:
 
 
 _CHUNK = 1 << 20
+
+
+def regular_digest(
+    path: Path, error: type[TirageError] = SourceError
+) -> tuple[os.stat_result, bytes]:
+    """The stat of the regular file at `path` (taken on the open file) and the SHA-256 of
+    its bytes, read a megabyte at a time."""
+    import hashlib  # here: loading OpenSSL costs every reader of a file otherwise
+
+    fd, info = _open_regular(path, error)
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        try:
+            return info, hashlib.file_digest(handle, "sha256").digest()
+        except OSError as exc:
+            raise error(f"cannot read: {exc.strerror or exc}", path) from None
 
 
 def holds(

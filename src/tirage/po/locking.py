@@ -34,14 +34,13 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from hashlib import sha256
 from pathlib import Path
 from typing import TypeAlias
 
 import filelock
 import polib
 
-from tirage.containment import holds, read_regular
+from tirage.containment import holds, read_regular, regular_digest
 from tirage.errors import CatalogError
 from tirage.notices import converted, notify
 from tirage.po.charsets import decode_catalog
@@ -89,6 +88,15 @@ editors') make a new inode; an in-place write changes the size or the modificati
 
 def file_stamp(info: os.stat_result) -> Stamp:
     return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
+@dataclass(frozen=True)
+class Known:
+    """A file's bytes known by their SHA-256 and their number: what a big catalog is
+    checked against, without a copy of it in memory."""
+
+    digest: bytes
+    size: int
 
 
 @dataclass
@@ -172,24 +180,33 @@ def modify_po(
             # anyway, and a second read of a big catalog would cost as much again. (A change
             # that changes nothing is checked here: it is not written.)
             raw: bytes | None = splice.before
+        elif isinstance(planned, Planned):
+            raw = None  # a big catalog's bytes are hashed as read, never held
         else:
             raw = _read_raw(path)
+        expected: bytes | Known | None = raw
         base: str | None = None
         charset = None
         if splice is not None and splice.before == raw:
             ours: Text | None = splice.after
-        elif isinstance(planned, Planned) and raw and sha256(raw).digest() == planned.digest:
+        elif (
+            isinstance(planned, Planned)
+            and (known := _known(path))
+            and known.digest == planned.digest
+        ):
             if planned.unchanged:
                 return False
-            ours = planned.catalog
+            # Its messages differ from the file's (`unchanged`), so its text does too.
+            ours, expected = planned.catalog, known
         else:
+            raw = expected = _read_raw(path) if raw is None else raw
             if raw is not None:
                 base, charset = decode_catalog(raw, path)
             ours = _apply(change, base, path, entrywise)
         while True:
             if ours is None or _same(ours, raw, base):
                 return False
-            stamp = _install(path, ours, raw)
+            stamp = _install(path, ours, expected)
             if stamp is not None:
                 if charset is not None:
                     notify(converted(ws.relative(path), charset))
@@ -204,7 +221,7 @@ def modify_po(
                 )
             if base is None and raw is not None:
                 base = decode_catalog(raw, path)[0]
-            raw = _read_raw(path)
+            raw = expected = _read_raw(path)
             theirs = None if raw is None else decode_catalog(raw, path)[0]
             merged = None
             if entrywise and base is not None and theirs is not None:
@@ -222,8 +239,8 @@ def _read_raw(path: Path | str) -> bytes | None:
     return read_regular(Path(path), CatalogError) if os.path.lexists(path) else None
 
 
-def _holds(path: Path | str, expected: bytes) -> bool:
-    return os.path.lexists(path) and holds(Path(path), expected, CatalogError)[1]
+def _holds(path: Path | str, expected: bytes | Known) -> bool:
+    return os.path.lexists(path) and _matches(path, expected)[1]
 
 
 def _size(path: Path) -> int:
@@ -362,7 +379,7 @@ def _redo(change: Change, block: str, path: Path) -> str | None:
     return text if block.endswith("\n") else text.rstrip("\n")
 
 
-def _install(path: Path, text: Text, expected: bytes | None) -> Stamp | None:
+def _install(path: Path, text: Text, expected: bytes | Known | None) -> Stamp | None:
     """Put `text` at `path` if the file still holds the bytes `expected` (None: does not
     exist); the new file's stamp, or None when the file had changed. The file is compared
     by its bytes before the exchange, and what the exchange displaced is checked after it."""
@@ -373,7 +390,7 @@ def _install(path: Path, text: Text, expected: bytes | None) -> Stamp | None:
         # A big file is read and compared while ours is written and synced (which wait on
         # the disk); checked again by its stat just before the exchange.
         aside = None
-        if expected is not None and len(expected) > _BIG:
+        if expected is not None and _length(expected) > _BIG:
             aside = _executor().submit(_look, path, expected)
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -399,7 +416,7 @@ def _install(path: Path, text: Text, expected: bytes | None) -> Stamp | None:
             if not _exchange(temp, path):
                 os.replace(temp, path)  # no atomic exchange here: the check above must do
                 return stamp
-            displaced = len(expected)
+            displaced = _length(expected)
             if _unchanged(temp, seen, clock) or _holds(temp, expected):
                 return stamp
             # Somebody saved between our check and our exchange: theirs goes back in place
@@ -414,13 +431,32 @@ def _install(path: Path, text: Text, expected: bytes | None) -> Stamp | None:
         raise CatalogError(f"cannot write: {exc.strerror or exc}", path) from None
 
 
-def _look(path: Path, expected: bytes) -> tuple[int, os.stat_result | None, bool]:
+def _look(path: Path, expected: bytes | Known) -> tuple[int, os.stat_result | None, bool]:
     """The clock, then the file's stat and whether it holds `expected` (None, False: gone)."""
     clock = time.clock_gettime_ns(_FILE_CLOCK)
     if not os.path.lexists(path):
         return clock, None, False
-    seen, same = holds(path, expected, CatalogError)
+    seen, same = _matches(path, expected)
     return clock, seen, same
+
+
+def _matches(path: Path | str, expected: bytes | Known) -> tuple[os.stat_result, bool]:
+    if isinstance(expected, bytes):
+        return holds(Path(path), expected, CatalogError)
+    seen, digest = regular_digest(Path(path), CatalogError)
+    return seen, (seen.st_size, digest) == (expected.size, expected.digest)
+
+
+def _length(expected: bytes | Known) -> int:
+    return len(expected) if isinstance(expected, bytes) else expected.size
+
+
+def _known(path: Path) -> Known | None:
+    """The file's digest and size, read a megabyte at a time (None: no such file)."""
+    if not os.path.lexists(path):
+        return None
+    seen, digest = regular_digest(path, CatalogError)
+    return Known(digest, seen.st_size)
 
 
 _EXECUTOR: list[ThreadPoolExecutor] = []
