@@ -55,16 +55,20 @@ PAGE_WIDTH = 79
 # Reading
 
 
+# The patterns of the line-by-line reader are strings, compiled (and cached by `re`) when a
+# file first needs that reader: most never do, and compiling them took a millisecond of
+# every process that reads a catalog.
+
 # A PO line outside comments: an optional keyword, then one complete C string.
 # The escapes gettext's lexer knows (po-lex.c): any other is "invalid control sequence".
 _ESCAPES_KNOWN = r'\\(?:[ntbrfva\\"]|[0-7]{1,3}|x[0-9A-Fa-f]+)'
-_STRING_LINE = re.compile(
+_STRING_LINE = (
     r"[ \t]*(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"
     rf'"(?:[^"\\]|{_ESCAPES_KNOWN})*"[ \t]*'
 )
-_OBSOLETE = re.compile(r"#~\|?[ \t]*")
+_OBSOLETE = r"#~\|?[ \t]*"
 # A previous-message line: `#|` alone, or `#| msgid "…"` (msgctxt, msgid_plural) or a string.
-_PREVIOUS = re.compile(
+_PREVIOUS = (
     rf'#\|[ \t]*(?:(?:(?:msgctxt|msgid|msgid_plural)[ \t]+)?"(?:[^"\\]|{_ESCAPES_KNOWN})*"[ \t]*)?'
 )
 
@@ -74,7 +78,7 @@ _PREVIOUS = re.compile(
 # text whose one line boundary is "\n": any other line boundary that str.splitlines knows
 # sends it to the loop. Possessive and atomic groups keep it linear (and five times faster).
 _GOOD_STRING = rf'"[^"\\\n]*+(?:{_ESCAPES_KNOWN}[^"\\\n]*+)*+"'
-_GOOD_LINES = re.compile(
+_GOOD_LINES = (
     r"(?:(?:#(?![~|])[^\n]*+"
     rf"|#\|[ \t]*+(?:(?:(?:msgctxt|msgid|msgid_plural)[ \t]+)?{_GOOD_STRING}[ \t]*+)?"
     r"|(?>(?:#~\|?[ \t]*)?)(?:"
@@ -85,7 +89,7 @@ _GOOD_LINES = re.compile(
 # Line boundaries str.splitlines knows besides "\n" (tested with `in`: six times a search's
 # speed).
 OTHER_BREAK_CHARS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_OTHER_LINE_BREAKS = re.compile(f"[{OTHER_BREAK_CHARS}]")
+_OTHER_LINE_BREAKS = f"[{OTHER_BREAK_CHARS}]"
 # An empty header, put before some messages of a catalog to parse them alone: polib takes
 # the comments opening a file for the file's own.
 EMPTY_HEADER = 'msgid ""\nmsgstr ""\n\n'
@@ -94,8 +98,8 @@ EMPTY_HEADER = 'msgid ""\nmsgstr ""\n\n'
 def _check_syntax(text: str, path: Path | None) -> None:
     """Refuse what msgfmt refuses. polib silently drops an entry with an unterminated string
     or an unknown keyword, and a catalog saved after that would have lost a translation."""
-    if _OTHER_LINE_BREAKS.search(text) is None:
-        good = _GOOD_LINES.match(text)
+    if re.search(_OTHER_LINE_BREAKS, text) is None:
+        good = re.match(_GOOD_LINES, text)
         end = good.end() if good is not None else 0
         if end < len(text):
             raise CatalogError("syntax error in PO file", path, text.count("\n", 0, end) + 1)
@@ -107,14 +111,14 @@ def _check_lines(text: str, path: Path | None) -> None:
     """`_check_syntax` line by line, for any line boundary."""
     for number, line in enumerate(text.splitlines(), 1):
         if line.startswith("#~"):
-            line = _OBSOLETE.sub("", line, count=1)
+            line = re.sub(_OBSOLETE, "", line, count=1)
         elif line.startswith("#|"):
-            if not _PREVIOUS.fullmatch(line):
+            if not re.fullmatch(_PREVIOUS, line):
                 raise CatalogError("syntax error in PO file", path, number)
             continue
         elif line.startswith("#"):
             continue
-        if line.strip() and not _STRING_LINE.fullmatch(line):
+        if line.strip() and not re.fullmatch(_STRING_LINE, line):
             raise CatalogError("syntax error in PO file", path, number)
 
 
