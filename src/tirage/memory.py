@@ -17,7 +17,6 @@ TMX 1.4b import and export sit at the edge, in `tirage.interchange.tmx`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sqlite3
@@ -35,7 +34,7 @@ import polib
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from tirage.containment import check_output, kind_of, read_regular
+from tirage.containment import check_output, kind_of, regular_digest
 from tirage.errors import CatalogError, TirageError
 from tirage.po.pofile import read_po
 from tirage.provenance import Provenance, get_provenance
@@ -471,7 +470,7 @@ class TranslationMemory:
         """Record one catalog (`po`, when the caller has it parsed already, is what `path`
         holds). A catalog unchanged since it was last recorded has nothing new to teach."""
         self._write()
-        digest = hashlib.sha256(read_regular(path, CatalogError)).hexdigest()
+        digest = regular_digest(path, CatalogError)[1].hex()  # read a megabyte at a time
         key = workspace.relative(path)
         seen = self.db.execute("SELECT digest FROM catalogs WHERE path = ?", (key,))
         if seen.fetchone() == (digest,):
