@@ -60,17 +60,12 @@ class Texts:
         return len(self.ends)
 
 
-class TemplateEntry(polib.POEntry):  # type: ignore[misc]  # polib has no types
-    """A template's message in about a fifth of a `polib.POEntry`'s memory with its lists
-    and dicts. It stores only what a template sets: the msgid, the extracted comment and the
-    references, in slots. Every other field is polib's default, read from the class and
-    immutable (a translation set on an entry is stored on that entry alone).
+class _Unset:
+    """polib's defaults for the fields a slotted entry does not store, read from the class
+    and immutable (a value set on an entry is stored on that entry alone)."""
 
-    Once `remake` made it again, its msgid is a number in the template's `Texts`."""
+    __slots__ = ()
 
-    __slots__ = ("at", "book", "comment", "lines")
-
-    msgstr = ""
     msgid_plural = ""
     msgstr_plural: Mapping[int, str] = NO_FORMS
     msgctxt = None
@@ -82,6 +77,19 @@ class TemplateEntry(polib.POEntry):  # type: ignore[misc]  # polib has no types
     previous_msgid: str | None = None
     previous_msgid_plural = None
     linenum = None
+
+
+class TemplateEntry(_Unset, polib.POEntry):  # type: ignore[misc]  # polib has no types
+    """A template's message in about a fifth of a `polib.POEntry`'s memory with its lists
+    and dicts. It stores only what a template sets: the msgid, the extracted comment and the
+    references, in slots. Every other field is polib's default, read from the class and
+    immutable (a translation set on an entry is stored on that entry alone).
+
+    Once `remake` made it again, its msgid is a number in the template's `Texts`."""
+
+    __slots__ = ("at", "book", "comment", "lines")
+
+    msgstr = ""
 
     def __init__(self, msgid: str, comment: str, name: str, line: int) -> None:
         self.at: str | int = msgid  # the msgid, or its number in `book`
@@ -178,25 +186,13 @@ class Translations:
         self.of = array("q", [-1]) * len(book)
 
 
-class TranslatedEntry(polib.POEntry):  # type: ignore[misc]  # polib has no types
+class TranslatedEntry(_Unset, polib.POEntry):  # type: ignore[misc]  # polib has no types
     """A remade template's message with a translation and nothing else from the old catalog
     (the usual merged message): the template's entry, shared, and the merge's
     `Translations`, which holds the translation under the template message's number (no
     number of its own: an int is 32 bytes more an entry)."""
 
     __slots__ = ("new", "translations")
-
-    msgid_plural = ""
-    msgstr_plural: Mapping[int, str] = NO_FORMS
-    msgctxt = None
-    obsolete = False
-    encoding = "utf-8"
-    tcomment = ""
-    flags: list[str] | tuple[str, ...] = ()
-    previous_msgctxt: str | None = None
-    previous_msgid: str | None = None
-    previous_msgid_plural = None
-    linenum = None
 
     def __init__(self, new: TemplateEntry, translations: Translations) -> None:
         self.new, self.translations = new, translations
