@@ -14,10 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from test_poscan import assert_same, line_by_line, messages
+from test_poscan import assert_scan_agrees, messages
 from tirage.errors import CatalogError
 from tirage.po import linebreak, linebreak_table, pofile
-from tirage.po.poscan import scan_messages
 
 
 def plain_chars() -> list[str]:
@@ -130,12 +129,7 @@ def mixed_message(draw: st.DrawFn) -> str:
 @given(st.lists(mixed_message(), min_size=1, max_size=4))
 def test_scan_reads_mixed_prefixes_as_the_reader(messages: list[str]) -> None:
     text = 'msgid ""\nmsgstr ""\n\n' + "\n\n".join(messages) + "\n"
-    scanned = scan_messages(text)
-    read = line_by_line(text)
-    if isinstance(read, CatalogError):
-        assert scanned is None, f"scanned what the reader refuses: {read}"
-    elif scanned is not None:
-        assert_same(scanned, read)
+    assert_scan_agrees(text)
 
 
 # Hebrew with its points, marks of direction and the hyphens of LB21a, densely: the simple
@@ -200,9 +194,4 @@ def test_scan_reads_escapes_as_the_reader(messages: list[tuple[str, str, str]]) 
         f'#| msgid "p{index}"\n#| {previous}\nmsgid "m{index}"\n{msgid}\nmsgstr ""\n{msgstr}\n\n'
         for index, (previous, msgid, msgstr) in enumerate(messages)
     )
-    scanned = scan_messages(text)
-    read = line_by_line(text)
-    if isinstance(read, CatalogError):
-        assert scanned is None, f"scanned what the reader refuses: {read}"
-    elif scanned is not None:
-        assert_same(scanned, read)
+    assert_scan_agrees(text)

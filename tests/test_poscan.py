@@ -37,6 +37,17 @@ def assert_same(scanned: Reading, read: Reading) -> None:
         assert list(vars(mine).items()) == list(vars(theirs).items())
 
 
+def assert_scan_agrees(text: str) -> None:
+    """The scan refuses what the line-by-line reader refuses; what it reads (it may leave a
+    text to that reader), it reads as that reader does."""
+    scanned = scan_messages(text)
+    read = line_by_line(text)
+    if isinstance(read, CatalogError):
+        assert scanned is None, f"scanned what the reader refuses: {read}"
+    elif scanned is not None:
+        assert_same(scanned, read)
+
+
 def test_real_catalogs_are_scanned_in_one_pass() -> None:
     for path in CATALOGS:
         text = path.read_text(encoding="utf-8").replace("\\\n", "")
@@ -104,9 +115,4 @@ def test_scan_reads_as_the_reader(
     parts: list[str], separator: str, end: str, leading_blank: bool
 ) -> None:
     text = ("\n" if leading_blank else "") + separator.join(parts) + end
-    scanned = scan_messages(text)
-    read = line_by_line(text)
-    if isinstance(read, CatalogError):
-        assert scanned is None, f"scanned what the reader refuses: {read}"
-    elif scanned is not None:
-        assert_same(scanned, read)
+    assert_scan_agrees(text)
