@@ -16,7 +16,7 @@ import polib
 import pytest
 
 from tirage.po import locking
-from tirage.po.locking import Planned, modify_po
+from tirage.po.locking import Known, Planned, modify_po
 from tirage.po.pofile import format_po, read_po
 from tirage.workspace import Workspace, load_workspace
 from translator_saves import lost_saves, save_once, write_workspace
@@ -177,13 +177,35 @@ def test_a_save_during_the_change_is_merged_not_overwritten(
     assert os.listdir(po.parent) == ["doc.po"]
 
 
+def _plan(po: Path) -> Planned:
+    """`fill_all` planned as `update` plans: on the file as it is now."""
+    data = po.read_bytes()
+    return Planned(Known(hashlib.sha256(data).digest(), len(data)), fill_all(read_po(po)))
+
+
 def _save(ws: Workspace, po: Path, planned: bool) -> bool:
     """`fill_all` saved as a change (read under the lock), or as `update` saves: planned
     beforehand, then checked by the file's digest, the file never read whole."""
     if not planned:
         return modify_po(ws, po, fill_all, entrywise=True)
-    plan = Planned(hashlib.sha256(po.read_bytes()).digest(), fill_all(read_po(po)))
-    return modify_po(ws, po, fill_all, planned=plan)
+    return modify_po(ws, po, fill_all, planned=_plan(po))
+
+
+def test_a_plan_is_merged_again_on_a_file_changed_at_the_same_size(tmp_path: Path) -> None:
+    """A plan is taken as read while the file keeps its size; a translator's save in place,
+    at the same size, between the plan and the save, is still seen (by the file's digest,
+    just before the exchange) and kept: the change is made again on that file."""
+    root, po = _catalog(tmp_path, 50)
+    ws = load_workspace(root)
+    plan = _plan(po)
+    data = po.read_bytes()
+    with open(po, "r+b") as handle:  # in place: the same inode and size
+        handle.write(data.replace(b'"Phrase 3."', b'"Phrase Z."'))
+    assert po.stat().st_size == plan.read.size
+    assert modify_po(ws, po, fill_all, planned=plan)
+    entries = {e.msgid: e.msgstr for e in read_po(po) if e.msgid}
+    assert "Phrase 3." not in entries and entries["Phrase Z."] == "machine"
+    assert len(entries) == 50 and set(entries.values()) == {"machine"}
 
 
 @pytest.mark.parametrize("planned", [False, True], ids=["change", "planned"])

@@ -25,7 +25,7 @@ from tirage.errors import CatalogError
 from tirage.languages import gettext_code
 from tirage.msgmerge import Merger, MergeReport, has_translation, merge
 from tirage.po.charsets import decode_catalog
-from tirage.po.locking import Planned, modify_po
+from tirage.po.locking import Known, Planned, modify_po
 from tirage.po.pieces import read_pieces
 from tirage.po.pofile import (
     MessagesDigest,
@@ -64,7 +64,7 @@ class UpdateResult:
     report: MergeReport
     written: bool = False
     template: polib.POFile | None = None  # for a language's catalog: what it merges
-    digest: bytes | None = None  # of the file's bytes, when the plan read it
+    read: Known | None = None  # the file's bytes as the plan read them (UTF-8 only)
     unchanged: bool = False  # the plan's catalog holds the messages the file held
 
 
@@ -199,16 +199,16 @@ def plan_document(ws: Workspace, doc: Document, langs: Iterable[str]) -> list[Up
     name, stem = doc.name, doc.stem
     template = build_template(doc, release=True)
     _give_back_memory()
-    digest, unchanged = None, False
+    read, unchanged = None, False
     if pot_path.exists():
-        text, digest = _read(pot_path)
+        text, read = _read(pot_path)
         date, header = _unchanged_date(text, pot_path, template)
         del text
         _give_back_memory()
         if date is not None:
             template.metadata["POT-Creation-Date"] = date
             unchanged = header == header_fields(template)
-    plans = [UpdateResult(pot_path, template, MergeReport(), digest=digest, unchanged=unchanged)]
+    plans = [UpdateResult(pot_path, template, MergeReport(), read=read, unchanged=unchanged)]
     for lang in langs:
         plans.append(_plan_catalog(ws, template, lang, ws.po_path(lang, stem), name))
         _give_back_memory()
@@ -230,12 +230,12 @@ def _give_back_memory() -> None:
 # catalogs are read in pieces (`tirage.po.pieces`), never whole in polib's objects.
 
 
-def _read(path: Path) -> tuple[str, bytes | None]:
-    """A catalog's text (see `tirage.po.pofile.read_text`), and its bytes' digest when they
-    are UTF-8 (a file in another charset is saved by merging it again)."""
+def _read(path: Path) -> tuple[str, Known | None]:
+    """A catalog's text (see `tirage.po.pofile.read_text`), and its bytes' digest and size
+    when they are UTF-8 (a file in another charset is saved by merging it again)."""
     raw = read_regular(path, CatalogError)
     text, charset = decode_catalog(raw, path)
-    return text, hashlib.sha256(raw).digest() if charset is None else None
+    return text, Known(hashlib.sha256(raw).digest(), len(raw)) if charset is None else None
 
 
 def _unchanged_date(text: str, path: Path, template: polib.POFile) -> tuple[str | None, object]:
@@ -263,7 +263,7 @@ def _plan_catalog(
     if not path.exists():
         merged, report = fresh_catalog(template, lang, ws, doc_name)
         return UpdateResult(path, merged, report, template=template)
-    text, digest = _read(path)
+    text, read = _read(path)
     merger = header = held = None
     for again, piece in read_pieces(text, path):
         if merger is None or held is None or again:
@@ -278,7 +278,7 @@ def _plan_catalog(
     if translated_count(merged) < translated:
         raise CatalogError("merge would lose translations; catalog left as it was", path)
     unchanged = held.digest() == messages_digest(merged)
-    return UpdateResult(path, merged, report, template=template, digest=digest, unchanged=unchanged)
+    return UpdateResult(path, merged, report, template=template, read=read, unchanged=unchanged)
 
 
 def _header_only(po: polib.POFile) -> polib.POFile:
@@ -307,9 +307,9 @@ def update_documents(
 def _planned(plan: UpdateResult) -> Planned | None:
     """The plan's catalog, which `modify_po` writes without reading the file's text again
     while the file still has the bytes the plan read."""
-    if plan.digest is None:
+    if plan.read is None:
         return None
-    return Planned(plan.digest, plan.catalog, unchanged=plan.unchanged)
+    return Planned(plan.read, plan.catalog, unchanged=plan.unchanged)
 
 
 def _merge_again(plan: UpdateResult, old: polib.POFile | None) -> polib.POFile:

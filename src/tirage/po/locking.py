@@ -101,14 +101,14 @@ class Known:
 
 @dataclass
 class Planned:
-    """A catalog made from a UTF-8 file the caller read, which had the bytes of `digest`
-    (SHA-256): written while the file still has them, without reading its text again.
+    """A catalog made from a UTF-8 file the caller read, whose bytes were `read`: written
+    while the file still has them, without reading its text again.
 
     `unchanged` says the catalog holds the very messages the file held (their
     `pofile.messages_digest` is the same): the file is then left as it is, like
     `msgmerge --update` leaves a file whose merge changed nothing, whatever its layout."""
 
-    digest: bytes
+    read: Known
     catalog: polib.POFile
     unchanged: bool = False
 
@@ -175,10 +175,11 @@ def modify_po(
         # The file is compared by its bytes (a memcmp), and decoded only when the change
         # must see it: decoding and encoding a big catalog is most of a save's time.
         splice = planned if isinstance(planned, Splice) else None
+        # A plan that changes the file is taken as read while the file has its size:
+        # `_install` checks the file just before the exchange anyway, and reading a big
+        # catalog once more would cost as much again. A plan that changes nothing is
+        # checked here (it is not written).
         if splice and splice.after != splice.before and _size(path) == len(splice.before):
-            # Taken as read: `_install` compares the file's bytes just before the exchange
-            # anyway, and a second read of a big catalog would cost as much again. (A change
-            # that changes nothing is checked here: it is not written.)
             raw: bytes | None = splice.before
         elif isinstance(planned, Planned):
             raw = None  # a big catalog's bytes are hashed as read, never held
@@ -189,15 +190,14 @@ def modify_po(
         charset = None
         if splice is not None and splice.before == raw:
             ours: Text | None = splice.after
-        elif (
-            isinstance(planned, Planned)
-            and (known := _known(path))
-            and known.digest == planned.digest
+        elif isinstance(planned, Planned) and (
+            (not planned.unchanged and _size(path) == planned.read.size)
+            or _known(path) == planned.read
         ):
             if planned.unchanged:
                 return False
             # Its messages differ from the file's (`unchanged`), so its text does too.
-            ours, expected = planned.catalog, known
+            ours, expected = planned.catalog, planned.read
         else:
             raw = expected = _read_raw(path) if raw is None else raw
             if raw is not None:
