@@ -38,7 +38,6 @@ __all__ = [
     "holds",
     "kind_of",
     "read_regular",
-    "read_regular_stat",
     "regular_digest",
     "remove_leftovers",
     "same_content",
@@ -106,15 +105,6 @@ def kind_of(mode: int) -> str:
     return _KINDS.get(stat.S_IFMT(mode), "a special file")
 
 
-def read_regular(
-    path: Path, error: type[TirageError] = SourceError, limit: int = MAX_READ
-) -> bytes:
-    """The bytes of the regular file at `path`, at most `limit` of them; anything else (a
-    FIFO, a device, a socket, a folder, a bigger file) is one `error` naming it. Opening
-    does not wait for a FIFO's writer, and the kind is checked on the open file itself."""
-    return read_regular_stat(path, error, limit)[0]
-
-
 def _open_regular(path: Path, error: type[TirageError]) -> tuple[int, os.stat_result]:
     """A descriptor open on the regular file at `path`, and its stat taken on it."""
     try:
@@ -130,10 +120,12 @@ def _open_regular(path: Path, error: type[TirageError]) -> tuple[int, os.stat_re
     return fd, info
 
 
-def read_regular_stat(
+def read_regular(
     path: Path, error: type[TirageError] = SourceError, limit: int = MAX_READ
-) -> tuple[bytes, os.stat_result]:
-    """`read_regular`, with the file's stat taken on the open file before it was read."""
+) -> bytes:
+    """The bytes of the regular file at `path`, at most `limit` of them; anything else (a
+    FIFO, a device, a socket, a folder, a bigger file) is one `error` naming it. Opening
+    does not wait for a FIFO's writer, and the kind is checked on the open file itself."""
     fd, info = _open_regular(path, error)
     with os.fdopen(fd, "rb") as handle:
         if info.st_size > limit:
@@ -148,7 +140,7 @@ def read_regular_stat(
             raise error(f"cannot read: {exc.strerror or exc}", path) from None
     if len(data) > limit:
         raise error(f"more than the limit of {limit} bytes", path)
-    return data, info
+    return data
 
 
 def check_output(path: Path, error: type[TirageError] = CatalogError) -> os.stat_result | None:
