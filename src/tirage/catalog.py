@@ -277,7 +277,9 @@ def _plan_catalog(
     merged, report = merger.finish(header)
     if translated_count(merged) < translated:
         raise CatalogError("merge would lose translations; catalog left as it was", path)
-    unchanged = held.digest() == messages_digest(merged)
+    # A message added, made fuzzy, revived or made obsolete is a change: no digest needed.
+    moved = report.added or report.fuzzy or report.revived or report.obsoleted
+    unchanged = not moved and held.digest() == messages_digest(merged)
     return UpdateResult(path, merged, report, template=template, read=read, unchanged=unchanged)
 
 
