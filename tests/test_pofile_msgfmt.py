@@ -77,9 +77,15 @@ REFUSED = {
     "string after a comment": ('msgid "b"\nmsgstr "y"\n# c\n"z"\n', 9),
     "msgctxt twice": ('msgctxt "a"\nmsgctxt "b"\nmsgid "a"\nmsgstr "y"\n', 7),
     "hex escape without digits": ('msgid "b\\x"\nmsgstr "y"\n', 6),
+    "duplicate after a backslash-newline": (
+        'msgid "a"\\\nmsgstr "x"\n\nmsgid "a"\nmsgstr "y"\n',
+        9,
+    ),
 }
 ACCEPTED = {
     "escapes gettext knows": 'msgid "b\\x41\\101\\a\\t"\nmsgstr "y"\n',
+    "backslash-newline after a string": 'msgid "a"\\\nmsgstr "y"\n',
+    "backslash-newline inside a string": 'msgid "a\\\nb"\nmsgstr "y"\n',
     "previous msgid alone": '#| msgid "x"\n\nmsgid "b"\nmsgstr "y"\n',
     "blank line inside an entry": 'msgid "a"\n\nmsgstr "y"\n',
     "obsolete previous": '#~| msgid "x"\n#~ msgid "b"\n#~ msgstr "y"\n',

@@ -95,6 +95,32 @@ _OTHER_LINE_BREAKS = f"[{OTHER_BREAK_CHARS}]"
 EMPTY_HEADER = 'msgid ""\nmsgstr ""\n\n'
 
 
+# A line of tokens that ends with a complete string: an optional keyword, then strings.
+_ENDS_WITH_STRING = (
+    r"[ \t]*(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"
+    rf"(?:{_GOOD_STRING}[ \t]*)+"
+)
+
+
+def _join_continued(text: str) -> str:
+    """The text with each backslash before a newline dropped, as gettext's lexer drops it
+    anywhere: the two lines are one. After a line's last string, where the next line starts
+    the next token, the newline is kept instead: the same tokens, each keyword on a line of
+    its own as the line-by-line reader takes them, and the lines still counted as msgfmt
+    counts them."""
+    if "\\\n" not in text:
+        return text
+    parts = text.split("\\\n")
+    joined = [parts[0]]
+    line = parts[0].rpartition("\n")[2]  # the line the next backslash ends, joined so far
+    for part in parts[1:]:
+        between = not line.startswith("#") and re.fullmatch(_ENDS_WITH_STRING, line)
+        joined += ("\n" if between else "", part)
+        _, newline, tail = part.rpartition("\n")
+        line = tail if newline else part if between else line + part
+    return "".join(joined)
+
+
 def _check_syntax(text: str, path: Path | None) -> None:
     """Refuse what msgfmt refuses. polib silently drops an entry with an unterminated string
     or an unknown keyword, and a catalog saved after that would have lost a translation."""
@@ -153,8 +179,7 @@ def parse_po(text: str, path: Path | None = None) -> polib.POFile:
         # The scan gives up on a backslash before a newline (no searching the text for one).
         reading = scan_messages(text) if lines_end_in_newline else None
         if reading is None:  # not laid out as gettext writes, or not good: read line by line
-            # gettext's lexer drops a backslash before a newline, anywhere: the lines are one.
-            text = text.replace("\\\n", "")
+            text = _join_continued(text)
             _check_syntax(text, path)
             reading = check_messages(text.splitlines(), path)
     finally:
